@@ -1,0 +1,73 @@
+"""Command line: ``python -m data demo|load|list|delete [--db PATH]``.
+
+``--db`` beats ``SALESLENS_DB`` beats ``data/saleslens.duckdb``. Output is JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from data import registry, warehouse
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="warehouse file (default: $SALESLENS_DB or data/saleslens.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m data", description="SalesLens warehouse tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="build the deterministic demo dataset")
+    demo.add_argument("--orders", type=int, default=300_000, help="order lines to generate (about)")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--name", default="demo", help="dataset name")
+    _add_db(demo)
+
+    listing = sub.add_parser("list", help="print the datasets as a JSON list")
+    _add_db(listing)
+
+    delete = sub.add_parser("delete", help="delete a dataset")
+    delete.add_argument("name")
+    _add_db(delete)
+
+    from data import load_cli  # the loader owns its own flags
+
+    load_cli.add_parser(sub, _add_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "load":
+        from data import load_cli
+
+        return load_cli.run(args)
+    con = warehouse.connect(args.db)
+    try:
+        if args.command == "demo":
+            from data import demo
+
+            summary = demo.build_demo(con, orders=args.orders, seed=args.seed, name=args.name,
+                                      progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr))
+            print(json.dumps(summary, ensure_ascii=False, default=str))
+        elif args.command == "list":
+            rows = [
+                {"name": d.name, "rows": d.order_lines, "first_date": d.first_date, "last_date": d.last_date,
+                 "source": d.source, "loaded_at": d.loaded_at}
+                for d in registry.list_datasets(con)
+            ]
+            print(json.dumps(rows, ensure_ascii=False, default=str))
+        elif args.command == "delete":
+            existed = registry.delete_dataset(con, args.name)
+            print(json.dumps({"deleted": args.name, "existed": existed}, ensure_ascii=False))
+            return 0 if existed else 2
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""The datasets registry: which datasets exist, their row counts, date range and version.
+
+A dataset's ``version`` changes whenever its rows change; the app keys every cached result on
+it, so a reload can never show stale numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+FACT_TABLES = ("order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    source: str
+    kind: str
+    loaded_at: dt.datetime
+    order_lines: int
+    orders: int
+    customers: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+    version: int
+    has_customer: bool
+    has_cost: bool
+    has_region: bool
+    has_channel: bool
+
+
+_COLUMNS = ", ".join(Dataset.__dataclass_fields__)
+
+
+def list_datasets(con: duckdb.DuckDBPyConnection) -> list[Dataset]:
+    """All datasets, demo first, then by name."""
+    rows = con.cursor().execute(
+        f"SELECT {_COLUMNS} FROM datasets ORDER BY kind = 'demo' DESC, name"
+    ).fetchall()
+    return [Dataset(*row) for row in rows]
+
+
+def get_dataset(con: duckdb.DuckDBPyConnection, name: str) -> Dataset | None:
+    rows = con.cursor().execute(f"SELECT {_COLUMNS} FROM datasets WHERE name = $n", {"n": name}).fetchall()
+    return Dataset(*rows[0]) if rows else None
+
+
+def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str,
+            has_channel: bool = True, has_region: bool = True) -> None:
+    """Recompute a dataset's registry row from its order lines (inside the caller's transaction).
+
+    ``has_channel``/``has_region`` say whether the file really had those columns (a load without
+    them fills a single placeholder value, which the pages must not present as an analysis).
+    """
+    stats = cur.execute(
+        """
+        SELECT count(*), count(DISTINCT order_id), count(DISTINCT customer_id),
+               min(order_date), max(order_date),
+               count(customer_id) > 0, count(cost) > 0
+        FROM order_lines WHERE dataset = $n
+        """,
+        {"n": name},
+    ).fetchall()[0]
+    previous = cur.execute("SELECT version FROM datasets WHERE name = $n", {"n": name}).fetchall()
+    version = previous[0][0] + 1 if previous else 1
+    cur.execute("DELETE FROM datasets WHERE name = $n", {"n": name})
+    cur.execute(
+        f"INSERT INTO datasets ({_COLUMNS}) VALUES "
+        "($name, $source, $kind, now()::TIMESTAMP, $lines, $orders, $customers, $first, $last, $version, "
+        "$has_customer, $has_cost, $has_region, $has_channel)",
+        {
+            "name": name, "source": source, "kind": kind, "lines": stats[0], "orders": stats[1],
+            "customers": stats[2], "first": stats[3], "last": stats[4], "version": version,
+            "has_customer": bool(stats[5]), "has_cost": bool(stats[6]),
+            "has_region": has_region, "has_channel": has_channel,
+        },
+    )
+
+
+def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Remove a dataset and all its rows in one transaction; False when it did not exist."""
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        existed = cur.execute("SELECT count(*) FROM datasets WHERE name = $n", {"n": name}).fetchall()[0][0] > 0
+        for table in FACT_TABLES:
+            cur.execute(f"DELETE FROM {table} WHERE dataset = $n", {"n": name})  # table: module constant
+        cur.execute("DELETE FROM datasets WHERE name = $n", {"n": name})
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return existed
