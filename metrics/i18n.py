@@ -95,6 +95,13 @@ def fmt_pct(x: object, lang: str, *, decimals: int = 1, signed: bool = False) ->
     return f"{float(x) * 100:{sign}.{decimals}f}%"  # type: ignore[arg-type]
 
 
+def fmt_pts(x: object, lang: str) -> str:
+    """A difference of two ratios in percentage points: "+1.2 pts" / "+1.2 个百分点"."""
+    if is_missing(x):
+        return "—"
+    return t("delta_pts", lang, value=f"{float(x) * 100:+.1f}")  # type: ignore[arg-type]
+
+
 def fmt_number(x: object, lang: str, *, decimals: int = 2) -> str:
     if is_missing(x):
         return "—"

@@ -1,0 +1,47 @@
+"""SalesLens entry point: the app shell every page lives in.
+
+Run: ``streamlit run app.py`` (optionally ``-- --db PATH``). On a fresh machine the first run
+builds the demo warehouse by itself. The sidebar (language, dataset, period, channels, regions)
+is drawn here, so it persists across pages and mirrors itself into the URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+import streamlit as st
+
+from metrics.overview import dimension_values
+from ui import cached, state
+
+_parser = argparse.ArgumentParser(add_help=False)
+_parser.add_argument("--db")
+_db = _parser.parse_known_args(sys.argv[1:])[0].db
+if _db:
+    os.environ["SALESLENS_DB"] = _db
+
+st.set_page_config(page_title="SalesLens 销售透镜", page_icon="🔭", layout="wide")
+state.seed_from_url()
+state.language_switch()
+
+if cached.needs_demo():
+    bar = st.progress(0.0, text=state.t("building_demo"))
+    cached.ensure_data(lambda frac, stage: bar.progress(min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=stage)))
+    bar.empty()
+    st.toast(state.t("demo_built"))
+
+f = state.sidebar_filters(cached.datasets(), lambda name: cached.run_dataset(dimension_values, name))
+state.write_url(f)
+
+PAGES = [
+    st.Page("pages/overview.py", title=state.t("nav_overview"), icon="📊", url_path="overview", default=True),
+]
+page = st.navigation(PAGES)
+try:
+    page.run()
+except Exception:  # the user sees a sentence in their language, the log keeps the traceback
+    logging.getLogger("saleslens").exception("page %s failed", page.url_path)
+    st.error(state.t("error_unexpected"))

@@ -1,0 +1,118 @@
+"""The one module that owns Streamlit caching.
+
+One DuckDB connection per process (``st.cache_resource``); every query runs on its own cursor
+(duckdb 2.0 refuses concurrent calls on one connection). Metric results are cached with
+``st.cache_data`` keyed by the warehouse path, the dataset's version and the filter values —
+never by DataFrames — so a reload or a new upload can never show stale numbers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from typing import Any, Callable
+
+import duckdb
+import streamlit as st
+
+from data import registry, warehouse
+from metrics.filters import Filters
+
+DEMO_ORDERS = 300_000
+
+
+def db_path() -> str:
+    """The warehouse path for this process (``--db`` is copied into SALESLENS_DB by app.py)."""
+    return str(warehouse.db_path(os.environ.get("SALESLENS_DB")))
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return warehouse.connect(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    return _connection(db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _build_lock(path: str) -> threading.Lock:
+    return threading.Lock()
+
+
+def needs_demo() -> bool:
+    """True when the warehouse holds no dataset yet (a fresh clone's first start)."""
+    return not registry.list_datasets(connection())
+
+
+def ensure_data(progress: Callable[[float, str], None]) -> bool:
+    """Build the demo dataset when the warehouse is empty; True when it was built now.
+
+    Two sessions opening a fresh app at once build it once: the second waits on the lock.
+    """
+    con = connection()
+    if registry.list_datasets(con):
+        return False
+    with _build_lock(db_path()):
+        if registry.list_datasets(con):
+            return False
+        from data import demo
+
+        orders = int(os.environ.get("SALESLENS_DEMO_ORDERS", DEMO_ORDERS))
+        demo.build_demo(con, orders=orders, progress=progress)
+    return True
+
+
+def datasets() -> list[registry.Dataset]:
+    """The registry, read fresh each run (a single tiny query)."""
+    return registry.list_datasets(connection())
+
+
+def dataset(name: str) -> registry.Dataset | None:
+    return registry.get_dataset(connection(), name)
+
+
+_ALLOWED_MODULES = ("metrics.",)
+
+
+def _resolve(qualname: str) -> Callable[..., Any]:
+    module_name, _, attr = qualname.partition(":")
+    if not module_name.startswith(_ALLOWED_MODULES):
+        raise ValueError(f"not a metric: {qualname}")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_filtered(qualname: str, path: str, version: int, key: tuple, params: tuple) -> Any:
+    dataset_name, start, end, channels, regions = key
+    f = Filters(dataset_name, start, end, channels, regions)
+    return _resolve(qualname)(_connection(path), f, **dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_dataset(qualname: str, path: str, version: int, dataset_name: str, params: tuple) -> Any:
+    return _resolve(qualname)(_connection(path), dataset_name, **dict(params))
+
+
+def _version(dataset_name: str) -> int:
+    found = dataset(dataset_name)
+    return found.version if found else -1
+
+
+def run(metric: Callable[..., Any], f: Filters, **params: Any) -> Any:
+    """``metric(con, f, **params)``, cached per dataset version and filter values."""
+    qualname = f"{metric.__module__}:{metric.__qualname__}"
+    return _cached_filtered(qualname, db_path(), _version(f.dataset), f.key(), tuple(sorted(params.items())))
+
+
+def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) -> Any:
+    """``metric(con, dataset_name, **params)``, cached per dataset version."""
+    qualname = f"{metric.__module__}:{metric.__qualname__}"
+    return _cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items())))
+
+
+def clear() -> None:
+    """Forget cached results (after a load or delete changed the registry)."""
+    _cached_filtered.clear()
+    _cached_dataset.clear()
