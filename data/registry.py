@@ -38,13 +38,13 @@ _COLUMNS = ", ".join(Dataset.__dataclass_fields__)
 def list_datasets(con: duckdb.DuckDBPyConnection) -> list[Dataset]:
     """All datasets, demo first, then by name."""
     rows = con.cursor().execute(
-        f"SELECT {_COLUMNS} FROM datasets ORDER BY kind = 'demo' DESC, name"
+        f"SELECT {_COLUMNS} FROM datasets ORDER BY kind = 'demo' DESC, name"  # noqa: S608 (identifiers are module constants)
     ).fetchall()
     return [Dataset(*row) for row in rows]
 
 
 def get_dataset(con: duckdb.DuckDBPyConnection, name: str) -> Dataset | None:
-    rows = con.cursor().execute(f"SELECT {_COLUMNS} FROM datasets WHERE name = $n", {"n": name}).fetchall()
+    rows = con.cursor().execute(f"SELECT {_COLUMNS} FROM datasets WHERE name = $n", {"n": name}).fetchall()  # noqa: S608 (identifiers are module constants)
     return Dataset(*rows[0]) if rows else None
 
 
@@ -68,7 +68,7 @@ def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str
     version = previous[0][0] + 1 if previous else 1
     cur.execute("DELETE FROM datasets WHERE name = $n", {"n": name})
     cur.execute(
-        f"INSERT INTO datasets ({_COLUMNS}) VALUES "
+        f"INSERT INTO datasets ({_COLUMNS}) VALUES "  # noqa: S608 (identifiers are module constants)
         "($name, $source, $kind, now()::TIMESTAMP, $lines, $orders, $customers, $first, $last, $version, "
         "$has_customer, $has_cost, $has_region, $has_channel)",
         {
@@ -87,7 +87,7 @@ def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     try:
         existed = cur.execute("SELECT count(*) FROM datasets WHERE name = $n", {"n": name}).fetchall()[0][0] > 0
         for table in FACT_TABLES:
-            cur.execute(f"DELETE FROM {table} WHERE dataset = $n", {"n": name})  # table: module constant
+            cur.execute(f"DELETE FROM {table} WHERE dataset = $n", {"n": name})  # noqa: S608 (table from FACT_TABLES)
         cur.execute("DELETE FROM datasets WHERE name = $n", {"n": name})
         cur.execute("COMMIT")
     except Exception:

@@ -41,7 +41,7 @@ with right:
 
 st.subheader(t("overview_movers"))
 for column, dim, title in zip(st.columns(2), ("channel", "region"),
-                              (t("overview_movers_channels"), t("overview_movers_regions"))):
+                              (t("overview_movers_channels"), t("overview_movers_regions")), strict=True):
     with column:
         st.markdown(f"**{title}**")
         st.plotly_chart(charts.movers(moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")

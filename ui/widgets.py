@@ -40,7 +40,7 @@ def bullet_list(sentences: list[str]) -> None:
 
 def kpi_row(cards: list[Kpi], *, churn_window_days: int) -> None:
     """KPI cards in a row, each with its delta vs the prior period. Churn going up is bad."""
-    for column, card in zip(st.columns(len(cards)), cards):
+    for column, card in zip(st.columns(len(cards)), cards, strict=True):
         with column:
             st.metric(
                 t(f"kpi_{card.key}"), format_value(card.kind, card.value), format_delta(card),

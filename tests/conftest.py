@@ -1,0 +1,26 @@
+"""Fixtures shared by all test folders: a small demo warehouse built once per session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_ORDERS = 40_000  # small enough for a fast suite, large enough for every page to find something
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse file holding the demo dataset, built through the real CLI."""
+    path = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
+    subprocess.run([sys.executable, "-m", "data", "demo", "--orders", str(DEMO_ORDERS), "--db", str(path)],
+                   cwd=ROOT, check=True, capture_output=True)
+    return path

@@ -1,0 +1,109 @@
+"""Browser tests: the real ``streamlit run`` on 127.0.0.1 and a free port, driven in Debian's Chromium.
+
+Required in CI (CI=true); elsewhere skipped with the reason printed when Chromium or Playwright
+is missing. Screenshots are kept under ``test-output/e2e``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, in_ci
+
+CHROMIUM = os.environ.get("SALESLENS_CHROMIUM", "/usr/bin/chromium")
+OUTPUT = ROOT / "test-output" / "e2e"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(reason + " (browser tests are required in CI)")
+    print(reason)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(demo_db: Path) -> Iterator[str]:
+    """A running app on the demo warehouse; yields its base URL."""
+    port = free_port()
+    env = dict(os.environ, SALESLENS_DB=str(demo_db))
+    log = (OUTPUT / "server.log")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as handle:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.3)
+            else:
+                pytest.fail(f"streamlit did not start; see {log}")
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _require(Path(CHROMIUM).exists() or shutil.which("chromium") is not None, f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require(False, "playwright is not installed")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, request) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US")
+    tab = context.new_page()
+    yield tab
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def wait_idle(tab, timeout_ms: int = 60_000) -> None:
+    """Wait until the app finished its script run (the status widget is gone) and has content."""
+    tab.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 5",
+        timeout=timeout_ms,
+    )
+    tab.wait_for_timeout(500)
