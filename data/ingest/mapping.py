@@ -1,0 +1,202 @@
+"""Which file column feeds which canonical field: table specs, synonyms, auto-match and memory.
+
+Headers are normalised before matching (NFKC folds full-width letters and digits, then case is
+folded and spaces/punctuation dropped: ``"Order ID"``, ``"order_id"`` and ``"ＯＲＤＥＲ ＩＤ"``
+all become ``orderid``). Auto-matching takes the first column (in file order) whose normalised
+header is a synonym of a field, never the same column for two fields; user overrides win over
+both a remembered and an auto mapping. ``Segment`` is deliberately not a channel synonym:
+customer segments are not sales channels, so the user must choose to map it.
+
+A confirmed mapping is remembered in the warehouse (``ingest_mappings``, migration 002) under
+the sorted set of normalised headers, and offered again when a file with the same headers comes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A canonical field: its name, value type (text|number|date|month) and whether required."""
+
+    name: str
+    type: str
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A kind of file the ingest understands and the warehouse table it loads into."""
+
+    kind: str
+    table: str
+    fields: tuple[FieldSpec, ...]
+
+    def field(self, name: str) -> FieldSpec:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+def _f(name: str, type_: str, synonyms: str, required: bool = False) -> FieldSpec:
+    return FieldSpec(name, type_, required, tuple(s.strip() for s in synonyms.split("|") if s.strip()))
+
+
+ORDERS = TableSpec("orders", "order_lines", (
+    _f("order_id", "text", "order id|order no|order number|订单编号|订单号|订单id|订单 ID|单据编号|单据号|单号|"
+       "FBillNo|bill no|销售订单|销售订单号|销售单号|SO number|document no|invoice no|发票号|交易单号"),
+    _f("order_date", "date", "order date|date|下单时间|下单日期|订单日期|销售日期|购药时间|日期|交易日期|交易时间|"
+       "成交时间|付款时间|支付时间|FDate|created at|order time|transaction date|invoice date|单据日期", True),
+    _f("customer_id", "text", "customer id|customer no|customer number|customer code|client id|客户|客户id|客户编号|"
+       "客户代码|客户号|会员id|会员号|会员卡号|社保卡号|用户id|买家id|buyer id|account id|FCustId|cust id"),
+    _f("channel", "text", "channel|sales channel|销售渠道|渠道|渠道名称|销售平台|平台|渠道类型|来源渠道"),
+    _f("region", "text", "region|sales region|销售区域|区域|大区|地区|销售大区|territory"),
+    _f("province", "text", "province|state|省份|省|省市|州"),
+    _f("product", "text", "product|product name|产品|产品名称|商品|商品名称|药品名称|品名|item|item name|sku name|"
+       "FMaterialName|物料名称"),
+    _f("category", "text", "category|product category|品类|类别|产品类别|商品类别|分类|大类"),
+    _f("quantity", "number", "quantity|qty|销售数量|数量|销量|购买数量|units|FQty|件数"),
+    _f("unit_price", "number", "unit price|price|售价|单价|销售单价|价格|FPrice|零售价"),
+    _f("revenue", "number", "revenue|sales|amount|销售额|金额|实收金额|销售金额|应收金额|实付金额|实收|"
+       "sales amount|net sales|total|FAmount|成交金额|应收"),
+    _f("cost", "number", "cost|成本|直接成本|销售成本|成本金额|cogs|cost of goods|FCost"),
+    _f("profit", "number", "profit|利润|毛利|毛利润|gross profit"),
+    _f("discount", "number", "discount|折扣|折扣率|discount rate|优惠金额|折扣金额|优惠"),
+    _f("refund", "number", "refund|退款|退款金额|refund amount|退货金额"),
+))
+
+CHANNEL_COSTS = TableSpec("channel_costs", "channel_costs", (
+    _f("month", "month", "month|月份|月|期间|period|date|日期", True),
+    _f("channel", "text", "channel|渠道|销售渠道|渠道名称", True),
+    _f("cost_type", "text", "cost type|type|费用类型|类型|费用项目|项目"),
+    _f("amount", "number", "amount|金额|费用|费用金额|cost|spend|支出", True),
+))
+
+CRM_SPEND = TableSpec("crm_spend", "crm_spend", (
+    _f("month", "month", "month|月份|月|期间|period|date|日期", True),
+    _f("programme", "text", "programme|program|campaign|项目|活动|计划|客户关系项目|crm programme", True),
+    _f("amount", "number", "amount|金额|费用|投入|spend|cost|支出", True),
+))
+
+CUSTOMERS = TableSpec("customers", "customers", (
+    _f("customer_id", "text", "customer id|customer no|客户|客户id|客户编号|客户代码|会员id|会员卡号|社保卡号|用户id|"
+       "Customer ID|customer", True),
+    _f("acquisition_channel", "text", "acquisition channel|获客渠道|来源渠道|渠道|channel|source|来源"),
+    _f("region", "text", "region|区域|地区|销售区域|大区"),
+    _f("first_order_date", "date", "first order date|first purchase date|首次下单日期|首购日期|首次购买日期|注册日期"),
+    _f("satisfaction", "number", "satisfaction|满意度|csat|满意度评分|score"),
+    _f("churn_reason", "text", "churn reason|流失原因|reason"),
+))
+
+SPECS: dict[str, TableSpec] = {s.kind: s for s in (ORDERS, CHANNEL_COSTS, CRM_SPEND, CUSTOMERS)}
+
+_DROP = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_header(header: object) -> str:
+    """Fold width and case and drop spaces/punctuation: ``"Order ID"`` → ``"orderid"``."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", str(header)).casefold())
+
+
+def spec(kind: str) -> TableSpec:
+    """The spec of a file kind (``orders``, ``channel_costs``, ``crm_spend``, ``customers``)."""
+    try:
+        return SPECS[kind]
+    except KeyError:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {sorted(SPECS)}") from None
+
+
+def auto_map(columns: Iterable[str], kind: str = "orders") -> dict[str, str]:
+    """Field → column for every field whose synonym matches a header; each column used once."""
+    columns = list(columns)
+    normalised = [normalise_header(c) for c in columns]
+    used: set[int] = set()
+    mapping: dict[str, str] = {}
+    for fs in spec(kind).fields:
+        wanted = {normalise_header(s) for s in (fs.name, *fs.synonyms)}
+        for index, norm in enumerate(normalised):
+            if index not in used and norm in wanted:
+                mapping[fs.name] = columns[index]
+                used.add(index)
+                break
+    return mapping
+
+
+def header_key(columns: Iterable[str]) -> str:
+    """The memory key of a header set: JSON of its sorted normalised headers."""
+    return json.dumps(sorted(normalise_header(c) for c in columns), ensure_ascii=False)
+
+
+def recall_mapping(con: duckdb.DuckDBPyConnection, columns: Iterable[str], kind: str = "orders") -> dict[str, str] | None:
+    """The mapping last confirmed for this exact header set, if any (and still valid for it)."""
+    columns = list(columns)
+    rows = con.cursor().execute(
+        "SELECT mapping FROM ingest_mappings WHERE kind = $k AND header_key = $h",
+        {"k": kind, "h": header_key(columns)},
+    ).fetchall()
+    if not rows:
+        return None
+    mapping = json.loads(rows[0][0])
+    valid = set(spec(kind).names)
+    return {f: c for f, c in mapping.items() if f in valid and c in columns}
+
+
+def remember_mapping(cur: duckdb.DuckDBPyConnection, columns: Iterable[str], mapping: dict[str, str],
+                     kind: str = "orders") -> None:
+    """Store a confirmed mapping (inside the caller's transaction when there is one)."""
+    key = header_key(columns)
+    cur.execute("DELETE FROM ingest_mappings WHERE kind = $k AND header_key = $h", {"k": kind, "h": key})
+    cur.execute(
+        "INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at) VALUES ($k, $h, $m, now()::TIMESTAMP)",
+        {"k": kind, "h": key, "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True)},
+    )
+
+
+@dataclass(frozen=True)
+class MappingSuggestion:
+    """A proposed mapping for the Data page to show and let the user edit.
+
+    Attributes
+    ----------
+    mapping : dict[str, str]
+        Field → column.
+    source : str
+        ``'remembered'`` (same headers confirmed before) or ``'auto'`` (synonyms).
+    unmapped_columns : list[str]
+        File columns no field uses.
+    missing_required : list[str]
+        Required fields without a column (for orders, ``revenue`` counts as present when
+        ``unit_price`` and ``quantity`` are both mapped).
+    """
+
+    mapping: dict[str, str]
+    source: str
+    unmapped_columns: list[str] = field(default_factory=list)
+    missing_required: list[str] = field(default_factory=list)
+
+
+def missing_required(mapping: dict[str, str], kind: str = "orders") -> list[str]:
+    missing = [f.name for f in spec(kind).fields if f.required and f.name not in mapping]
+    if kind == "orders" and "revenue" not in mapping and not {"unit_price", "quantity"} <= set(mapping):
+        missing.append("revenue")
+    return missing
+
+
+def suggest_mapping(columns: Iterable[str], kind: str = "orders",
+                    con: duckdb.DuckDBPyConnection | None = None) -> MappingSuggestion:
+    """A remembered mapping for these headers if the warehouse has one, else the auto-match."""
+    columns = list(columns)
+    remembered = recall_mapping(con, columns, kind) if con is not None else None
+    mapping, source = (remembered, "remembered") if remembered else (auto_map(columns, kind), "auto")
+    used = set(mapping.values())
+    return MappingSuggestion(mapping, source, [c for c in columns if c not in used], missing_required(mapping, kind))
