@@ -157,7 +157,8 @@ def _read_text(data: bytes, progress: Progress | None) -> RawTable:
     text, encoding = decode_text(data)
     if not text.strip():
         raise IngestError("empty_file")
-    head = text[:262144].splitlines()[:SNIFF_LINES]
+    # Sniff on the first lines, each cut short: csv refuses fields over 128 kB, data may be larger.
+    head = [line[:65536] for line in text[:262144].splitlines()[:SNIFF_LINES]]
     delimiter = sniff_delimiter(head)
     parsed = [row for row in csv.reader(head, delimiter=delimiter)]
     nonblank = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
@@ -169,6 +170,8 @@ def _read_text(data: bytes, progress: Progress | None) -> RawTable:
         nxt = text.find("\n", offset)
         offset = len(text) if nxt < 0 else nxt + 1
     body = text[offset:].encode("utf-8")
+    if not body.strip():
+        raise IngestError("no_rows")
     if progress:
         progress(0.15, "read")
     skipped: list[int] = []
