@@ -24,6 +24,7 @@ arrays, never from SQL on the result. Money is in yuan, dates are ISO strings, r
 - ``btyd_params``: {channel: {r, alpha, a, b}}: purchase rate ~ Gamma(r, rate alpha) per day,
   dropout after each purchase ~ Beta(a, b), by acquisition channel.
 - ``acquisition_growth``: {channel: yearly factor of new customers per month}.
+- ``quantity_trend``: {channel: yearly factor on quantity per line} (经销商 destocking; others 1).
 - ``seasonality``: {channel: [12 monthly factors, mean 1]} of purchases and acquisitions.
 - ``repeat_rate_all``: customers with >= 2 distinct orders / customers with >= 1, whole range.
 - ``dropped_share_at_end``: share of customers who had truly dropped out by the end date.
@@ -83,19 +84,20 @@ class ChannelSpec:
     hill_alpha: float
     kappa_ratio: float  # kappa as a share of the channel's mean monthly revenue
     noise_sigma: float
+    quantity_trend: float = 1.0  # yearly factor on business order quantities (distributor destocking)
 
 
 # The order of this tuple is the channel code used in every array below.
 CHANNELS: tuple[ChannelSpec, ...] = (
     ChannelSpec("经销商", False, 3.0, 70, 0.90,
                 (1.35, 0.55, 0.95, 1.0, 1.0, 1.05, 0.9, 0.9, 1.0, 1.15, 1.15, 1.0),
-                4.0, 80.0, 1.0, 40.0, 1.0, 2, 5.0, 0.6, 0.90, 0.02, 0.0, 0.03, 0.01, 1.0, 0.02, 0.06),
+                8.0, 160.0, 2.0, 80.0, 1.0, 2, 5.0, 0.6, 0.90, 0.02, 0.0, 0.03, 0.01, 1.1, 0.02, 0.05, 0.92),
     ChannelSpec("电商平台", True, 260, 10, 1.15,
                 (0.85, 0.65, 0.9, 0.9, 1.0, 1.45, 0.85, 0.85, 0.9, 1.0, 1.75, 1.1),
                 0.9, 90.0, 1.0, 2.5, 0.6, 1, 1.0, 0.0, 0.95, 0.02, 0.05, 0.0, 0.0, 1.6, 0.06, 0.05),
     ChannelSpec("直营门店", True, 160, 14, 1.00,
                 (1.5, 0.75, 0.9, 0.95, 1.0, 0.95, 0.9, 0.95, 1.0, 1.05, 1.0, 1.25),
-                1.2, 110.0, 0.9, 3.0, 0.5, 1, 1.0, 0.0, 1.00, 0.015, 0.0, 0.0, 0.12, 0.9, 0.03, 0.07),
+                1.2, 110.0, 0.9, 3.0, 0.5, 1, 1.0, 0.0, 1.00, 0.015, 0.0, 0.0, 0.12, 1.3, 0.03, 0.05),
     ChannelSpec("直播带货", True, 90, 2, 1.60,
                 (0.85, 0.6, 0.9, 0.9, 1.0, 1.5, 0.85, 0.85, 0.9, 1.0, 2.0, 1.1),
                 0.8, 70.0, 1.2, 2.0, 0.4, 1, 1.0, 0.0, 0.93, 0.06, 0.20, 0.0, 0.0, 2.2, 0.08, 0.08),
@@ -181,6 +183,8 @@ MAX_DAILY_RATE = 0.5  # caps the Gamma tail: nobody buys more than every other d
 # and 10M; the generator oversamples by OVERSAMPLE and then keeps whole customers to fit.
 LINES_PER_SCALE = 237_000.0
 OVERSAMPLE = 1.08
+# The busiest month sits at this fraction of beta: high enough that the curve visibly bends.
+HILL_TOP = 0.85
 
 
 def _calendar() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -510,6 +514,7 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
         "hill_crm": hill_crm,
         "btyd_params": {c.name: {"r": c.r, "alpha": c.alpha, "a": c.a, "b": c.b} for c in CHANNELS},
         "acquisition_growth": {c.name: c.growth for c in CHANNELS},
+        "quantity_trend": {c.name: c.quantity_trend for c in CHANNELS},
         "seasonality": {CHANNEL_NAMES[c]: [float(x) for x in season[c, :12]] for c in range(n_ch)},
         "repeat_rate_all": float((c_orders >= 2).sum() / n_cust),
         "dropped_share_at_end": float(c_dropped.mean()),
@@ -549,7 +554,9 @@ def _lines(rng: np.random.Generator, day: np.ndarray, cust_no: np.ndarray, chann
 
     mu = np.log(np.array([max(c.quantity_median, 1.0) for c in CHANNELS]))
     sigma = np.array([c.quantity_sigma for c in CHANNELS])
-    business_q = np.maximum(1.0, np.round(np.exp(mu[ch] + sigma[ch] * rng.standard_normal(n))))
+    trend = np.log(np.array([c.quantity_trend for c in CHANNELS]))
+    years = day[line_order] / 365.25
+    business_q = np.maximum(1.0, np.round(np.exp(mu[ch] + trend[ch] * years + sigma[ch] * rng.standard_normal(n))))
     quantity = np.where(consumer[ch], 1.0 + np.minimum(rng.poisson(0.35, n), 5), business_q)
 
     factor = np.array([c.price_factor for c in CHANNELS])[ch]
@@ -587,7 +594,7 @@ def _channel_costs(rng: np.random.Generator, rev_cm: np.ndarray) -> tuple[pa.Tab
 
     Marketing spend inverts response = beta · s^alpha / (s^alpha + kappa^alpha) at the month's
     revenue divided by lognormal noise, so the realised (spend, revenue) pairs lie on the curve
-    up to exactly that noise; beta = max(revenue / noise) / 0.8 keeps every month below saturation.
+    up to exactly that noise; beta = max(revenue / noise) / HILL_TOP keeps every month below saturation.
     """
     starts, _, _, _ = _calendar()
     rows_month, rows_ch, rows_type, rows_amount = [], [], [], []
@@ -597,7 +604,7 @@ def _channel_costs(rng: np.random.Generator, rev_cm: np.ndarray) -> tuple[pa.Tab
         mean_month = revenue.mean()
         noise = np.exp(spec.noise_sigma * rng.standard_normal(N_MONTHS))
         y = revenue / noise
-        beta = y.max() / 0.8
+        beta = y.max() / HILL_TOP
         kappa = spec.kappa_ratio * mean_month
         marketing = kappa * np.power(y / (beta - y), 1.0 / spec.hill_alpha)
         truth[spec.name] = {"beta": float(beta), "alpha": spec.hill_alpha, "kappa": float(kappa),
