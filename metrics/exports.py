@@ -36,7 +36,8 @@ def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV as UTF-8 with a BOM (so Excel opens Chinese text correctly), formula-safe, no index."""
-    return _safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (what Excel writes) also make the writer quote any cell holding a lone CR.
+    return _safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _sheet_name(name: object, used: set[str]) -> str:

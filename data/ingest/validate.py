@@ -141,6 +141,7 @@ def resolve_mapping(raw: RawTable, kind: str, overrides: dict[str, str] | None, 
         if column not in raw.columns:
             raise IngestError("unknown_column", column=column, columns=", ".join(raw.columns))
         mapping[name] = column
+    if overrides:
         source = "user" if source == "auto" else f"{source}+user"
     return mapping, source
 
