@@ -1,0 +1,14 @@
+-- Monthly revenue, gross profit, orders and customers per channel in [start, end].
+-- Grain: one row per (month, channel); month = first day of the calendar month. Money in the dataset's currency.
+SELECT date_trunc('month', order_date)::DATE AS month, channel,
+       sum(revenue - coalesce(refund, 0)) AS revenue,
+       sum(revenue - coalesce(refund, 0) - cost) AS gross_profit,
+       count(DISTINCT order_id) AS orders,
+       count(DISTINCT customer_id) AS customers
+FROM order_lines
+WHERE dataset = $dataset
+  AND order_date BETWEEN $start AND $end
+  AND (len($channels) = 0 OR list_contains($channels, channel))
+  AND (len($regions) = 0 OR list_contains($regions, region))
+GROUP BY ALL
+ORDER BY month, channel
