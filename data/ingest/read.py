@@ -219,17 +219,17 @@ def _read_excel(data: bytes, sheet: str | int | None) -> RawTable:
     try:
         if sheet is None:
             # The biggest sheet: workbooks put notes, targets and lookups on smaller sheets.
-            sizes = {n: book.get_sheet_by_name(n).height for n in names}
-            chosen = max(names, key=lambda n: sizes[n])
+            # Opening a sheet parses it, so each is opened once and the chosen one reused.
+            opened = {n: book.get_sheet_by_name(n) for n in names}
+            chosen = max(names, key=lambda n: opened[n].height)
+            ws = opened[chosen]
             if len(names) > 1:
                 warnings.append({"code": "sheet_chosen", "params": {"sheet": chosen, "sheets": ", ".join(names)}})
-        elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet not in names and sheet.isdigit()):
-            chosen = names[int(sheet)]
         else:
-            chosen = sheet
-        if chosen not in names:
-            raise IngestError("no_such_sheet", sheet=chosen, sheets=", ".join(names))
-        ws = book.get_sheet_by_name(chosen)
+            chosen = names[int(sheet)] if isinstance(sheet, int) or (sheet not in names and sheet.isdigit()) else sheet
+            if chosen not in names:
+                raise IngestError("no_such_sheet", sheet=chosen, sheets=", ".join(names))
+            ws = book.get_sheet_by_name(chosen)
         cells = ws.to_python(skip_empty_area=True)
     except IngestError:
         raise
