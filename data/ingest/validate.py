@@ -257,7 +257,11 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
         out = out.drop_duplicates("customer_id", keep="first")
     if report.rows_accepted == 0:
         report.errors.append({"code": "no_valid_rows", "params": {"rejected": report.rows_rejected}})
-    report.preview = json.loads(out.head(PREVIEW_ROWS).to_json(orient="records", date_format="iso", force_ascii=False))
+    head = out.head(PREVIEW_ROWS).copy()
+    for column in head.columns:
+        if pd.api.types.is_datetime64_any_dtype(head[column].dtype):
+            head[column] = head[column].dt.strftime("%Y-%m-%d")
+    report.preview = json.loads(head.to_json(orient="records", force_ascii=False))
     if progress:
         progress(0.6, "parse")
     return Prepared(out, report, kind, raw.columns)
