@@ -38,6 +38,8 @@ state.write_url(f)
 
 PAGES = [
     st.Page("pages/overview.py", title=state.t("nav_overview"), icon="📊", url_path="overview", default=True),
+    st.Page("pages/channels.py", title=state.t("nav_channels"), icon="🛒", url_path="channels"),
+    st.Page("pages/channels_conflict.py", title=state.t("nav_channels_conflict"), icon="🧭", url_path="channels_conflict"),
 ]
 page = st.navigation(PAGES)
 try:

@@ -1,0 +1,95 @@
+"""Channels: share, the channel P&L, margin waterfall, where to grow, concentration and risk."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import channels as ch
+from metrics.i18n import fmt_int, fmt_money, fmt_pct
+from ui import cached, charts, charts_channels
+from ui.downloads import download_buttons
+from ui.state import filters, label, lang, t
+from ui.widgets import bullet_list
+
+st.title(t("channels_title"))
+f = filters()
+if f is None:
+    st.info(t("no_datasets"))
+    st.stop()
+st.caption(t("channels_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+
+avail = cached.run_dataset(ch.availability, f.dataset)
+pnl = cached.run(ch.pnl, f)
+if pnl.empty or not pnl["revenue"].any():
+    st.info(t("no_sales_in_period"))
+    st.stop()
+
+missing = [t(key) for key, ok in (("channels_no_cost", avail.has_cost), ("channels_no_channel_costs", avail.has_channel_costs),
+                                  ("channels_no_customer", avail.has_customer)) if not ok]
+if missing:
+    st.warning(t("channels_unavailable"))
+    bullet_list(missing)
+if avail.has_channel_costs:
+    st.caption(t("channels_cost_allocation"))
+    if f.regions:
+        st.info(t("channels_region_costs"))
+
+st.subheader(t("channels_share"))
+measures = [m for m in ch.MEASURES if pnl[m].notna().any()]
+measure = st.radio(t("channels_measure"), measures, key="channels_measure", horizontal=True,
+                   format_func=lambda m: t(f"chmeasure_{m}"))
+left, right = st.columns([1, 2])
+with left:
+    st.plotly_chart(charts.share_donut(pnl, lang(), name_col="channel", value_col=measure),
+                    key="channels_share_donut", width="stretch")
+with right:
+    st.markdown(f"**{t('channels_share_trend')}**")
+    trend = cached.run(ch.share_trend, f, measure=measure)
+    st.plotly_chart(charts_channels.share_trend(trend, lang()), key="channels_share_trend", width="stretch")
+
+st.subheader(t("channels_pnl"))
+st.caption(t("channels_pnl_note"))
+st.dataframe(charts_channels.table_view(pnl, lang()), key="channels_pnl_table", hide_index=True, width="stretch")
+download_buttons(pnl, "channel_pnl", key="channels_pnl_download")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("channels_waterfall"))
+    if avail.has_cost:
+        chosen = st.selectbox(t("channels_waterfall_channel"), pnl["channel"].tolist(), key="channels_waterfall_channel",
+                              format_func=label)
+        steps = ch.waterfall(pnl, chosen)
+        st.plotly_chart(charts_channels.waterfall(steps, lang()), key="channels_waterfall_chart", width="stretch")
+    else:
+        st.info(t("channels_no_cost"))
+with right:
+    st.subheader(t("channels_grow"))
+    bubbles = ch.where_to_grow(pnl)
+    if bubbles.empty:
+        st.info(t("channels_grow_empty"))
+    else:
+        if (bubbles["y_measure"] == "margin").all():
+            st.caption(t("channels_grow_margin_note"))
+        st.plotly_chart(charts_channels.bubbles(bubbles, lang()), key="channels_grow_chart", width="stretch")
+
+st.subheader(t("channels_concentration"))
+risk = cached.run(ch.concentration, f)
+cols = st.columns(3)
+cols[0].metric(t("channels_hhi"), fmt_int(risk.hhi, lang()), t(f"channels_band_{risk.band}") if risk.band else None,
+               delta_color="off", help=t("channels_hhi_help"), border=True)
+cols[1].metric(t("channels_top_channel"), label(risk.top_channel) if risk.top_channel else "—", border=True)
+cols[2].metric(t("channels_top_share"), fmt_pct(risk.top_share, lang()), border=True)
+sentences = []
+for _, flag in risk.flags.iterrows():
+    name = label(flag["channel"])
+    if flag["flag"] == "top_share":
+        sentences.append(t("channels_flag_top_share", channel=name, value=fmt_pct(flag["value"], lang())))
+    elif flag["flag"] == "negative_contribution":
+        sentences.append(t("channels_flag_negative_contribution", channel=name, value=fmt_money(flag["value"], lang()),
+                           rate=fmt_pct(flag["detail"], lang())))
+    else:
+        series = " → ".join(fmt_money(v, lang()) for v in flag["detail"])
+        sentences.append(t("channels_flag_declining", channel=name, days=f.days, series=series))
+bullet_list(sentences or [t("channels_no_flags")])
+if not risk.declining_judged:
+    st.caption(t("channels_declining_not_judged"))
