@@ -25,6 +25,7 @@ if _db:
 
 st.set_page_config(page_title="SalesLens 销售透镜", page_icon="🔭", layout="wide")
 state.seed_from_url()
+state.keep_sidebar_state()
 state.language_switch()
 
 if cached.needs_demo():

@@ -7,8 +7,8 @@ clock: an export from last year must not open on an empty "this month".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 PRESETS = ("this_month", "last_90_days", "ytd", "last_year", "all", "custom")
 DEFAULT_PRESET = "last_year"
@@ -29,13 +29,13 @@ class Filters:
         return (self.end - self.start).days + 1
 
     @property
-    def prior(self) -> "Filters":
+    def prior(self) -> Filters:
         """The range of equal length ending the day before ``start`` (METRICS.md)."""
         prior_end = self.start - dt.timedelta(days=1)
         return replace(self, start=prior_end - dt.timedelta(days=self.days - 1), end=prior_end)
 
     @property
-    def year_ago(self) -> "Filters":
+    def year_ago(self) -> Filters:
         return replace(self, start=_shift_year(self.start), end=_shift_year(self.end))
 
     def params(self) -> dict[str, object]:

@@ -6,16 +6,13 @@ import streamlit as st
 
 from metrics import overview
 from ui import cached, charts
-from ui.state import filters, lang, t
+from ui.state import lang, require_filters, t
 from ui.widgets import bullet_list, kpi_row
 
 CHURN_WINDOW_DAYS = overview.DEFAULT_CHURN_WINDOW_DAYS
 
 st.title(t("overview_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
+f = require_filters()
 st.caption(t("overview_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
 
 cards = cached.run(overview.kpis, f, window_days=CHURN_WINDOW_DAYS)

@@ -10,9 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from metrics import i18n
 from metrics.filters import DEFAULT_PRESET, PRESETS, Filters, from_query, preset_range, to_query
+
+# Streamlit treats an app beside a `pages/` folder as a legacy multipage app until st.navigation
+# first runs in the process; a deep link opened on a fresh server would then run that page alone,
+# without this shell. Every page imports this module, so the first import switches that off.
+PagesManager.uses_pages_directory = False
 
 LANG_KEY = "sidebar_lang"
 FILTERS_KEY = "_filters"
@@ -61,6 +67,20 @@ def seed_from_url() -> None:
     st.session_state["sidebar_regions"] = list(url.regions)
 
 
+SIDEBAR_KEYS = (LANG_KEY, "sidebar_dataset", "sidebar_preset", "sidebar_dates", "sidebar_channels", "sidebar_regions")
+
+
+def keep_sidebar_state() -> None:
+    """Re-assert the sidebar's values at the start of each run.
+
+    A widget's identity includes its label, so switching language would otherwise create fresh
+    widgets at their defaults; re-assigning the keyed values carries them over (and across pages).
+    """
+    for key in SIDEBAR_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def language_switch() -> None:
     st.sidebar.radio(
         "语言 / Language", options=list(i18n.LANGS), key=LANG_KEY, horizontal=True,
@@ -93,8 +113,10 @@ def sidebar_filters(datasets: list, dimension_values: callable) -> Filters | Non
     first, last = chosen.first_date, chosen.last_date
     if st.session_state.get("sidebar_preset") not in PRESETS:
         st.session_state["sidebar_preset"] = DEFAULT_PRESET
+    # format_funcs bind the language now: AppTest (and Streamlit) may call them outside this run.
+    current = lang()
     preset = sb.selectbox(t("filter_period"), list(PRESETS), key="sidebar_preset",
-                          format_func=lambda p: t(f"preset_{p}"))
+                          format_func=lambda p: i18n.t(f"preset_{p}", current))
     if preset == "custom":
         start, end = _custom_range(first, last)
     else:
@@ -104,9 +126,9 @@ def sidebar_filters(datasets: list, dimension_values: callable) -> Filters | Non
     _keep_valid("sidebar_channels", values["channel"])
     _keep_valid("sidebar_regions", values["region"])
     channels = sb.multiselect(t("filter_channels"), values["channel"], key="sidebar_channels",
-                              format_func=label, placeholder=t("filter_all"))
+                              format_func=lambda v: i18n.label(v, current), placeholder=t("filter_all"))
     regions = sb.multiselect(t("filter_regions"), values["region"], key="sidebar_regions",
-                             format_func=label, placeholder=t("filter_all"))
+                             format_func=lambda v: i18n.label(v, current), placeholder=t("filter_all"))
     f = Filters(name, start, end, tuple(channels), tuple(regions))
     st.session_state[FILTERS_KEY] = f
     st.session_state[PRESET_KEY] = preset
@@ -139,3 +161,18 @@ def write_url(f: Filters | None) -> None:
 def filters() -> Filters | None:
     """The selection drawn by the sidebar in this run (None: no data to show)."""
     return st.session_state.get(FILTERS_KEY)
+
+
+def require_filters() -> Filters:
+    """The selection, or stop the page with a message when there is nothing to show.
+
+    A page run without the shell (the legacy-pages case above, on a server's very first run)
+    reruns so that app.py draws the sidebar first.
+    """
+    f = filters()
+    if f is None:
+        if not st.session_state.get("_url_seeded"):
+            st.rerun()
+        st.info(t("no_datasets"))
+        st.stop()
+    return f

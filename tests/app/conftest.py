@@ -7,11 +7,28 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))
+
+
+class _NavigationPagesManager(PagesManager):
+    uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def modern_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run app.py on every AppTest run, as the real server does once st.navigation has run.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before each run, and with a ``pages/``
+    folder beside app.py it then replays a page script alone (legacy multipage mode) from the
+    second run on, skipping the shell. ui/state.py switches the flag off for the real server.
+    """
+    monkeypatch.setattr(script_runner, "PagesManager", _NavigationPagesManager)
 
 
 @pytest.fixture

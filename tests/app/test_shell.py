@@ -41,14 +41,19 @@ def test_every_page_renders_in_both_languages(make_app, page, lang):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in title) == (lang == "zh")
 
 
-def test_language_switch_relabels_everything(make_app):
-    at = make_app(lang="en")
-    assert "Revenue" in metric_values(at)
+def test_language_switch_relabels_everything_and_keeps_the_selection(make_app):
+    at = make_app(lang="en", preset="ytd", channel="电商平台")
+    english = metric_values(at)
+    assert "Revenue" in english
     at.sidebar.radio(key="sidebar_lang").set_value("zh").run()
     no_exception(at)
-    values = metric_values(at)
-    assert "销售额" in values and "Revenue" not in values
+    chinese = metric_values(at)
+    assert "销售额" in chinese and "Revenue" not in chinese
     assert at.query_params["lang"] == "zh"
+    # same selection, same numbers, only the words changed
+    assert at.sidebar.selectbox(key="sidebar_preset").value == "ytd"
+    assert at.sidebar.multiselect(key="sidebar_channels").value == ["电商平台"]
+    assert chinese["订单数"] == english["Orders"]
 
 
 def test_revenue_card_equals_the_metric(make_app, demo_db):

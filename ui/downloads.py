@@ -1,0 +1,22 @@
+"""Download buttons for any table: CSV (UTF-8 with BOM) and XLSX, both formula-injection safe."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import exports
+from ui.state import t
+
+
+def download_buttons(frame: pd.DataFrame, stem: str, *, key: str) -> None:
+    """Two buttons side by side. ``stem`` is ours (never a user's file name); ``key`` prefixes widget keys."""
+    left, right = st.columns(2)
+    with left:
+        st.download_button(t("download_csv"), exports.to_csv_bytes(frame), file_name=exports.safe_filename(stem, "csv"),
+                           mime="text/csv", key=f"{key}_csv", width="stretch")
+    with right:
+        st.download_button(t("download_xlsx"), exports.to_xlsx_bytes(frame),
+                           file_name=exports.safe_filename(stem, "xlsx"),
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_xlsx", width="stretch")
