@@ -1,0 +1,18 @@
+"""Budget what-if (METRICS.md "Budget what-if"): response curves per lever, projections with
+P10–P90 bands, an optimizer across channels and CRM programmes, and saved scenarios.
+
+Modules, PyMC-Marketing style: :mod:`curves` (Hill curves, fitting, assumed fallback),
+:mod:`model` (a dataset's levers and economics), :mod:`projection` (vectorised outcomes),
+:mod:`constraints` (budget, bounds, locks, BudgetError), :mod:`optimizer` (greedy + SLSQP, with
+explanation), :mod:`explain` (sentences), :mod:`plotting` (chart-ready frames), :mod:`scenarios`.
+"""
+
+from __future__ import annotations
+
+from metrics.budget.constraints import Bound, BudgetError, BudgetSpec
+from metrics.budget.model import BudgetModel, Lever, Override, allocation_frame, budget_model, with_overrides
+from metrics.budget.optimizer import Result, optimize, split_by_budget
+from metrics.budget.projection import OUTCOMES, project
+
+__all__ = ["Bound", "BudgetError", "BudgetModel", "BudgetSpec", "Lever", "OUTCOMES", "Override", "Result",
+           "allocation_frame", "budget_model", "optimize", "project", "split_by_budget", "with_overrides"]

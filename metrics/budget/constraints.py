@@ -1,0 +1,106 @@
+"""What the optimizer may do: the total budget, per-lever bounds and locks, and their validation.
+
+Business rules come in as data (a :class:`BudgetSpec`); :func:`resolve` turns them into absolute
+lower/upper arrays in the model's lever order or raises :class:`BudgetError` with a reason code
+that the page and the CLI translate (``budget_error_<code>`` in metrics/locales/budget.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from metrics.budget.model import BudgetModel
+
+ERROR_CODES = ("no_levers", "negative_total", "unknown_lever", "bad_bound", "below_minimums", "above_maximums",
+               "all_locked")
+
+
+class BudgetError(ValueError):
+    """A plan the optimizer cannot solve, with a translatable ``code`` and its ``values``.
+
+    Values are raw numbers and lever ids; :func:`metrics.budget.explain.error_text` formats them.
+    """
+
+    def __init__(self, code: str, **values: object) -> None:
+        assert code in ERROR_CODES, code
+        self.code = code
+        self.values = values
+        super().__init__(f"{code}: {values}")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A lever's range. ``relative``: lower/upper are fractions of its current spend (0.5 = 50%)."""
+
+    lever: str
+    lower: float | None = None
+    upper: float | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True)
+class BudgetSpec:
+    """Total annual budget (yuan), spent exactly (``exact``) or at most; bounds and locks (lever → yuan)."""
+
+    total: float
+    exact: bool = True
+    bounds: tuple[Bound, ...] = field(default_factory=tuple)
+    locks: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, eq=False)
+class Resolved:
+    lower: np.ndarray
+    upper: np.ndarray
+    locked: np.ndarray  # bool
+    explicit_lower: np.ndarray  # bool: a bound the user set (so its binding is worth reporting)
+    explicit_upper: np.ndarray
+
+
+def resolve(model: BudgetModel, spec: BudgetSpec) -> Resolved:
+    """Absolute bounds per lever; raises BudgetError when the plan is impossible.
+
+    Defaults: lower 0, upper the total budget. A lock sets lower = upper = the locked amount.
+    """
+    n = len(model.levers)
+    if n == 0:
+        raise BudgetError("no_levers")
+    if not np.isfinite(spec.total) or spec.total < 0:
+        raise BudgetError("negative_total", total=spec.total)
+    lower, upper = np.zeros(n), np.full(n, float(spec.total))
+    explicit_lower, explicit_upper = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    locked = np.zeros(n, dtype=bool)
+    ids = model.ids
+
+    def index(name: str) -> int:
+        try:
+            return ids.index(model.lever(name).id)
+        except KeyError:
+            raise BudgetError("unknown_lever", lever=name) from None
+
+    for bound in spec.bounds:
+        i = index(bound.lever)
+        scale = model.levers[i].current if bound.relative else 1.0
+        if bound.lower is not None:
+            lower[i], explicit_lower[i] = max(bound.lower * scale, 0.0), True
+        if bound.upper is not None:
+            upper[i], explicit_upper[i] = bound.upper * scale, True
+    for name, amount in spec.locks:
+        i = index(name)
+        if amount < 0:
+            raise BudgetError("bad_bound", lever=ids[i], lower=amount, upper=amount)
+        lower[i] = upper[i] = float(amount)
+        locked[i] = True
+    for i in range(n):
+        if lower[i] > upper[i] + 1e-9:
+            raise BudgetError("bad_bound", lever=ids[i], lower=float(lower[i]), upper=float(upper[i]))
+    if locked.all():
+        raise BudgetError("all_locked", locked=float(lower.sum()), total=float(spec.total))
+    tolerance = 1e-9 * max(spec.total, 1.0)
+    if lower.sum() > spec.total + tolerance:
+        raise BudgetError("below_minimums", total=float(spec.total), minimum=float(lower.sum()))
+    if spec.exact and upper.sum() < spec.total - tolerance:
+        raise BudgetError("above_maximums", total=float(spec.total), maximum=float(upper.sum()))
+    return Resolved(lower, upper, locked, explicit_lower, explicit_upper)
