@@ -79,15 +79,17 @@ def _covered(first: dt.date | None, since: dt.date) -> bool:
     return first is not None and first <= since
 
 
-def allocated_costs(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def allocated_costs(con: duckdb.DuckDBPyConnection, f: Filters, *, selected: pd.Series | None = None) -> pd.DataFrame:
     """Channel cost per (channel, cost_type) allocated to [start, end] by overlap days.
 
     Under a region filter each channel's amounts are prorated by the selected regions' share of
-    that channel's revenue in the period. Columns: channel, cost_type, amount (currency).
+    that channel's revenue in the period (``selected``: that revenue per channel when the caller
+    already has it). Columns: channel, cost_type, amount (currency).
     """
     costs = query(con, "channel_costs_alloc", **f.params())
     if f.regions and not costs.empty:
-        selected = query(con, "channel_pnl", **_pnl_params(f)).set_index("channel")["revenue"]
+        if selected is None:
+            selected = query(con, "channel_pnl", **_pnl_params(f)).set_index("channel")["revenue"]
         everywhere = query(con, "channel_revenue_all_regions", **f.params()).set_index("channel")["revenue"]
         factor = (selected / everywhere.where(everywhere != 0)).reindex(costs["channel"]).fillna(0.0).to_numpy()
         costs["amount"] = costs["amount"].to_numpy() * factor
@@ -99,7 +101,7 @@ def _pnl_params(f: Filters) -> dict[str, object]:
     return {**f.params(), "ya_start": year_ago.start, "ya_end": year_ago.end}
 
 
-def pnl(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def pnl(con: duckdb.DuckDBPyConnection, f: Filters, *, new_customers: bool = True) -> pd.DataFrame:
     """The channel P&L for the selection, one row per channel, largest revenue first.
 
     Columns (money in currency, ratios as fractions): ``PNL_COLUMNS`` plus ``cost_<type>`` per
@@ -107,11 +109,17 @@ def pnl(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     with revenue 0. Without any cost, cogs/gross_profit/margin are NaN; without channel cost rows
     for the dataset, channel_cost/contribution/roi are NaN; without customer ids, customers and
     new_customers are NaN. growth and yoy are NaN when undefined (see module docstring).
+    ``new_customers=False`` skips that column's query (NaN) for callers that do not show it.
     """
-    avail = availability(con, f.dataset)
+    return _pnl(con, f, availability(con, f.dataset), new_customers=new_customers)
+
+
+def _pnl(con: duckdb.DuckDBPyConnection, f: Filters, avail: Availability, *, new_customers: bool) -> pd.DataFrame:
     base = query(con, "channel_pnl", **_pnl_params(f))
-    new = query(con, "channel_new_customers", **f.params())
-    costs = allocated_costs(con, f) if avail.has_channel_costs else pd.DataFrame(columns=["channel", "cost_type", "amount"])
+    new = (query(con, "channel_new_customers", **f.params()) if new_customers
+           else pd.DataFrame({"channel": pd.Series(dtype=object), "new_customers": pd.Series(dtype=float)}))
+    selected = base.set_index("channel")["revenue"]
+    costs = allocated_costs(con, f, selected=selected) if avail.has_channel_costs else pd.DataFrame(columns=["channel", "cost_type", "amount"])
     by_type = costs.pivot_table(index="channel", columns="cost_type", values="amount", aggfunc="sum", fill_value=0.0)
     by_type.columns = [f"cost_{c}" for c in by_type.columns]
     channels = list(dict.fromkeys([*base["channel"], *by_type.index]))
@@ -120,7 +128,8 @@ def pnl(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         frame[col] = frame[col].fillna(0)
     frame["customers"] = frame["customers"].fillna(0)
     frame = frame.join(new.set_index("channel")).join(by_type)
-    frame["new_customers"] = frame["new_customers"].fillna(0)
+    if new_customers:
+        frame["new_customers"] = frame["new_customers"].fillna(0)
     cost_cols = list(by_type.columns)
     frame[cost_cols] = frame[cost_cols].fillna(0.0)
     frame["margin"] = _div(frame["gross_profit"], frame["revenue_with_cost"])
@@ -304,7 +313,8 @@ def concentration(con: duckdb.DuckDBPyConnection, f: Filters) -> Concentration:
     consecutive periods of the selection's length ending at ``f.end`` (judged only when the data
     starts on or before the first of those periods).
     """
-    table = pnl(con, f)
+    avail = availability(con, f.dataset)
+    table = _pnl(con, f, avail, new_customers=False)
     shares = table["share"].dropna()
     shares = shares[shares > 0]
     hhi = float(((shares * 100) ** 2).sum()) if not shares.empty else None
@@ -316,7 +326,7 @@ def concentration(con: duckdb.DuckDBPyConnection, f: Filters) -> Concentration:
         flags.append({"flag": "negative_contribution", "channel": row["channel"], "value": float(row["contribution"]),
                       "detail": float(row["contribution_rate"]) if pd.notna(row["contribution_rate"]) else None})
     periods = DECLINE_STEPS + 1
-    first = availability(con, f.dataset).first_date
+    first = avail.first_date
     judged = _covered(first, f.end - dt.timedelta(days=f.days * periods - 1))
     if judged:
         series = query(con, "channel_periods", days=f.days, periods=periods, **f.params())
