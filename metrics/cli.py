@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import inspect
 import pkgutil
 import sys
 from collections.abc import Callable
@@ -83,6 +84,9 @@ def parser(modules: list[object]) -> tuple[argparse.ArgumentParser, dict[str, Ru
     export.add_argument("table", choices=sorted(table_exports))
     add_common(export)
     export.add_argument("--out", help="CSV file to write (default: stdout)")
+    for module in modules:  # an area may add options its exports take as keyword-only parameters
+        if hasattr(module, "add_export_options"):
+            module.add_export_options(export)
     runners: dict[str, Runner] = {"export": lambda args: _run_export(table_exports, args)}
     for module in modules:
         if hasattr(module, "add_parser"):
@@ -96,7 +100,10 @@ def _run_export(table_exports: dict[str, Export], args: argparse.Namespace) -> i
 
     con = warehouse.connect(args.db)
     try:
-        write_csv(table_exports[args.table](con, selection(con, args)), args.out)
+        fn = table_exports[args.table]
+        options = {name: getattr(args, name) for name, p in inspect.signature(fn).parameters.items()
+                   if p.kind is p.KEYWORD_ONLY and hasattr(args, name)}
+        write_csv(fn(con, selection(con, args), **options), args.out)
     finally:
         con.close()
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.i18n import fmt_int, fmt_money, fmt_pct, fmt_pts
+from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
 from metrics.overview import Kpi
 from ui.state import lang, t
 
@@ -14,6 +14,8 @@ def format_value(kind: str, value: float | None) -> str:
         return fmt_money(value, lang())
     if kind == "ratio":
         return fmt_pct(value, lang())
+    if kind == "number":  # a mean such as orders per customer: two decimals, not rounded to an integer
+        return fmt_number(value, lang())
     return fmt_int(value, lang())
 
 

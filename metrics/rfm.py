@@ -1,0 +1,142 @@
+"""RFM scores and segments (METRICS.md), segment sizes, segment × acquisition channel, migration.
+
+The segment map is data (``metrics/rfm_schemes.toml``): a scheme assigns each of the 25 R×F cells
+to one segment, so a user can switch schemes without touching code. Scores are computed in SQL
+(``cust_rfm.sql``): R and M by quintile edges of the values (ties share a score), F by quintiles of
+the rank with ties broken by order of appearance (rank "first").
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from metrics import cohorts
+from metrics.db import query
+from metrics.filters import Filters
+
+SCHEMES_FILE = Path(__file__).resolve().parent / "rfm_schemes.toml"
+DEFAULT_SCHEME = "default"
+NO_ORDERS = "no_orders"  # migration: a customer with no order in that period
+RFM_COLUMNS = ["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"]
+
+
+@functools.cache
+def schemes() -> dict[str, tuple[str, ...]]:
+    """Scheme name → its 25 segment names, cell (r, f) at index (r − 1)·5 + f − 1 (from the TOML file)."""
+    with SCHEMES_FILE.open("rb") as handle:
+        return parse_schemes(tomllib.load(handle))
+
+
+def parse_schemes(raw: dict[str, list[dict]]) -> dict[str, tuple[str, ...]]:
+    """Check and expand scheme tables ``{name: [{segment, r: [lo, hi], f: [lo, hi]}, ...]}``.
+
+    Raises ValueError when a scheme leaves a cell uncovered or covers one twice.
+    """
+    result = {}
+    for name, rows in raw.items():
+        cells: list[str | None] = [None] * 25
+        for row in rows:
+            for r in range(row["r"][0], row["r"][1] + 1):
+                for f in range(row["f"][0], row["f"][1] + 1):
+                    if not (1 <= r <= 5 and 1 <= f <= 5):
+                        raise ValueError(f"scheme {name}: R{r} F{f} is outside 1..5")
+                    index = (r - 1) * 5 + f - 1
+                    if cells[index] is not None:
+                        raise ValueError(f"scheme {name}: cell R{r} F{f} is mapped twice")
+                    cells[index] = row["segment"]
+        missing = [f"R{i // 5 + 1} F{i % 5 + 1}" for i, cell in enumerate(cells) if cell is None]
+        if missing:
+            raise ValueError(f"scheme {name}: cells {missing} have no segment")
+        result[name] = tuple(cells)  # type: ignore[arg-type]
+    return result
+
+
+def segment_order(scheme: str = DEFAULT_SCHEME) -> list[str]:
+    """The scheme's segments from best (high R, high F) to worst, each once."""
+    cells = schemes()[scheme]
+    ordered = sorted(range(25), key=lambda i: (-(i // 5), -(i % 5)))
+    return list(dict.fromkeys(cells[i] for i in ordered))
+
+
+def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """RFM per customer with ≥1 order in the period, as of ``f.end``.
+
+    Columns: customer_id, recency_days (days since the last order), frequency (distinct orders),
+    monetary (revenue − refund, yuan), r, f, m (1..5), segment. Empty period → empty frame.
+    """
+    frame = query(con, "cust_rfm", cells=list(schemes()[scheme]), **f.params())
+    return frame[RFM_COLUMNS].astype({"r": "int64", "f": "int64", "m": "int64"})
+
+
+def segments(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Size and revenue of each segment: segment, customers, share, revenue, revenue_share,
+    recency_days, frequency, monetary (means). Every segment of the scheme appears, best first;
+    shares are NaN when the period has no customers."""
+    frame = rfm(con, f, scheme=scheme)
+    grouped = frame.groupby("segment").agg(customers=("customer_id", "size"), revenue=("monetary", "sum"),
+                                           recency_days=("recency_days", "mean"), frequency=("frequency", "mean"),
+                                           monetary=("monetary", "mean"))
+    out = grouped.reindex(segment_order(scheme)).rename_axis("segment").reset_index()
+    out[["customers", "revenue"]] = out[["customers", "revenue"]].fillna(0)
+    out["customers"] = out["customers"].astype("int64")
+    total_customers, total_revenue = out["customers"].sum(), out["revenue"].sum()
+    out["share"] = out["customers"] / total_customers if total_customers else float("nan")
+    out["revenue_share"] = out["revenue"] / total_revenue if total_revenue else float("nan")
+    return out[["segment", "customers", "share", "revenue", "revenue_share", "recency_days", "frequency", "monetary"]]
+
+
+def members(con: duckdb.DuckDBPyConnection, f: Filters, *, segment: str, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """The RFM rows of one segment's customers (for a campaign download), highest revenue first."""
+    frame = rfm(con, f, scheme=scheme)
+    return frame[frame["segment"] == segment].sort_values(["monetary", "customer_id"], ascending=[False, True])
+
+
+def segment_channels(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Segment × acquisition channel: segment, acquisition_channel, customers, revenue, share_of_segment."""
+    frame = rfm(con, f, scheme=scheme).merge(cohorts.acquisition(con, f.dataset), on="customer_id", how="left")
+    out = (frame.groupby(["segment", "acquisition_channel"], as_index=False)
+           .agg(customers=("customer_id", "size"), revenue=("monetary", "sum")))
+    out["share_of_segment"] = out["customers"] / out.groupby("segment")["customers"].transform("sum")
+    order = {name: i for i, name in enumerate(segment_order(scheme))}
+    return out.sort_values(["segment", "customers"], key=lambda s: s.map(order) if s.name == "segment" else -s,
+                           ignore_index=True)
+
+
+def migration(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Who moved where between the prior period's segments and this period's.
+
+    Columns: from_segment, to_segment, customers. ``no_orders`` on either side means the customer
+    bought in one period only. Only non-empty moves are listed; order follows the scheme.
+    """
+    now = rfm(con, f, scheme=scheme)[["customer_id", "segment"]]
+    before = rfm(con, f.prior, scheme=scheme)[["customer_id", "segment"]]
+    joined = before.merge(now, on="customer_id", how="outer", suffixes=("_from", "_to")).fillna(NO_ORDERS)
+    out = joined.groupby(["segment_from", "segment_to"], as_index=False).size()
+    out.columns = ["from_segment", "to_segment", "customers"]
+    order = {name: i for i, name in enumerate([*segment_order(scheme), NO_ORDERS])}
+    return out.sort_values(["from_segment", "to_segment"], key=lambda s: s.map(order), ignore_index=True)
+
+
+def segment_history(con: duckdb.DuckDBPyConnection, f: Filters, *, customer_id: str, periods: int = 4,
+                    scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """One customer's segment in this period and the ``periods − 1`` earlier periods of equal length.
+
+    Columns: start, end, segment (``no_orders`` when the customer did not buy in that period), r, f, m.
+    """
+    rows, current = [], f
+    for _ in range(periods):
+        frame = rfm(con, current, scheme=scheme)
+        hit = frame[frame["customer_id"] == customer_id]
+        if hit.empty:
+            rows.append({"start": current.start, "end": current.end, "segment": NO_ORDERS, "r": None, "f": None, "m": None})
+        else:
+            row = hit.iloc[0]
+            rows.append({"start": current.start, "end": current.end, "segment": row["segment"],
+                         "r": int(row["r"]), "f": int(row["f"]), "m": int(row["m"])})
+        current = current.prior
+    return pd.DataFrame(rows)

@@ -1,0 +1,32 @@
+-- Acquisition cost per channel for [$start, $end]: marketing channel costs of the months touching
+-- the period, and new customers acquired through the channel in the period (first order ever in the
+-- period; acquisition channel = customers.acquisition_channel, else the first order's channel).
+-- Grain: one row per channel with marketing cost (yuan) or new customers.
+WITH firsts AS (
+    SELECT customer_id, min(order_date) AS acquired_on,
+           arg_min(channel, (order_date, -revenue, channel)) AS first_channel
+    FROM order_lines
+    WHERE dataset = $dataset AND customer_id IS NOT NULL
+    GROUP BY customer_id
+),
+acquired AS (
+    SELECT coalesce(c.acquisition_channel, f.first_channel) AS channel, count(*) AS new_customers
+    FROM firsts f
+    LEFT JOIN (SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
+               FROM customers WHERE dataset = $dataset GROUP BY customer_id) c USING (customer_id)
+    WHERE f.acquired_on BETWEEN $start AND $end
+    GROUP BY ALL
+),
+marketing AS (
+    SELECT channel, sum(amount) AS marketing_cost
+    FROM channel_costs
+    WHERE dataset = $dataset AND cost_type = 'marketing'
+      AND month BETWEEN date_trunc('month', $start) AND $end
+    GROUP BY channel
+)
+SELECT coalesce(a.channel, m.channel) AS channel,
+       coalesce(a.new_customers, 0) AS new_customers,
+       m.marketing_cost
+FROM acquired a
+FULL JOIN marketing m ON a.channel = m.channel
+ORDER BY channel
