@@ -93,6 +93,9 @@ def resolve(model: BudgetModel, spec: BudgetSpec) -> Resolved:
             raise BudgetError("bad_bound", lever=ids[i], lower=amount, upper=amount)
         lower[i] = upper[i] = float(amount)
         locked[i] = True
+    # Without an explicit maximum the cap is the total; a minimum above the total is then a
+    # "below minimums" problem of the total, not a contradiction within the lever.
+    upper = np.where(explicit_upper | locked, upper, np.maximum(upper, lower))
     for i in range(n):
         if lower[i] > upper[i] + 1e-9:
             raise BudgetError("bad_bound", lever=ids[i], lower=float(lower[i]), upper=float(upper[i]))

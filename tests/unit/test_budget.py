@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 
 import numpy as np
 import pandas as pd
@@ -447,3 +448,31 @@ def test_robyn_simulated_weekly_fits_converge_and_are_stable():
     for column in media:
         curve = curves.fit_channel(frame[column].to_numpy(), frame["revenue"].to_numpy())
         assert curve.source == "assumed" and curve.reason in ("poor_fit", "at_bound"), column
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def test_cli_optimize_prints_allocation_objectives_and_binding(demo_db, capsys):
+    from metrics.cli import main
+
+    code = main(["optimize", "--dataset", "demo", "--budget", "300000", "--lock", "经销商=20000",
+                 "--max", "crm:会员积分=10%", "--min", "电商平台=60000", "--db", str(demo_db)])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert set(out) >= {"allocation", "projected_objective", "current_objective", "binding_constraints"}
+    assert sum(out["allocation"].values()) == pytest.approx(300_000, abs=0.1)
+    assert out["allocation"]["channel:经销商"] == 20_000
+    assert out["allocation"]["channel:电商平台"] >= 60_000 - 0.01
+    assert "lock:channel:经销商" in out["binding_constraints"] and "total" in out["binding_constraints"]
+    assert out["projected_objective"] >= out["current_objective"] - 1e-6 or "max:crm:会员积分" in out["binding_constraints"]
+
+
+@pytest.mark.parametrize(("args", "code"), [(["--min", "电商平台=1e9"], "below_minimums"),
+                                             (["--lock", "nope=1"], "unknown_lever")], ids=["infeasible", "unknown"])
+def test_cli_optimize_reports_impossible_plans(demo_db, capsys, args, code):
+    from metrics.cli import main
+
+    status = main(["optimize", "--dataset", "demo", "--budget", "1000", "--lang", "zh", "--db", str(demo_db), *args])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 2 and out["error"]["code"] == code and out["error"]["message"]
