@@ -1,0 +1,24 @@
+"""A person's view of the channel pages in Chromium: P&L table, charts, blind spots; screenshots kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import OUTPUT, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_channels_pages_render(server, page):
+    page.goto(server + "/channels?lang=en&preset=all", wait_until="domcontentloaded")
+    wait_idle(page)
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000)
+    assert "Channel P&L" in page.locator("body").inner_text()
+    page.screenshot(path=str(OUTPUT / "channels_en.png"), full_page=True)
+
+    page.goto(server + "/channels_conflict?lang=zh&preset=all", wait_until="domcontentloaded")
+    wait_idle(page)
+    page.wait_for_function("() => document.body.innerText.includes('覆盖盲区')", timeout=60_000)
+    assert "西北" in page.locator("body").inner_text()  # the planted blind spot is listed
+    page.screenshot(path=str(OUTPUT / "channels_conflict_zh.png"), full_page=True)
