@@ -314,3 +314,12 @@ def channel_value(result: ClvResult, acquisition_cost: pd.DataFrame) -> pd.DataF
 def acquisition_cost(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per channel in the period: new_customers and marketing_cost (NaN when the channel has none)."""
     return query(con, "cust_acquisition_cost", **f.params())
+
+
+def for_customer(result: ClvResult, customer_id: str) -> dict[str, float] | None:
+    """One customer's row of the fit (x, t_x, T, zbar, p_alive, expected_purchases_12m, clv_12m...),
+    or None when the customer is not in it (first order after the as-of date, or no fit)."""
+    if not result.ok:
+        return None
+    hit = result.customers[result.customers["customer_id"] == customer_id]
+    return None if hit.empty else hit.iloc[0].to_dict()

@@ -13,7 +13,7 @@ import math
 import duckdb
 import pandas as pd
 
-from metrics import overview, rfm
+from metrics import cohorts, overview, rfm
 from metrics.clv import ClvResult
 from metrics.db import query
 from metrics.filters import Filters
@@ -144,3 +144,9 @@ def channels_used(orders: pd.DataFrame) -> pd.DataFrame:
     out = orders.groupby("channel", as_index=False).agg(orders=("order_id", "size"), revenue=("revenue", "sum"),
                                                         first=("order_date", "min"), last=("order_date", "max"))
     return out.sort_values("revenue", ascending=False, ignore_index=True)
+
+
+def acquisition_channels(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
+    """The dataset's acquisition channels, most customers first (for the cohort slicer)."""
+    counts = cohorts.acquisition(con, dataset)["acquisition_channel"].value_counts()
+    return counts.index.tolist()

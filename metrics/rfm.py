@@ -140,3 +140,11 @@ def segment_history(con: duckdb.DuckDBPyConnection, f: Filters, *, customer_id: 
                          "r": int(row["r"]), "f": int(row["f"]), "m": int(row["m"])})
         current = current.prior
     return pd.DataFrame(rows)
+
+
+def grid(frame: pd.DataFrame) -> pd.DataFrame:
+    """Customers per R × F cell of an :func:`rfm` frame: r, f, customers, segment (all 25 cells)."""
+    counts = frame.groupby(["r", "f"]).size()
+    cells = pd.MultiIndex.from_product([range(1, 6), range(1, 6)], names=["r", "f"])
+    out = counts.reindex(cells, fill_value=0).rename("customers").reset_index()
+    return out

@@ -1,0 +1,122 @@
+"""Customer value: ABC and 2×2 value tiers, predictive CLV (BG/NBD + Gamma-Gamma) with its holdout
+check, CLV against acquisition cost per channel, and the 360° view of one customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from metrics import clv, customers, rfm, tiers
+from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct
+from ui import cached, charts_customers
+from ui.customer_pages import require_customers
+from ui.downloads import download_buttons
+from ui.state import filters, label, lang, t
+
+st.title(t("customer_value_title"))
+f = filters()
+if f is None:
+    st.info(t("no_datasets"))
+    st.stop()
+require_customers(f)
+st.caption(t("cust_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+has_cost = cached.dataset(f.dataset).has_cost
+
+st.subheader(t("val_abc"))
+st.caption(t("val_abc_note"))
+abc = tiers.abc_summary(cached.run(tiers.abc, f))
+if abc["customers"].sum() == 0:
+    st.info(t("cust_no_customers_in_period"))
+else:
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(charts_customers.tier_bars(abc, "tier_", lang()), key="customer_value_abc", width="stretch")
+    with right:
+        st.dataframe(abc.assign(tier=[t(f"tier_{v}") for v in abc["tier"]]), hide_index=True, key="customer_value_abc_table",
+                     column_config={"tier": t("col_tier"), "customers": t("col_customers"),
+                                    "revenue": st.column_config.NumberColumn(t("col_revenue"), format="%.0f"),
+                                    "customer_share": st.column_config.NumberColumn(t("col_customer_share"), format="percent"),
+                                    "revenue_share": st.column_config.NumberColumn(t("col_revenue_share"), format="percent")})
+
+st.subheader(t("val_clv"))
+fit = cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)
+if not fit.ok:
+    st.warning(t(fit.reason))
+    st.stop()
+margin_note = t("val_margin_applied", margin=fmt_pct(fit.margin, lang())) if fit.margin is not None else t("val_margin_missing")
+st.caption(t("val_clv_note", margin_note=margin_note))
+values = fit.customers
+for column, (key, text) in zip(st.columns(4), (
+        ("val_clv_total", fmt_money(values["clv_12m"].sum(), lang())), ("val_clv_mean", fmt_money(values["clv_12m"].mean(), lang())),
+        ("val_p_alive_mean", fmt_pct(values["p_alive"].mean(), lang())),
+        ("val_expected_purchases", fmt_number(values["expected_purchases_12m"].sum(), lang(), decimals=0))), strict=True):
+    column.metric(t(key), text, border=True)
+with st.expander(t("val_params")):
+    st.json({"bgnbd": fit.bgnbd.__dict__, "gamma_gamma": fit.gamma_gamma.__dict__, "margin": fit.margin})
+
+st.subheader(t("val_value_tiers"))
+st.caption(t("val_value_tiers_note", measure=t("measure_gross_profit") if has_cost else t("measure_revenue_lower")))
+value_tiers = tiers.value_tiers(fit, cached.run_dataset(tiers.current_value, f.dataset, as_of=f.end), has_cost=has_cost)
+st.plotly_chart(charts_customers.value_quadrants(tiers.value_tier_summary(value_tiers), lang()),
+                key="customer_value_tiers", width="stretch")
+
+st.subheader(t("val_clv_by_channel"))
+by_channel = clv.channel_value(fit, cached.run(clv.acquisition_cost, f))
+if by_channel["marketing_cost"].isna().all():
+    st.info(t("val_no_cac"))
+st.plotly_chart(charts_customers.clv_by_channel(by_channel, lang()), key="customer_value_clv_channel", width="stretch")
+st.dataframe(by_channel.assign(channel=[label(c) for c in by_channel["channel"]]), hide_index=True,
+             key="customer_value_clv_table", width="stretch",
+             column_config={"channel": t("col_acquisition_channel"), "customers": t("col_customers"),
+                            "clv_mean": st.column_config.NumberColumn(t("val_clv_mean"), format="%.0f"),
+                            "clv_total": st.column_config.NumberColumn(t("val_clv_total"), format="%.0f"),
+                            "p_alive_mean": st.column_config.NumberColumn(t("val_p_alive_mean"), format="%.2f"),
+                            "marketing_cost": st.column_config.NumberColumn(t("col_marketing_cost"), format="%.0f"),
+                            "new_customers": t("col_new_customers"),
+                            "cac": st.column_config.NumberColumn(t("col_cac"), format="%.0f"),
+                            "clv_to_cac": st.column_config.NumberColumn(t("col_clv_to_cac"), format="%.2f")})
+download_buttons(values[clv.CLV_COLUMNS], f"clv_{f.end.isoformat()}", key="customer_value_clv")
+
+st.subheader(t("val_calibration"))
+weeks = st.slider(t("val_holdout_weeks"), 4, 52, 26, key="customer_value_holdout_weeks")
+check = cached.run_dataset(clv.calibration, f.dataset, cal_end=f.end - dt.timedelta(weeks=weeks), holdout_end=f.end)
+if not check.ok:
+    st.warning(t(check.reason))
+else:
+    error = (check.predicted_total - check.actual_total) / check.actual_total if check.actual_total else None
+    st.caption(t("val_calibration_note", cal_end=check.cal_end, end=check.holdout_end, actual=fmt_int(check.actual_total, lang()),
+                 predicted=fmt_int(check.predicted_total, lang()), error=fmt_pct(error, lang(), signed=True)))
+    st.plotly_chart(charts_customers.calibration(check.buckets, lang()), key="customer_value_calibration", width="stretch")
+
+st.subheader(t("val_360"))
+needle = st.text_input(t("val_search"), key="customer_value_search")
+matches = cached.run_dataset(customers.search, f.dataset, needle=needle)
+if needle.strip() and matches.empty:
+    st.info(t("val_no_match"))
+if not matches.empty:
+    customer = st.selectbox(t("val_pick_customer"), matches["customer_id"].tolist(), key="customer_value_customer")
+    orders = cached.run_dataset(customers.customer_orders, f.dataset, customer_id=customer)
+    row = clv.for_customer(fit, customer)
+    cards = ((t("val_customer_orders"), fmt_int(len(orders), lang())),
+             (t("val_customer_revenue"), fmt_money(orders["revenue"].sum(), lang())),
+             (t("val_customer_clv"), fmt_money(row["clv_12m"], lang()) if row else "—"),
+             (t("val_customer_p_alive"), fmt_pct(row["p_alive"], lang()) if row else "—"))
+    for column, (name, text) in zip(st.columns(4), cards, strict=True):
+        column.metric(name, text, border=True)
+    if row is None:
+        st.caption(t("val_customer_not_in_fit"))
+    st.plotly_chart(charts_customers.customer_orders(orders, lang()), key="customer_value_orders_chart", width="stretch")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('val_channels_used')}**")
+        used = customers.channels_used(orders)
+        st.dataframe(used.assign(channel=[label(c) for c in used["channel"]]), hide_index=True, key="customer_value_channels")
+    with right:
+        st.markdown(f"**{t('val_segment_history')}**")
+        history = cached.run(rfm.segment_history, f, customer_id=customer)
+        st.dataframe(history.assign(segment=[charts_customers.seg_label(s, lang()) for s in history["segment"]]),
+                     hide_index=True, key="customer_value_history")
+    st.markdown(f"**{t('val_orders')}**")
+    st.dataframe(orders.assign(channel=[label(c) for c in orders["channel"]], region=[label(r) for r in orders["region"]]),
+                 hide_index=True, key="customer_value_orders", width="stretch")

@@ -1,0 +1,88 @@
+"""Customers: KPIs with deltas, RFM segments (switchable scheme), segment × acquisition channel,
+an action card and member download per segment, and segment migration from the prior period."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import customers, rfm
+from ui import cached, charts_customers
+from ui.customer_pages import require_customers
+from ui.downloads import download_buttons
+from ui.state import filters, lang, t
+from ui.widgets import kpi_row
+
+WINDOW = customers.DEFAULT_WINDOW_DAYS
+
+st.title(t("customers_title"))
+f = filters()
+if f is None:
+    st.info(t("no_datasets"))
+    st.stop()
+require_customers(f)
+st.caption(t("cust_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+
+cards = cached.run(customers.kpis, f, window_days=WINDOW)
+if not cards[0].value:
+    st.info(t("cust_no_customers_in_period"))
+    st.stop()
+kpi_row(cards[:4], churn_window_days=WINDOW)
+kpi_row(cards[4:], churn_window_days=WINDOW)
+
+st.subheader(t("cust_segments"))
+st.caption(t("cust_segments_note"))
+left, right = st.columns([1, 1])
+with left:
+    scheme = st.selectbox(t("cust_scheme"), list(rfm.schemes()), key="customers_scheme",
+                          format_func=lambda s: t(f"scheme_{s}"))
+with right:
+    measure = st.radio(t("cust_segment_measure"), ["customers", "revenue"], key="customers_measure", horizontal=True,
+                       format_func=lambda m: t(f"measure_{m}"))
+sizes = cached.run(rfm.segments, f, scheme=scheme)
+scores = cached.run(rfm.rfm, f, scheme=scheme)
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(charts_customers.segment_bars(sizes, measure, lang()), key="customers_segment_bars", width="stretch")
+with right:
+    st.markdown(f"**{t('cust_rfm_grid')}**")
+    st.plotly_chart(charts_customers.rfm_grid(rfm.grid(scores), lang()), key="customers_rfm_grid", width="stretch")
+st.dataframe(sizes.assign(segment=[charts_customers.seg_label(s, lang()) for s in sizes["segment"]]),
+             hide_index=True, key="customers_segment_table", width="stretch",
+             column_config={"segment": t("col_segment"), "customers": t("col_customers"),
+                            "share": st.column_config.NumberColumn(t("col_customer_share"), format="percent"),
+                            "revenue": st.column_config.NumberColumn(t("col_revenue"), format="%.0f"),
+                            "revenue_share": st.column_config.NumberColumn(t("col_revenue_share"), format="percent"),
+                            "recency_days": st.column_config.NumberColumn(t("col_recency"), format="%.0f"),
+                            "frequency": st.column_config.NumberColumn(t("col_frequency"), format="%.1f"),
+                            "monetary": st.column_config.NumberColumn(t("col_monetary"), format="%.0f")})
+
+st.subheader(t("cust_segment_channels"))
+by_channel = cached.run(rfm.segment_channels, f, scheme=scheme)
+st.plotly_chart(charts_customers.segment_channels(by_channel, lang()), key="customers_segment_channels", width="stretch")
+
+st.subheader(t("cust_actions"))
+order = rfm.segment_order(scheme)
+segment = st.selectbox(t("cust_pick_segment"), order, key="customers_segment",
+                       format_func=lambda s: charts_customers.seg_label(s, lang()))
+with st.container(border=True):
+    st.markdown(f"**{charts_customers.seg_label(segment, lang())}**")
+    st.write(t(f"action_{segment}"))
+    members = cached.run(rfm.members, f, segment=segment, scheme=scheme)
+    if members.empty:
+        st.caption(t("cust_empty_segment"))
+    else:
+        st.caption(t("cust_members", segment=charts_customers.seg_label(segment, lang()), count=len(members)))
+        download_buttons(members, f"rfm_{segment}_{f.end.isoformat()}", key="customers_members")
+
+st.subheader(t("cust_migration"))
+st.caption(t("cust_migration_note"))
+view = st.radio(t("cust_migration_view"), ["matrix", "sankey"], key="customers_migration_view", horizontal=True,
+                format_func=lambda v: t(f"view_{v}"))
+moves = cached.run(rfm.migration, f, scheme=scheme)
+with_none = [*order, rfm.NO_ORDERS]
+if view == "matrix":
+    st.plotly_chart(charts_customers.migration_matrix(moves, with_none, lang()), key="customers_migration_matrix",
+                    width="stretch")
+else:
+    st.plotly_chart(charts_customers.migration_sankey(moves, with_none, lang()), key="customers_migration_sankey",
+                    width="stretch")

@@ -1,0 +1,87 @@
+"""Retention: churn with a chosen inactivity window (over time; by channel, region and segment;
+reasons), the at-risk list from the BG/NBD fit, and cohort retention by acquisition month."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import clv, cohorts, customers, rfm
+from metrics.i18n import fmt_pct
+from ui import cached, charts, charts_customers
+from ui.customer_pages import require_customers, window_picker
+from ui.downloads import download_buttons
+from ui.state import filters, label, lang, t
+from ui.widgets import kpi_row
+
+st.title(t("retention_title"))
+f = filters()
+if f is None:
+    st.info(t("no_datasets"))
+    st.stop()
+require_customers(f)
+st.caption(t("cust_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+
+window = window_picker("retention", f.dataset)
+cards = {c.key: c for c in cached.run(customers.kpis, f, window_days=window)}
+if not cards["active_customers"].value:
+    st.info(t("cust_no_customers_in_period"))
+    st.stop()
+kpi_row([cards["churn_rate"], cards["active_customers"], cards["repeat_rate"]], churn_window_days=window)
+if cards["churn_rate"].value is None:
+    st.info(t("ret_no_churn", days=window))
+
+st.subheader(t("ret_churn_trend"))
+monthly = cached.run(customers.churn_monthly, f, window_days=window)
+st.plotly_chart(charts_customers.churn_trend(monthly, lang()), key="retention_churn_trend", width="stretch")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("ret_churn_by"))
+    dim = st.radio(t("ret_churn_by"), ["channel", "region", "segment"], key="retention_churn_dim", horizontal=True,
+                   format_func=lambda d: t(f"dim_{d}"), label_visibility="collapsed")
+    by_dim = cached.run(customers.churn_by_dimension, f, window_days=window)
+    st.plotly_chart(charts_customers.churn_bars(by_dim[by_dim["dim"] == dim], lang(), segments=dim == "segment"),
+                    key="retention_churn_by", width="stretch")
+with right:
+    st.subheader(t("ret_reasons"))
+    reasons = cached.run(customers.churn_reasons, f, window_days=window)
+    if reasons.empty:
+        st.info(t("ret_no_reasons"))
+    else:
+        st.plotly_chart(charts.share_donut(reasons, lang(), name_col="reason", value_col="customers"),
+                        key="retention_reasons", width="stretch")
+
+st.subheader(t("ret_at_risk"))
+threshold = st.slider(t("ret_at_risk_threshold"), 0.05, 0.95, customers.AT_RISK_P_ALIVE, 0.05, key="retention_at_risk_threshold")
+st.caption(t("ret_at_risk_note", threshold=fmt_pct(threshold, lang(), decimals=0)))
+fit = cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)
+if not fit.ok:
+    st.warning(t(fit.reason))
+else:
+    risky = customers.at_risk(cached.run(rfm.rfm, f), fit, window_days=window, max_p_alive=threshold)
+    if risky.empty:
+        st.info(t("ret_at_risk_none"))
+    else:
+        st.dataframe(risky.assign(segment=[charts_customers.seg_label(s, lang()) for s in risky["segment"]]),
+                     hide_index=True, key="retention_at_risk_table", width="stretch",
+                     column_config={"customer_id": t("col_customer"), "recency_days": t("col_recency"),
+                                    "frequency": t("col_frequency"), "segment": t("col_segment"),
+                                    "monetary": st.column_config.NumberColumn(t("col_monetary"), format="%.0f"),
+                                    "p_alive": st.column_config.NumberColumn(t("col_p_alive"), format="%.2f"),
+                                    "clv_12m": st.column_config.NumberColumn(t("col_clv"), format="%.0f")})
+        download_buttons(risky, f"at_risk_{f.end.isoformat()}", key="retention_at_risk")
+
+st.subheader(t("ret_cohorts"))
+st.caption(t("ret_cohort_note"))
+acquisition_channels = cached.run_dataset(customers.acquisition_channels, f.dataset)
+chosen = st.multiselect(t("ret_cohort_channel"), acquisition_channels, key="retention_cohort_channels",
+                        format_func=label, placeholder=t("filter_all"))
+cells = cached.run(cohorts.retention, f, acq_channels=tuple(chosen))
+if cells.empty:
+    st.info(t("ret_no_cohorts"))
+    st.stop()
+st.plotly_chart(charts_customers.cohort_heatmap(cohorts.retention_matrix(cells), lang()), key="retention_cohort_heatmap",
+                width="stretch")
+st.subheader(t("ret_curves"))
+st.plotly_chart(charts_customers.retention_curves(cells, cohorts.retention_curve(cells), lang()),
+                key="retention_curves", width="stretch")
