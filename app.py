@@ -44,6 +44,9 @@ PAGES = [
     st.Page("pages/customers.py", title=state.t("nav_customers"), icon="👥", url_path="customers"),
     st.Page("pages/retention.py", title=state.t("nav_retention"), icon="🔁", url_path="retention"),
     st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon="💎", url_path="customer_value"),
+    st.Page("pages/budget.py", title=state.t("nav_budget"), icon="💰", url_path="budget"),
+    st.Page("pages/budget_optimizer.py", title=state.t("nav_budget_optimizer"), icon="🎯", url_path="budget_optimizer"),
+    st.Page("pages/budget_scenarios.py", title=state.t("nav_budget_scenarios"), icon="🗂️", url_path="budget_scenarios"),
 ]
 page = st.navigation(PAGES)
 try:

@@ -54,6 +54,7 @@ def seed_from_url() -> None:
         return
     st.session_state["_url_seeded"] = True
     params = st.query_params
+    st.session_state["_url_initial"] = {k: params.get(k) for k in params.keys()}
     url = from_query({k: params.get(k) for k in params.keys()}, {k: params.get_all(k) for k in params.keys()})
     st.session_state[LANG_KEY] = url.lang or browser_lang()
     if url.dataset:
@@ -79,6 +80,12 @@ def keep_sidebar_state() -> None:
     for key in SIDEBAR_KEYS:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def initial_query() -> dict[str, str]:
+    """The URL's parameters as the session opened (pages read their own, e.g. ``budget_total``;
+    write_url later keeps only the sidebar's)."""
+    return dict(st.session_state.get("_url_initial", {}))
 
 
 def language_switch() -> None:

@@ -92,7 +92,7 @@ def delete(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> bool:
     return bool(len(deleted) and int(deleted.iloc[0, 0]) > 0)
 
 
-def _usable(model: BudgetModel, overrides: tuple[Override, ...]) -> tuple[Override, ...]:
+def usable_overrides(model: BudgetModel, overrides: tuple[Override, ...]) -> tuple[Override, ...]:
     """The overrides whose lever the model still has."""
     kept = []
     for o in overrides:
@@ -113,7 +113,7 @@ def compare(model: BudgetModel, scenarios: list[Scenario]) -> pd.DataFrame:
     columns = ["scenario", "outcome", "current", "value", "delta", "p10", "p90"]
     parts = []
     for scenario in scenarios:
-        view = with_overrides(model, _usable(model, scenario.overrides))
+        view = with_overrides(model, usable_overrides(model, scenario.overrides))
         proj = project(view, scenario.vector(view))
         parts.append(pd.DataFrame({"scenario": scenario.name, "outcome": proj["outcome"], "current": proj["current"],
                                    "value": proj["scenario"], "delta": proj["delta"], "p10": proj["p10"],
@@ -134,7 +134,7 @@ def export_frame(model: BudgetModel, scenario: Scenario) -> pd.DataFrame:
     planned = scenario.vector(model)
     levers = pd.DataFrame({"section": "lever", "item": model.ids, "current": current, "scenario": planned,
                            "p10": np.nan, "p90": np.nan})
-    proj = project(with_overrides(model, _usable(model, scenario.overrides)), planned)
+    proj = project(with_overrides(model, usable_overrides(model, scenario.overrides)), planned)
     outcomes = pd.DataFrame({"section": "outcome", "item": proj["outcome"], "current": proj["current"],
                              "scenario": proj["scenario"], "p10": proj["p10"], "p90": proj["p90"]})
     return pd.concat([levers, outcomes], ignore_index=True)

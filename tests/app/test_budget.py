@@ -1,0 +1,187 @@
+"""The budget pages through AppTest: sliders move the projections, the optimizer and its explanation,
+manual curves, URL pre-fill, and saving, loading, comparing and deleting scenarios — in both languages."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from data import warehouse
+from metrics.budget import BudgetSpec, budget_model, optimize, project
+from metrics.i18n import fmt_money
+from tests.app.conftest import metric_values
+from tests.tiny import line, warehouse_with
+from ui import cached
+
+BUDGET, OPTIMIZER, SCENARIOS = "pages/budget.py", "pages/budget_optimizer.py", "pages/budget_scenarios.py"
+
+
+def no_exception(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def open_page(make_app, page: str, db=None, **query):
+    at = make_app(db, **query)
+    at.switch_page(page).run()
+    no_exception(at)
+    return at
+
+
+def model():
+    return budget_model(cached.connection(), "demo")
+
+
+def allocation(at) -> np.ndarray:
+    return np.asarray(at.session_state["_budget_alloc"], dtype=float)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_budget_page_shows_current_plan_in_both_languages(make_app, lang):
+    at = open_page(make_app, BUDGET, lang=lang)
+    cards = metric_values(at)
+    revenue_label = "销售额" if lang == "zh" else "Revenue"
+    m = model()
+    expected = project(m, m.current_allocation()).set_index("outcome").loc["revenue", "scenario"]
+    assert cards[revenue_label] == fmt_money(expected, lang)
+    assert len(at.dataframe) >= 1 and at.slider(key="budget_total").value == pytest.approx(m.current_allocation().sum(), abs=0.01)
+
+
+def test_lever_slider_changes_the_projection(make_app):
+    at = open_page(make_app, BUDGET, lang="en")
+    m = model()
+    i = m.ids.index("channel:电商平台")
+    before = metric_values(at)["Revenue"]
+    at.slider(key=f"budget_pct_{i}").set_value(100.0).run()
+    no_exception(at)
+    planned = allocation(at)
+    assert planned[i] == pytest.approx(2 * m.levers[i].current)
+    expected = project(m, planned).set_index("outcome").loc["revenue", "scenario"]
+    assert metric_values(at)["Revenue"] == fmt_money(expected, "en") != before
+    assert at.slider(key="budget_total").value == pytest.approx(planned.sum(), abs=0.01)
+
+
+def test_total_slider_rescales_every_lever_and_amount_mode(make_app):
+    at = open_page(make_app, BUDGET, lang="en")
+    m = model()
+    at.slider(key="budget_total").set_value(float(round(m.current_allocation().sum() * 1.5, 2))).run()
+    no_exception(at)
+    np.testing.assert_allclose(allocation(at), m.current_allocation() * 1.5, rtol=1e-6)
+    assert at.slider(key="budget_pct_0").value == pytest.approx(50.0)
+    at.radio(key="budget_mode").set_value("amount").run()
+    at.slider(key="budget_amt_0").set_value(0.0).run()
+    no_exception(at)
+    assert allocation(at)[0] == 0.0
+    at.button(key="budget_reset").click().run()
+    np.testing.assert_allclose(allocation(at), m.current_allocation())
+
+
+def test_manual_curve_override_changes_the_model(make_app):
+    at = open_page(make_app, BUDGET, lang="en")
+    before = metric_values(at)["Revenue"]
+    picked = at.selectbox(key="budget_curve").value
+    at.number_input(key=f"budget_top_{picked}").set_value(10_000_000.0).run()
+    at.button(key="budget_override_apply").click().run()
+    no_exception(at)
+    assert picked in at.session_state["_budget_overrides"]
+    assert metric_values(at)["Revenue"] != before
+    assert any("manual" in c.value for c in at.caption)
+    at.button(key="budget_override_reset").click().run()
+    assert metric_values(at)["Revenue"] == before
+
+
+def test_url_prefills_total_and_crm_share(make_app):
+    at = open_page(make_app, BUDGET, lang="en", budget_total="500000", budget_crm_share="0.6")
+    m = model()
+    crm = np.array([lv.kind == "crm" for lv in m.levers])
+    planned = allocation(at)
+    assert planned.sum() == pytest.approx(500_000)
+    assert planned[crm].sum() == pytest.approx(300_000)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_optimizer_page_explains_and_applies(make_app, lang):
+    at = open_page(make_app, OPTIMIZER, lang=lang)
+    m = model()
+    result = optimize(m, BudgetSpec(float(round(m.current_allocation().sum(), 2))))
+    assert fmt_money(result.objective, lang) in at.subheader[0].value
+    assert len(at.markdown) >= 1 and at.dataframe
+    lever = "channel:电商平台"
+    at.multiselect(key="budget_opt_locks").select(lever).run()
+    no_exception(at)
+    i = m.ids.index(lever)
+    at.button(key="budget_opt_apply").click().run()
+    no_exception(at)
+    assert allocation(at)[i] == pytest.approx(m.levers[i].current, rel=1e-9)
+    assert allocation(at).sum() == pytest.approx(m.current_allocation().sum(), rel=1e-6)
+
+
+def test_optimizer_impossible_plan_gives_a_message(make_app):
+    at = open_page(make_app, OPTIMIZER, lang="en")
+    m = model()
+    at.multiselect(key="budget_opt_locks").set_value(m.ids).run()
+    no_exception(at)
+    assert any("locked" in w.value for w in at.warning)
+
+
+def test_scenarios_save_compare_load_delete(make_app, demo_db, tmp_path):
+    db = tmp_path / "scenarios.duckdb"
+    shutil.copy(demo_db, db)
+    at = open_page(make_app, BUDGET, db, lang="en")
+    m = model()
+    at.slider(key="budget_pct_0").set_value(50.0).run()
+    at.text_input(key="budget_save_name").input("Plan *A*")
+    at.text_area(key="budget_save_notes").input("more for B2B")
+    next(b for b in at.button if b.label == "Save").click().run()
+    no_exception(at)
+    assert any("Plan" in s.value for s in at.success)
+    at.slider(key="budget_pct_0").set_value(-50.0).run()
+    at.text_input(key="budget_save_name").input("Plan B")
+    next(b for b in at.button if b.label == "Save").click().run()
+
+    at.switch_page(SCENARIOS).run()
+    no_exception(at)
+    assert set(at.multiselect(key="budget_scen_pick").value) == {"Plan *A*", "Plan B"}
+    table = at.dataframe[0].value
+    assert {"Plan *A*", "Plan B", "Current"} <= set(table.columns)
+    spend = table.set_index(table.columns[0]).loc["Spend"]
+    assert spend["Plan *A*"] == pytest.approx(m.current_allocation().sum() + 0.5 * m.levers[0].current, rel=1e-6)
+    assert spend["Plan B"] < spend["Plan *A*"]
+
+    at.selectbox(key="budget_scen_one").set_value("Plan *A*").run()
+    at.button(key="budget_scen_load").click().run()
+    no_exception(at)
+    assert allocation(at)[0] == pytest.approx(1.5 * m.levers[0].current, rel=1e-6)
+    at.switch_page(BUDGET).run()
+    assert at.slider(key="budget_pct_0").value == pytest.approx(50.0)
+
+    at.switch_page(SCENARIOS).run()
+    at.selectbox(key="budget_scen_one").set_value("Plan B").run()
+    at.button(key="budget_scen_delete").click().run()
+    no_exception(at)
+    assert at.multiselect(key="budget_scen_pick").value == ["Plan *A*"]
+    assert [s.name for s in __import__("metrics.budget.scenarios", fromlist=["x"]).list_scenarios(cached.connection(), "demo")] == ["Plan *A*"]
+
+
+def test_without_spend_data_the_page_explains_and_takes_manual_curves(make_app, tmp_path):
+    db = tmp_path / "nospend.duckdb"
+    con = warehouse.connect(db)
+    warehouse_with([line("o1", "2025-01-05", "c1", "online", "east", 100.0, 50.0),
+                    line("o2", "2025-03-05", "c2", "store", "east", 80.0, 40.0)], con=con, name="plain")
+    con.close()
+    at = open_page(make_app, BUDGET, db, lang="en")
+    assert any("channel-costs file" in i.value for i in at.info)
+    assert any("no spend history" in w.value for w in at.warning)
+    picked = at.selectbox(key="budget_curve").value
+    at.number_input(key=f"budget_top_{picked}").set_value(1_000.0).run()
+    at.number_input(key=f"budget_kappa_{picked}").set_value(100.0).run()
+    at.button(key="budget_override_apply").click().run()
+    no_exception(at)
+    i = budget_model(cached.connection(), "plain").ids.index(picked)
+    at.radio(key="budget_mode").set_value("amount").run()
+    at.slider(key=f"budget_amt_{i}").set_value(1_200.0).run()
+    no_exception(at)
+    # 12 × 1000 × hill(100/month; alpha 1, kappa 100) = 6000
+    assert metric_values(at)["Revenue"] == fmt_money(6_000.0, "en")
