@@ -41,6 +41,8 @@ PAGES = [
     st.Page("pages/overview.py", title=state.t("nav_overview"), icon="📊", url_path="overview", default=True),
     st.Page("pages/channels.py", title=state.t("nav_channels"), icon="🛒", url_path="channels"),
     st.Page("pages/channels_conflict.py", title=state.t("nav_channels_conflict"), icon="🧭", url_path="channels_conflict"),
+    st.Page("pages/data.py", title=state.t("nav_data"), icon="📥", url_path="data"),
+    st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon="🗃️", url_path="datasets"),
     st.Page("pages/customers.py", title=state.t("nav_customers"), icon="👥", url_path="customers"),
     st.Page("pages/retention.py", title=state.t("nav_retention"), icon="🔁", url_path="retention"),
     st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon="💎", url_path="customer_value"),

@@ -1,0 +1,212 @@
+"""The upload steps as a small state machine kept in the session: upload → map → report → done.
+
+The Data page (orders) and the Datasets page (extra files) share it; each flow lives under its
+own session key, so both can be half-way at once. Reading, typing, validation and the atomic
+write are all ``data.ingest``'s; this module only remembers which step a session is at, what
+the user chose, and turns failures into ``{code, params}`` the pages translate.
+
+The client's file name is only ever text here (a report label and a default dataset name);
+nothing builds a path from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from data import ingest, registry
+from data.ingest import IngestError, Prepared, RawTable, ValidationReport
+from data.ingest.errors import describe
+from data.ingest.mapping import missing_required
+from ui import cached
+
+Progress = Callable[[float, str], None]
+STEPS = ("upload", "map", "report", "done")
+DATE_ORDERS = ("auto", "MDY", "DMY")
+
+
+@dataclass
+class Flow:
+    """One session's progress through loading one file of one kind."""
+
+    kind: str = "orders"
+    step: str = "upload"
+    file_id: str | None = None
+    filename: str = ""
+    size: int = 0
+    raw: RawTable | None = None
+    mapping_source: str = "auto"
+    mapping: dict[str, str] = field(default_factory=dict)
+    date_order: str = "auto"
+    prepared: Prepared | None = None
+    error: dict | None = None
+    result: ValidationReport | None = None
+    dismissed: str | None = None
+
+
+def get(prefix: str, kind: str = "orders") -> Flow:
+    """The flow stored under ``prefix`` (a fresh one when the kind changed)."""
+    key = f"_{prefix}_flow"
+    flow = st.session_state.get(key)
+    if not isinstance(flow, Flow) or flow.kind != kind:
+        flow = Flow(kind=kind)
+        st.session_state[key] = flow
+    return flow
+
+
+def seed_widgets(prefix: str, flow: Flow) -> None:
+    """Put the flow's mapping and date order into the mapping widgets' keys (before they draw).
+
+    Widgets not drawn in a run lose their state, so coming back from the report re-seeds them.
+    """
+    for name in ingest.SPECS[flow.kind].names:
+        st.session_state[f"{prefix}_map_{name}"] = flow.mapping.get(name, "")
+    st.session_state[f"{prefix}_date_order"] = flow.date_order
+    if flow.raw is not None and flow.raw.sheet:
+        st.session_state[f"{prefix}_sheet"] = flow.raw.sheet
+
+
+def receive(prefix: str, flow: Flow, upload: object, sheet: str | None, progress: Progress) -> None:
+    """Take the uploader's current file: read it when it is new (or another sheet was chosen).
+
+    ``upload`` is Streamlit's UploadedFile or None. A removed file resets the flow, except after
+    a load, whose result stays on screen.
+    """
+    if upload is None:
+        if flow.step != "done":
+            _restart(flow, None)
+        return
+    file_id = str(getattr(upload, "file_id", "") or f"{upload.name}:{upload.size}")
+    if file_id == flow.dismissed:
+        return
+    new_file = file_id != flow.file_id
+    other_sheet = bool(not new_file and flow.raw is not None and sheet and sheet != flow.raw.sheet and flow.step == "map")
+    if not (new_file or other_sheet):
+        return
+    _restart(flow, file_id)
+    flow.filename, flow.size = str(upload.name), int(upload.size)
+    limit = ingest.max_upload_bytes()
+    if flow.size > limit:  # before touching the bytes
+        flow.error = {"code": "too_large", "params": {"size_mb": round(flow.size / 1048576, 1),
+                                                      "limit_mb": round(limit / 1048576, 1)}}
+        return
+    try:
+        flow.raw = ingest.read_file(upload.getvalue(), filename=flow.filename,
+                                    sheet=None if new_file else sheet, max_bytes=limit, progress=progress)
+    except IngestError as exc:
+        flow.error = {"code": exc.code, "params": exc.params}
+        return
+    suggestion = ingest.suggest_mapping(flow.raw.columns, flow.kind, cached.connection())
+    flow.mapping, flow.mapping_source = dict(suggestion.mapping), suggestion.source
+    flow.step = "map"
+    seed_widgets(prefix, flow)
+    if new_file:
+        st.session_state[f"{prefix}_name"] = default_name(flow.filename)
+
+
+def _restart(flow: Flow, file_id: str | None) -> None:
+    kind, dismissed = flow.kind, flow.dismissed
+    flow.__dict__.update(Flow(kind=kind, file_id=file_id, dismissed=dismissed).__dict__)
+
+
+def missing(flow: Flow, mapping: dict[str, str]) -> list[str]:
+    """Required fields the chosen mapping leaves out (orders: revenue may come from price × quantity)."""
+    return missing_required({k: v for k, v in mapping.items() if v}, flow.kind)
+
+
+def validate(flow: Flow, mapping: dict[str, str], date_order: str, progress: Progress) -> None:
+    """Type and check the file with the user's mapping (every field given; "" = not mapped)."""
+    flow.mapping = {k: v for k, v in mapping.items() if v}
+    flow.date_order = date_order if date_order in DATE_ORDERS else "auto"
+    flow.error = None
+    try:
+        flow.prepared = ingest.prepare(flow.raw, mapping, kind=flow.kind, date_order=flow.date_order,
+                                       con=cached.connection(), progress=progress)
+    except IngestError as exc:
+        flow.error = {"code": exc.code, "params": exc.params}
+        return
+    flow.step = "report"
+
+
+def back_to_mapping(prefix: str, flow: Flow) -> None:
+    flow.step, flow.prepared, flow.error = "map", None, None
+    seed_widgets(prefix, flow)
+
+
+def cancel(flow: Flow) -> None:
+    """Forget the file; the same upload stays ignored until the user picks another."""
+    file_id = flow.file_id
+    _restart(flow, None)
+    flow.dismissed = file_id
+
+
+def load(flow: Flow, name: str, mode: str, progress: Progress) -> bool:
+    """Write the prepared rows all or nothing; True when loaded (then caches are cleared)."""
+    flow.error = None
+    try:
+        flow.result = ingest.load(cached.connection(), flow.prepared, name, mode=mode, source=flow.filename,
+                                  progress=progress)
+    except IngestError as exc:
+        flow.error = {"code": exc.code, "params": exc.params}
+        return False
+    cached.clear()
+    flow.step, flow.prepared, flow.raw = "done", None, None
+    return True
+
+
+def show_dataset(name: str) -> None:
+    """Button callback: runs before the next script run, so the sidebar draws with ``name`` chosen."""
+    st.session_state["sidebar_dataset"] = name
+
+
+def targets(include_demo: bool = False) -> list[str]:
+    """Datasets a file may replace or extend; the demo only when asked (it is easy to damage)."""
+    return [d.name for d in cached.datasets() if include_demo or d.kind != "demo"]
+
+
+def delete(name: str) -> bool:
+    """Delete a dataset and its rows in one transaction; caches are cleared."""
+    deleted = registry.delete_dataset(cached.connection(), name)
+    cached.clear()
+    return deleted
+
+
+def default_name(filename: str) -> str:
+    """A dataset name suggested from the client's file name: its last part without extension."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+    return "".join(ch for ch in stem if ch.isprintable()).strip()[:60] or "upload"
+
+
+def rejects_frame(report: ValidationReport, lang: str) -> pd.DataFrame:
+    """The listed rejects: file row, translated reason, field, the cell as text (never markup)."""
+    return pd.DataFrame({
+        "row": pd.Series([r.row for r in report.rejects], dtype="int64"),
+        "reason": pd.Series([describe(f"ingest_reason_{r.code}", lang) for r in report.rejects], dtype="str"),
+        "field": pd.Series([r.field or "" for r in report.rejects], dtype="str"),
+        "value": pd.Series([r.value for r in report.rejects], dtype="str"),
+    })
+
+
+def reject_counts_frame(report: ValidationReport, lang: str) -> pd.DataFrame:
+    """Rows rejected per reason (all of them, not only the listed ones), most frequent first."""
+    counts = sorted(report.reject_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame({"reason": pd.Series([describe(f"ingest_reason_{c}", lang) for c, _ in counts], dtype="str"),
+                         "rows": pd.Series([n for _, n in counts], dtype="int64")})
+
+
+def unavailable(report: ValidationReport) -> list[str]:
+    """Which analyses a loaded order file cannot support: ``customer``, ``margin``, ``channel``, ``region``."""
+    if report.kind != "orders":
+        return []
+    flags = (("customer", report.has_customer), ("margin", report.totals.get("cost") is not None),
+             ("channel", report.has_channel), ("region", report.has_region))
+    return [name for name, ok in flags if not ok]
+
+
+def message(kind: str, entry: dict, lang: str) -> str:
+    """The text of an ``{code, params}`` entry: ``kind`` is ``error``, ``warn`` or ``reason``."""
+    return describe(f"ingest_{kind}_{entry['code']}", lang, **entry.get("params", {}))

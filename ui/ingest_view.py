@@ -1,0 +1,175 @@
+"""The screens of the upload steps, shared by the Data page (orders) and the Datasets page (extras).
+
+Every text that can carry something from the file (column names, cell values, the file name)
+is shown through st.dataframe or escape_markdown, never as markup.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from data import ingest
+from metrics import i18n
+from metrics.i18n import fmt_int, fmt_money
+from ui import ingest_flow
+from ui.downloads import download_buttons
+from ui.ingest_flow import Flow, Progress
+from ui.state import lang, t
+from ui.widgets import bullet_list, escape_markdown
+
+
+def progress_bar() -> tuple[object, Progress]:
+    """A bar and the ``progress(fraction, stage)`` callback data.ingest calls with read/parse/write."""
+    stages = {"read": t("data_stage_read"), "parse": t("data_stage_parse"), "write": t("data_stage_write")}
+    bar = st.progress(0.0, text=stages["read"])
+
+    def update(fraction: float, stage: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=stages.get(stage, stages["parse"]))
+
+    return bar, update
+
+
+def field_label(name: str) -> str:
+    key = f"data_field_{name}"
+    return t(key) if key in i18n.table() else name
+
+
+def _error(flow: Flow, lead: str) -> None:
+    if flow.error is None:
+        return
+    if flow.error["code"] == "too_large":
+        st.error(t("data_too_large", **flow.error["params"]))
+    else:
+        st.error(lead + " " + escape_markdown(ingest_flow.message("error", flow.error, lang())))
+
+
+def upload_step(prefix: str, flow: Flow) -> object:
+    """The uploader (and the sheet chooser of a workbook); reads a new file with a progress bar."""
+    limit = ingest.max_upload_bytes()
+    limit_mb = round(limit / 1048576, 1)
+    upload = st.file_uploader(t("data_upload"), type=["csv", "tsv", "txt", "xlsx", "xls", "parquet"],
+                              key=f"{prefix}_upload", help=t("data_upload_help", limit_mb=limit_mb),
+                              max_upload_size=max(1, math.ceil(limit / 1048576)))
+    bar, progress = progress_bar()
+    ingest_flow.receive(prefix, flow, upload, st.session_state.get(f"{prefix}_sheet"), progress)
+    bar.empty()
+    if upload is not None and flow.dismissed == getattr(upload, "file_id", None) and flow.step == "upload":
+        st.info(t("data_cancelled"))
+    if flow.filename and flow.step != "done":
+        st.text(t("data_file_info", name=flow.filename, size=f"{flow.size / 1024:,.1f} KB"))
+    if flow.step == "upload":
+        _error(flow, t("data_file_failed"))
+    if flow.step == "map" and flow.raw is not None and len(flow.raw.sheets) > 1:
+        st.selectbox(t("data_sheet"), flow.raw.sheets, key=f"{prefix}_sheet")
+    return upload
+
+
+def mapping_step(prefix: str, flow: Flow) -> None:
+    """One selectbox per canonical field, the date order, and the button that validates."""
+    st.subheader(t("data_mapping"))
+    st.caption(t("data_mapping_remembered") if flow.mapping_source.startswith("remembered") else t("data_mapping_auto"))
+    spec = ingest.SPECS[flow.kind]
+    options = ["", *flow.raw.columns]
+    not_mapped = t("data_not_mapped")
+    chosen: dict[str, str] = {}
+    columns = st.columns(3)
+    for index, fs in enumerate(spec.fields):
+        label = t("data_required_mark", label=field_label(fs.name)) if fs.required else field_label(fs.name)
+        with columns[index % 3]:
+            chosen[fs.name] = st.selectbox(label, options, key=f"{prefix}_map_{fs.name}",
+                                           format_func=lambda c, empty=not_mapped: c or empty)
+    unused = [c for c in flow.raw.columns if c not in set(chosen.values())]
+    if unused:
+        st.caption(escape_markdown(t("data_unmapped_columns", columns=", ".join(unused))))
+    current = lang()
+    date_order = st.radio(t("data_date_order"), ingest_flow.DATE_ORDERS, key=f"{prefix}_date_order", horizontal=True,
+                          format_func=lambda o: i18n.t(f"data_date_order_{o}", current))
+    missing = ingest_flow.missing(flow, chosen)
+    if missing:
+        st.warning(t("data_missing_required", fields=", ".join(field_label(m) for m in missing)))
+    _error(flow, t("data_file_failed"))
+    if st.button(t("data_validate"), key=f"{prefix}_validate", type="primary", disabled=bool(missing)):
+        bar, progress = progress_bar()
+        ingest_flow.validate(flow, chosen, date_order, progress)
+        bar.empty()
+        st.rerun()
+
+
+def report_step(prefix: str, flow: Flow) -> bool:
+    """The validation report (nothing written yet); True when the file can be loaded."""
+    report = flow.prepared.report
+    current = lang()
+    st.subheader(t("data_report"))
+    st.caption(t("data_report_caption"))
+    if not report.ok:
+        st.error(t("data_errors"))
+        bullet_list([ingest_flow.message("error", e, current) for e in report.errors])
+    counts = [("data_rows_read", report.rows_read), ("data_rows_accepted", report.rows_accepted),
+              ("data_rows_rejected", report.rows_rejected)]
+    if report.kind == "orders":
+        counts += [("data_orders", report.orders), ("data_customers", report.customers if report.has_customer else None)]
+    for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
+        column.metric(t(key), fmt_int(value, current), border=True)
+    facts = []
+    if report.date_min:
+        facts.append(t("data_date_range", start=report.date_min, end=report.date_max))
+    if report.kind == "orders" and report.totals:
+        facts.append(t("data_totals", revenue=fmt_money(report.totals.get("revenue"), current),
+                       cost=fmt_money(report.totals.get("cost"), current)))
+    facts.append(t("data_duplicates", count=fmt_int(report.duplicate_lines, current)))
+    if report.kind == "orders":
+        facts.append(t("data_returns", count=fmt_int(report.negative_quantity_lines, current)))
+    if report.derived:
+        facts.append(t("data_derived", fields="; ".join(report.derived)))
+    bullet_list(facts)
+    missing = ingest_flow.unavailable(report)
+    if missing and report.ok:
+        st.warning(t("data_unavailable"))
+        bullet_list([i18n.t(f"data_unavailable_{m}", current) for m in missing])
+    elif report.kind == "orders" and report.ok:
+        st.success(t("data_all_available"))
+    if report.warnings:
+        st.markdown(f"**{t('data_warnings')}**")
+        bullet_list([ingest_flow.message("warn", w, current) for w in report.warnings])
+    if report.rows_rejected:
+        st.subheader(t("data_rejects"))
+        counts_frame = ingest_flow.reject_counts_frame(report, current)
+        st.dataframe(counts_frame.rename(columns={"reason": t("data_reject_reason"), "rows": t("data_reject_count")}),
+                     key=f"{prefix}_reject_counts", hide_index=True)
+        rejects = ingest_flow.rejects_frame(report, current)
+        if len(rejects) < report.rows_rejected:
+            st.caption(t("data_rejects_listed", listed=fmt_int(len(rejects), current), total=fmt_int(report.rows_rejected, current)))
+        shown = rejects.rename(columns={"row": t("data_reject_row"), "reason": t("data_reject_reason"),
+                                        "field": t("data_reject_field"), "value": t("data_reject_value")})
+        st.dataframe(shown, key=f"{prefix}_rejects", hide_index=True, width="stretch")
+        download_buttons(shown, "rejects", key=f"{prefix}_rejects_download")
+    if report.preview:
+        st.markdown(f"**{t('data_preview')}**")
+        preview = pd.DataFrame(report.preview)
+        st.dataframe(preview.rename(columns=field_label), key=f"{prefix}_preview", hide_index=True, width="stretch")
+    if flow.error:
+        _error(flow, t("data_load_failed"))
+    return report.ok
+
+
+def back_buttons(prefix: str, flow: Flow) -> None:
+    """Change mapping / Cancel, side by side."""
+    left, right, _ = st.columns([1, 1, 3])
+    if left.button(t("data_change_mapping"), key=f"{prefix}_change_mapping"):
+        ingest_flow.back_to_mapping(prefix, flow)
+        st.rerun()
+    if right.button(t("data_cancel"), key=f"{prefix}_cancel"):
+        ingest_flow.cancel(flow)
+        st.rerun()
+
+
+def load_button(prefix: str, flow: Flow, name: str | None, mode: str) -> None:
+    """The Load button: writes all or nothing with a progress bar, then shows the next step."""
+    if st.button(t("data_load"), key=f"{prefix}_load", type="primary", disabled=not name):
+        bar, progress = progress_bar()
+        ingest_flow.load(flow, name, mode, progress)
+        bar.empty()
+        st.rerun()
