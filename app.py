@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 
+import duckdb
 import streamlit as st
 
 from metrics.overview import dimension_values
@@ -28,7 +29,13 @@ state.seed_from_url()
 state.keep_sidebar_state()
 state.language_switch()
 
-if cached.needs_demo():
+try:
+    needs_demo = cached.needs_demo()
+except duckdb.IOException:  # another process (a CLI load, a second server) holds the file
+    logging.getLogger("saleslens").exception("cannot open the warehouse")
+    st.error(state.t("warehouse_busy", path=cached.db_path()))
+    st.stop()
+if needs_demo:
     bar = st.progress(0.0, text=state.t("building_demo"))
     cached.ensure_data(lambda frac, stage: bar.progress(min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=stage)))
     bar.empty()
@@ -43,12 +50,12 @@ PAGES = [
     st.Page("pages/channels_conflict.py", title=state.t("nav_channels_conflict"), icon="🧭", url_path="channels_conflict"),
     st.Page("pages/data.py", title=state.t("nav_data"), icon="📥", url_path="data"),
     st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon="🗃️", url_path="datasets"),
-    st.Page("pages/customers.py", title=state.t("nav_customers"), icon="👥", url_path="customers"),
-    st.Page("pages/retention.py", title=state.t("nav_retention"), icon="🔁", url_path="retention"),
-    st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon="💎", url_path="customer_value"),
     st.Page("pages/budget.py", title=state.t("nav_budget"), icon="💰", url_path="budget"),
     st.Page("pages/budget_optimizer.py", title=state.t("nav_budget_optimizer"), icon="🎯", url_path="budget_optimizer"),
     st.Page("pages/budget_scenarios.py", title=state.t("nav_budget_scenarios"), icon="🗂️", url_path="budget_scenarios"),
+    st.Page("pages/customers.py", title=state.t("nav_customers"), icon="👥", url_path="customers"),
+    st.Page("pages/retention.py", title=state.t("nav_retention"), icon="🔁", url_path="retention"),
+    st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon="💎", url_path="customer_value"),
 ]
 page = st.navigation(PAGES)
 try:

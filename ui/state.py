@@ -11,14 +11,18 @@ import datetime as dt
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics import i18n
 from metrics.filters import DEFAULT_PRESET, PRESETS, Filters, from_query, preset_range, to_query
 
 # Streamlit treats an app beside a `pages/` folder as a legacy multipage app until st.navigation
-# first runs in the process; a deep link opened on a fresh server would then run that page alone,
-# without this shell. Every page imports this module, so the first import switches that off.
-PagesManager.uses_pages_directory = False
+# first runs in the process: a deep link opened on a fresh server would run that page alone,
+# without the shell. Every page imports this module, so its first import switches that mode off
+# and starts the run again, which then goes through app.py.
+if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 LANG_KEY = "sidebar_lang"
 FILTERS_KEY = "_filters"
@@ -171,15 +175,9 @@ def filters() -> Filters | None:
 
 
 def require_filters() -> Filters:
-    """The selection, or stop the page with a message when there is nothing to show.
-
-    A page run without the shell (the legacy-pages case above, on a server's very first run)
-    reruns so that app.py draws the sidebar first.
-    """
+    """The selection, or stop the page with a message when there is nothing to show."""
     f = filters()
     if f is None:
-        if not st.session_state.get("_url_seeded"):
-            st.rerun()
         st.info(t("no_datasets"))
         st.stop()
     return f

@@ -42,10 +42,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(demo_db: Path) -> Iterator[str]:
-    """A running app on the demo warehouse; yields its base URL."""
+def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running app on a copy of the demo warehouse; yields its base URL.
+
+    A copy, because DuckDB lets one process at a time open a file and the AppTest tests in this
+    process keep the original open.
+    """
     port = free_port()
-    env = dict(os.environ, SALESLENS_DB=str(demo_db))
+    copy = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
+    shutil.copyfile(demo_db, copy)
+    env = dict(os.environ, SALESLENS_DB=str(copy))
     log = (OUTPUT / "server.log")
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with log.open("w") as handle:

@@ -15,7 +15,8 @@ def test_overview_shows_kpis_and_switches_language(server, page):
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8",
                            timeout=60_000)
     assert "Revenue" in page.locator('[data-testid="stMetricLabel"]').first.inner_text()
-    assert page.locator(".js-plotly-plot").count() >= 2  # trend, share (and movers) drawn
+    # charts load their plotting code lazily (below the fold only when scrolled to): wait for trend and share
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
     page.screenshot(path=str(OUTPUT / "overview_en.png"), full_page=True)
 
     page.get_by_text("中文", exact=True).click()
