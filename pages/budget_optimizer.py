@@ -61,8 +61,7 @@ st.subheader(t("budget_opt_result", objective=fmt_money(result.objective, lang()
                current=fmt_money(result.current_objective, lang())))
 bullet_list(reasons_text(result, lang()))
 if result.binding:
-    st.caption(t("budget_opt_binding", binding=", ".join(
-        b.split(":", 1)[0] + (":" + lever_label(b.split(":", 1)[1], lang()) if ":" in b else "") for b in result.binding)))
+    st.caption(t("budget_opt_binding", binding=ui_budget.binding_text(result.binding)))
 table = ui_budget.optimizer_display(result.frame())
 st.dataframe(table, hide_index=True, width="stretch")
 download_buttons(table, "budget_optimum", key="budget_opt_download")

@@ -24,7 +24,7 @@ import streamlit as st
 from metrics.budget import BudgetModel, Override, allocation_frame, budget_model, with_overrides
 from metrics.budget.explain import lever_label
 from metrics.budget.projection import Arrays, arrays
-from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct
+from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
 from ui import cached
 from ui.state import initial_query, lang, t
 
@@ -130,7 +130,7 @@ def sliders(m: BudgetModel) -> None:
     mode = st.radio(t("budget_slider_mode"), ("pct", "amount"), key="budget_mode", horizontal=True,
                     format_func={c: t(f"budget_mode_{c}") for c in ("pct", "amount")}.__getitem__)
     top_total, tops = slider_limits(m)
-    st.slider(t("budget_total"), 0.0, top_total, key="budget_total", step=max(round(top_total / 300, -2), 1.0),
+    st.slider(t("budget_total"), 0.0, top_total, key="budget_total", step=max(round(top_total / 300, -2), 1.0), format="%.0f",
               on_change=_on_total, args=(m,), help=t("budget_total_help"))
     columns = st.columns(3)
     for i, lever in enumerate(m.levers):
@@ -138,12 +138,12 @@ def sliders(m: BudgetModel) -> None:
         with columns[i % 3]:
             if mode == "pct" and lever.current > 0:
                 top = max(200.0, float(np.ceil(st.session_state[f"budget_pct_{i}"])))
-                st.slider(t("budget_lever_pct", lever=name), -100.0, top, key=f"budget_pct_{i}", step=1.0,
+                st.slider(t("budget_lever_pct", lever=name), -100.0, top, key=f"budget_pct_{i}", step=1.0, format="%+.0f%%",
                           on_change=_on_lever, args=(m, i, "pct"))
             else:
                 top = max(tops[i], st.session_state[f"budget_amt_{i}"])
                 st.slider(t("budget_lever_amount", lever=name), 0.0, top, key=f"budget_amt_{i}",
-                          step=max(round(top / 300, -1), 1.0), on_change=_on_lever, args=(m, i, "amount"))
+                          step=max(round(top / 300, -1), 1.0), format="%.0f", on_change=_on_lever, args=(m, i, "amount"))
 
 
 def set_override(lever: str, override: Override | None) -> None:
@@ -167,10 +167,16 @@ def _fmt(kind: str, value: object) -> str:
 def projection_cards(frame: pd.DataFrame) -> None:
     """One card per outcome: the scenario, its change vs the current plan, P10–P90 in the help."""
     rows = frame.set_index("outcome")
-    for column, (key, kind) in zip(st.columns(len(CARD_OUTCOMES)), CARD_OUTCOMES, strict=True):
+    columns = [*st.columns(4), *st.columns(4)]
+    for column, (key, kind) in zip(columns, CARD_OUTCOMES, strict=False):
         row = rows.loc[key]
         delta = row["delta"]
-        shown = None if not np.isfinite(delta) else (("+" if delta >= 0 else "") + _fmt(kind, delta))
+        if not np.isfinite(delta):
+            shown = None
+        elif kind == "ratio":  # a rate moves in percentage points
+            shown = fmt_pts(delta, lang())
+        else:
+            shown = ("+" if delta >= 0 else "") + _fmt(kind, delta)
         with column:
             st.metric(t(f"budget_outcome_{key}"), _fmt(kind, row["scenario"]), shown, border=True,
                       delta_color="inverse" if key == "churn" else "normal",
@@ -186,7 +192,8 @@ def projection_display(frame: pd.DataFrame) -> pd.DataFrame:
 
 def allocation_display(m: BudgetModel) -> pd.DataFrame:
     """The current allocation table (metrics.budget.allocation_frame) for the screen and downloads."""
-    frame = allocation_frame(m)
+    frame = allocation_frame(m).round({"spend": 0, "share": 3, "revenue": 0, "new_customers": 0,
+                                       "retained_customers": 0, "contribution": 0, "roi": 2, "r2": 3})
     frame = frame.assign(lever=[lever_label(i, lang()) for i in frame["lever"]],
                          kind=[t(f"budget_kind_{k}") for k in frame["kind"]],
                          curve=[t(f"budget_source_{s}") for s in frame["curve"]]).drop(columns="name")
@@ -202,6 +209,7 @@ def optimizer_display(frame: pd.DataFrame) -> pd.DataFrame:
                        status=[t(f"budget_status_{s}") for s in frame["status"]])
     names = {"lever": "lever", "kind": "kind", "current": "current", "proposed": "proposed", "change": "change",
              "status": "status", "marginal_return": "marginal"}
+    out = out.round({"current": 0, "proposed": 0, "change": 0, "marginal_return": 2})
     return out.drop(columns=["lower", "upper"]).rename(columns={k: t(f"budget_col_{v}") for k, v in names.items()})
 
 
@@ -214,7 +222,17 @@ def compare_display(frame: pd.DataFrame) -> pd.DataFrame:
     wide.insert(0, t("budget_col_current"), current)
     wide = wide.loc[list(frame["outcome"].drop_duplicates())]
     wide.index = [t(f"budget_outcome_{o}") for o in wide.index]
+    wide = wide.round(4)
     return wide.rename_axis(t("budget_col_outcome")).reset_index()
+
+
+def binding_text(binding: tuple[str, ...]) -> str:
+    """Binding constraints ("total", "max:<lever>"...) in words."""
+    parts = []
+    for item in binding:
+        kind, _, lever = item.partition(":")
+        parts.append(t(f"budget_binding_{kind}", lever=lever_label(lever, lang())) if lever else t("budget_binding_total"))
+    return ", ".join(parts)
 
 
 def memo(key: str, inputs: tuple, compute: Callable[[], T]) -> T:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -476,3 +478,23 @@ def test_cli_optimize_reports_impossible_plans(demo_db, capsys, args, code):
     status = main(["optimize", "--dataset", "demo", "--budget", "1000", "--lang", "zh", "--db", str(demo_db), *args])
     out = json.loads(capsys.readouterr().out)
     assert status == 2 and out["error"]["code"] == code and out["error"]["message"]
+
+
+def test_every_dynamic_budget_key_is_translated():
+    from metrics import i18n
+    from metrics.budget.constraints import ERROR_CODES
+    from metrics.budget.optimizer import STATUSES
+    from metrics.budget.projection import OUTCOMES
+
+    reasons = ("single_lever", "total_exact", "total_binds", "unspent", "equal_marginal", "locked", "at_upper",
+               "at_lower", "zero_no_curve", "zero_s_shape", "zero_low_return", "same_as_current_balanced",
+               "same_as_current_bound")
+    source = (Path(__file__).resolve().parents[2] / "metrics" / "budget" / "optimizer.py").read_text(encoding="utf-8")
+    assert set(re.findall(r'Reason\("([a-z_]+)"', source)) | {"same_as_current_balanced", "same_as_current_bound"} == set(reasons)
+    keys = [f"budget_why_{r}" for r in reasons] + [f"budget_error_{c}" for c in ERROR_CODES]
+    keys += [f"budget_status_{s}" for s in STATUSES] + [f"budget_outcome_{o}" for o in OUTCOMES]
+    keys += [f"budget_source_{s}" for s in curves.SOURCES] + [f"budget_kind_{k}" for k in ("channel", "crm")]
+    keys += [f"budget_reason_{r}" for r in ("few_months", "poor_fit", "at_bound", "no_convergence")]
+    keys += [f"budget_binding_{b}" for b in ("total", "min", "max", "lock")] + ["budget_mode_pct", "budget_mode_amount"]
+    missing = [key for key in keys if key not in i18n.table()]
+    assert not missing

@@ -1,0 +1,37 @@
+"""A person's view of the budget pages in Chromium: a pre-filled what-if, its charts, a slider drag
+that redraws the fragment, and the optimizer's explanation; screenshots kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import OUTPUT, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_budget_pages_render_and_respond(server, page):
+    page.goto(server + "/budget?lang=en&budget_total=400000&budget_crm_share=0.5", wait_until="domcontentloaded")
+    wait_idle(page)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
+    body = page.locator("body").inner_text()
+    assert "Incremental gross profit" in body and "Response curves" in body
+    cards = page.locator('[data-testid="stMetricValue"]')
+    before = cards.first.inner_text()
+    slider = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")
+    slider.focus()
+    for _ in range(20):  # the total slider: keyboard steps up, as a person would
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "(before) => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== before", arg=before,
+        timeout=30_000)
+    wait_idle(page)
+    page.screenshot(path=str(OUTPUT / "budget_en.png"), full_page=True)
+
+    page.goto(server + "/budget_optimizer?lang=zh", wait_until="domcontentloaded")
+    wait_idle(page)
+    page.wait_for_function("() => document.body.innerText.includes('增量毛利')", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    assert "边际回报" in page.locator("body").inner_text()
+    page.screenshot(path=str(OUTPUT / "budget_optimizer_zh.png"), full_page=True)
