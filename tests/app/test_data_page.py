@@ -326,3 +326,54 @@ def test_extra_file_channel_costs(make_app, fresh):
 ])
 def test_default_name_is_text_from_the_last_part(filename, expected):
     assert ingest_flow.default_name(filename) == expected
+
+
+def test_excel_sheet_chooser(make_app, fresh):
+    import io
+
+    import pandas as pd
+
+    from metrics.exports import to_xlsx_bytes
+
+    orders = pd.read_csv(io.StringIO(ORDERS))
+    book = to_xlsx_bytes({"notes": pd.DataFrame({"note": ["x"]}), "orders": orders})
+    at = open_page(make_app, fresh)
+    at.file_uploader(key="data_upload").set_value(("book.xlsx", book, "application/vnd.ms-excel")).run()
+    no_exception(at)
+    assert at.selectbox(key="data_sheet").options == ["notes", "orders"]
+    assert at.selectbox(key="data_sheet").value == "orders"  # the sheet with the most rows
+    assert mapping(at)["order_id"] == "订单编号"
+    at.selectbox(key="data_sheet").set_value("notes").run()
+    no_exception(at)
+    assert mapping(at)["order_id"] == "" and at.button(key="data_validate").disabled
+    at.selectbox(key="data_sheet").set_value("orders").run()
+    validate(at)
+    assert metrics(at)["Rows read"] == "5" and metrics(at)["Rows accepted"] == "3"
+
+
+def test_every_dynamic_label_is_translated():
+    from data.ingest import SPECS
+    from metrics import i18n
+
+    keys = {f"data_field_{f}" for s in SPECS.values() for f in s.names}
+    keys |= {f"data_mode_{m}" for m in ("new", "replace", "append")}
+    keys |= {f"data_date_order_{o}" for o in ingest_flow.DATE_ORDERS}
+    keys |= {f"datasets_extra_kind_{k}" for k in SPECS if k != "orders"}
+    keys |= {f"data_unavailable_{u}" for u in ("customer", "margin", "channel", "region")}
+    keys |= {"datasets_kind_demo", "datasets_kind_upload", "value_全部", "value_未知"}
+    assert keys - set(i18n.table()) == set()
+    assert i18n.label("全部", "en") == "All" and i18n.label("未知", "en") == "Unknown"
+
+
+def test_file_name_and_headers_are_shown_as_text(make_app, fresh):
+    at = open_page(make_app, fresh)
+    evil = "<img src=x onerror=alert(1)>**b**.csv"
+    upload(at, evil, "订单编号,下单时间,实收金额,<script>x</script>\nA1,2020-01-05,10,[link](http://x)\n".encode())
+    assert any(evil in t.value for t in at.text)  # st.text: shown as typed
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert any("\\<script\\>x\\</script\\>" in v for v in shown)
+    assert not any("<script>" in v or "<img" in v for v in shown)
+    validate(at)
+    load_new(at, "<b>x</b>")
+    assert any("\\<b\\>x\\</b\\>" in s.value for s in at.success)
+    assert registry.get_dataset(cached.connection(), "<b>x</b>").source == evil
