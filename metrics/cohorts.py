@@ -2,7 +2,7 @@
 = share of the cohort with ≥1 order in month cohort + k.
 
 Acquisition channel = ``customers.acquisition_channel`` when the customers table has it, else the
-channel of the customer's first order (on a tie that day: the larger line, then the channel name).
+channel of the customer's first order (on a tie that day: the alphabetically first channel).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 -- Acquisition cost per channel for [$start, $end]: marketing channel costs of the months touching
 -- the period, and new customers acquired through the channel in the period (first order ever in the
--- period; acquisition channel = customers.acquisition_channel, else the first order's channel).
+-- period; acquisition channel = customers.acquisition_channel, else the first order's channel,
+-- ties on the first day to the alphabetically first).
 -- Grain: one row per channel with marketing cost (yuan) or new customers.
 WITH firsts AS (
     SELECT customer_id, min(order_date) AS acquired_on,
-           arg_min(channel, (order_date, -revenue, channel)) AS first_channel
+           substr(min(strftime(order_date, '%Y%m%d') || channel), 9) AS first_channel
     FROM order_lines
     WHERE dataset = $dataset AND customer_id IS NOT NULL
     GROUP BY customer_id

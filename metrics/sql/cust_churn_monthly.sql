@@ -1,54 +1,48 @@
 -- Monthly churn within [$start, $end] with an inactivity window of $window_days (≥ 31) days.
--- Each calendar month (clipped to the period) is a period of its own, as in METRICS.md: of the
--- customers active at its first day (an order in the $window_days days before it), the share with
--- no order in the $window_days days up to and including its last day.
--- How: a customer's order on day o followed by the next on day n is "active" on days
--- o .. least(n, o + W) − 1; active_at_start = #intervals covering ms − 1, read from a running sum
--- of +1/−1 events. With W longer than any month, a customer churns in month m exactly when an
--- interval lapses (o + W) inside m and the next order, if any, comes after m's last day.
+-- Each calendar month k (clipped to the period: ms_k .. me_k) is a period of its own, as in
+-- METRICS.md: of the customers active at its start (an order in [ms_k − W, ms_k − 1]), the share
+-- with no order in (me_k − W, me_k].
+-- How (one pass over the lines, no sort): with W longer than any month, a customer churns in
+-- month k exactly when they have an order d with d + W in [ms_k, me_k] and none in (me_k − W, me_k].
+-- Each line sets bits of three month masks (k = 0 .. 126, HUGEINT), OR-ed per customer:
+--   active: ms_k in (d, d + W]   covered: me_k in [d, d + W)   lapse: d + W in [ms_k, me_k]
+-- churned in k = lapse bit set and covered bit not set.
 -- Grain: one row per month (first day of the calendar month). Counts of customers.
-WITH days AS (
-    SELECT DISTINCT customer_id, order_date AS o
-    FROM order_lines
+WITH bounds AS (
+    SELECT date_trunc('month', $start)::DATE AS m0,
+           datediff('month', date_trunc('month', $start), $end) AS last_k
+),
+lines AS (
+    SELECT customer_id,
+           -- month index of a day for "ms_k ≤ day" tests: days before $start count as −1
+           CASE WHEN order_date < $start THEN -1 ELSE datediff('month', b.m0, order_date) END AS ia_d,
+           CASE WHEN order_date + $window_days < $start THEN -1
+                ELSE least(datediff('month', b.m0, order_date + $window_days), b.last_k) END AS ia_e,
+           -- month index for "day ≤ me_k" tests: before month 0 → 0, after $end → last_k + 1
+           greatest(datediff('month', b.m0, order_date), 0) AS ib_d,
+           CASE WHEN order_date + $window_days > $end THEN b.last_k + 1
+                ELSE datediff('month', b.m0, order_date + $window_days) END AS ib_e,
+           order_date + $window_days BETWEEN $start AND $end AS lapses_inside
+    FROM order_lines, bounds b
     WHERE dataset = $dataset
       AND customer_id IS NOT NULL
       AND order_date BETWEEN $start - $window_days AND $end
       AND (len($channels) = 0 OR list_contains($channels, channel))
       AND (len($regions) = 0 OR list_contains($regions, region))
 ),
-intervals AS (
-    SELECT o, lead(o) OVER (PARTITION BY customer_id ORDER BY o) AS n
-    FROM days
+masks AS (
+    SELECT bit_or(((1::HUGEINT << (ia_e + 1)) - 1) & ~((1::HUGEINT << (ia_d + 1)) - 1)) AS active,
+           bit_or(((1::HUGEINT << ib_e) - 1) & ~((1::HUGEINT << ib_d) - 1)) AS covered,
+           bit_or(CASE WHEN lapses_inside THEN 1::HUGEINT << ia_e ELSE 0::HUGEINT END) AS lapse
+    FROM lines
+    GROUP BY customer_id
 ),
-events AS (
-    SELECT day, sum(delta) AS delta
-    FROM (SELECT o AS day, 1 AS delta FROM intervals
-          UNION ALL
-          SELECT least(coalesce(n, o + $window_days), o + $window_days), -1 FROM intervals)
-    GROUP BY day
-),
-running AS (
-    SELECT day, sum(delta) OVER (ORDER BY day) AS active FROM events
-),
-months AS (
-    SELECT m::DATE AS month,
-           greatest(m::DATE, $start) AS ms,
-           least((m + INTERVAL 1 MONTH)::DATE - 1, $end) AS me
-    FROM range(date_trunc('month', $start), $end + 1, INTERVAL 1 MONTH) AS r(m)
-),
-at_start AS (
-    SELECT m.month, coalesce(r.active, 0) AS active_at_start
-    FROM months m ASOF LEFT JOIN running r ON r.day <= m.ms - 1
-),
-lapses AS (
-    SELECT m.month, count(*) AS churned
-    FROM intervals i
-    JOIN months m ON i.o + $window_days BETWEEN m.ms AND m.me
-    WHERE i.n IS NULL OR i.n > m.me
-    GROUP BY m.month
+per_customer AS (
+    SELECT active, lapse & ~covered AS churned FROM masks
 )
-SELECT m.month, s.active_at_start, coalesce(l.churned, 0) AS churned
-FROM months m
-JOIN at_start s USING (month)
-LEFT JOIN lapses l USING (month)
-ORDER BY m.month
+SELECT (b.m0 + to_months(k::INTEGER))::DATE AS month,
+       count(*) FILTER (WHERE (active >> k) & 1 = 1) AS active_at_start,
+       count(*) FILTER (WHERE (churned >> k) & 1 = 1) AS churned
+FROM per_customer, bounds b, range(0, b.last_k + 1) AS r(k)
+GROUP BY ALL
+ORDER BY month

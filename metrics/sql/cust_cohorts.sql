@@ -2,23 +2,31 @@
 -- dataset); cell (cohort, k) = customers of the cohort with ≥1 order (in the selected channels and
 -- regions) in month cohort + k. Cohorts acquired within [$start, $end]; k up to the month of $end.
 -- $acq_channels (empty = all) keeps cohorts' customers acquired through those channels, the
--- acquisition channel being customers.acquisition_channel when present, else the first order's.
+-- acquisition channel being customers.acquisition_channel when present, else the first order's
+-- (cohorts.py; ties on the first day: the alphabetically first channel).
 -- Grain: one row per (cohort, k) with cohort_size and active customers.
 WITH firsts AS (
-    SELECT customer_id,
-           date_trunc('month', min(order_date))::DATE AS cohort,
-           arg_min(channel, (order_date, -revenue, channel)) AS first_channel
+    SELECT customer_id, date_trunc('month', min(order_date))::DATE AS cohort
     FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL
+    WHERE dataset = $dataset AND customer_id IS NOT NULL AND order_date <= $end
+    GROUP BY customer_id
+),
+first_channels AS (
+    -- only computed when slicing ($acq_channels is bound before planning, so an empty list prunes
+    -- this scan); ties on the first day go to the alphabetically first channel
+    SELECT customer_id, substr(min(strftime(order_date, '%Y%m%d') || channel), 9) AS first_channel
+    FROM order_lines
+    WHERE dataset = $dataset AND customer_id IS NOT NULL AND len($acq_channels) > 0
     GROUP BY customer_id
 ),
 members AS (
     SELECT f.customer_id, f.cohort
     FROM firsts f
+    LEFT JOIN first_channels fc USING (customer_id)
     LEFT JOIN (SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
                FROM customers WHERE dataset = $dataset GROUP BY customer_id) c USING (customer_id)
     WHERE f.cohort BETWEEN date_trunc('month', $start) AND $end
-      AND (len($acq_channels) = 0 OR list_contains($acq_channels, coalesce(c.acquisition_channel, f.first_channel)))
+      AND (len($acq_channels) = 0 OR list_contains($acq_channels, coalesce(c.acquisition_channel, fc.first_channel)))
 ),
 activity AS (
     SELECT DISTINCT customer_id, date_trunc('month', order_date)::DATE AS month
