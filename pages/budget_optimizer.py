@@ -77,3 +77,6 @@ split = ui_budget.memo("_budget_split", (f.dataset, overrides, spec, levels),
                        lambda: split_by_budget(model, spec, levels, a=arrays))
 st.plotly_chart(charts_budget.split(split, lang(), current_total=current_total), key="budget_split_chart",
                 width="stretch")
+split_table = ui_budget.split_display(split)
+st.dataframe(split_table, hide_index=True, width="stretch")
+download_buttons(split_table, "budget_channels_vs_crm", key="budget_split_download")

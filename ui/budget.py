@@ -226,6 +226,15 @@ def compare_display(frame: pd.DataFrame) -> pd.DataFrame:
     return wide.rename_axis(t("budget_col_outcome")).reset_index()
 
 
+def split_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The channels-vs-CRM curve as a table (feasible budget levels only)."""
+    part = frame[frame["feasible"]].drop(columns="feasible").round({"total": 0, "channels": 0, "crm": 0,
+                                                                    "crm_share": 3, "objective": 0})
+    names = {"total": "total", "channels": "channels", "crm": "crm", "crm_share": "crm_share"}
+    return part.rename(columns={k: t(f"budget_col_{v}") for k, v in names.items()}
+                       | {"objective": t("budget_outcome_incremental_gp")})
+
+
 def binding_text(binding: tuple[str, ...]) -> str:
     """Binding constraints ("total", "max:<lever>"...) in words."""
     parts = []

@@ -108,6 +108,9 @@ def test_optimizer_page_explains_and_applies(make_app, lang):
     result = optimize(m, BudgetSpec(float(round(m.current_allocation().sum(), 2))))
     assert fmt_money(result.objective, lang) in at.subheader[0].value
     assert len(at.markdown) >= 1 and at.dataframe
+    split = at.dataframe[-1].value  # channels vs CRM over budget levels
+    assert len(split) >= 10 and split.iloc[:, 0].is_monotonic_increasing
+    np.testing.assert_allclose(split.iloc[:, 1] + split.iloc[:, 2], split.iloc[:, 0], rtol=1e-3)
     lever = "channel:电商平台"
     at.multiselect(key="budget_opt_locks").select(lever).run()
     no_exception(at)

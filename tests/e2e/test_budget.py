@@ -28,6 +28,8 @@ def test_budget_pages_render_and_respond(server, page):
         timeout=30_000)
     wait_idle(page)
     page.screenshot(path=str(OUTPUT / "budget_en.png"), full_page=True)
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUTPUT / "budget_curve_en.png"))
 
     page.goto(server + "/budget_optimizer?lang=zh", wait_until="domcontentloaded")
     wait_idle(page)
