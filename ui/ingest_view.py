@@ -131,9 +131,10 @@ def report_step(prefix: str, flow: Flow) -> bool:
         bullet_list([i18n.t(f"data_unavailable_{m}", current) for m in missing])
     elif report.kind == "orders" and report.ok:
         st.success(t("data_all_available"))
-    if report.warnings:
+    notes = [w for w in report.warnings if w["code"] not in ("duplicate_lines", "returns_kept")]  # said above
+    if notes:
         st.markdown(f"**{t('data_warnings')}**")
-        bullet_list([ingest_flow.message("warn", w, current) for w in report.warnings])
+        bullet_list([ingest_flow.message("warn", w, current) for w in notes])
     if report.rows_rejected:
         st.subheader(t("data_rejects"))
         counts_frame = ingest_flow.reject_counts_frame(report, current)
