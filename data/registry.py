@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+# The data a load or a demo rebuild replaces. User-authored rows (saved scenarios, goals) are not
+# facts: a rebuild keeps them, and only deleting the dataset removes them (see dataset_tables).
 FACT_TABLES = ("order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths")
 
 
@@ -80,14 +82,28 @@ def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str
     )
 
 
+def dataset_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table holding per-dataset rows: those with a ``dataset`` column, read from the catalog.
+
+    Migrations add such tables (territories, scenarios, goals...); deleting a dataset must reach
+    them all without each feature remembering to register itself here.
+    """
+    rows = cur.execute(
+        "SELECT DISTINCT table_name FROM information_schema.columns "
+        "WHERE column_name = 'dataset' AND table_schema = 'main' AND table_name <> 'datasets' ORDER BY 1"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Remove a dataset and all its rows in one transaction; False when it did not exist."""
+    """Remove a dataset and every row that belongs to it, in one transaction; False when it did not exist."""
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
         existed = cur.execute("SELECT count(*) FROM datasets WHERE name = $n", {"n": name}).fetchall()[0][0] > 0
-        for table in FACT_TABLES:
-            cur.execute(f"DELETE FROM {table} WHERE dataset = $n", {"n": name})  # noqa: S608 (table from FACT_TABLES)
+        for table in dataset_tables(cur):
+            quoted = '"' + table.replace('"', '""') + '"'  # a catalog name, quoted
+            cur.execute(f"DELETE FROM {quoted} WHERE dataset = $n", {"n": name})  # noqa: S608
         cur.execute("DELETE FROM datasets WHERE name = $n", {"n": name})
         cur.execute("COMMIT")
     except Exception:
