@@ -7,11 +7,23 @@ channel of the customer's first order (on a tie that day: the alphabetically fir
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import duckdb
 import pandas as pd
 
 from metrics.db import query
 from metrics.filters import Filters
+
+MAX_MONTHS = 120  # month bitmasks in the SQL are 127 bits wide (HUGEINT)
+
+
+def clip_months(f: Filters) -> Filters:
+    """``f`` with its start moved up so the period spans at most MAX_MONTHS calendar months."""
+    first = (f.end.year * 12 + f.end.month - 1) - (MAX_MONTHS - 1)
+    earliest = dt.date(first // 12, first % 12 + 1, 1)
+    return replace(f, start=max(f.start, earliest))
 
 
 def acquisition(con: duckdb.DuckDBPyConnection, dataset: str) -> pd.DataFrame:
@@ -25,9 +37,10 @@ def retention(con: duckdb.DuckDBPyConnection, f: Filters, *, acq_channels: tuple
     Columns: cohort (first day of the month), k (months since acquisition, 0..months until the
     period's end), cohort_size, active, retention (active ÷ cohort_size). Orders counted are those
     in the selected channels and regions; ``acq_channels`` (empty = all) slices cohorts by
-    acquisition channel. No cohort → empty frame.
+    acquisition channel. No cohort → empty frame. Periods longer than MAX_MONTHS months keep the
+    last MAX_MONTHS.
     """
-    frame = query(con, "cust_cohorts", acq_channels=list(acq_channels), **f.params())
+    frame = query(con, "cust_cohorts", acq_channels=list(acq_channels), **clip_months(f).params())
     frame["k"] = frame["k"].astype("int64")
     frame["retention"] = frame["active"] / frame["cohort_size"]
     return frame

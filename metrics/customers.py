@@ -71,10 +71,11 @@ def resolve_window(con: duckdb.DuckDBPyConnection, dataset: str, window: int | s
 
 def churn_monthly(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
     """Churn per calendar month of the period: month, active_at_start, churned, churn_rate (NaN
-    when nobody was active at the month's start). ``window_days`` must be ≥ 31."""
+    when nobody was active at the month's start). ``window_days`` must be ≥ 31. Periods longer than
+    cohorts.MAX_MONTHS months keep the last MAX_MONTHS."""
     if window_days < MIN_MONTHLY_WINDOW_DAYS:
         raise ValueError(f"monthly churn needs a window of at least {MIN_MONTHLY_WINDOW_DAYS} days")
-    frame = query(con, "cust_churn_monthly", window_days=window_days, **f.params())
+    frame = query(con, "cust_churn_monthly", window_days=window_days, **cohorts.clip_months(f).params())
     frame["churn_rate"] = frame["churned"] / frame["active_at_start"].where(frame["active_at_start"] > 0)
     return frame
 

@@ -82,7 +82,7 @@ def churn_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig.add_scatter(x=frame["month"], y=frame["churn_rate"], name=t("col_churn_rate", lang), mode="lines+markers",
                     line=dict(color="#E45756", width=2))
     fig.update_layout(yaxis=dict(title=t("col_churn_rate", lang), tickformat=".0%", rangemode="tozero"),
-                      yaxis2=dict(title=t("col_churned", lang), overlaying="y", side="right", showgrid=False))
+                      yaxis2=dict(title=t("col_churned", lang), overlaying="y", side="right", showgrid=False, tickformat=",.0f"))
     return _layout(fig)
 
 

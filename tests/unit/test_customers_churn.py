@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data import demo, warehouse
-from metrics import clv, customers, rfm
+from metrics import clv, cohorts, customers, rfm
 from metrics.db import query
 from metrics.filters import Filters
 from tests.tiny import line, warehouse_with
@@ -153,3 +153,12 @@ def test_demo_monthly_churn_matches_the_period_churn(demo_con):
         row = query(demo_con, "churn_periods", window_days=180, **Filters("demo", month, end).params()).set_index("period")
         assert monthly.loc[pd.Timestamp(month), ["active_at_start", "churned"]].tolist() == \
             row.loc["current", ["active_at_start", "churned"]].tolist()
+
+
+def test_long_periods_keep_the_last_120_months():
+    con = warehouse_with([line("a", "2000-01-05", "a", "web", "east", 1), line("b", "2014-06-05", "a", "web", "east", 1)])
+    long = Filters("tiny", dt.date(2000, 1, 1), dt.date(2014, 12, 31))
+    monthly = customers.churn_monthly(con, long, window_days=31)
+    assert len(monthly) == 120 and monthly["month"].iloc[0] == pd.Timestamp("2005-01-01")
+    cells = cohorts.retention(con, long)
+    assert cells.empty  # a's first order (2000) is before the kept months
