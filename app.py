@@ -44,19 +44,31 @@ if needs_demo:
 f = state.sidebar_filters(cached.datasets(), lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)
 
-PAGES = [
-    st.Page("pages/overview.py", title=state.t("nav_overview"), icon="📊", url_path="overview", default=True),
-    st.Page("pages/channels.py", title=state.t("nav_channels"), icon="🛒", url_path="channels"),
-    st.Page("pages/channels_conflict.py", title=state.t("nav_channels_conflict"), icon="🧭", url_path="channels_conflict"),
-    st.Page("pages/data.py", title=state.t("nav_data"), icon="📥", url_path="data"),
-    st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon="🗃️", url_path="datasets"),
-    st.Page("pages/budget.py", title=state.t("nav_budget"), icon="💰", url_path="budget"),
-    st.Page("pages/budget_optimizer.py", title=state.t("nav_budget_optimizer"), icon="🎯", url_path="budget_optimizer"),
-    st.Page("pages/budget_scenarios.py", title=state.t("nav_budget_scenarios"), icon="🗂️", url_path="budget_scenarios"),
-    st.Page("pages/customers.py", title=state.t("nav_customers"), icon="👥", url_path="customers"),
-    st.Page("pages/retention.py", title=state.t("nav_retention"), icon="🔁", url_path="retention"),
-    st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon="💎", url_path="customer_value"),
-]
+# Sections in the order a user's question runs: where are we, channels, customers, where the
+# next yuan goes, and the data behind it. Material icons ship with Streamlit (no emoji font needed).
+PAGES = {
+    state.t("nav_section_overview"): [
+        st.Page("pages/overview.py", title=state.t("nav_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    ],
+    state.t("nav_section_channels"): [
+        st.Page("pages/channels.py", title=state.t("nav_channels"), icon=":material/storefront:", url_path="channels"),
+        st.Page("pages/channels_conflict.py", title=state.t("nav_channels_conflict"), icon=":material/map:", url_path="channels_conflict"),
+    ],
+    state.t("nav_section_customers"): [
+        st.Page("pages/customers.py", title=state.t("nav_customers"), icon=":material/groups:", url_path="customers"),
+        st.Page("pages/retention.py", title=state.t("nav_retention"), icon=":material/autorenew:", url_path="retention"),
+        st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon=":material/diamond:", url_path="customer_value"),
+    ],
+    state.t("nav_section_budget"): [
+        st.Page("pages/budget.py", title=state.t("nav_budget"), icon=":material/tune:", url_path="budget"),
+        st.Page("pages/budget_optimizer.py", title=state.t("nav_budget_optimizer"), icon=":material/target:", url_path="budget_optimizer"),
+        st.Page("pages/budget_scenarios.py", title=state.t("nav_budget_scenarios"), icon=":material/folder_open:", url_path="budget_scenarios"),
+    ],
+    state.t("nav_section_data"): [
+        st.Page("pages/data.py", title=state.t("nav_data"), icon=":material/upload_file:", url_path="data"),
+        st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon=":material/database:", url_path="datasets"),
+    ],
+}
 page = st.navigation(PAGES)
 try:
     page.run()

@@ -150,6 +150,7 @@ def headlines(cards: list[Kpi], moves: pd.DataFrame, lang: str) -> list[str]:
     if len(regions) >= 2:
         ordered = regions.sort_values("growth")
         top, bottom = ordered.iloc[-1], ordered.iloc[0]
-        sentences.append(t("headline_regions", lang, top=label(top["value"], lang), top_growth=_signed(top["growth"], lang),
+        key = "headline_regions" if bottom["growth"] < 0 else "headline_regions_all_up"
+        sentences.append(t(key, lang, top=label(top["value"], lang), top_growth=_signed(top["growth"], lang),
                            bottom=label(bottom["value"], lang), bottom_growth=_signed(bottom["growth"], lang)))
     return sentences

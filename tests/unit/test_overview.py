@@ -124,3 +124,14 @@ def test_dimension_values(con):
     values = overview.dimension_values(con, "tiny")
     assert values["channel"] == ["online", "store"]  # largest revenue first
     assert set(values["region"]) == {"east", "west"}
+
+
+def test_region_headline_does_not_call_growth_a_decline():
+    con = warehouse_with([
+        line("A", "2024-01-10", "c1", "online", "east", 100),
+        line("B", "2024-01-12", "c2", "online", "west", 100),
+        line("C", "2024-02-10", "c1", "online", "east", 150),
+        line("D", "2024-02-12", "c2", "online", "west", 110),
+    ])
+    sentences = overview.headlines(overview.kpis(con, FEB), overview.movers(con, FEB), "en")
+    assert sentences[-1] == "Every region grew: fastest east (+50.0%), slowest west (+10.0%)."
