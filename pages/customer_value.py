@@ -10,17 +10,12 @@ import streamlit as st
 from metrics import clv, customers, rfm, tiers
 from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct
 from ui import cached, charts_customers
-from ui.customer_pages import require_customers
+from ui.customer_pages import selection
 from ui.downloads import download_buttons
-from ui.state import filters, label, lang, t
+from ui.state import label, lang, t
 
 st.title(t("customer_value_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
-require_customers(f)
-st.caption(t("cust_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+f = selection()
 has_cost = cached.dataset(f.dataset).has_cost
 
 st.subheader(t("val_abc"))

@@ -7,20 +7,15 @@ import streamlit as st
 
 from metrics import customers, rfm
 from ui import cached, charts_customers
-from ui.customer_pages import require_customers
+from ui.customer_pages import selection
 from ui.downloads import download_buttons
-from ui.state import filters, lang, t
+from ui.state import lang, t
 from ui.widgets import kpi_row
 
 WINDOW = customers.DEFAULT_WINDOW_DAYS
 
 st.title(t("customers_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
-require_customers(f)
-st.caption(t("cust_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+f = selection()
 
 cards = cached.run(customers.kpis, f, window_days=WINDOW)
 if not cards[0].value:

@@ -8,18 +8,13 @@ import streamlit as st
 from metrics import clv, cohorts, customers, rfm
 from metrics.i18n import fmt_pct
 from ui import cached, charts, charts_customers
-from ui.customer_pages import require_customers, window_picker
+from ui.customer_pages import selection, window_picker
 from ui.downloads import download_buttons
-from ui.state import filters, label, lang, t
+from ui.state import label, lang, t
 from ui.widgets import kpi_row
 
 st.title(t("retention_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
-require_customers(f)
-st.caption(t("cust_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+f = selection()
 
 window = window_picker("retention", f.dataset)
 cards = {c.key: c for c in cached.run(customers.kpis, f, window_days=window)}

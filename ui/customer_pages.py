@@ -7,15 +7,22 @@ import streamlit as st
 from metrics import customers
 from metrics.filters import Filters
 from ui import cached
-from ui.state import t
+from ui.state import filters, t
 
 
-def require_customers(f: Filters) -> None:
-    """Stop the page with a plain explanation when the dataset has no customer ids."""
+def selection() -> Filters:
+    """The sidebar's selection for a customer page, with its caption; stops the page (with a plain
+    message) when there is no dataset or the dataset has no customer ids."""
+    f = filters()
+    if f is None:
+        st.info(t("no_datasets"))
+        st.stop()
     found = cached.dataset(f.dataset)
     if found is None or not found.has_customer:
         st.info(t("cust_no_customer"))
         st.stop()
+    st.caption(t("cust_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
+    return f
 
 
 def window_picker(prefix: str, dataset: str) -> int:
