@@ -36,42 +36,42 @@ else:
 
 st.subheader(t("val_clv"))
 fit = cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)
-if not fit.ok:
+if not fit.ok:  # too thin to fit: say why, keep the holdout check and the 360° view
     st.warning(t(fit.reason))
-    st.stop()
-margin_note = t("val_margin_applied", margin=fmt_pct(fit.margin, lang())) if fit.margin is not None else t("val_margin_missing")
-st.caption(t("val_clv_note", margin_note=margin_note))
-values = fit.customers
-for column, (key, text) in zip(st.columns(4), (
-        ("val_clv_total", fmt_money(values["clv_12m"].sum(), lang())), ("val_clv_mean", fmt_money(values["clv_12m"].mean(), lang())),
-        ("val_p_alive_mean", fmt_pct(values["p_alive"].mean(), lang())),
-        ("val_expected_purchases", fmt_number(values["expected_purchases_12m"].sum(), lang(), decimals=0))), strict=True):
-    column.metric(t(key), text, border=True)
-with st.expander(t("val_params")):
-    st.json({"bgnbd": fit.bgnbd.__dict__, "gamma_gamma": fit.gamma_gamma.__dict__, "margin": fit.margin})
+else:
+    margin_note = t("val_margin_applied", margin=fmt_pct(fit.margin, lang())) if fit.margin is not None else t("val_margin_missing")
+    st.caption(t("val_clv_note", margin_note=margin_note))
+    values = fit.customers
+    for column, (key, text) in zip(st.columns(4), (
+            ("val_clv_total", fmt_money(values["clv_12m"].sum(), lang())), ("val_clv_mean", fmt_money(values["clv_12m"].mean(), lang())),
+            ("val_p_alive_mean", fmt_pct(values["p_alive"].mean(), lang())),
+            ("val_expected_purchases", fmt_number(values["expected_purchases_12m"].sum(), lang(), decimals=0))), strict=True):
+        column.metric(t(key), text, border=True)
+    with st.expander(t("val_params")):
+        st.json({"bgnbd": fit.bgnbd.__dict__, "gamma_gamma": fit.gamma_gamma.__dict__, "margin": fit.margin})
 
-st.subheader(t("val_value_tiers"))
-st.caption(t("val_value_tiers_note", measure=t("measure_gross_profit") if has_cost else t("measure_revenue_lower")))
-value_tiers = tiers.value_tiers(fit, cached.run_dataset(tiers.current_value, f.dataset, as_of=f.end), has_cost=has_cost)
-st.plotly_chart(charts_customers.value_quadrants(tiers.value_tier_summary(value_tiers), lang()),
-                key="customer_value_tiers", width="stretch")
+    st.subheader(t("val_value_tiers"))
+    st.caption(t("val_value_tiers_note", measure=t("measure_gross_profit") if has_cost else t("measure_revenue_lower")))
+    value_tiers = tiers.value_tiers(fit, cached.run_dataset(tiers.current_value, f.dataset, as_of=f.end), has_cost=has_cost)
+    st.plotly_chart(charts_customers.value_quadrants(tiers.value_tier_summary(value_tiers), lang()),
+                    key="customer_value_tiers", width="stretch")
 
-st.subheader(t("val_clv_by_channel"))
-by_channel = clv.channel_value(fit, cached.run(clv.acquisition_cost, f))
-if by_channel["marketing_cost"].isna().all():
-    st.info(t("val_no_cac"))
-st.plotly_chart(charts_customers.clv_by_channel(by_channel, lang()), key="customer_value_clv_channel", width="stretch")
-st.dataframe(by_channel.assign(channel=[label(c) for c in by_channel["channel"]]), hide_index=True,
-             key="customer_value_clv_table", width="stretch",
-             column_config={"channel": t("col_acquisition_channel"), "customers": t("col_customers"),
-                            "clv_mean": st.column_config.NumberColumn(t("val_clv_mean"), format="%.0f"),
-                            "clv_total": st.column_config.NumberColumn(t("val_clv_total"), format="%.0f"),
-                            "p_alive_mean": st.column_config.NumberColumn(t("val_p_alive_mean"), format="%.2f"),
-                            "marketing_cost": st.column_config.NumberColumn(t("col_marketing_cost"), format="%.0f"),
-                            "new_customers": t("col_new_customers"),
-                            "cac": st.column_config.NumberColumn(t("col_cac"), format="%.0f"),
-                            "clv_to_cac": st.column_config.NumberColumn(t("col_clv_to_cac"), format="%.2f")})
-download_buttons(values[clv.CLV_COLUMNS], f"clv_{f.end.isoformat()}", key="customer_value_clv")
+    st.subheader(t("val_clv_by_channel"))
+    by_channel = clv.channel_value(fit, cached.run(clv.acquisition_cost, f))
+    if by_channel["marketing_cost"].isna().all():
+        st.info(t("val_no_cac"))
+    st.plotly_chart(charts_customers.clv_by_channel(by_channel, lang()), key="customer_value_clv_channel", width="stretch")
+    st.dataframe(by_channel.assign(channel=[label(c) for c in by_channel["channel"]]), hide_index=True,
+                 key="customer_value_clv_table", width="stretch",
+                 column_config={"channel": t("col_acquisition_channel"), "customers": t("col_customers"),
+                                "clv_mean": st.column_config.NumberColumn(t("val_clv_mean"), format="%.0f"),
+                                "clv_total": st.column_config.NumberColumn(t("val_clv_total"), format="%.0f"),
+                                "p_alive_mean": st.column_config.NumberColumn(t("val_p_alive_mean"), format="%.2f"),
+                                "marketing_cost": st.column_config.NumberColumn(t("col_marketing_cost"), format="%.0f"),
+                                "new_customers": t("col_new_customers"),
+                                "cac": st.column_config.NumberColumn(t("col_cac"), format="%.0f"),
+                                "clv_to_cac": st.column_config.NumberColumn(t("col_clv_to_cac"), format="%.2f")})
+    download_buttons(values[clv.CLV_COLUMNS], f"clv_{f.end.isoformat()}", key="customer_value_clv")
 
 st.subheader(t("val_calibration"))
 weeks = st.slider(t("val_holdout_weeks"), 4, 52, 26, key="customer_value_holdout_weeks")

@@ -142,3 +142,18 @@ def test_without_customer_ids_the_pages_say_so(make_app, tmp_path, page, lang):
     message = [i.value for i in at.info]
     assert any(("customer_id" in m) and (("数据" in m) if lang == "zh" else ("Data page" in m)) for m in message)
     assert not at.get("plotly_chart")
+
+
+def test_thin_data_says_why_and_keeps_the_360_view(make_app, tmp_path):
+    db = tmp_path / "thin.duckdb"
+    con = warehouse.connect(str(db))
+    warehouse_with([line(f"o{i}", f"2024-01-{i + 1:02d}", f"k{i}", "web", "east", 10) for i in range(20)], name="thin", con=con)
+    con.close()
+    at = make_app(db, lang="en")
+    at.switch_page(VALUE).run()
+    no_exception(at)
+    assert any("at least 100 customers" in w.value for w in at.warning)
+    at.text_input(key="customer_value_search").input("k1").run()
+    no_exception(at)
+    assert at.selectbox(key="customer_value_customer").value in {f"k{i}" for i in range(20)}
+    assert metric_values(at)["P(alive)"] == "—"
