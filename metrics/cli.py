@@ -67,13 +67,16 @@ def selection(con: object, args: argparse.Namespace) -> Filters:
 
 
 def write_csv(frame: pd.DataFrame, out: str | None) -> None:
-    """CSV to ``out`` (UTF-8 with BOM, formula-safe) or plain UTF-8 to stdout; undefined values empty."""
+    """CSV to ``out`` (UTF-8 with BOM) or to stdout (UTF-8, no BOM); formula-safe either way, since
+    a scheduled job's redirected output is opened in a spreadsheet just the same. Undefined values
+    are empty."""
     from metrics import exports as safe
 
+    data = safe.to_csv_bytes(frame)
     if out:
-        Path(out).write_bytes(safe.to_csv_bytes(frame))
+        Path(out).write_bytes(data)
     else:
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write(data.decode("utf-8-sig"))
 
 
 def parser(modules: list[object]) -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
