@@ -38,6 +38,7 @@ from data import registry
 from metrics import overview
 from metrics.db import query
 from metrics.filters import Filters
+from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, label, t
 
 KPI_METRICS = {  # goal metric → (overview KPI key, kind)
     "revenue": ("revenue", "money"), "gross_profit": ("gross_profit", "money"), "gross_margin": ("margin", "ratio"),
@@ -100,6 +101,27 @@ def kind(metric: str) -> str:
     if metric == "hhi":
         return "number"
     return KPI_METRICS[metric][1]
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """The metric's name in ``lang`` ("Channel revenue share (monthly): Live commerce")."""
+    if metric.startswith(CHANNEL_SHARE):
+        return t("goals_metric_channel_share", lang, channel=label(metric[len(CHANNEL_SHARE):], lang))
+    return t(f"goals_metric_{metric}", lang)
+
+
+def format_value(metric: str, value: float | None, lang: str) -> str:
+    """A value of the metric as the app shows it ("—" when undefined)."""
+    formatter = {"money": fmt_money, "ratio": fmt_pct, "count": fmt_int}.get(kind(metric))
+    if formatter is None:
+        return fmt_number(value, lang, decimals=0)
+    return formatter(value, lang)
+
+
+def scope_label(goal: Goal, lang: str) -> str:
+    """"all" or the scope's channels and regions, translated."""
+    parts = [label(v, lang) for v in (*goal.channels, *goal.regions)]
+    return " · ".join(parts) if parts else t("goals_scope_all", lang)
 
 
 def validate(goal: Goal) -> Goal:

@@ -1,0 +1,350 @@
+"""The executive report: one self-contained HTML file (and an XLSX of its tables) in one language.
+
+Contents: KPIs with deltas (:func:`metrics.overview.kpis`), the channel P&L
+(:func:`metrics.channels.pnl`), RFM segments (:func:`metrics.rfm.segments`, when the data has
+customer ids), the advisor's recommendation with every reason and next step, the goals with their
+status, and optionally one saved budget scenario (:mod:`metrics.budget.scenarios`).
+
+Charts are static PNGs (plotly + kaleido driving the system Chromium; never downloaded at run
+time) embedded as base64, so the file opens anywhere without a network. When kaleido or Chromium
+is missing or fails, the report still renders — tables carry every number — with a note.
+
+Safety: every text that reaches the HTML passes through :func:`html.escape` (channel, product,
+segment names and notes come from uploaded files); nothing else is inserted as markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import logging
+import os
+import shutil
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import registry
+from metrics import advisor, channels, exports, goals, overview, report_charts, rfm
+from metrics.advisor import Advice
+from metrics.budget import budget_model
+from metrics.budget import scenarios as budget_scenarios
+from metrics.budget.explain import lever_label
+from metrics.filters import Filters
+from metrics.goals import Progress
+from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts, label, t
+from metrics.overview import Kpi
+
+LOG = logging.getLogger("saleslens")
+CHROMIUM = "/usr/bin/chromium"
+IMAGE_WIDTH = 900
+_KALEIDO_LOCK = threading.Lock()  # kaleido's sync server is process-global: one report renders at a time
+_FORMAT = {"money": fmt_money, "ratio": fmt_pct, "number": fmt_number, "count": fmt_int}
+PNL_TABLE = ("channel", "revenue", "gross_profit", "margin", "channel_cost", "contribution", "share", "roi", "growth")
+PNL_MONEY = ("revenue", "gross_profit", "channel_cost", "contribution")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows, computed once (the HTML and the XLSX read the same numbers)."""
+
+    f: Filters
+    generated: dt.datetime
+    kpis: list[Kpi]
+    pnl: pd.DataFrame
+    segments: pd.DataFrame | None  # None: no customer ids
+    advice: Advice
+    goals: list[Progress]
+    scenario: str | None
+    scenario_frame: pd.DataFrame | None
+
+
+def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: str, scenario: str | None = None,
+           advice: Advice | None = None) -> ReportData:
+    """Compute the report's numbers. ``advice`` (as the page shows it, with edited weights) is
+    recomputed with the default presets when not given. An unknown scenario name raises KeyError."""
+    ds = registry.get_dataset(con, f.dataset)
+    if ds is None:
+        raise KeyError(f.dataset)
+    frame = None
+    if scenario:
+        model = budget_model(con, f.dataset)
+        frame = budget_scenarios.export_frame(model, budget_scenarios.load(con, f.dataset, scenario))
+    return ReportData(
+        f=f, generated=dt.datetime.now().replace(microsecond=0), kpis=overview.kpis(con, f),
+        pnl=channels.pnl(con, f, new_customers=False),
+        segments=rfm.segments(con, f) if ds.has_customer else None,
+        advice=advice or advisor.advise(con, f, stage=stage, industry=industry),
+        goals=goals.progress_table(con, f.dataset), scenario=scenario, scenario_frame=frame,
+    )
+
+
+# --- tables (formatted as the app shows them) ---------------------------------------------------
+
+def kpi_delta(card: Kpi, lang: str) -> str:
+    """The delta as the overview's KPI cards show it: points for rates, relative change otherwise."""
+    if card.delta is None:
+        return "—"
+    return fmt_pts(card.delta, lang) if card.kind == "ratio" else fmt_pct(card.delta, lang, signed=True)
+
+
+def kpi_table(data: ReportData, lang: str) -> pd.DataFrame:
+    fmt = {card.key: _FORMAT[card.kind] for card in data.kpis}
+    return pd.DataFrame({
+        t("report_col_kpi", lang): [t(f"kpi_{c.key}", lang) for c in data.kpis],
+        t("report_col_value", lang): [fmt[c.key](c.value, lang) for c in data.kpis],
+        t("report_col_prior", lang): [fmt[c.key](c.prior, lang) for c in data.kpis],
+        t("report_col_delta", lang): [kpi_delta(c, lang) for c in data.kpis],
+    })
+
+
+def pnl_table(data: ReportData, lang: str) -> pd.DataFrame:
+    rows = {}
+    for col in PNL_TABLE:
+        values = data.pnl[col]
+        if col == "channel":
+            rows[t("report_col_channel", lang)] = [label(v, lang) for v in values]
+        elif col in PNL_MONEY:
+            rows[t(f"report_col_{col}", lang)] = [fmt_money(v, lang) for v in values]
+        else:
+            rows[t(f"report_col_{col}", lang)] = [fmt_pct(v, lang, signed=col == "growth") for v in values]
+    return pd.DataFrame(rows)
+
+
+def segment_table(data: ReportData, lang: str) -> pd.DataFrame | None:
+    if data.segments is None:
+        return None
+    seg = data.segments[data.segments["customers"] > 0]
+    return pd.DataFrame({
+        t("report_col_segment", lang): [t(f"seg_{s}", lang) for s in seg["segment"]],
+        t("report_col_customers", lang): [fmt_int(v, lang) for v in seg["customers"]],
+        t("report_col_revenue", lang): [fmt_money(v, lang) for v in seg["revenue"]],
+        t("report_col_revenue_share", lang): [fmt_pct(v, lang) for v in seg["revenue_share"]],
+    })
+
+
+def goals_table(data: ReportData, lang: str) -> pd.DataFrame:
+    rows = []
+    for p in data.goals:
+        g = p.goal
+        rows.append({
+            t("goals_col_metric", lang): goals.metric_label(g.metric, lang),
+            t("goals_col_scope", lang): goals.scope_label(g, lang),
+            t("goals_col_owner", lang): g.owner,
+            t("goals_col_deadline", lang): g.deadline.isoformat(),
+            t("goals_col_baseline", lang): goals.format_value(g.metric, p.baseline, lang),
+            t("goals_col_current", lang): goals.format_value(g.metric, p.current, lang),
+            t("goals_col_target", lang): goals.format_value(g.metric, g.target, lang),
+            t("goals_col_progress", lang): fmt_pct(p.progress, lang, decimals=0),
+            t("goals_col_projected", lang): goals.format_value(g.metric, p.projected, lang),
+            t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
+            t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def scenario_table(data: ReportData, lang: str) -> pd.DataFrame | None:
+    if data.scenario_frame is None:
+        return None
+    frame = data.scenario_frame
+    names = [lever_label(i, lang) if s == "lever" else t(f"budget_outcome_{i}", lang)
+             for s, i in zip(frame["section"], frame["item"], strict=True)]
+
+    def show(item: str, value: float) -> str:
+        if item == "churn":
+            return fmt_pct(value, lang)
+        if item == "roi":
+            return fmt_pct(value, lang)
+        if item in ("new_customers", "retained_customers"):
+            return fmt_int(value, lang)
+        return fmt_money(value, lang)
+
+    return pd.DataFrame({
+        t("report_col_outcome", lang): names,
+        t("report_col_current", lang): [show(i, v) for i, v in zip(frame["item"], frame["current"], strict=True)],
+        t("report_col_scenario", lang): [show(i, v) for i, v in zip(frame["item"], frame["scenario"], strict=True)],
+    })
+
+
+def tables(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
+    """The report's tables for the XLSX, raw numbers (not formatted text), one sheet each."""
+    out = {t("report_kpis", lang): pd.DataFrame([{"kpi": c.key, "value": c.value, "prior": c.prior, "delta": c.delta}
+                                                 for c in data.kpis]),
+           t("report_pnl", lang): data.pnl[list(PNL_TABLE)],
+           t("report_advice", lang): advisor.signals_frame(data.advice, lang)}
+    if data.segments is not None:
+        out[t("report_segments", lang)] = data.segments
+    out[t("report_goals", lang)] = goals_table(data, lang)
+    if data.scenario_frame is not None:
+        out[t("report_scenario", lang, name=data.scenario)[:31]] = data.scenario_frame
+    return out
+
+
+def xlsx_bytes(data: ReportData, lang: str) -> bytes:
+    return exports.to_xlsx_bytes(tables(data, lang))
+
+
+# --- images -------------------------------------------------------------------------------------
+
+def figures(data: ReportData, lang: str) -> dict[str, go.Figure]:
+    """The report's charts by section."""
+    figs = {"advice_gauge": report_charts.gauge(data.advice, lang), "advice_votes": report_charts.votes(data.advice, lang)}
+    if not data.pnl.empty:
+        figs["pnl"] = report_charts.pnl_bars(data.pnl, lang)
+    if any(p.progress is not None for p in data.goals):
+        figs["goals"] = report_charts.goal_progress(data.goals, lang)
+    return figs
+
+
+def render_images(figs: dict[str, go.Figure]) -> tuple[dict[str, bytes], str | None]:
+    """PNG bytes per figure via kaleido and the system Chromium; ({}, reason key) when that fails.
+
+    One kaleido server (one Chromium) renders all figures; nothing is ever downloaded.
+    """
+    if not figs:
+        return {}, None
+    try:
+        import kaleido
+        import plotly.io as pio
+    except ImportError:
+        return {}, "report_images_failed"
+    if "BROWSER_PATH" not in os.environ and shutil.which("chromium") is None and os.path.exists(CHROMIUM):
+        os.environ["BROWSER_PATH"] = CHROMIUM
+    try:
+        with _KALEIDO_LOCK, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "kopts ignored when using a server": we pass none that matter
+            kaleido.start_sync_server(silence_warnings=True)
+            try:
+                return {key: pio.to_image(fig, format="png", width=IMAGE_WIDTH, scale=1.5) for key, fig in figs.items()}, None
+            finally:
+                kaleido.stop_sync_server(silence_warnings=True)
+    except Exception:  # no Chromium, a crashed browser, a timeout: the report goes on without images
+        LOG.exception("report images could not be rendered")
+        return {}, "report_images_failed"
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:"WenQuanYi Zen Hei","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+margin:32px auto;max-width:1000px;color:#222;line-height:1.5;padding:0 16px}
+h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;border-bottom:2px solid #4C78A8;padding-bottom:4px;margin-top:32px}
+.meta{color:#666;font-size:13px}table{border-collapse:collapse;width:100%;margin:8px 0;font-size:13px}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}th{background:#f3f6fa}
+td:first-child,th:first-child{text-align:left}.verdict{font-size:20px;font-weight:bold;color:#1f4e79}
+.warn{background:#fff4e5;border-left:4px solid #f58518;padding:8px 12px}.note{color:#666;font-style:italic}
+img{max-width:100%;display:block;margin:8px 0}footer{margin-top:40px;color:#888;font-size:12px}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """A table whose every header and cell is escaped text."""
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False, name=None))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _list(items: list[str], css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    return f"<ul{cls}>" + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>" if items else ""
+
+
+def _image(images: dict[str, bytes], key: str, alt: str) -> str:
+    if key not in images:
+        return ""
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{base64.b64encode(images[key]).decode("ascii")}">'
+
+
+def render_html(data: ReportData, lang: str, *, images: dict[str, bytes] | None = None,
+                image_note: str | None = None) -> str:
+    """The report as one HTML document (module docstring). ``image_note``: why there are no images."""
+    images = images or {}
+    f, a = data.f, data.advice
+    all_text = t("report_all", lang)
+    parts = [
+        f"<h1>{_e(t('report_title', lang))}</h1>",
+        '<p class="meta">' + _e(t("report_meta", lang, dataset=f.dataset, start=f.start, end=f.end,
+                                   prior_start=f.prior.start, prior_end=f.prior.end,
+                                   generated=data.generated.isoformat(sep=" "))) + "<br>"
+        + _e(t("report_scope", lang, channels=", ".join(label(c, lang) for c in f.channels) or all_text,
+               regions=", ".join(label(r, lang) for r in f.regions) or all_text)) + "</p>",
+        f"<h2>{_e(t('report_kpis', lang))}</h2>", html_table(kpi_table(data, lang)),
+        f"<h2>{_e(t('report_advice', lang))}</h2>",
+        f'<p class="verdict">{_e(advisor.verdict_text(a, lang))}</p>',
+        f"<p>{_e(advisor.summary_text(a, lang))}</p>",
+        _image(images, "advice_gauge", t("advisor_chart_score", lang)),
+    ]
+    contradictions = advisor.contradiction_texts(a, lang)
+    if contradictions:
+        parts += [f"<h3>{_e(t('advisor_contradictions', lang))}</h3>", _list(contradictions, "warn")]
+    parts += [f"<h3>{_e(t('advisor_reasons', lang))}</h3>", _list(advisor.reasons(a, lang)),
+              _image(images, "advice_votes", t("advisor_chart_votes", lang))]
+    missing = advisor.unavailable(a, lang)
+    if missing:
+        parts += [f"<h3>{_e(t('advisor_unavailable_title', lang))}</h3>", _list(missing, "note")]
+    parts += [f"<h3>{_e(t('advisor_next', lang))}</h3>", _list([advisor.action_text(x, lang) for x in a.actions]),
+              f"<h3>{_e(t('advisor_split_title', lang))}</h3>", f"<p>{_e(advisor.split_text(a.split, lang))}</p>",
+              html_table(advisor.signals_frame(a, lang))]
+    parts += [f"<h2>{_e(t('report_pnl', lang))}</h2>", html_table(pnl_table(data, lang)),
+              _image(images, "pnl", t("report_chart_pnl", lang))]
+    segments = segment_table(data, lang)
+    parts.append(f"<h2>{_e(t('report_segments', lang))}</h2>")
+    parts.append(html_table(segments) if segments is not None else f"<p class='note'>{_e(t('report_segments_na', lang))}</p>")
+    parts.append(f"<h2>{_e(t('report_goals', lang))}</h2>")
+    if data.goals:
+        parts += [html_table(goals_table(data, lang)), _image(images, "goals", t("report_chart_goals", lang))]
+    else:
+        parts.append(f"<p class='note'>{_e(t('report_goals_none', lang))}</p>")
+    scenario = scenario_table(data, lang)
+    if scenario is not None:
+        parts += [f"<h2>{_e(t('report_scenario', lang, name=data.scenario))}</h2>", html_table(scenario)]
+    else:
+        parts += [f"<h2>{_e(t('report_scenario', lang, name='—'))}</h2>",
+                  f"<p class='note'>{_e(t('report_scenario_none', lang))}</p>"]
+    if image_note:
+        parts.append(f"<p class='note'>{_e(t('report_images_off', lang, why=t(image_note, lang)))}</p>")
+    parts.append(f"<footer>{_e(t('report_footer', lang))}</footer>")
+    title = _e(f"{t('report_title', lang)} · {f.dataset}")
+    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+            f"<style>{_CSS}</style></head><body>" + "\n".join(p for p in parts if p) + "</body></html>")
+
+
+@dataclass(frozen=True)
+class Built:
+    """A finished report: the HTML text, the XLSX bytes, and how long each part took (seconds)."""
+
+    html: str
+    xlsx: bytes
+    image_count: int
+    image_note: str | None
+    seconds_data: float
+    seconds_images: float
+    seconds_total: float
+
+
+def build(con: duckdb.DuckDBPyConnection, f: Filters, *, lang: str, stage: str, industry: str,
+          scenario: str | None = None, images: bool = True, advice: Advice | None = None) -> Built:
+    """Gather, render the charts (unless ``images`` is False) and write HTML and XLSX."""
+    started = time.perf_counter()
+    data = gather(con, f, stage=stage, industry=industry, scenario=scenario, advice=advice)
+    gathered = time.perf_counter()
+    if images:
+        pngs, note = render_images(figures(data, lang))
+    else:
+        pngs, note = {}, "report_images_disabled"
+    rendered = time.perf_counter()
+    page = render_html(data, lang, images=pngs, image_note=note)
+    return Built(page, xlsx_bytes(data, lang), len(pngs), note, gathered - started, rendered - gathered,
+                 time.perf_counter() - started)

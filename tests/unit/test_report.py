@@ -1,0 +1,139 @@
+"""The executive report: both languages, the app's numbers, escaping of hostile data values, a report
+without images when kaleido/Chromium is missing, XLSX tables, a saved scenario, real PNGs once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+import sys
+import zipfile
+
+import pytest
+
+from data import warehouse
+from metrics import advisor, channels, goals, overview, report
+from metrics.budget import scenarios
+from metrics.filters import Filters
+from metrics.i18n import fmt_money, fmt_pct, fmt_pts, label
+from tests.tiny import line, warehouse_with
+
+EVIL = "<script>alert(1)</script>"
+PERIOD = Filters("tiny", dt.date(2024, 7, 1), dt.date(2024, 12, 31))
+
+
+def hostile_lines() -> list[dict]:
+    rows = [line("z", "2023-12-01", "z", "A", "R1", 10.0, 4.0)]
+    rows += [line(f"p{i}", "2024-03-10", f"c{i}", EVIL if i % 2 else "A", "R1", 100.0, 40.0, product=EVIL)
+             for i in range(8)]
+    rows += [line(f"q{i}", "2024-09-10", f"c{i}", EVIL if i % 2 else "A", "R2" if i % 3 else '"><img src=x>', 150.0, 60.0)
+             for i in range(8)]
+    return rows
+
+
+@pytest.fixture
+def hostile():
+    return warehouse_with(hostile_lines())
+
+
+def _text(html_doc: str) -> str:
+    """What a reader sees: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_doc))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hostile_values_are_escaped_in_both_languages(hostile, lang):
+    goals.create(hostile, goals.Goal("tiny", f"channel_share:{EVIL}", 0.6, dt.date(2025, 6, 30), EVIL, notes=EVIL))
+    built = report.build(hostile, PERIOD, lang=lang, stage="growth", industry="retail", images=False)
+    page = built.html
+    assert "<script" not in page.lower()
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&quot;&gt;&lt;img src=x&gt;" in page or '"><img' not in page
+    assert page.count("<table>") >= 4
+    title = "经营报告" if lang == "zh" else "Executive report"
+    assert title in page and (lang == "zh") == ("关键指标" in page)
+
+
+def test_report_carries_the_numbers_the_app_shows(demo_db):
+    con = warehouse.connect(demo_db, read_only=True)
+    try:
+        f = Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        cards = {c.key: c for c in overview.kpis(con, f)}
+        pnl = channels.pnl(con, f, new_customers=False)
+        data = report.gather(con, f, stage="mature", industry="b2b")
+    finally:
+        con.close()
+    for lang in ("zh", "en"):
+        page = report.render_html(data, lang, image_note="report_images_disabled")
+        text = _text(page)
+        assert fmt_money(cards["revenue"].value, lang) in text
+        assert fmt_pct(cards["churn_rate"].value, lang) in text
+        assert fmt_pts(cards["churn_rate"].delta, lang) in text
+        assert fmt_pct(cards["revenue"].delta, lang, signed=True) in text
+        top = pnl.iloc[0]
+        assert label(top["channel"], lang) in text and fmt_money(top["revenue"], lang) in text
+        assert advisor.verdict_text(data.advice, lang) in text
+        for reason in advisor.reasons(data.advice, lang):
+            assert reason in text
+        assert ("重要价值客户" in text) == (lang == "zh")  # RFM segments (the demo has customers)
+        assert "data:image/png" not in page
+
+
+def test_no_kaleido_still_renders_with_a_note(hostile, monkeypatch):
+    monkeypatch.setitem(sys.modules, "kaleido", None)  # import kaleido → ImportError
+    built = report.build(hostile, PERIOD, lang="en", stage="startup", industry="services", images=True)
+    assert built.image_count == 0 and built.image_note == "report_images_failed"
+    assert "Chart images were not rendered" in built.html and "<img" not in built.html
+
+
+def test_a_failing_browser_still_renders(hostile, monkeypatch):
+    import kaleido
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no chromium here")
+
+    monkeypatch.setattr(kaleido, "start_sync_server", broken)
+    built = report.build(hostile, PERIOD, lang="zh", stage="startup", industry="services", images=True)
+    assert built.image_count == 0 and "图表图片未生成" in built.html
+
+
+def test_xlsx_has_one_sheet_per_table(hostile):
+    data = report.gather(hostile, PERIOD, stage="growth", industry="retail")
+    book = zipfile.ZipFile(io.BytesIO(report.xlsx_bytes(data, "en")))
+    workbook = book.read("xl/workbook.xml").decode("utf-8")
+    for sheet in ("Key figures", "Channel P&amp;L", "Priority recommendation", "Customer segments (RFM)", "Goals"):
+        assert f'name="{sheet}"' in workbook
+
+
+def test_a_saved_scenario_is_included_and_escaped(hostile):
+    scenarios.save(hostile, "tiny", scenarios.Scenario("Plan <b>x</b>", {"channel:A": 1200.0}))
+    built = report.build(hostile, PERIOD, lang="en", stage="growth", industry="retail", scenario="Plan <b>x</b>",
+                         images=False)
+    assert "Budget scenario: Plan &lt;b&gt;x&lt;/b&gt;" in built.html
+    assert "¥1.2K" in built.html  # the planned channel spend, as the budget pages format it
+    with pytest.raises(KeyError):
+        report.gather(hostile, PERIOD, stage="growth", industry="retail", scenario="nope")
+
+
+def test_without_customer_ids_segments_are_explained():
+    anonymous = warehouse_with([dict(row, customer_id=None) for row in hostile_lines()])
+    built = report.build(anonymous, PERIOD, lang="en", stage="growth", industry="retail", images=False)
+    assert "no customer ids, so there are no segments" in built.html
+    assert "not available" in built.html  # the advisor's missing signals are listed
+
+
+def test_real_chart_images_are_embedded(hostile):
+    """The one unit test that drives kaleido and Chromium (a few seconds)."""
+    pytest.importorskip("kaleido")
+    goals.create(hostile, goals.Goal("tiny", "revenue", 2000.0, dt.date(2025, 6, 30), "Ann", baseline=100.0))
+    built = report.build(hostile, PERIOD, lang="zh", stage="growth", industry="retail", images=True)
+    if built.image_count == 0:
+        from tests.conftest import in_ci
+
+        if in_ci():
+            pytest.fail("kaleido could not render with the system Chromium in CI")
+        pytest.skip("no working Chromium for kaleido here")
+    assert built.image_count == 4 and built.image_note is None
+    assert built.html.count('src="data:image/png;base64,') == 4
