@@ -213,7 +213,7 @@ def test_edited_weights_change_the_score():
 
 
 def test_demo_startup_contradiction_and_all_signals(demo_db):
-    con = warehouse.connect(demo_db, read_only=True)
+    con = warehouse.connect(demo_db)
     try:
         f = Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
         ev = advisor.measure(con, f)

@@ -144,7 +144,7 @@ def test_progress_table_lists_every_goal(con):
 def test_demo_goal_is_measurable(demo_db):
     from data import warehouse
 
-    con = warehouse.connect(demo_db, read_only=True)
+    con = warehouse.connect(demo_db)
     try:
         p = goals.evaluate(con, Goal("demo", "channel_share:直播带货", 0.3, D("2026-06-30"), "x", baseline=0.1,
                                      baseline_date=D("2025-06-01")))

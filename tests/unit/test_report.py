@@ -57,7 +57,7 @@ def test_hostile_values_are_escaped_in_both_languages(hostile, lang):
 
 
 def test_report_carries_the_numbers_the_app_shows(demo_db):
-    con = warehouse.connect(demo_db, read_only=True)
+    con = warehouse.connect(demo_db)
     try:
         f = Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
         cards = {c.key: c for c in overview.kpis(con, f)}
@@ -137,3 +137,27 @@ def test_real_chart_images_are_embedded(hostile):
         pytest.skip("no working Chromium for kaleido here")
     assert built.image_count == 4 and built.image_note is None
     assert built.html.count('src="data:image/png;base64,') == 4
+
+
+def test_cli_report_and_advise(demo_db, tmp_path, capsys):
+    import json
+
+    from metrics.cli import main
+
+    out = tmp_path / "r.html"
+    assert main(["report", "--dataset", "demo", "--lang", "en", "--start", "2025-01-01", "--no-images",
+                 "--out", str(out), "--db", str(demo_db)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["out"] == str(out) and printed["images"] == 0
+    assert "Executive report" in out.read_text(encoding="utf-8")
+    book = tmp_path / "r.xlsx"
+    assert main(["report", "--dataset", "demo", "--out", str(book), "--db", str(demo_db)]) == 0
+    assert book.read_bytes()[:2] == b"PK"
+    capsys.readouterr()
+    assert main(["advise", "--dataset", "demo", "--stage", "startup", "--industry", "retail", "--start", "2025-01-01",
+                 "--lang", "zh", "--db", str(demo_db)]) == 0
+    advice = json.loads(capsys.readouterr().out)
+    assert advice["verdict"] in advisor.VERDICTS and -100 <= advice["score"] <= 100
+    assert {s["key"] for s in advice["signals"]} == set(advisor.SIGNALS)
+    assert any("初创期" in text for text in advice["contradictions"])
+    assert advice["actions"][-1]["page"] == "budget"
