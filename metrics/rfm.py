@@ -3,7 +3,7 @@
 The segment map is data (``metrics/rfm_schemes.toml``): a scheme assigns each of the 25 R×F cells
 to one segment, so a user can switch schemes without touching code. Scores are computed in SQL
 (``cust_rfm.sql``): R and M by quintile edges of the values (ties share a score), F by quintiles of
-the rank with ties broken by order of appearance (rank "first").
+the rank with ties broken by order of appearance (rank "first"); segments are looked up here.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from metrics import cohorts
@@ -69,8 +70,11 @@ def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCH
     Columns: customer_id, recency_days (days since the last order), frequency (distinct orders),
     monetary (revenue − refund, yuan), r, f, m (1..5), segment. Empty period → empty frame.
     """
-    frame = query(con, "cust_rfm", cells=list(schemes()[scheme]), **f.params())
-    return frame[RFM_COLUMNS].astype({"r": "int64", "f": "int64", "m": "int64"})
+    frame = query(con, "cust_rfm", **f.params()).astype({"r": "int64", "f": "int64", "m": "int64"})
+    # the scheme's 25 cells, row-major by R then F; indexing an object array reuses its 25 strings
+    cells = np.array(schemes()[scheme], dtype=object)
+    frame["segment"] = cells[(frame["r"].to_numpy() - 1) * 5 + frame["f"].to_numpy() - 1]
+    return frame[RFM_COLUMNS]
 
 
 def segments(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:

@@ -6,7 +6,6 @@
 --         R 5 = most recent (fewest days), M 5 = highest.
 --   F: quintiles of the rank with ties broken by order of appearance (first order date, then id),
 --      i.e. rank "first"; rank k of n scores 1 + #{i in 1..4 : 5·(k − 1) > i·(n − 1)}.
--- segment = $cells[(r − 1)·5 + f]: the scheme's 25 R×F cells, row-major by R then F.
 WITH per_order AS (
     -- orders first, then customers: cheaper than count(DISTINCT order_id) per customer
     SELECT customer_id, order_id, max(order_date) AS last_day, min(order_date) AS first_day,
@@ -49,7 +48,6 @@ scored AS (
               + (monetary > m_edges[3])::INTEGER + (monetary > m_edges[4])::INTEGER) AS m
     FROM ranked
 )
-SELECT customer_id, recency_days, frequency, monetary, r, f, m,
-       $cells[(r - 1) * 5 + f] AS segment
+SELECT customer_id, recency_days, frequency, monetary, r, f, m
 FROM scored
 ORDER BY customer_id
