@@ -49,6 +49,8 @@ state.write_url(f)
 PAGES = {
     state.t("nav_section_overview"): [
         st.Page("pages/overview.py", title=state.t("nav_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/advisor.py", title=state.t("nav_advisor"), icon=":material/balance:", url_path="advisor"),
+        st.Page("pages/goals.py", title=state.t("nav_goals"), icon=":material/flag:", url_path="goals"),
     ],
     state.t("nav_section_channels"): [
         st.Page("pages/channels.py", title=state.t("nav_channels"), icon=":material/storefront:", url_path="channels"),

@@ -262,24 +262,29 @@ def _params(goal: Goal) -> dict[str, object]:
             "baseline_date": goal.baseline_date, "notes": goal.notes}
 
 
+def _with_baseline(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
+    """Without a baseline month, the current month becomes it (and its value the baseline unless given)."""
+    if goal.baseline_date is not None:
+        return goal
+    baseline, month = baseline_for(con, goal)
+    return replace(goal, baseline=goal.baseline if goal.baseline is not None else baseline, baseline_date=month)
+
+
 def create(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
     """Save a new goal (baseline measured now unless given); returns it with its id."""
-    goal = validate(goal)
-    if goal.baseline_date is None:
-        baseline, month = baseline_for(con, goal)
-        goal = replace(goal, baseline=goal.baseline if goal.baseline is not None else baseline, baseline_date=month)
+    goal = _with_baseline(con, validate(goal))
     new_id = int(query(con, "goals_insert", **_params(goal)).iloc[0, 0])
     return get(con, goal.dataset, new_id)
 
 
 def update(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
-    """Save an edited goal (same id and dataset); KeyError when it no longer exists."""
+    """Save an edited goal (same id and dataset); KeyError when it no longer exists.
+
+    ``baseline_date=None`` re-measures the baseline month (and value, when ``baseline`` is None too).
+    """
     if goal.id is None:
         raise KeyError("goal without id")
-    goal = validate(goal)
-    if goal.baseline_date is None:
-        _, month = baseline_for(con, goal)
-        goal = replace(goal, baseline_date=month)
+    goal = _with_baseline(con, validate(goal))
     if query(con, "goals_update", id=goal.id, **_params(goal)).empty:
         raise KeyError(goal.id)
     return get(con, goal.dataset, goal.id)
@@ -310,7 +315,7 @@ class Progress:
     projected_progress: float | None
     slope: float | None
     reason: str | None
-    history: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    history: pd.DataFrame = field(repr=False, default_factory=lambda: pd.DataFrame({"month": [], "value": []}))
 
 
 def trend_line(values: pd.Series) -> tuple[float, float] | None:
@@ -381,6 +386,27 @@ def evaluate(con: duckdb.DuckDBPyConnection, goal: Goal) -> Progress:
     history = monthly_values(con, goal.dataset, goal.metric, add_months(month, -(TREND_MONTHS - 1)), month,
                              channels=goal.channels, regions=goal.regions)
     return judge(goal, history, ds.last_date)  # type: ignore[union-attr]
+
+
+def progress_frame(progress: list[Progress], lang: str) -> pd.DataFrame:
+    """The goals as the app and the report show them: one row per goal, formatted text in ``lang``."""
+    rows = []
+    for p in progress:
+        g = p.goal
+        rows.append({
+            t("goals_col_metric", lang): metric_label(g.metric, lang),
+            t("goals_col_scope", lang): scope_label(g, lang),
+            t("goals_col_owner", lang): g.owner,
+            t("goals_col_deadline", lang): g.deadline.isoformat(),
+            t("goals_col_baseline", lang): format_value(g.metric, p.baseline, lang),
+            t("goals_col_current", lang): format_value(g.metric, p.current, lang),
+            t("goals_col_target", lang): format_value(g.metric, g.target, lang),
+            t("goals_col_progress", lang): fmt_pct(p.progress, lang, decimals=0),
+            t("goals_col_projected", lang): format_value(g.metric, p.projected, lang),
+            t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
+            t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
+        })
+    return pd.DataFrame(rows)
 
 
 def progress_table(con: duckdb.DuckDBPyConnection, dataset: str, *, goals: tuple[Goal, ...] | None = None) -> list[Progress]:

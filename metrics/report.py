@@ -130,23 +130,7 @@ def segment_table(data: ReportData, lang: str) -> pd.DataFrame | None:
 
 
 def goals_table(data: ReportData, lang: str) -> pd.DataFrame:
-    rows = []
-    for p in data.goals:
-        g = p.goal
-        rows.append({
-            t("goals_col_metric", lang): goals.metric_label(g.metric, lang),
-            t("goals_col_scope", lang): goals.scope_label(g, lang),
-            t("goals_col_owner", lang): g.owner,
-            t("goals_col_deadline", lang): g.deadline.isoformat(),
-            t("goals_col_baseline", lang): goals.format_value(g.metric, p.baseline, lang),
-            t("goals_col_current", lang): goals.format_value(g.metric, p.current, lang),
-            t("goals_col_target", lang): goals.format_value(g.metric, g.target, lang),
-            t("goals_col_progress", lang): fmt_pct(p.progress, lang, decimals=0),
-            t("goals_col_projected", lang): goals.format_value(g.metric, p.projected, lang),
-            t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
-            t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
-        })
-    return pd.DataFrame(rows)
+    return goals.progress_frame(data.goals, lang)
 
 
 def scenario_table(data: ReportData, lang: str) -> pd.DataFrame | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import overview
-from ui import cached, charts
+from ui import cached, charts, goals_widgets
 from ui.state import lang, require_filters, t
 from ui.widgets import bullet_list, kpi_row
 
@@ -42,3 +42,5 @@ for column, dim, title in zip(st.columns(2), ("channel", "region"),
     with column:
         st.markdown(f"**{title}**")
         st.plotly_chart(charts.movers(moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")
+
+goals_widgets.overview_section(f)
