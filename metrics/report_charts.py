@@ -41,7 +41,7 @@ def gauge(advice: Advice, lang: str) -> go.Figure:
                                   thickness=1.0, value=advice.score)),
     ))
     fig = _layout(fig, height=280)
-    fig.update_layout(margin=dict(l=30, r=30, t=70, b=10))
+    fig.update_layout(margin=dict(l=45, r=45, t=70, b=10))
     return fig
 
 
