@@ -50,7 +50,7 @@ import pandas as pd
 
 from data import registry
 from metrics import channels, clv, overview, rfm
-from metrics.budget import budget_model
+from metrics.budget import BudgetModel, budget_model
 from metrics.budget.projection import arrays, marginal_returns
 from metrics.filters import Filters
 from metrics.i18n import fmt_money, fmt_number, fmt_pct, label, t
@@ -243,8 +243,7 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
     return out
 
 
-def _roi_gap(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Dataset, pnl: pd.DataFrame) -> Measurement:
-    model = budget_model(con, f.dataset)
+def _roi_gap(model: BudgetModel, ds: registry.Dataset, pnl: pd.DataFrame) -> Measurement:
     if not ds.has_customer:
         return _na("roi_gap", "advisor_na_no_customer")
     a = arrays(model)
@@ -297,9 +296,9 @@ def measure(con: duckdb.DuckDBPyConnection, f: Filters) -> Evidence:
     if ds is None:
         raise KeyError(f.dataset)
     pnl = channels.pnl(con, f, new_customers=False)
-    found = {m.key: m for m in [*_customer_signals(con, f, ds.has_customer), *_channel_signals(con, f, ds, pnl),
-                                _roi_gap(con, f, ds, pnl), _clv_cac(con, f, ds)]}
     model = budget_model(con, f.dataset)
+    found = {m.key: m for m in [*_customer_signals(con, f, ds.has_customer), *_channel_signals(con, f, ds, pnl),
+                                _roi_gap(model, ds, pnl), _clv_cac(con, f, ds)]}
     spend_channel = sum(lv.current for lv in model.levers if lv.kind == "channel")
     spend_crm = sum(lv.current for lv in model.levers if lv.kind == "crm")
     return Evidence(tuple(found[key] for key in SIGNALS), float(spend_channel), float(spend_crm),

@@ -69,8 +69,10 @@ def pnl_bars(pnl: pd.DataFrame, lang: str) -> go.Figure:
     if pnl[second].notna().any():
         fig.add_bar(x=names, y=pnl[second], name=t(f"report_col_{second}", lang), marker_color="#54A24B")
     fig.update_layout(title=dict(text=t("report_chart_pnl", lang)), barmode="group", showlegend=True)
-    fig = _layout(fig, height=360)
-    fig.update_layout(showlegend=True, legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    fig = _layout(fig, height=380)
+    # the title on top, the legend between it and the plot
+    fig.update_layout(showlegend=True, margin=dict(t=80), title=dict(y=0.98, yanchor="top"),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return fig
 
 
@@ -100,6 +102,7 @@ def goal_trend(p: Progress, lang: str, title: str) -> go.Figure:
     fig.add_hline(y=p.goal.target, line_dash="dash", line_color=STATUS_COLORS.get(p.status, "#333333"),
                   annotation_text=t("goals_chart_target", lang))
     fig.update_layout(title=dict(text=title), showlegend=True)
-    fig = _layout(fig, height=320)
-    fig.update_layout(showlegend=True, legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    fig = _layout(fig, height=340)
+    fig.update_layout(showlegend=True, margin=dict(t=80), title=dict(y=0.98, yanchor="top"),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return fig
