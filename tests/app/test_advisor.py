@@ -105,3 +105,21 @@ def test_report_is_built_for_download(make_app):
     no_exception(at)
     built = at.session_state["_advisor_report"][2]
     assert "经营报告" in built.html and built.image_count == 0 and built.xlsx[:2] == b"PK"
+
+
+def test_without_customer_ids_the_missing_signals_are_listed(make_app, tmp_path):
+    from data import warehouse
+    from tests.tiny import line, warehouse_with
+
+    db = tmp_path / "anon.duckdb"
+    con = warehouse.connect(db)
+    rows = [line(f"o{k}", f"2024-{k:02d}-10", None, "AB"[k % 2], "R1", 100.0 * k) for k in range(1, 13)]
+    warehouse_with(rows, name="anon", con=con)
+    con.close()
+    at = make_app(db, lang="en", dataset="anon", preset="all")
+    at.switch_page(ADVISOR).run()
+    no_exception(at)
+    listed = " ".join(m.value for m in at.markdown)
+    assert "Customer churn rate: not available — the data has no customer ids" in listed.replace("\\", "")
+    table = at.dataframe[0].value
+    assert (table["Leans"] == "not available").sum() >= 5
