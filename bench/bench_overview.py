@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from bench.common import demo_warehouse, table, timed
+from data import warehouse
 from metrics import overview
 from metrics.filters import Filters
 
@@ -76,7 +77,7 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         path = demo_warehouse(size)
-        con = duckdb.connect(str(path), read_only=True)
+        con = warehouse.connect(path)
         first, last = con.execute("SELECT first_date, last_date FROM datasets WHERE name = 'demo'").fetchall()[0]
         start = last - dt.timedelta(days=364)
         filters = [Filters("demo", start, last, **sel) for sel in SELECTIONS]
@@ -86,8 +87,8 @@ def main() -> None:
             lines[column] = lines[column].astype("category")
         lines["order_date"] = pd.to_datetime(lines["order_date"])
         load = time.perf_counter() - began
-        duck = [timed(lambda f=f: duckdb_overview(con, f), repeat=3) for f in filters]
-        pand = [timed(lambda f=f: pandas_overview(lines, f), repeat=1) for f in filters]
+        duck = [timed(lambda f=f, con=con: duckdb_overview(con, f), repeat=3) for f in filters]
+        pand = [timed(lambda f=f, lines=lines: pandas_overview(lines, f), repeat=1) for f in filters]
         d, p = sorted(duck)[len(duck) // 2], sorted(pand)[len(pand) // 2]
         rows.append({"order lines": f"{size:,}", "duckdb median ms": f"{d * 1000:.0f}",
                      "duckdb worst ms": f"{max(duck) * 1000:.0f}", "pandas median ms": f"{p * 1000:.0f}",

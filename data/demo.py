@@ -649,12 +649,16 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
         # lpad widths: 9 digits of orders and 8 of customers cover far more than 10M lines
         cur.execute(
             """
-            INSERT INTO order_lines
+            INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, province,
+                                     product, category, quantity, unit_price, revenue, cost, discount, refund,
+                                     order_first, customer_key)
             SELECT $n, 'SO' || lpad(order_no::VARCHAR, 9, '0'), line, order_date,
                    CASE WHEN cust_no > 0 THEN 'C' || lpad(cust_no::VARCHAR, 8, '0') END,
                    $channels[ch + 1], $regions[reg + 1], $provinces[prov + 1],
                    $products[prod + 1], $categories[prod + 1],
-                   quantity, unit_price, revenue, cost, discount, refund
+                   quantity, unit_price, revenue, cost, discount, refund,
+                   -- every demo order has one date, channel, region and customer: its line 1 marks it
+                   line = 1, CASE WHEN cust_no > 0 THEN cust_no END
             FROM demo_lines
             """,
             {**dims, "products": PRODUCT_NAMES, "categories": PRODUCT_CATEGORIES},

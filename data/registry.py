@@ -32,6 +32,7 @@ class Dataset:
     has_cost: bool
     has_region: bool
     has_channel: bool
+    split_orders: int = 0
 
 
 _COLUMNS = ", ".join(Dataset.__dataclass_fields__)
@@ -52,32 +53,38 @@ def get_dataset(con: duckdb.DuckDBPyConnection, name: str) -> Dataset | None:
 
 def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str,
             has_channel: bool = True, has_region: bool = True) -> None:
-    """Recompute a dataset's registry row from its order lines (inside the caller's transaction).
+    """Derive new lines' keys and recompute a dataset's registry row (inside the caller's transaction).
 
     ``has_channel``/``has_region`` say whether the file really had those columns (a load without
     them fills a single placeholder value, which the pages must not present as an analysis).
     """
+    derive_keys(cur, name)
     stats = cur.execute(
         """
-        SELECT count(*), count(DISTINCT order_id), count(DISTINCT customer_id),
+        SELECT count(*), count(*) FILTER (WHERE order_first), count(DISTINCT customer_key),
                min(order_date), max(order_date),
                count(customer_id) > 0, count(cost) > 0
         FROM order_lines WHERE dataset = $n
         """,
         {"n": name},
     ).fetchall()[0]
+    split = cur.execute(
+        "SELECT count(*) FROM (SELECT order_id FROM order_lines WHERE dataset = $n AND order_first "
+        "GROUP BY order_id HAVING count(*) > 1)",
+        {"n": name},
+    ).fetchall()[0][0]
     previous = cur.execute("SELECT version FROM datasets WHERE name = $n", {"n": name}).fetchall()
     version = previous[0][0] + 1 if previous else 1
     cur.execute("DELETE FROM datasets WHERE name = $n", {"n": name})
     cur.execute(
         f"INSERT INTO datasets ({_COLUMNS}) VALUES "  # noqa: S608 (identifiers are module constants)
         "($name, $source, $kind, now()::TIMESTAMP, $lines, $orders, $customers, $first, $last, $version, "
-        "$has_customer, $has_cost, $has_region, $has_channel)",
+        "$has_customer, $has_cost, $has_region, $has_channel, $split)",
         {
             "name": name, "source": source, "kind": kind, "lines": stats[0], "orders": stats[1],
             "customers": stats[2], "first": stats[3], "last": stats[4], "version": version,
             "has_customer": bool(stats[5]), "has_cost": bool(stats[6]),
-            "has_region": has_region, "has_channel": has_channel,
+            "has_region": has_region, "has_channel": has_channel, "split": split,
         },
     )
 
@@ -93,6 +100,35 @@ def dataset_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
         "WHERE column_name = 'dataset' AND table_schema = 'main' AND table_name <> 'datasets' ORDER BY 1"
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def derive_keys(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Fill ``order_first`` and ``customer_key`` (migration 006) when some lines lack them.
+
+    A loader that knows them already (the demo) writes them itself and this is a no-op; after an
+    upload or append the dataset's lines are rewritten once, sorted by date (which also keeps
+    DuckDB's zone maps tight for date filters).
+    """
+    pending = cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM order_lines WHERE dataset = $n AND order_first IS NULL)", {"n": name}
+    ).fetchall()[0][0]
+    if not pending:
+        return
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE keyed_lines AS
+        SELECT * REPLACE (
+            row_number() OVER (PARTITION BY order_id, order_date, channel, region, customer_id ORDER BY line) = 1
+                AS order_first,
+            CASE WHEN customer_id IS NOT NULL THEN dense_rank() OVER (ORDER BY customer_id) END AS customer_key
+        )
+        FROM order_lines WHERE dataset = $n
+        """,
+        {"n": name},
+    )
+    cur.execute("DELETE FROM order_lines WHERE dataset = $n", {"n": name})
+    cur.execute("INSERT INTO order_lines SELECT * FROM keyed_lines ORDER BY order_date, order_id, line")
+    cur.execute("DROP TABLE keyed_lines")
 
 
 def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:

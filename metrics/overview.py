@@ -59,8 +59,7 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAU
     Each with its value in the prior period. Margin is None when no line has a cost.
     Churn uses an inactivity window of ``window_days`` (default 180).
     """
-    base = query(con, "overview_kpis", **f.params()).set_index("period")
-    churn = query(con, "churn_periods", window_days=window_days, **f.params()).set_index("period")
+    base = query(con, "overview_kpis", window_days=window_days, **f.params()).set_index("period")
     cards = []
     for key, kind in (("revenue", "money"), ("gross_profit", "money"), ("margin", "ratio"),
                       ("orders", "count"), ("active_customers", "count"), ("aov", "money"),
@@ -75,7 +74,7 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAU
             elif key == "repeat_rate":
                 value = ratio(_num(row["repeat_customers"]), _num(row["active_customers"]))
             elif key == "churn_rate":
-                value = ratio(_num(churn.loc[period, "churned"]), _num(churn.loc[period, "active_at_start"]))
+                value = ratio(_num(row["churned"]), _num(row["active_at_start"]))
             else:
                 value = _num(row[key])
             values.append(value)

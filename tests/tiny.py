@@ -29,7 +29,8 @@ def warehouse_with(lines: list[dict], *, name: str = "tiny", con: duckdb.DuckDBP
     cur = con.cursor()
     cur.register("tiny_frame", frame)
     cur.execute("BEGIN TRANSACTION")
-    cur.execute(f"INSERT INTO order_lines SELECT $name, {', '.join(COLUMNS)} FROM tiny_frame", {"name": name})  # noqa: S608 (identifiers are module constants)
+    columns = ", ".join(COLUMNS)
+    cur.execute(f"INSERT INTO order_lines (dataset, {columns}) SELECT $name, {columns} FROM tiny_frame", {"name": name})  # noqa: S608 (identifiers are module constants)
     registry.refresh(cur, name, source="tests", kind="upload")
     cur.execute("COMMIT")
     return con

@@ -1,4 +1,4 @@
--- Churn by channel and by region for the period (METRICS.md windows as churn_periods.sql): a
+-- Churn by channel and by region for the period (METRICS.md windows as overview_kpis.sql): a
 -- customer counts in a channel (region) when active there at $start, and churned there when they
 -- placed no order in that channel (region) in the $window_days days up to and including $end.
 -- Grain: one row per (dim, value) with dim in ('channel', 'region'). Counts of customers.

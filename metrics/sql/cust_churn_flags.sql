@@ -1,4 +1,4 @@
--- Churn flags per customer for the period (METRICS.md, same windows as churn_periods.sql): customers
+-- Churn flags per customer for the period (METRICS.md, same windows as overview_kpis.sql): customers
 -- active at $start (an order in the $window_days days before it), whether they churned (no order in
 -- the $window_days days up to and including $end), and their churn reason when the customers table
 -- has one. Grain: one row per customer active at the start.

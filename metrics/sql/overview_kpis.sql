@@ -1,39 +1,58 @@
 -- Overview KPIs for the selected period and the prior period of equal length.
--- Grain: one row per period ('current', 'prior'). Money in the dataset's currency.
+-- Grain: one row per period ('current', 'prior'). Money in the dataset's currency; counts.
 -- revenue = Σ (revenue − refund); gross_profit and margin only over lines whose cost is known.
+-- Orders count the lines flagged order_first (one per order, migration 006). One pass over each
+-- customer's orders (integer customer_key) gives activity, repeat purchases and churn (METRICS.md:
+-- of customers active at a period's start — an order in the $window_days days before it — the
+-- share with no order in the $window_days days up to and including its end).
 WITH lines AS (
-    SELECT CASE WHEN order_date >= $start THEN 'current' ELSE 'prior' END AS period,
-           order_id, customer_id,
+    SELECT order_date, order_first, customer_key,
            revenue - coalesce(refund, 0) AS net,
            cost
     FROM order_lines
     WHERE dataset = $dataset
-      AND order_date BETWEEN $prior_start AND $end
+      AND order_date BETWEEN $prior_start - $window_days AND $end
       AND (len($channels) = 0 OR list_contains($channels, channel))
       AND (len($regions) = 0 OR list_contains($regions, region))
 ),
 totals AS (
-    SELECT period,
+    SELECT CASE WHEN order_date >= $start THEN 'current' ELSE 'prior' END AS period,
            sum(net) AS revenue,
            sum(net) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost,
            sum(net - cost) AS gross_profit,
-           count(DISTINCT order_id) AS orders,
+           count(*) FILTER (WHERE order_first) AS orders,
            count(*) AS lines
     FROM lines
+    WHERE order_date >= $prior_start
     GROUP BY period
 ),
 per_customer AS (
-    SELECT period, customer_id, count(DISTINCT order_id) AS customer_orders
+    -- an order's order_first line carries its date and customer, so those lines are enough
+    SELECT customer_key,
+           count(*) FILTER (WHERE order_date >= $start) AS cur_orders,
+           count(*) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end) AS pri_orders,
+           bool_or(order_date >= $start - $window_days AND order_date < $start) AS cur_at_start,
+           bool_or(order_date > $end - $window_days) AS cur_at_end,
+           bool_or(order_date < $prior_start) AS pri_at_start,
+           bool_or(order_date > $prior_end - $window_days AND order_date <= $prior_end) AS pri_at_end
     FROM lines
-    WHERE customer_id IS NOT NULL
-    GROUP BY period, customer_id
+    WHERE order_first AND customer_key IS NOT NULL
+    GROUP BY customer_key
 ),
 customers AS (
-    SELECT period,
-           count(*) AS active_customers,
-           count(*) FILTER (WHERE customer_orders >= 2) AS repeat_customers
+    SELECT 'current' AS period,
+           count(*) FILTER (WHERE cur_orders >= 1) AS active_customers,
+           count(*) FILTER (WHERE cur_orders >= 2) AS repeat_customers,
+           count(*) FILTER (WHERE cur_at_start) AS active_at_start,
+           count(*) FILTER (WHERE cur_at_start AND NOT cur_at_end) AS churned
     FROM per_customer
-    GROUP BY period
+    UNION ALL
+    SELECT 'prior',
+           count(*) FILTER (WHERE pri_orders >= 1),
+           count(*) FILTER (WHERE pri_orders >= 2),
+           count(*) FILTER (WHERE pri_at_start),
+           count(*) FILTER (WHERE pri_at_start AND NOT pri_at_end)
+    FROM per_customer
 )
 SELECT p.period,
        coalesce(t.revenue, 0) AS revenue,
@@ -42,7 +61,9 @@ SELECT p.period,
        coalesce(t.orders, 0) AS orders,
        coalesce(t.lines, 0) AS lines,
        coalesce(c.active_customers, 0) AS active_customers,
-       coalesce(c.repeat_customers, 0) AS repeat_customers
+       coalesce(c.repeat_customers, 0) AS repeat_customers,
+       coalesce(c.active_at_start, 0) AS active_at_start,
+       coalesce(c.churned, 0) AS churned
 FROM (VALUES ('current'), ('prior')) AS p(period)
 LEFT JOIN totals t USING (period)
 LEFT JOIN customers c USING (period)

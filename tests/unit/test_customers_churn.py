@@ -35,7 +35,7 @@ def test_monthly_churn_equals_the_period_definition_month_by_month():
     con = warehouse_with(_three())
     monthly = customers.churn_monthly(con, FEB_MAR, window_days=31).set_index("month")
     for month, end in ((dt.date(2024, 2, 1), dt.date(2024, 2, 29)), (dt.date(2024, 3, 1), dt.date(2024, 3, 31))):
-        row = query(con, "churn_periods", window_days=31, **Filters("tiny", month, end).params()).set_index("period")
+        row = query(con, "overview_kpis", window_days=31, **Filters("tiny", month, end).params()).set_index("period")
         assert monthly.loc[pd.Timestamp(month), "churned"] == row.loc["current", "churned"]
         assert monthly.loc[pd.Timestamp(month), "active_at_start"] == row.loc["current", "active_at_start"]
     with pytest.raises(ValueError):
@@ -150,7 +150,7 @@ def test_demo_p_alive_and_holdout(demo_con):
 def test_demo_monthly_churn_matches_the_period_churn(demo_con):
     monthly = customers.churn_monthly(demo_con, Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 6, 30))).set_index("month")
     for month, end in ((dt.date(2025, 2, 1), dt.date(2025, 2, 28)), (dt.date(2025, 6, 1), dt.date(2025, 6, 30))):
-        row = query(demo_con, "churn_periods", window_days=180, **Filters("demo", month, end).params()).set_index("period")
+        row = query(demo_con, "overview_kpis", window_days=180, **Filters("demo", month, end).params()).set_index("period")
         assert monthly.loc[pd.Timestamp(month), ["active_at_start", "churned"]].tolist() == \
             row.loc["current", ["active_at_start", "churned"]].tolist()
 

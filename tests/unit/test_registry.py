@@ -38,3 +38,39 @@ def test_delete_reaches_every_table_with_a_dataset_column():
         assert left == 0, table
     assert [d.name for d in registry.list_datasets(con)] == ["other"]
     assert registry.delete_dataset(con, "tiny") is False
+
+
+def test_keys_are_derived_for_loaded_lines_and_split_orders_are_counted():
+    con = warehouse_with([
+        line("A", "2024-01-02", "c2", "x", "r", 10), line("A", "2024-01-02", "c2", "x", "r", 5, line_no=2),
+        line("B", "2024-01-03", "c1", "x", "r", 7),
+        # order S has lines in two channels: it counts once per channel
+        line("S", "2024-01-04", "c1", "x", "r", 1), line("S", "2024-01-04", "c1", "y", "r", 1, line_no=2),
+        line("N", "2024-01-05", None, "y", "r", 3),
+    ])
+    rows = con.execute("SELECT order_id, line, order_first, customer_id, customer_key FROM order_lines "
+                       "ORDER BY order_id, line").fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [("A", 1, True), ("A", 2, False), ("B", 1, True), ("N", 1, True),
+                                                  ("S", 1, True), ("S", 2, True)]
+    keys = {r[3]: r[4] for r in rows}
+    assert keys == {"c1": 1, "c2": 2, None: None}  # dense integers in customer id order
+    ds = registry.get_dataset(con, "tiny")
+    assert ds.split_orders == 1 and ds.orders == 5 and ds.customers == 2
+
+
+def test_migration_backfills_keys_of_lines_loaded_before_it(tmp_path):
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT now())")
+    for version, name, sql in warehouse.migrations():
+        if version < 6:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES ($v, $n)", {"v": version, "n": name})
+    con.execute("INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue) "
+                "VALUES ('old', 'A', 1, DATE '2024-01-01', 'c9', 'x', 'r', 1), ('old', 'A', 2, DATE '2024-01-01', 'c9', 'x', 'r', 2)")
+    con.close()
+    con = warehouse.connect(path)
+    assert con.execute("SELECT line, order_first, customer_key FROM order_lines ORDER BY line").fetchall() == [
+        (1, True, 1), (2, False, 1)]
