@@ -3,8 +3,8 @@
 SELECT date_trunc('month', order_date)::DATE AS month, channel,
        sum(revenue - coalesce(refund, 0)) AS revenue,
        sum(revenue - coalesce(refund, 0) - cost) AS gross_profit,
-       count(DISTINCT order_id) AS orders,
-       count(DISTINCT customer_id) AS customers
+       count(*) FILTER (WHERE order_first) AS orders,
+       count(DISTINCT customer_key) FILTER (WHERE order_first) AS customers
 FROM order_lines
 WHERE dataset = $dataset
   AND order_date BETWEEN $start AND $end

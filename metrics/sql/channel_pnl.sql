@@ -3,7 +3,7 @@
 -- revenue = Σ (revenue − refund); cogs, gross_profit and revenue_with_cost only over lines whose cost is known.
 -- customers counts distinct non-null customer ids (anonymous sales count for no customer).
 WITH lines AS (
-    SELECT channel, order_date, order_id, customer_id, revenue - coalesce(refund, 0) AS net, cost,
+    SELECT channel, order_date, order_first, customer_key, revenue - coalesce(refund, 0) AS net, cost,
            order_date BETWEEN $start AND $end AS cur
     FROM order_lines
     WHERE dataset = $dataset
@@ -16,8 +16,8 @@ SELECT channel,
        sum(net) FILTER (WHERE cur AND cost IS NOT NULL) AS revenue_with_cost,
        sum(cost) FILTER (WHERE cur) AS cogs,
        sum(net - cost) FILTER (WHERE cur) AS gross_profit,
-       count(DISTINCT order_id) FILTER (WHERE cur) AS orders,
-       count(DISTINCT customer_id) FILTER (WHERE cur) AS customers,
+       count(*) FILTER (WHERE cur AND order_first) AS orders,
+       count(DISTINCT customer_key) FILTER (WHERE cur AND order_first) AS customers,
        coalesce(sum(net) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end), 0) AS prior_revenue,
        coalesce(sum(net) FILTER (WHERE order_date BETWEEN $ya_start AND $ya_end), 0) AS year_ago_revenue
 FROM lines
