@@ -24,3 +24,17 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, "-m", "data", "demo", "--orders", str(DEMO_ORDERS), "--db", str(path)],
                    cwd=ROOT, check=True, capture_output=True)
     return path
+
+
+@pytest.fixture
+def demo_db_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo warehouse, for a subprocess (the CLI) to open.
+
+    DuckDB lets one process at a time hold a file, and AppTest and unit tests in this process keep
+    ``demo_db`` open.
+    """
+    import shutil
+
+    copy = tmp_path / "demo_copy.duckdb"
+    shutil.copyfile(demo_db, copy)
+    return copy

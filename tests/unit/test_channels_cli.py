@@ -18,8 +18,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_export_to_stdout_whole_range(demo_db):
-    done = run_cli("--dataset", "demo", "--db", str(demo_db))
+def test_export_to_stdout_whole_range(demo_db_copy):
+    done = run_cli("--dataset", "demo", "--db", str(demo_db_copy))
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert list(rows[0]) == EXPORT_COLUMNS
@@ -29,9 +29,9 @@ def test_export_to_stdout_whole_range(demo_db):
     assert sum(float(row["share"]) for row in rows) == pytest.approx(1)
 
 
-def test_export_to_file_with_dates(demo_db, tmp_path):
+def test_export_to_file_with_dates(demo_db_copy, tmp_path):
     out = tmp_path / "channels.csv"
-    done = run_cli("--dataset", "demo", "--db", str(demo_db), "--start", "2025-01-01", "--end", "2025-12-31",
+    done = run_cli("--dataset", "demo", "--db", str(demo_db_copy), "--start", "2025-01-01", "--end", "2025-12-31",
                    "--out", str(out))
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
@@ -40,6 +40,6 @@ def test_export_to_file_with_dates(demo_db, tmp_path):
     assert float(rows[0]["revenue"]) >= float(rows[-1]["revenue"])
 
 
-def test_unknown_dataset_fails_with_a_message(demo_db):
-    done = run_cli("--dataset", "nope", "--db", str(demo_db))
+def test_unknown_dataset_fails_with_a_message(demo_db_copy):
+    done = run_cli("--dataset", "nope", "--db", str(demo_db_copy))
     assert done.returncode != 0 and "nope" in done.stderr
