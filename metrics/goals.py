@@ -47,6 +47,7 @@ KPI_METRICS = {  # goal metric → (overview KPI key, kind)
 }
 METRICS = (*KPI_METRICS, "hhi", "channel_share")
 CHANNEL_SHARE = "channel_share:"
+TREND_METRICS = ("revenue", "gross_profit")  # sums that metrics.overview.trend already gives per month
 NEEDS_CUSTOMER = ("active_customers", "repeat_rate", "churn_rate")
 NEEDS_COST = ("gross_profit", "gross_margin")
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "overdue", "unmeasurable")
@@ -178,11 +179,13 @@ def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, fi
     start = month_start(ds.first_date) if ds is not None and ds.first_date is not None else None
     if not months:
         return pd.DataFrame({"month": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
-    if metric == "hhi" or metric.startswith(CHANNEL_SHARE):
+    if metric in TREND_METRICS or metric == "hhi" or metric.startswith(CHANNEL_SHARE):
         trend = overview.trend(con, Filters(dataset, months[0], month_end(months[-1]), channels, regions))
         trend["month"] = pd.to_datetime(trend["month"]).dt.date
         total = trend.groupby("month")["revenue"].sum()
-        if metric == "hhi":
+        if metric in TREND_METRICS:  # one query for all months instead of one KPI query per month
+            by_month = trend.groupby("month")[metric].sum(min_count=1)
+        elif metric == "hhi":
             by_channel = trend.groupby(["month", "channel"])["revenue"].sum()
             shares = by_channel / total.where(total != 0).reindex(by_channel.index, level="month")
             by_month = (shares * 100).pow(2).groupby(level="month").sum(min_count=1)

@@ -152,3 +152,21 @@ def test_demo_goal_is_measurable(demo_db):
         con.close()
     assert p.status in goals.STATUSES and p.status != "unmeasurable"
     assert len(p.history) == goals.TREND_MONTHS and p.history["value"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("metric", ["revenue", "gross_profit", "gross_margin", "orders"])
+def test_monthly_values_equal_the_overview_kpis_of_each_month(demo_db, metric):
+    from data import warehouse
+    from metrics import overview
+    from metrics.filters import Filters
+
+    con = warehouse.connect(demo_db)
+    try:
+        frame = goals.monthly_values(con, "demo", metric, D("2025-05-01"), D("2025-07-01"), channels=("电商平台",))
+        key = goals.KPI_METRICS[metric][0]
+        for month, value in zip(frame["month"], frame["value"], strict=True):
+            f = Filters("demo", month, goals.month_end(month), ("电商平台",))
+            expected = next(c.value for c in overview.kpis(con, f) if c.key == key)
+            assert value == pytest.approx(expected)
+    finally:
+        con.close()
