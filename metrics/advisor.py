@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -165,6 +166,11 @@ class Evidence:
     def get(self, key: str) -> Measurement:
         return next(m for m in self.measurements if m.key == key)
 
+    def with_measurement(self, measurement: Measurement) -> Evidence:
+        """A copy with one signal's measurement replaced."""
+        return replace(self, measurements=tuple(measurement if m.key == measurement.key else m
+                                                for m in self.measurements))
+
 
 def _num(x: object) -> float | None:
     return None if x is None or pd.isna(x) or (isinstance(x, float) and math.isinf(x)) else float(x)  # type: ignore[arg-type]
@@ -265,13 +271,14 @@ def _roi_gap(model: BudgetModel, ds: registry.Dataset, pnl: pd.DataFrame) -> Mea
         "start": str(model.start), "end": str(model.end)})
 
 
-def _clv_cac(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Dataset) -> Measurement:
-    if not ds.has_customer:
+def clv_signal(has_customer: bool, cost: pd.DataFrame, fit: Callable[[], clv.ClvResult]) -> Measurement:
+    """CLV ÷ acquisition cost from :func:`metrics.clv.acquisition_cost`'s frame and a CLV fit, which
+    ``fit()`` gives only when needed (it is the slow part; the page passes its cached fit)."""
+    if not has_customer:
         return _na("clv_cac", "advisor_na_no_customer")
-    cost = clv.acquisition_cost(con, f)
     if cost["marketing_cost"].isna().all() or not (cost["marketing_cost"].fillna(0) > 0).any():
         return _na("clv_cac", "advisor_na_no_channel_costs")
-    result = clv.customer_value(con, f.dataset, as_of=f.end)
+    result = fit()
     if not result.ok:
         return _na("clv_cac", "advisor_na_clv", why=result.reason)
     table = clv.channel_value(result, cost).dropna(subset=["cac"])
@@ -290,15 +297,22 @@ def _clv_cac(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Dataset) -
         "best_ratio": None if best is None else float(best["clv_to_cac"])})
 
 
-def measure(con: duckdb.DuckDBPyConnection, f: Filters) -> Evidence:
-    """Every data signal for the selection (module docstring). Spend covers the dataset's last 12 months."""
+def measure(con: duckdb.DuckDBPyConnection, f: Filters, *, with_clv: bool = True) -> Evidence:
+    """Every data signal for the selection (module docstring). Spend covers the dataset's last 12 months.
+
+    ``with_clv=False`` leaves the CLV signal out (reason ``advisor_na_pending``) for a caller that
+    adds it from a fit it already holds (:func:`clv_signal`, :meth:`Evidence.with_measurement`).
+    """
     ds = registry.get_dataset(con, f.dataset)
     if ds is None:
         raise KeyError(f.dataset)
     pnl = channels.pnl(con, f, new_customers=False)
     model = budget_model(con, f.dataset)
     found = {m.key: m for m in [*_customer_signals(con, f, ds.has_customer), *_channel_signals(con, f, ds, pnl),
-                                _roi_gap(model, ds, pnl), _clv_cac(con, f, ds)]}
+                                _roi_gap(model, ds, pnl)]}
+    found["clv_cac"] = (clv_signal(ds.has_customer, clv.acquisition_cost(con, f),
+                                   lambda: clv.customer_value(con, f.dataset, as_of=f.end))
+                        if with_clv else _na("clv_cac", "advisor_na_pending"))
     spend_channel = sum(lv.current for lv in model.levers if lv.kind == "channel")
     spend_crm = sum(lv.current for lv in model.levers if lv.kind == "crm")
     return Evidence(tuple(found[key] for key in SIGNALS), float(spend_channel), float(spend_crm),

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from metrics import advisor, exports, i18n, report
+from metrics import advisor, clv, exports, i18n, report
 from metrics.budget import scenarios
 from ui import budget as ui_budget
 from ui import cached, charts_advisor
@@ -48,7 +48,11 @@ with st.expander(t("advisor_weights")):
                for i, key in enumerate(advisor.SIGNALS)}
 config = replace(config.with_weights(weights), data_weight=data_weight, stage_share=stage_share)
 
-evidence = cached.run(advisor.measure, f)
+# The CLV fit is the slow part: take it from the cache the Customer value page fills (same arguments).
+ds = cached.dataset(f.dataset)
+evidence = cached.run(advisor.measure, f, with_clv=False).with_measurement(advisor.clv_signal(
+    bool(ds and ds.has_customer), cached.run(clv.acquisition_cost, f),
+    lambda: cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)))
 advice = advisor.combine(evidence, stage, industry, config)
 
 st.subheader(escape_markdown(advisor.verdict_text(advice, lang())),

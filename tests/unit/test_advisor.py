@@ -226,3 +226,16 @@ def test_demo_startup_contradiction_and_all_signals(demo_db):
     advice = advisor.combine(ev, "startup", "retail")
     assert "churn_rate" in advice.contradictions
     assert ev.crm_spend > 0 and ev.channel_spend > 0
+
+
+def test_clv_signal_can_come_from_a_fit_the_caller_holds():
+    churny = advisor.measure(warehouse_with(high_churn_lines()), PERIOD, with_clv=False)
+    assert churny.get("clv_cac").reason == "advisor_na_pending"
+    import pandas as pd
+
+    calls = []
+    no_cost = pd.DataFrame({"channel": ["A"], "new_customers": [4], "marketing_cost": [float("nan")]})
+    found = advisor.clv_signal(True, no_cost, lambda: calls.append(1))
+    assert found.reason == "advisor_na_no_channel_costs" and calls == []  # the slow fit is never asked for
+    replaced = churny.with_measurement(advisor.Measurement("clv_cac", 2.0))
+    assert replaced.get("clv_cac").value == 2.0 and replaced.get("churn_rate") == churny.get("churn_rate")
