@@ -185,6 +185,8 @@ def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, fi
         total = trend.groupby("month")["revenue"].sum()
         if metric in TREND_METRICS:  # one query for all months instead of one KPI query per month
             by_month = trend.groupby("month")[metric].sum(min_count=1)
+            if metric == "revenue":  # a month without sales sold nothing (as the KPI says); its profit is unknown
+                by_month = by_month.reindex(months, fill_value=0.0)
         elif metric == "hhi":
             by_channel = trend.groupby(["month", "channel"])["revenue"].sum()
             shares = by_channel / total.where(total != 0).reindex(by_channel.index, level="month")

@@ -50,6 +50,11 @@ def test_monthly_values_known(con):
     assert pd.isna(share.iloc[0]) and share.iloc[1] == pytest.approx(0.25)  # April: no sales → undefined
     scoped = goals.monthly_values(two, "tiny", "revenue", D("2024-05-01"), D("2024-05-01"), channels=("B",))
     assert scoped["value"].iloc[0] == 100
+    gap = warehouse_with([line("a", "2024-01-03", "x", "A", "R1", 10.0, 4.0), line("b", "2024-03-04", "y", "A", "R1", 20.0, 5.0)])
+    revenue = goals.monthly_values(gap, "tiny", "revenue", D("2023-12-01"), D("2024-03-01"))["value"]
+    assert pd.isna(revenue.iloc[0]) and revenue.iloc[1:].tolist() == [10.0, 0.0, 20.0]  # before the data: unknown
+    profit = goals.monthly_values(gap, "tiny", "gross_profit", D("2024-01-01"), D("2024-03-01"))["value"]
+    assert profit.iloc[0] == 6 and pd.isna(profit.iloc[1]) and profit.iloc[2] == 15
 
 
 @pytest.mark.parametrize(("changes", "status"), [
