@@ -71,7 +71,7 @@ PAGES = {
         st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon=":material/database:", url_path="datasets"),
     ],
 }
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page listed, no untranslated "View more"
 try:
     page.run()
 except Exception:  # the user sees a sentence in their language, the log keeps the traceback
