@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 
-import duckdb
 import streamlit as st
 
 from metrics.overview import dimension_values
@@ -31,7 +30,7 @@ state.language_switch()
 
 try:
     needs_demo = cached.needs_demo()
-except duckdb.IOException:  # another process (a CLI load, a second server) holds the file
+except cached.WarehouseBusy:
     logging.getLogger("saleslens").exception("cannot open the warehouse")
     st.error(state.t("warehouse_busy", path=cached.db_path()))
     st.stop()

@@ -19,16 +19,13 @@ from metrics.i18n import fmt_number
 from ui import budget as ui_budget
 from ui import cached, charts_budget
 from ui.downloads import download_buttons
-from ui.state import filters, lang, t
+from ui.state import lang, require_filters, t
 from ui.widgets import escape_markdown
 
 MONEY_OUTCOMES = ("spend", "revenue", "gross_profit", "retained_value", "incremental_gp")
 
 st.title(t("budget_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
+f = require_filters()
 model, arrays = ui_budget.model(f.dataset)
 if not model.levers:
     st.info(t("budget_no_levers"))

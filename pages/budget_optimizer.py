@@ -16,16 +16,13 @@ from metrics.i18n import fmt_money
 from ui import budget as ui_budget
 from ui import charts_budget
 from ui.downloads import download_buttons
-from ui.state import filters, lang, t
+from ui.state import lang, require_filters, t
 from ui.widgets import bullet_list
 
 SPLIT_LEVELS = np.linspace(0.25, 3.0, 12)
 
 st.title(t("budget_optimizer_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
+f = require_filters()
 model, arrays = ui_budget.model(f.dataset)
 if not model.levers:
     st.info(t("budget_no_levers"))

@@ -11,17 +11,14 @@ from metrics.budget import scenarios
 from ui import budget as ui_budget
 from ui import cached, charts_budget
 from ui.downloads import download_buttons
-from ui.state import filters, lang, t
+from ui.state import lang, require_filters, t
 from ui.widgets import escape_markdown
 
 MONEY_OUTCOMES = ("spend", "revenue", "gross_profit", "retained_value", "incremental_gp")
 FLASH = "_budget_scenarios_flash"
 
 st.title(t("budget_scenarios_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
+f = require_filters()
 model, _ = ui_budget.model(f.dataset)
 con = cached.connection()
 flash = st.session_state.pop(FLASH, None)

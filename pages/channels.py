@@ -8,14 +8,11 @@ from metrics import channels as ch
 from metrics.i18n import fmt_int, fmt_money, fmt_pct
 from ui import cached, charts, charts_channels
 from ui.downloads import download_buttons
-from ui.state import filters, label, lang, t
+from ui.state import label, lang, require_filters, t
 from ui.widgets import bullet_list
 
 st.title(t("channels_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
+f = require_filters()
 st.caption(t("channels_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
 
 avail = cached.run_dataset(ch.availability, f.dataset)

@@ -8,14 +8,11 @@ import streamlit as st
 from metrics import channels as ch
 from metrics.i18n import fmt_int, fmt_money, fmt_pct
 from ui import cached, charts_channels
-from ui.state import filters, label, lang, t
+from ui.state import label, lang, require_filters, t
 from ui.widgets import bullet_list
 
 st.title(t("channels_conflict_title"))
-f = filters()
-if f is None:
-    st.info(t("no_datasets"))
-    st.stop()
+f = require_filters()
 avail = cached.run_dataset(ch.availability, f.dataset)
 cells = cached.run(ch.coverage, f)
 if cells.empty:

@@ -28,13 +28,21 @@ def db_path() -> str:
     return str(warehouse.db_path(os.environ.get("SALESLENS_DB")))
 
 
+class WarehouseBusy(Exception):
+    """Another process (a CLI load, a second server) holds the warehouse file."""
+
+
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return warehouse.connect(path)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    return _connection(db_path())
+    """This process's one connection; WarehouseBusy when DuckDB cannot lock the file."""
+    try:
+        return _connection(db_path())
+    except duckdb.IOException as error:  # DuckDB lets one process at a time hold a file
+        raise WarehouseBusy(db_path()) from error
 
 
 @st.cache_resource(show_spinner=False)

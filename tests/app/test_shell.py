@@ -103,3 +103,21 @@ def test_empty_selection_says_so(make_app):
     no_exception(at)
     assert any("No sales" in info.value for info in at.info)
     assert not at.metric
+
+
+def test_a_warehouse_held_by_another_process_gets_a_clear_message(make_app, tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at = make_app(db, lang="en")
+        assert not at.exception
+        assert any("Cannot open the warehouse" in e.value for e in at.error)
+        assert not at.metric
+    finally:
+        holder.kill()
+        holder.wait()
