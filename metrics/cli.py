@@ -52,13 +52,19 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="warehouse file (default: SALESLENS_DB or data/saleslens.duckdb)")
 
 
-def selection(con: object, args: argparse.Namespace) -> Filters:
-    """Filters from the arguments; missing dates default to the dataset's whole range."""
+def require_dataset(con: object, name: str) -> object:
+    """The registry row of dataset ``name``; exit with a message when there is none."""
     from data import registry
 
-    found = registry.get_dataset(con, args.dataset)
+    found = registry.get_dataset(con, name)
     if found is None:
-        raise SystemExit(f"no dataset named {args.dataset!r}")
+        raise SystemExit(f"no dataset named {name!r}")
+    return found
+
+
+def selection(con: object, args: argparse.Namespace) -> Filters:
+    """Filters from the arguments; missing dates default to the dataset's whole range."""
+    found = require_dataset(con, args.dataset)
     start = args.start or found.first_date
     end = args.end or found.last_date
     if start is None or end is None:

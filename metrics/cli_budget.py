@@ -57,12 +57,12 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
 
 
 def run_optimize(args: argparse.Namespace) -> int:
-    from data import registry, warehouse
+    from data import warehouse
+    from metrics.cli import require_dataset
 
     con = warehouse.connect(args.db)
     try:
-        if registry.get_dataset(con, args.dataset) is None:
-            raise SystemExit(f"no dataset named {args.dataset!r}")
+        require_dataset(con, args.dataset)
         model = budget_model(con, args.dataset)
     finally:
         con.close()

@@ -70,12 +70,12 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    from data import registry, warehouse
+    from data import warehouse
+    from metrics.cli import require_dataset
 
     con = warehouse.connect(args.db)
     try:
-        if registry.get_dataset(con, args.dataset) is None:
-            raise SystemExit(f"no dataset named {args.dataset!r}")
+        require_dataset(con, args.dataset)
         try:
             params = clv.fit(con, args.dataset, cal_end=args.calibration_end)
         except ValueError as error:
