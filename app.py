@@ -29,18 +29,19 @@ state.keep_sidebar_state()
 state.language_switch()
 
 try:
-    needs_demo = cached.needs_demo()
+    datasets = cached.datasets()
 except cached.WarehouseBusy:
     logging.getLogger("saleslens").exception("cannot open the warehouse")
     st.error(state.t("warehouse_busy", path=cached.db_path()))
     st.stop()
-if needs_demo:
+if not datasets:  # a fresh clone's first start
     bar = st.progress(0.0, text=state.t("building_demo"))
     cached.ensure_data(lambda frac, stage: bar.progress(min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=stage)))
     bar.empty()
     st.toast(state.t("demo_built"))
+    datasets = cached.datasets()
 
-f = state.sidebar_filters(cached.datasets(), lambda name: cached.run_dataset(dimension_values, name))
+f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)
 
 # Sections in the order a user's question runs: where are we, channels, customers, where the

@@ -50,11 +50,6 @@ def _build_lock(path: str) -> threading.Lock:
     return threading.Lock()
 
 
-def needs_demo() -> bool:
-    """True when the warehouse holds no dataset yet (a fresh clone's first start)."""
-    return not registry.list_datasets(connection())
-
-
 def ensure_data(progress: Callable[[float, str], None]) -> bool:
     """Build the demo dataset when the warehouse is empty; True when it was built now.
 
