@@ -105,11 +105,36 @@ def page(browser, request) -> Iterator[object]:
 
 
 def wait_idle(tab, timeout_ms: int = 60_000) -> None:
-    """Wait until the app finished its script run (the status widget is gone) and has content."""
+    """Wait until the app finished its script run and has content.
+
+    Streamlit marks its root with ``data-test-script-state``: "initial" before the first run,
+    "running" during one, "notRunning" after; the status widget alone is absent before a run starts.
+    """
     tab.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 5",
         timeout=timeout_ms,
     )
     tab.wait_for_timeout(500)
+
+
+def wait_text(tab, *texts: str, within: str = "body", timeout_ms: int = 90_000) -> str:
+    """Wait until the element ``within`` (a CSS selector) shows every one of ``texts``; returns its text.
+
+    A page streams in while its script runs, so a text is waited for rather than read once: a read
+    right after another element appeared can miss one drawn a moment later. On a timeout the page
+    text goes to ``test-output/e2e/last_page_text.txt`` and the failure names what is missing.
+    """
+    try:
+        tab.wait_for_function(
+            "([sel, texts]) => { const el = document.querySelector(sel);"
+            " return !!el && texts.every(t => el.innerText.includes(t)); }", arg=[within, list(texts)], timeout=timeout_ms)
+    except Exception as error:  # playwright's TimeoutError: say what is missing, keep the page text
+        body = tab.locator(within).first.inner_text() if tab.locator(within).count() else ""
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        (OUTPUT / "last_page_text.txt").write_text(body, encoding="utf-8")
+        missing = [text for text in texts if text not in body]
+        raise AssertionError(f"not on the page after {timeout_ms} ms: {missing} ({error.__class__.__name__})") from None
+    return tab.locator(within).first.inner_text()

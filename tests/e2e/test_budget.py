@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import OUTPUT, wait_idle
+from tests.e2e.conftest import OUTPUT, wait_idle, wait_text
 
 pytestmark = pytest.mark.e2e
 
@@ -15,8 +15,7 @@ def test_budget_pages_render_and_respond(server, page):
     wait_idle(page)
     page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
-    body = page.locator("body").inner_text()
-    assert "Incremental gross profit" in body and "Response curves" in body
+    wait_text(page, "Incremental gross profit", "Response curves")
     cards = page.locator('[data-testid="stMetricValue"]')
     before = cards.first.inner_text()
     slider = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")
@@ -33,7 +32,6 @@ def test_budget_pages_render_and_respond(server, page):
 
     page.goto(server + "/budget_optimizer?lang=zh", wait_until="domcontentloaded")
     wait_idle(page)
-    page.wait_for_function("() => document.body.innerText.includes('增量毛利')", timeout=60_000)
+    wait_text(page, "增量毛利", "边际回报")
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-    assert "边际回报" in page.locator("body").inner_text()
     page.screenshot(path=str(OUTPUT / "budget_optimizer_zh.png"), full_page=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import OUTPUT, wait_idle
+from tests.e2e.conftest import OUTPUT, wait_idle, wait_text
 
 pytestmark = pytest.mark.e2e
 
@@ -15,11 +15,10 @@ def test_channels_pages_render(server, page):
     page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
     # charts below the fold may load their plotting code only when scrolled to: wait for the first two
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
-    assert "Channel P&L" in page.locator("body").inner_text()
+    wait_text(page, "Channel P&L")
     page.screenshot(path=str(OUTPUT / "channels_en.png"), full_page=True)
 
     page.goto(server + "/channels_conflict?lang=zh&preset=all", wait_until="domcontentloaded")
     wait_idle(page)
-    page.wait_for_function("() => document.body.innerText.includes('覆盖盲区')", timeout=60_000)
-    assert "西北" in page.locator("body").inner_text()  # the planted blind spot is listed
+    wait_text(page, "覆盖盲区", "西北")  # the planted blind spot is listed
     page.screenshot(path=str(OUTPUT / "channels_conflict_zh.png"), full_page=True)

@@ -10,7 +10,7 @@ import pytest
 from data import warehouse
 from metrics import advisor, i18n, report
 from metrics.filters import Filters
-from tests.e2e.conftest import OUTPUT, wait_idle
+from tests.e2e.conftest import OUTPUT, wait_idle, wait_text
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +44,7 @@ def test_advisor_page_renders(server, page):
     page.goto(server + "/advisor?lang=zh&preset=last_year", wait_until="domcontentloaded")
     wait_idle(page)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
-    text = page.locator("body").inner_text()
-    assert i18n.t("advisor_title", "zh") in text
+    # the default startup preset meets the demo's churn: said out loud
+    text = wait_text(page, i18n.t("advisor_title", "zh"), "初创期的预设倾向渠道")
     assert any(i18n.t(f"advisor_verdict_{v}", "zh").split("（")[0] in text for v in advisor.VERDICTS)
-    assert "初创期的预设倾向渠道" in text  # the default startup preset meets the demo's churn: said out loud
     page.screenshot(path=str(OUTPUT / "advisor_zh.png"), full_page=True)
