@@ -59,6 +59,7 @@ def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str
     them fills a single placeholder value, which the pages must not present as an analysis).
     """
     derive_keys(cur, name)
+    derive_firsts(cur, name)
     stats = cur.execute(
         """
         SELECT count(*), count(*) FILTER (WHERE order_first), count(DISTINCT customer_key),
@@ -129,6 +130,28 @@ def derive_keys(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     cur.execute("DELETE FROM order_lines WHERE dataset = $n", {"n": name})
     cur.execute("INSERT INTO order_lines SELECT * FROM keyed_lines ORDER BY order_date, order_id, line")
     cur.execute("DROP TABLE keyed_lines")
+
+
+def derive_firsts(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Rebuild the dataset's ``customer_firsts`` rows (migration 007) from its lines.
+
+    Always rebuilt, not patched: an appended file can hold a customer's earlier orders.
+    """
+    cur.execute("DELETE FROM customer_firsts WHERE dataset = $n", {"n": name})
+    cur.execute(
+        """
+        INSERT INTO customer_firsts
+        SELECT dataset, customer_key, any_value(customer_id), min(order_date),
+               arg_min(order_id, (order_date, order_id, channel, region)),
+               arg_min(channel, (order_date, order_id, channel, region)),
+               arg_min(region, (order_date, order_id, channel, region)),
+               arg_min(channel, (order_date, channel))
+        FROM order_lines
+        WHERE dataset = $n AND order_first AND customer_key IS NOT NULL
+        GROUP BY dataset, customer_key
+        """,
+        {"n": name},
+    )
 
 
 def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:

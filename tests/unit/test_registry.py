@@ -74,3 +74,23 @@ def test_migration_backfills_keys_of_lines_loaded_before_it(tmp_path):
     con = warehouse.connect(path)
     assert con.execute("SELECT line, order_first, customer_key FROM order_lines ORDER BY line").fetchall() == [
         (1, True, 1), (2, False, 1)]
+
+
+def test_customer_firsts_hold_each_customers_first_order_and_follow_appends():
+    con = warehouse_with([
+        # c1: two orders on the first day; the smaller id (B) is the first order, 'a' the first channel by name
+        line("C", "2024-01-02", "c1", "b", "r2", 10), line("B", "2024-01-02", "c1", "z", "r1", 5),
+        line("D", "2024-02-01", "c1", "a", "r3", 5),
+        line("E", "2024-01-10", "c2", "x", "r1", 7), line("N", "2024-01-01", None, "y", "r1", 3),
+    ])
+    rows = con.execute("SELECT customer_id, customer_key, first_date::VARCHAR, first_order_id, first_channel, first_region, "
+                       "first_day_channel FROM customer_firsts WHERE dataset = 'tiny' ORDER BY 1").fetchall()
+    assert rows == [("c1", 1, "2024-01-02", "B", "z", "r1", "b"), ("c2", 2, "2024-01-10", "E", "x", "r1", "x")]
+    # an appended earlier order moves c2's first order: the rows are rebuilt, not patched
+    cur = con.cursor()
+    cur.execute("INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue) "
+                "VALUES ('tiny', 'A', 1, DATE '2023-12-31', 'c2', 'w', 'r9', 1)")
+    registry.refresh(cur, "tiny", source="tests", kind="upload")
+    first = con.execute("SELECT first_date::VARCHAR, first_channel FROM customer_firsts WHERE customer_id = 'c2'").fetchall()
+    assert first == [("2023-12-31", "w")]
+    assert registry.delete_dataset(con, "tiny") and con.execute("SELECT count(*) FROM customer_firsts").fetchall() == [(0,)]
