@@ -97,8 +97,10 @@ def dataset_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
     them all without each feature remembering to register itself here.
     """
     rows = cur.execute(
-        "SELECT DISTINCT table_name FROM information_schema.columns "
-        "WHERE column_name = 'dataset' AND table_schema = 'main' AND table_name <> 'datasets' ORDER BY 1"
+        "SELECT DISTINCT c.table_name FROM information_schema.columns c "
+        "JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+        "WHERE c.column_name = 'dataset' AND c.table_schema = 'main' AND c.table_name <> 'datasets' "
+        "AND t.table_type = 'BASE TABLE' ORDER BY 1"  # views (customer_firsts_derived) hold no rows
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -138,20 +140,7 @@ def derive_firsts(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     Always rebuilt, not patched: an appended file can hold a customer's earlier orders.
     """
     cur.execute("DELETE FROM customer_firsts WHERE dataset = $n", {"n": name})
-    cur.execute(
-        """
-        INSERT INTO customer_firsts
-        SELECT dataset, customer_key, any_value(customer_id), min(order_date),
-               arg_min(order_id, (order_date, order_id, channel, region)),
-               arg_min(channel, (order_date, order_id, channel, region)),
-               arg_min(region, (order_date, order_id, channel, region)),
-               arg_min(channel, (order_date, channel))
-        FROM order_lines
-        WHERE dataset = $n AND order_first AND customer_key IS NOT NULL
-        GROUP BY dataset, customer_key
-        """,
-        {"n": name},
-    )
+    cur.execute("INSERT INTO customer_firsts SELECT * FROM customer_firsts_derived WHERE dataset = $n", {"n": name})
 
 
 def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:

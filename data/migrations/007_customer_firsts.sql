@@ -17,12 +17,15 @@ CREATE TABLE customer_firsts (
     first_day_channel VARCHAR
 );
 
-INSERT INTO customer_firsts
-SELECT dataset, customer_key, any_value(customer_id), min(order_date),
-       arg_min(order_id, (order_date, order_id, channel, region)),
-       arg_min(channel, (order_date, order_id, channel, region)),
-       arg_min(region, (order_date, order_id, channel, region)),
-       arg_min(channel, (order_date, channel))
+-- the one definition: the backfill below and data.registry.derive_firsts (one dataset) read it
+CREATE VIEW customer_firsts_derived AS
+SELECT dataset, customer_key, any_value(customer_id) AS customer_id, min(order_date) AS first_date,
+       arg_min(order_id, (order_date, order_id, channel, region)) AS first_order_id,
+       arg_min(channel, (order_date, order_id, channel, region)) AS first_channel,
+       arg_min(region, (order_date, order_id, channel, region)) AS first_region,
+       arg_min(channel, (order_date, channel)) AS first_day_channel
 FROM order_lines
 WHERE order_first AND customer_key IS NOT NULL
 GROUP BY dataset, customer_key;
+
+INSERT INTO customer_firsts SELECT * FROM customer_firsts_derived;
