@@ -225,7 +225,7 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
             out.append(Measurement("channel_growth", (float(sold["revenue"].sum()) - prior) / prior, None, {
                 "top_channel": None if best is None else best["channel"],
                 "top_growth": None if best is None else float(best["growth"])}))
-        conc = channels.concentration(con, f)
+        conc = channels.concentration(pnl, channels.declining(con, f))
         out.append(Measurement("hhi", conc.hhi, None, {"top_channel": conc.top_channel, "top_share": conc.top_share,
                                                        "band": conc.band})
                    if conc.hhi is not None else _na("hhi", "advisor_na_no_sales"))
@@ -237,7 +237,7 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
         if n_regions < 2 or n_channels < 1:
             out.append(_na("blind_spots", "advisor_na_one_region"))
         else:
-            spots = channels.blind_spots(con, f)
+            spots = channels.blind_spots(cells, channels.customer_regions(con, f))
             gaps = spots[spots["rule"] == "channel_gap"]
             # The gap in the channel with most revenue matters most: it is the one the next step opens.
             rank = {name: i for i, name in enumerate(pnl["channel"])}

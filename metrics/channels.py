@@ -238,17 +238,26 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return frame
 
 
-def blind_spots(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def customer_regions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Customers per selected region from the customers table (the customer-share proxy of
+    :func:`blind_spots`). Columns: region, customers. Empty when the dataset has no customer regions.
+    """
+    return query(con, "channel_customer_regions", **f.params())
+
+
+def blind_spots(cells: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """Coverage blind spots (覆盖盲区) with the numbers behind each.
 
+    ``cells`` is :func:`coverage`'s matrix (channel, region, revenue), ``people``
+    :func:`customer_regions`' counts, both for the same selection, so the page computes neither twice.
     Rule ``channel_gap``: a channel selling in ≥ half of the regions with sales in the selection has
     no sales in region R (``regions_sold``/``regions_total`` give the counts). Rule
-    ``customer_share``: only when the customers table has regions — region R's revenue share is
-    under 25% of its customer share (``revenue_share``/``customer_share``; channel is None).
-    Columns: rule, channel, region, regions_sold, regions_total, revenue_share, customer_share.
+    ``customer_share``: only when ``people`` is not empty (the customers table has regions) — region
+    R's revenue share is under 25% of its customer share (``revenue_share``/``customer_share``;
+    channel is None). Columns: rule, channel, region, regions_sold, regions_total, revenue_share,
+    customer_share.
     """
     cols = ["rule", "channel", "region", "regions_sold", "regions_total", "revenue_share", "customer_share"]
-    cells = query(con, "channel_region", **f.params())
     cells = cells[cells["revenue"] > 0]
     rows: list[dict] = []
     regions = sorted(cells["region"].unique())
@@ -257,7 +266,6 @@ def blind_spots(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         if len(sold) >= BLIND_SPOT_MIN_REGION_SHARE * len(regions):
             rows += [{"rule": "channel_gap", "channel": channel, "region": r, "regions_sold": len(sold),
                       "regions_total": len(regions)} for r in regions if r not in sold]
-    people = query(con, "channel_customer_regions", **f.params())
     if not people.empty:
         revenue = cells.groupby("region")["revenue"].sum()
         revenue_share = revenue / revenue.sum() if revenue.sum() else revenue * np.nan
@@ -305,16 +313,36 @@ def hhi_band(hhi: float | None) -> str | None:
     return "moderate" if hhi <= HHI_CONCENTRATED_ABOVE else "concentrated"
 
 
-def concentration(con: duckdb.DuckDBPyConnection, f: Filters) -> Concentration:
-    """HHI, band, top-channel dependence and risk flags for the selection.
+def declining(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame | None:
+    """Channels whose revenue fell in each of the last three steps between four consecutive periods
+    of the selection's length ending at ``f.end``; None when not judged (the data starts after the
+    first of those periods).
 
-    Flags: a channel above 50% of revenue; a channel with negative contribution (needs cost and
-    channel cost); a channel whose revenue fell in each of the last three steps between four
-    consecutive periods of the selection's length ending at ``f.end`` (judged only when the data
-    starts on or before the first of those periods).
+    Columns: flag ('declining'), channel, value (the latest revenue change), detail (the four
+    period revenues, oldest first). The input of :func:`concentration`.
     """
-    avail = availability(con, f.dataset)
-    table = _pnl(con, f, avail, new_customers=False)
+    periods = DECLINE_STEPS + 1
+    if not _covered(availability(con, f.dataset).first_date, f.end - dt.timedelta(days=f.days * periods - 1)):
+        return None
+    series = query(con, "channel_periods", days=f.days, periods=periods, **f.params())
+    wide = series.pivot_table(index="channel", columns="k", values="revenue", aggfunc="sum")
+    wide = wide.reindex(columns=range(periods)).fillna(0.0)
+    flags: list[dict] = []
+    for channel, values in wide.iterrows():
+        newest_first = values.to_numpy()
+        if all(newest_first[i] < newest_first[i + 1] for i in range(DECLINE_STEPS)):
+            flags.append({"flag": "declining", "channel": channel, "value": float(newest_first[0] - newest_first[1]),
+                          "detail": [float(v) for v in newest_first[::-1]]})
+    return pd.DataFrame(flags, columns=["flag", "channel", "value", "detail"])
+
+
+def concentration(table: pd.DataFrame, declines: pd.DataFrame | None) -> Concentration:
+    """HHI, band, top-channel dependence and risk flags from a P&L and its declines.
+
+    ``table`` is :func:`pnl`'s result and ``declines`` :func:`declining`'s for the same selection
+    (None: not judged), so the page does not compute the P&L twice. Flags: a channel above 50% of
+    revenue; a channel with negative contribution (needs cost and channel cost); then the declines.
+    """
     shares = table["share"].dropna()
     shares = shares[shares > 0]
     hhi = float(((shares * 100) ** 2).sum()) if not shares.empty else None
@@ -325,21 +353,10 @@ def concentration(con: duckdb.DuckDBPyConnection, f: Filters) -> Concentration:
     for _, row in table[table["contribution"] < 0].iterrows():
         flags.append({"flag": "negative_contribution", "channel": row["channel"], "value": float(row["contribution"]),
                       "detail": float(row["contribution_rate"]) if pd.notna(row["contribution_rate"]) else None})
-    periods = DECLINE_STEPS + 1
-    first = avail.first_date
-    judged = _covered(first, f.end - dt.timedelta(days=f.days * periods - 1))
-    if judged:
-        series = query(con, "channel_periods", days=f.days, periods=periods, **f.params())
-        wide = series.pivot_table(index="channel", columns="k", values="revenue", aggfunc="sum")
-        wide = wide.reindex(columns=range(periods)).fillna(0.0)
-        for channel, values in wide.iterrows():
-            newest_first = values.to_numpy()
-            if all(newest_first[i] < newest_first[i + 1] for i in range(DECLINE_STEPS)):
-                flags.append({"flag": "declining", "channel": channel,
-                              "value": float(newest_first[0] - newest_first[1]),
-                              "detail": [float(v) for v in newest_first[::-1]]})
+    if declines is not None:
+        flags += declines.to_dict("records")
     return Concentration(hhi=hhi, band=hhi_band(hhi), top_channel=None if top is None else top["channel"],
-                         top_share=None if top is None else float(top["share"]), declining_judged=judged,
+                         top_share=None if top is None else float(top["share"]), declining_judged=declines is not None,
                          flags=pd.DataFrame(flags, columns=["flag", "channel", "value", "detail"]))
 
 

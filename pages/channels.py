@@ -70,7 +70,7 @@ with right:
         st.plotly_chart(charts_channels.bubbles(bubbles, lang()), key="channels_grow_chart", width="stretch")
 
 st.subheader(t("channels_concentration"))
-risk = cached.run(ch.concentration, f)
+risk = ch.concentration(pnl, cached.run(ch.declining, f))  # pure pandas on the cached P&L
 cols = st.columns(3)
 cols[0].metric(t("channels_hhi"), fmt_int(risk.hhi, lang()), t(f"channels_band_{risk.band}") if risk.band else None,
                delta_color="off", help=t("channels_hhi_help"), border=True)

@@ -144,14 +144,14 @@ def test_no_cost_at_all():
 
 def test_one_channel_is_fully_concentrated():
     con = warehouse_with([line("A", "2024-02-10", "c1", "online", "east", 100, 50)])
-    result = ch.concentration(con, FEB)
+    result = ch.concentration(ch.pnl(con, FEB), ch.declining(con, FEB))
     assert result.hhi == pytest.approx(10_000) and result.band == "concentrated"
     assert result.top_channel == "online" and result.top_share == pytest.approx(1)
     assert result.flags["flag"].tolist() == ["top_share"]
 
 
 def test_concentration_flags_with_numbers(con):
-    result = ch.concentration(con, FEB)
+    result = ch.concentration(ch.pnl(con, FEB), ch.declining(con, FEB))
     shares = [170 / 330, 120 / 330, 40 / 330]
     assert result.hhi == pytest.approx(sum((s * 100) ** 2 for s in shares))
     assert result.band == "concentrated"
@@ -175,7 +175,7 @@ def test_declining_three_periods_in_a_row():
     lines.append(line("S9", "2024-02-24", "c2", "steady", "east", 5, 1))  # steady grows in the last step
     con = warehouse_with(lines)
     f = Filters("tiny", D(2024, 2, 20), D(2024, 2, 29))
-    result = ch.concentration(con, f)
+    result = ch.concentration(ch.pnl(con, f), ch.declining(con, f))
     assert result.declining_judged
     declining = result.flags[result.flags["flag"] == "declining"]
     assert declining["channel"].tolist() == ["falling"]
@@ -212,7 +212,7 @@ def regions_con():
 
 
 def test_blind_spots_channel_gap(regions_con):
-    spots = ch.blind_spots(regions_con, FEB)
+    spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, FEB))
     # X sells in 3 of 4 regions (≥ half): R4 is its blind spot. Y (1 of 4) and W (1 of 4) are niche.
     assert spots[["rule", "channel", "region", "regions_sold", "regions_total"]].values.tolist() == \
         [["channel_gap", "X", "R4", 3, 4]]
@@ -224,7 +224,7 @@ def test_blind_spots_customer_share_rule_only_with_customer_regions(regions_con)
         cur.execute("INSERT INTO customers (dataset, customer_id, region) VALUES ('tiny', $c, $r)",
                     {"c": f"k{i}", "r": region})
     try:
-        spots = ch.blind_spots(regions_con, FEB)
+        spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, FEB))
         rule = spots[spots["rule"] == "customer_share"]
         # R4: revenue 10 of 430 (2.3%) vs customers 3 of 6 (50%): under 25% of it
         assert rule["region"].tolist() == ["R4"]
