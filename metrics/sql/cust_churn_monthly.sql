@@ -2,18 +2,21 @@
 -- Each calendar month k (clipped to the period: ms_k .. me_k) is a period of its own, as in
 -- METRICS.md: of the customers active at its start (an order in [ms_k − W, ms_k − 1]), the share
 -- with no order in (me_k − W, me_k].
--- How (one pass over the lines, no sort): with W longer than any month, a customer churns in
+-- How (one pass over the orders, no sort): with W longer than any month, a customer churns in
 -- month k exactly when they have an order d with d + W in [ms_k, me_k] and none in (me_k − W, me_k].
--- Each line sets bits of three month masks (k = 0 .. 126, HUGEINT), OR-ed per customer:
+-- Only the order_first lines are read (migration 006: one per order × date × channel × region ×
+-- customer, so they carry every day a customer ordered in the selection), grouped by the integer
+-- customer_key. Each sets bits of three month masks (k = 0 .. 126, HUGEINT), OR-ed per customer:
 --   active: ms_k in (d, d + W]   covered: me_k in [d, d + W)   lapse: d + W in [ms_k, me_k]
--- churned in k = lapse bit set and covered bit not set.
+-- churned in k = lapse bit set and covered bit not set. Customers with equal masks are counted
+-- together before the months are expanded (a few thousand mask pairs instead of every customer).
 -- Grain: one row per month (first day of the calendar month). Counts of customers.
 WITH bounds AS (
     SELECT date_trunc('month', $start)::DATE AS m0,
            datediff('month', date_trunc('month', $start), $end) AS last_k
 ),
 lines AS (
-    SELECT customer_id,
+    SELECT customer_key,
            -- month index of a day for "ms_k ≤ day" tests: days before $start count as −1
            CASE WHEN order_date < $start THEN -1 ELSE datediff('month', b.m0, order_date) END AS ia_d,
            CASE WHEN order_date + $window_days < $start THEN -1
@@ -25,7 +28,8 @@ lines AS (
            order_date + $window_days BETWEEN $start AND $end AS lapses_inside
     FROM order_lines, bounds b
     WHERE dataset = $dataset
-      AND customer_id IS NOT NULL
+      AND order_first
+      AND customer_key IS NOT NULL
       AND order_date BETWEEN $start - $window_days AND $end
       AND (len($channels) = 0 OR list_contains($channels, channel))
       AND (len($regions) = 0 OR list_contains($regions, region))
@@ -35,14 +39,16 @@ masks AS (
            bit_or(((1::HUGEINT << ib_e) - 1) & ~((1::HUGEINT << ib_d) - 1)) AS covered,
            bit_or(CASE WHEN lapses_inside THEN 1::HUGEINT << ia_e ELSE 0::HUGEINT END) AS lapse
     FROM lines
-    GROUP BY customer_id
+    GROUP BY customer_key
 ),
-per_customer AS (
-    SELECT active, lapse & ~covered AS churned FROM masks
+mask_counts AS (
+    SELECT active, lapse & ~covered AS churned, count(*) AS customers
+    FROM masks
+    GROUP BY ALL
 )
 SELECT (b.m0 + to_months(k::INTEGER))::DATE AS month,
-       count(*) FILTER (WHERE (active >> k) & 1 = 1) AS active_at_start,
-       count(*) FILTER (WHERE (churned >> k) & 1 = 1) AS churned
-FROM per_customer, bounds b, range(0, b.last_k + 1) AS r(k)
+       coalesce(sum(customers) FILTER (WHERE (active >> k) & 1 = 1), 0)::BIGINT AS active_at_start,
+       coalesce(sum(customers) FILTER (WHERE (churned >> k) & 1 = 1), 0)::BIGINT AS churned
+FROM mask_counts, bounds b, range(0, b.last_k + 1) AS r(k)
 GROUP BY ALL
 ORDER BY month
