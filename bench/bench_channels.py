@@ -3,10 +3,11 @@
     python -m bench.bench_channels [--sizes 1000000 10000000]
 
 For each size: the median time to run every metric function the two channel pages call (uncached:
-availability, pnl, share_trend, concentration, coverage, blind_spots, provinces, overlap,
-multichannel, price_conflicts, out_of_territory, plus waterfall/where_to_grow) for filter
-selections not seen before, beside pandas computing the same tables from a DataFrame already in
-memory (its load time printed, not counted). Prints a table; asserts nothing.
+availability, pnl, share_trend, declining + concentration, coverage, customer_regions +
+blind_spots, provinces, overlap (with the multichannel summary), price_conflicts,
+out_of_territory, plus waterfall/where_to_grow) for filter selections not seen before, beside
+pandas computing the same tables from a DataFrame already in memory (its load time printed, not
+counted). Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ def duckdb_page(con: duckdb.DuckDBPyConnection, f: Filters) -> None:
     cells = ch.coverage(con, f)
     ch.blind_spots(cells, ch.customer_regions(con, f))
     ch.provinces(con, f, region=cells["region"].iloc[0])
-    ch.multichannel(con, f)
     ch.overlap(con, f)
     ch.price_conflicts(con, f)
     ch.out_of_territory(con, f)

@@ -361,15 +361,6 @@ def concentration(table: pd.DataFrame, declines: pd.DataFrame | None) -> Concent
                          flags=pd.DataFrame(flags, columns=["flag", "channel", "value", "detail"]))
 
 
-def overlap(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Customer overlap matrix in long form: channel_a, channel_b, customers, revenue.
-
-    Off the diagonal: customers who bought through both channels in the period and their revenue
-    through the two; on it: the channel's customers and revenue from them. Empty without customers.
-    """
-    return query(con, "channel_overlap", **f.params())
-
-
 @dataclass(frozen=True)
 class MultichannelSummary:
     """Customers who bought through ≥2 channels in the period, their count and revenue, and shares."""
@@ -380,14 +371,33 @@ class MultichannelSummary:
     revenue_share: float | None
 
 
-def multichannel(con: duckdb.DuckDBPyConnection, f: Filters) -> MultichannelSummary:
-    """How many identified customers bought through ≥2 channels, and their revenue (with shares)."""
-    frame = query(con, "channel_multichannel", **f.params())
-    multi = frame[frame["n_channels"] >= 2]
+@dataclass(frozen=True)
+class Overlap:
+    """Channel conflict (a): the customer overlap matrix and the multichannel summary.
+
+    ``matrix`` in long form: channel_a, channel_b, customers, revenue. Off the diagonal: customers
+    who bought through both channels in the period and their revenue through the two; on it: the
+    channel's customers and revenue from them. ``summary``: how many identified customers bought
+    through ≥2 channels, and their revenue (with shares of all identified customers and their revenue).
+    """
+
+    matrix: pd.DataFrame
+    summary: MultichannelSummary
+
+
+def overlap(con: duckdb.DuckDBPyConnection, f: Filters) -> Overlap:
+    """Customer overlap and multichannel customers, from one pass over the lines (both start from
+    each customer's revenue per channel). Empty matrix and zero counts without customer ids."""
+    frame = query(con, "channel_overlap", **f.params())
+    pairs = frame[frame["part"] == "pair"]
+    matrix = pairs[["channel_a", "channel_b", "customers", "revenue"]].reset_index(drop=True)
+    counts = frame[frame["part"] == "channels"]
+    multi = counts[counts["n_channels"] >= 2]
     customers, revenue = int(multi["customers"].sum()), float(multi["revenue"].sum())
-    all_customers, all_revenue = int(frame["customers"].sum()), float(frame["revenue"].sum())
-    return MultichannelSummary(customers, revenue, customers / all_customers if all_customers else None,
-                               revenue / all_revenue if all_revenue else None)
+    all_customers, all_revenue = int(counts["customers"].sum()), float(counts["revenue"].sum())
+    summary = MultichannelSummary(customers, revenue, customers / all_customers if all_customers else None,
+                                  revenue / all_revenue if all_revenue else None)
+    return Overlap(matrix, summary)
 
 
 def price_conflicts(con: duckdb.DuckDBPyConnection, f: Filters, *, threshold: float = DEFAULT_PRICE_THRESHOLD) -> pd.DataFrame:

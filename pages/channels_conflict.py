@@ -50,7 +50,8 @@ else:
 
 st.subheader(t("channels_overlap"))
 if avail.has_customer:
-    summary = cached.run(ch.multichannel, f)
+    mix = cached.run(ch.overlap, f)  # the matrix and the summary come from one query
+    summary = mix.summary
     left, right = st.columns(2)
     left.metric(t("channels_multichannel"), fmt_int(summary.customers, lang()), fmt_pct(summary.customer_share, lang()),
                 delta_color="off", help=t("channels_multichannel_help"), border=True)
@@ -58,8 +59,7 @@ if avail.has_customer:
                  fmt_pct(summary.revenue_share, lang()), delta_color="off", border=True)
     measure = st.radio(t("channels_overlap_value"), ["customers", "revenue"], key="channels_conflict_overlap_value",
                        horizontal=True, format_func=lambda v: t(f"channels_overlap_{v}"))
-    matrix = cached.run(ch.overlap, f)
-    st.plotly_chart(charts_channels.heatmap(matrix, "channel_a", "channel_b", measure, lang()),
+    st.plotly_chart(charts_channels.heatmap(mix.matrix, "channel_a", "channel_b", measure, lang()),
                     key="channels_conflict_overlap", width="stretch")
 else:
     st.info(t("channels_no_customer"))

@@ -1,7 +1,11 @@
--- Customer overlap between channels in [start, end]: for each ordered pair (a, b) the customers who
--- bought through both and their revenue through a and b (the diagonal: the channel's own customers).
--- Grain: one row per pair with ≥1 shared customer. Money in the dataset's currency.
-WITH per_channel AS (
+-- Customer overlap between channels in [start, end], in one pass over the lines for both views:
+--   part 'pair':     for each ordered pair (a, b) the customers who bought through both and their
+--                    revenue through a and b (the diagonal: the channel's own customers); one row per
+--                    pair with ≥1 shared customer
+--   part 'channels': customers by how many channels they bought through (n_channels 1, 2, ...)
+--                    with their revenue; one row per channel count
+-- Identified customers only. Money in the dataset's currency.
+WITH per_channel AS MATERIALIZED (
     SELECT customer_key, channel, sum(revenue - coalesce(refund, 0)) AS revenue
     FROM order_lines
     WHERE dataset = $dataset AND customer_key IS NOT NULL
@@ -9,9 +13,18 @@ WITH per_channel AS (
       AND (len($channels) = 0 OR list_contains($channels, channel))
       AND (len($regions) = 0 OR list_contains($regions, region))
     GROUP BY ALL
+),
+per_customer AS (
+    SELECT count(*) AS n_channels, sum(revenue) AS revenue
+    FROM per_channel
+    GROUP BY customer_key
 )
-SELECT a.channel AS channel_a, b.channel AS channel_b, count(*) AS customers,
+SELECT 'pair' AS part, a.channel AS channel_a, b.channel AS channel_b, NULL::BIGINT AS n_channels, count(*) AS customers,
        sum(CASE WHEN a.channel = b.channel THEN a.revenue ELSE a.revenue + b.revenue END) AS revenue
 FROM per_channel a JOIN per_channel b USING (customer_key)
 GROUP BY ALL
-ORDER BY channel_a, channel_b
+UNION ALL
+SELECT 'channels', NULL, NULL, n_channels, count(*), sum(revenue)
+FROM per_customer
+GROUP BY n_channels
+ORDER BY part, channel_a, channel_b, n_channels

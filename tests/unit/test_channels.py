@@ -244,11 +244,12 @@ def test_coverage_and_provinces(regions_con):
 
 
 def test_overlap_matrix_and_multichannel(con):
-    matrix = ch.overlap(con, FEB).set_index(["channel_a", "channel_b"])
+    found = ch.overlap(con, FEB)
+    matrix = found.matrix.set_index(["channel_a", "channel_b"])
     assert matrix.loc[("online", "store"), "customers"] == 1
     assert matrix.loc[("online", "store"), "revenue"] == pytest.approx(150)  # c1: 120 online + 30 store
     assert matrix.loc[("online", "online"), "customers"] == 2
-    summary = ch.multichannel(con, FEB)
+    summary = found.summary
     assert summary.customers == 1 and summary.revenue == pytest.approx(150)
     assert summary.customer_share == pytest.approx(1 / 4) and summary.revenue_share == pytest.approx(150 / 330)
 

@@ -97,8 +97,9 @@ def test_demo_price_conflicts_are_the_planted_products(demo_con, demo_all):
 
 def test_demo_multichannel_overlap(demo_con, demo_all):
     truths = demo.truths(demo_con, "demo")
-    assert ch.multichannel(demo_con, demo_all).customers == truths["multichannel_customers"]
-    matrix = ch.overlap(demo_con, demo_all)
+    found = ch.overlap(demo_con, demo_all)
+    assert found.summary.customers == truths["multichannel_customers"]
+    matrix = found.matrix
     off_diagonal = matrix[matrix["channel_a"] != matrix["channel_b"]]
     assert (off_diagonal["customers"] > 0).all() and len(off_diagonal) > 0
 
