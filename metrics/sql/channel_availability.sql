@@ -8,5 +8,8 @@ SELECT
     EXISTS (SELECT 1 FROM channel_costs WHERE dataset = $dataset LIMIT 1) AS has_channel_costs,
     EXISTS (SELECT 1 FROM customers WHERE dataset = $dataset AND region IS NOT NULL LIMIT 1) AS has_customer_regions,
     EXISTS (SELECT 1 FROM channel_territories WHERE dataset = $dataset LIMIT 1) AS has_territories,
-    (SELECT min(first_date) FROM datasets WHERE name = $dataset) AS first_date,
-    (SELECT max(last_date) FROM datasets WHERE name = $dataset) AS last_date
+    span.first_date,
+    span.last_date
+-- One FROM for the date range rather than two more scalar subqueries: with nine of those the
+-- planner alone took ~20 ms, more than every flag together.
+FROM (SELECT min(first_date) AS first_date, max(last_date) AS last_date FROM datasets WHERE name = $dataset) AS span
