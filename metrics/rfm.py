@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data import registry
 from metrics import cohorts
 from metrics.db import query
 from metrics.filters import Filters
@@ -70,7 +71,11 @@ def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCH
     Columns: customer_id, recency_days (days since the last order), frequency (distinct orders),
     monetary (revenue − refund, yuan), r, f, m (1..5), segment. Empty period → empty frame.
     """
-    frame = query(con, "cust_rfm", **f.params()).astype({"r": "int64", "f": "int64", "m": "int64"})
+    # counting order_first lines is exact only without split orders (cust_rfm.sql); unknown → exact path
+    ds = registry.get_dataset(con, f.dataset)
+    split_orders = ds.split_orders if ds is not None else 1
+    frame = (query(con, "cust_rfm", split_orders=split_orders, **f.params())
+             .astype({"r": "int64", "f": "int64", "m": "int64"}))
     # the scheme's 25 cells, row-major by R then F; indexing an object array reuses its 25 strings
     cells = np.array(schemes()[scheme], dtype=object)
     frame["segment"] = cells[(frame["r"].to_numpy() - 1) * 5 + frame["f"].to_numpy() - 1]

@@ -5,48 +5,94 @@
 --   R, M: edges = 20/40/60/80th percentiles of the values (linear interpolation); ties share a score;
 --         R 5 = most recent (fewest days), M 5 = highest.
 --   F: quintiles of the rank with ties broken by order of appearance (first order date, then id),
---      i.e. rank "first"; rank k of n scores 1 + #{i in 1..4 : 5·(k − 1) > i·(n − 1)}.
-WITH per_order AS (
-    -- orders first, then customers: cheaper than count(DISTINCT order_id) per customer
-    SELECT customer_id, order_id, max(order_date) AS last_day, min(order_date) AS first_day,
-           sum(revenue - coalesce(refund, 0)) AS net
+--      i.e. rank "first"; rank k of n scores 1 + #{i in 1..4 : k > e_i}, e_i = ⌊i·(n − 1) / 5⌋ + 1
+--      (the same as 5·(k − 1) > i·(n − 1) for integers).
+-- How: one pass over the period's lines grouped by the integer customer_key (migration 006).
+--   frequency counts the order_first lines (one per order × date × channel × region × customer),
+--   which is the number of distinct orders unless the dataset has orders split over several such
+--   combinations (datasets.split_orders, bound as $split_orders before planning): only then is
+--   count(DISTINCT order_id) computed, and otherwise that scan is pruned.
+--   F without sorting every customer: customers sharing (frequency, first day) hold consecutive
+--   ranks, so a cell's ranks follow from a running count over the cells (a few thousand); only the
+--   cells that straddle an edge e_i rank their customers by id. Ids come from customer_firsts.
+WITH per_key AS (
+    SELECT customer_key,
+           ($end - max(order_date))::INTEGER AS recency_days,
+           count(*) FILTER (WHERE order_first) AS order_firsts,
+           fsum(revenue - coalesce(refund, 0)) AS monetary,
+           min(order_date) AS first_seen
     FROM order_lines
     WHERE dataset = $dataset
-      AND customer_id IS NOT NULL
+      AND customer_key IS NOT NULL
       AND order_date BETWEEN $start AND $end
       AND (len($channels) = 0 OR list_contains($channels, channel))
       AND (len($regions) = 0 OR list_contains($regions, region))
-    GROUP BY customer_id, order_id
+    GROUP BY customer_key
+),
+split_frequency AS (
+    SELECT customer_key, count(DISTINCT order_id) AS frequency
+    FROM order_lines
+    WHERE $split_orders > 0
+      AND dataset = $dataset
+      AND order_first
+      AND customer_key IS NOT NULL
+      AND order_date BETWEEN $start AND $end
+      AND (len($channels) = 0 OR list_contains($channels, channel))
+      AND (len($regions) = 0 OR list_contains($regions, region))
+    GROUP BY customer_key
 ),
 per_customer AS (
-    SELECT customer_id,
-           ($end - max(last_day))::INTEGER AS recency_days,
-           count(*) AS frequency,
-           sum(net) AS monetary,
-           min(first_day) AS first_seen
-    FROM per_order
-    GROUP BY customer_id
+    SELECT cf.customer_id, p.recency_days, coalesce(s.frequency, p.order_firsts) AS frequency,
+           p.monetary, p.first_seen
+    FROM per_key p
+    JOIN customer_firsts cf ON cf.dataset = $dataset AND cf.customer_key = p.customer_key
+    LEFT JOIN split_frequency s ON s.customer_key = p.customer_key
 ),
 edges AS (
     SELECT quantile_cont(recency_days, [0.2, 0.4, 0.6, 0.8]) AS r_edges,
            quantile_cont(monetary, [0.2, 0.4, 0.6, 0.8]) AS m_edges,
-           count(*) AS n
+           [1 * (count(*) - 1) // 5 + 1, 2 * (count(*) - 1) // 5 + 1,
+            3 * (count(*) - 1) // 5 + 1, 4 * (count(*) - 1) // 5 + 1] AS f_edges
     FROM per_customer
 ),
-ranked AS (
-    SELECT c.*, e.r_edges, e.m_edges, e.n,
-           row_number() OVER (ORDER BY c.frequency, c.first_seen, c.customer_id) AS f_rank
-    FROM per_customer c, edges e
+cells AS (
+    -- ranks before + 1 .. before + size; f_low/f_high = the F scores of the first and last of them
+    SELECT frequency, first_seen, before,
+           1 + (before + 1 > f_edges[1])::INTEGER + (before + 1 > f_edges[2])::INTEGER
+             + (before + 1 > f_edges[3])::INTEGER + (before + 1 > f_edges[4])::INTEGER AS f_low,
+           1 + (before + size > f_edges[1])::INTEGER + (before + size > f_edges[2])::INTEGER
+             + (before + size > f_edges[3])::INTEGER + (before + size > f_edges[4])::INTEGER AS f_high,
+           f_edges
+    FROM (
+        SELECT frequency, first_seen, count(*) AS size,
+               sum(count(*)) OVER (ORDER BY frequency, first_seen) - count(*) AS before
+        FROM per_customer
+        GROUP BY frequency, first_seen
+    ), edges
+),
+straddling AS (
+    SELECT c.customer_id,
+           1 + (f_rank > f_edges[1])::INTEGER + (f_rank > f_edges[2])::INTEGER
+             + (f_rank > f_edges[3])::INTEGER + (f_rank > f_edges[4])::INTEGER AS f
+    FROM (
+        SELECT p.customer_id, x.f_edges,
+               x.before + row_number() OVER (PARTITION BY p.frequency, p.first_seen ORDER BY p.customer_id) AS f_rank
+        FROM per_customer p
+        JOIN cells x USING (frequency, first_seen)
+        WHERE x.f_low <> x.f_high
+    ) c
 ),
 scored AS (
-    SELECT customer_id, recency_days, frequency, monetary,
-           (5 - (recency_days > r_edges[1])::INTEGER - (recency_days > r_edges[2])::INTEGER
-              - (recency_days > r_edges[3])::INTEGER - (recency_days > r_edges[4])::INTEGER) AS r,
-           (1 + (5 * (f_rank - 1) > 1 * (n - 1))::INTEGER + (5 * (f_rank - 1) > 2 * (n - 1))::INTEGER
-              + (5 * (f_rank - 1) > 3 * (n - 1))::INTEGER + (5 * (f_rank - 1) > 4 * (n - 1))::INTEGER) AS f,
-           (1 + (monetary > m_edges[1])::INTEGER + (monetary > m_edges[2])::INTEGER
-              + (monetary > m_edges[3])::INTEGER + (monetary > m_edges[4])::INTEGER) AS m
-    FROM ranked
+    SELECT p.customer_id, p.recency_days, p.frequency, p.monetary,
+           (5 - (p.recency_days > e.r_edges[1])::INTEGER - (p.recency_days > e.r_edges[2])::INTEGER
+              - (p.recency_days > e.r_edges[3])::INTEGER - (p.recency_days > e.r_edges[4])::INTEGER) AS r,
+           coalesce(s.f, x.f_low) AS f,
+           (1 + (p.monetary > e.m_edges[1])::INTEGER + (p.monetary > e.m_edges[2])::INTEGER
+              + (p.monetary > e.m_edges[3])::INTEGER + (p.monetary > e.m_edges[4])::INTEGER) AS m
+    FROM per_customer p
+    CROSS JOIN edges e
+    JOIN cells x USING (frequency, first_seen)
+    LEFT JOIN straddling s USING (customer_id)
 )
 SELECT customer_id, recency_days, frequency, monetary, r, f, m
 FROM scored

@@ -68,6 +68,20 @@ def test_single_customer_and_empty_period():
     assert empty.empty and list(empty.columns) == rfm.RFM_COLUMNS
 
 
+def test_frequency_counts_an_order_split_over_channels_once():
+    # o1's two lines disagree on the channel: two order_first lines, still one order (METRICS.md)
+    lines = [line("o1", "2024-01-10", "c1", "web", "east", 10.0),
+             line("o1", "2024-01-10", "c1", "store", "east", 5.0, line_no=2),
+             line("o2", "2024-01-12", "c1", "web", "east", 20.0),
+             line("o3", "2024-01-11", "c2", "web", "east", 7.0)]
+    con = warehouse_with(lines)
+    frame = rfm.rfm(con, JAN).set_index("customer_id")
+    assert frame["frequency"].to_dict() == {"c1": 2, "c2": 1}
+    assert frame["monetary"].to_dict() == {"c1": 35.0, "c2": 7.0}
+    store = rfm.rfm(con, Filters("tiny", JAN.start, JAN.end, channels=("store",)))
+    assert store[["customer_id", "frequency", "monetary"]].values.tolist() == [["c1", 1, 5.0]]
+
+
 def test_schemes_cover_every_cell_once_and_bad_ones_fail():
     for name, cells in rfm.schemes().items():
         assert len(cells) == 25 and all(cells), name
