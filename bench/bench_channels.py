@@ -40,7 +40,7 @@ def duckdb_page(con: duckdb.DuckDBPyConnection, f: Filters) -> None:
     ch.waterfall(pnl, pnl["channel"].iloc[0])
     ch.where_to_grow(pnl)
     ch.concentration(pnl, ch.declining(con, f))
-    cells = ch.coverage(con, f)
+    cells = ch.coverage(con, f, customers=False)
     ch.blind_spots(cells, ch.customer_regions(con, f))
     ch.provinces(con, f, region=cells["region"].iloc[0])
     ch.overlap(con, f)

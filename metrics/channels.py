@@ -226,13 +226,18 @@ def where_to_grow(table: pd.DataFrame) -> pd.DataFrame:
     return out[out["revenue"] > 0].assign(y_measure=use).reset_index(drop=True)
 
 
-def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def coverage(con: duckdb.DuckDBPyConnection, f: Filters, *, customers: bool = True) -> pd.DataFrame:
     """Channel × region revenue matrix in long form with shares.
 
     Columns: channel, region, revenue, customers, share_of_region (cell ÷ region total),
     share_of_channel (cell ÷ channel total), share_of_total. Cells with no sales are absent.
+    ``customers=False`` skips the distinct customer count (customers NaN) for callers that do not
+    show it: it is most of the query's cost.
     """
-    frame = query(con, "channel_region", **f.params())
+    if customers:
+        frame = query(con, "channel_region", **f.params())
+    else:
+        frame = query(con, "channel_region_revenue", **f.params()).assign(customers=np.nan)
     frame["share_of_region"] = _div(frame["revenue"], frame.groupby("region")["revenue"].transform("sum"))
     frame["share_of_channel"] = _div(frame["revenue"], frame.groupby("channel")["revenue"].transform("sum"))
     frame["share_of_total"] = _div(frame["revenue"], pd.Series(frame["revenue"].sum(), index=frame.index))

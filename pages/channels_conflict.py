@@ -14,7 +14,7 @@ from ui.widgets import bullet_list
 st.title(t("channels_conflict_title"))
 f = require_filters()
 avail = cached.run_dataset(ch.availability, f.dataset)
-cells = cached.run(ch.coverage, f)
+cells = cached.run(ch.coverage, f, customers=False)  # the page shows no customer counts per cell
 if cells.empty:
     st.info(t("no_sales_in_period"))
     st.stop()
