@@ -38,7 +38,7 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAU
     Orders and revenue per customer divide identified customers' orders and revenue by active customers.
     """
     cards = {card.key: card for card in overview.kpis(con, f, window_days=window_days)}
-    counts = query(con, "cust_kpis", **f.params()).set_index("period")
+    counts = query(con, "cust_kpis", split_orders=rfm.split_orders(con, f.dataset), **f.params()).set_index("period")
     per_period: dict[str, list[float | None]] = {}
     for period in ("current", "prior"):
         row = counts.loc[period]

@@ -65,16 +65,23 @@ def segment_order(scheme: str = DEFAULT_SCHEME) -> list[str]:
     return list(dict.fromkeys(cells[i] for i in ordered))
 
 
+def split_orders(con: duckdb.DuckDBPyConnection, dataset: str) -> int:
+    """Orders of ``dataset`` with several order_first lines (registry; 1 when unknown).
+
+    Counting order_first lines gives distinct orders only when this is 0, so the customer queries
+    bind it and count distinct order ids only otherwise (cust_rfm.sql, cust_kpis.sql).
+    """
+    ds = registry.get_dataset(con, dataset)
+    return ds.split_orders if ds is not None else 1
+
+
 def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
     """RFM per customer with ≥1 order in the period, as of ``f.end``.
 
     Columns: customer_id, recency_days (days since the last order), frequency (distinct orders),
     monetary (revenue − refund, yuan), r, f, m (1..5), segment. Empty period → empty frame.
     """
-    # counting order_first lines is exact only without split orders (cust_rfm.sql); unknown → exact path
-    ds = registry.get_dataset(con, f.dataset)
-    split_orders = ds.split_orders if ds is not None else 1
-    frame = (query(con, "cust_rfm", split_orders=split_orders, **f.params())
+    frame = (query(con, "cust_rfm", split_orders=split_orders(con, f.dataset), **f.params())
              .astype({"r": "int64", "f": "int64", "m": "int64"}))
     # the scheme's 25 cells, row-major by R then F; indexing an object array reuses its 25 strings
     cells = np.array(schemes()[scheme], dtype=object)

@@ -2,36 +2,45 @@
 -- Grain: one row per period ('current', 'prior'). Counts of customers and orders; money in yuan.
 -- new = active in the period and first order ever (whole dataset, any channel) inside the period.
 -- orders/revenue only over lines with a customer id (anonymous sales have no customer to divide by).
+-- How: first orders come from customer_firsts (migration 007); lines are grouped by the integer
+-- customer_key and a customer's orders are its order_first lines (one per order × date × channel ×
+-- region × customer), which are its distinct orders unless the dataset has split orders
+-- (datasets.split_orders, bound as $split_orders before planning): only then is
+-- count(DISTINCT order_id) computed, and otherwise that scan is pruned.
 WITH firsts AS (
-    SELECT customer_id, min(order_date) AS first_date
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL
-    GROUP BY customer_id
+    SELECT customer_key, first_date FROM customer_firsts WHERE dataset = $dataset
 ),
 lines AS (
     SELECT CASE WHEN order_date >= $start THEN 'current' ELSE 'prior' END AS period,
-           customer_id, order_id, revenue - coalesce(refund, 0) AS net
+           customer_key, order_id, order_first, revenue - coalesce(refund, 0) AS net
     FROM order_lines
     WHERE dataset = $dataset
-      AND customer_id IS NOT NULL
+      AND customer_key IS NOT NULL
       AND order_date BETWEEN $prior_start AND $end
       AND (len($channels) = 0 OR list_contains($channels, channel))
       AND (len($regions) = 0 OR list_contains($regions, region))
 ),
 per_customer AS (
-    SELECT period, customer_id, count(DISTINCT order_id) AS orders, sum(net) AS revenue
+    SELECT period, customer_key, count(*) FILTER (WHERE order_first) AS orders, sum(net) AS revenue
     FROM lines
-    GROUP BY period, customer_id
+    GROUP BY period, customer_key
+),
+split_orders AS (
+    SELECT period, customer_key, count(DISTINCT order_id) AS orders
+    FROM lines
+    WHERE $split_orders > 0 AND order_first
+    GROUP BY period, customer_key
 ),
 totals AS (
     SELECT c.period,
            count(*) AS active_customers,
            count(*) FILTER (WHERE f.first_date >= CASE WHEN c.period = 'current' THEN $start ELSE $prior_start END)
                AS new_customers,
-           sum(c.orders) AS customer_orders,
+           sum(coalesce(s.orders, c.orders)) AS customer_orders,
            sum(c.revenue) AS customer_revenue
     FROM per_customer c
-    JOIN firsts f USING (customer_id)
+    JOIN firsts f USING (customer_key)
+    LEFT JOIN split_orders s USING (period, customer_key)
     GROUP BY c.period
 )
 SELECT p.period,

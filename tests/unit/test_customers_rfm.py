@@ -80,6 +80,8 @@ def test_frequency_counts_an_order_split_over_channels_once():
     assert frame["monetary"].to_dict() == {"c1": 35.0, "c2": 7.0}
     store = rfm.rfm(con, Filters("tiny", JAN.start, JAN.end, channels=("store",)))
     assert store[["customer_id", "frequency", "monetary"]].values.tolist() == [["c1", 1, 5.0]]
+    cards = {c.key: c for c in customers.kpis(con, JAN)}
+    assert cards["orders_per_customer"].value == 1.5  # (2 + 1) orders over 2 customers
 
 
 def test_schemes_cover_every_cell_once_and_bad_ones_fail():
