@@ -41,7 +41,7 @@ def duckdb_page(con: duckdb.DuckDBPyConnection, f: Filters) -> None:
     ch.where_to_grow(pnl)
     ch.concentration(pnl, ch.declining(con, f))
     cells = ch.coverage(con, f, customers=False)
-    ch.blind_spots(cells, ch.customer_regions(con, f))
+    ch.blind_spots(cells, ch.customer_regions(con, f.dataset), f.regions)  # the page caches it per dataset
     ch.provinces(con, f, region=cells["region"].iloc[0])
     ch.overlap(con, f)
     ch.price_conflicts(con, f)

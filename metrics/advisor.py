@@ -237,7 +237,7 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
         if n_regions < 2 or n_channels < 1:
             out.append(_na("blind_spots", "advisor_na_one_region"))
         else:
-            spots = channels.blind_spots(cells, channels.customer_regions(con, f))
+            spots = channels.blind_spots(cells, channels.customer_regions(con, f.dataset), f.regions)
             gaps = spots[spots["rule"] == "channel_gap"]
             # The gap in the channel with most revenue matters most: it is the one the next step opens.
             rank = {name: i for i, name in enumerate(pnl["channel"])}

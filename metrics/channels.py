@@ -244,18 +244,20 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters, *, customers: bool = Tr
     return frame
 
 
-def customer_regions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Customers per selected region from the customers table (the customer-share proxy of
-    :func:`blind_spots`). Columns: region, customers. Empty when the dataset has no customer regions.
+def customer_regions(con: duckdb.DuckDBPyConnection, dataset: str) -> pd.DataFrame:
+    """Customers per region from the customers table (the customer-share proxy of
+    :func:`blind_spots`), every region: it depends on the dataset only, not on the selection.
+    Columns: region, customers. Empty when the dataset has no customer regions.
     """
-    return query(con, "channel_customer_regions", **f.params())
+    return query(con, "channel_customer_regions", dataset=dataset)
 
 
-def blind_spots(cells: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+def blind_spots(cells: pd.DataFrame, people: pd.DataFrame, regions: tuple[str, ...] = ()) -> pd.DataFrame:
     """Coverage blind spots (覆盖盲区) with the numbers behind each.
 
-    ``cells`` is :func:`coverage`'s matrix (channel, region, revenue), ``people``
-    :func:`customer_regions`' counts, both for the same selection, so the page computes neither twice.
+    ``cells`` is :func:`coverage`'s matrix (channel, region, revenue) for the selection, ``people``
+    :func:`customer_regions`' counts and ``regions`` the selection's region filter (empty: all),
+    so the page computes neither twice nor the customer counts on every filter change.
     Rule ``channel_gap``: a channel selling in ≥ half of the regions with sales in the selection has
     no sales in region R (``regions_sold``/``regions_total`` give the counts). Rule
     ``customer_share``: only when ``people`` is not empty (the customers table has regions) — region
@@ -272,6 +274,8 @@ def blind_spots(cells: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
         if len(sold) >= BLIND_SPOT_MIN_REGION_SHARE * len(regions):
             rows += [{"rule": "channel_gap", "channel": channel, "region": r, "regions_sold": len(sold),
                       "regions_total": len(regions)} for r in regions if r not in sold]
+    if regions:
+        people = people[people["region"].isin(regions)]
     if not people.empty:
         revenue = cells.groupby("region")["revenue"].sum()
         revenue_share = revenue / revenue.sum() if revenue.sum() else revenue * np.nan

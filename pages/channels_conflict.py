@@ -26,7 +26,7 @@ st.plotly_chart(charts_channels.heatmap(cells, "channel", "region", shown, lang(
                 key="channels_conflict_heatmap", width="stretch")
 
 st.markdown(f"**{t('channels_blind_spots')}**")
-spots = ch.blind_spots(cells, cached.run(ch.customer_regions, f))  # pure pandas on the cached cells
+spots = ch.blind_spots(cells, cached.run_dataset(ch.customer_regions, f.dataset), f.regions)  # pandas on cached frames
 reasons = []
 for _, spot in spots.iterrows():
     if spot["rule"] == "channel_gap":

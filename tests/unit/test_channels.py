@@ -212,7 +212,7 @@ def regions_con():
 
 
 def test_blind_spots_channel_gap(regions_con):
-    spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, FEB))
+    spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, "tiny"))
     # X sells in 3 of 4 regions (≥ half): R4 is its blind spot. Y (1 of 4) and W (1 of 4) are niche.
     assert spots[["rule", "channel", "region", "regions_sold", "regions_total"]].values.tolist() == \
         [["channel_gap", "X", "R4", 3, 4]]
@@ -224,12 +224,19 @@ def test_blind_spots_customer_share_rule_only_with_customer_regions(regions_con)
         cur.execute("INSERT INTO customers (dataset, customer_id, region) VALUES ('tiny', $c, $r)",
                     {"c": f"k{i}", "r": region})
     try:
-        spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, FEB))
+        spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, "tiny"))
         rule = spots[spots["rule"] == "customer_share"]
         # R4: revenue 10 of 430 (2.3%) vs customers 3 of 6 (50%): under 25% of it
         assert rule["region"].tolist() == ["R4"]
         assert rule["revenue_share"].iloc[0] == pytest.approx(10 / 430)
         assert rule["customer_share"].iloc[0] == pytest.approx(0.5)
+        # Under a region filter both shares are of the selected regions: R4 has 3 of R1+R4's 4 customers
+        two = Filters("tiny", FEB.start, FEB.end, regions=("R1", "R4"))
+        spots = ch.blind_spots(ch.coverage(regions_con, two), ch.customer_regions(regions_con, "tiny"), two.regions)
+        rule = spots[spots["rule"] == "customer_share"]
+        assert rule["region"].tolist() == ["R4"]
+        assert rule["revenue_share"].iloc[0] == pytest.approx(10 / 230)
+        assert rule["customer_share"].iloc[0] == pytest.approx(0.75)
     finally:
         cur.execute("DELETE FROM customers WHERE dataset = 'tiny'")
 

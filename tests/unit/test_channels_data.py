@@ -83,7 +83,7 @@ def demo_all(demo_con):
 
 def test_demo_blind_spots_are_the_planted_ones(demo_con, demo_all):
     truths = demo.truths(demo_con, "demo")
-    spots = ch.blind_spots(ch.coverage(demo_con, demo_all), ch.customer_regions(demo_con, demo_all))
+    spots = ch.blind_spots(ch.coverage(demo_con, demo_all), ch.customer_regions(demo_con, "demo"), demo_all.regions)
     found = spots.loc[spots["rule"] == "channel_gap", ["channel", "region"]].values.tolist()
     assert sorted(found) == sorted(truths["blind_spots"])
 
