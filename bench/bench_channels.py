@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -102,13 +103,26 @@ def pandas_page(lines: pd.DataFrame, costs: pd.DataFrame, f: Filters) -> None:
     _ = spread[(spread["max"] - spread["min"]) / spread["min"] > 0.15]
 
 
+def connect_waiting(path: Path, *, patience_s: float = 600.0) -> duckdb.DuckDBPyConnection:
+    """Open a bench warehouse (migrating an older file), waiting while another bench holds its lock:
+    DuckDB lets one process at a time write a file, and the benches share bench/out."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            return warehouse.connect(path)
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
-        con = warehouse.connect(demo_warehouse(size))  # applies migration 003 to an older bench file
+        con = connect_waiting(demo_warehouse(size))
         first, last = con.execute("SELECT first_date, last_date FROM datasets WHERE name = 'demo'").fetchall()[0]
         start = last - dt.timedelta(days=364)
         filters = [Filters("demo", start, last, **sel) for sel in SELECTIONS]
