@@ -22,7 +22,7 @@ Every ratio with a zero or missing denominator is NaN (shown "—"), never 0 or 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import duckdb
 import numpy as np
@@ -62,9 +62,11 @@ class Availability:
 
 def availability(con: duckdb.DuckDBPyConnection, dataset: str) -> Availability:
     """Flags for cost, customers, provinces, prices, channel costs, customer regions, territories."""
-    row = query(con, "channel_availability", dataset=dataset).iloc[0]
-    dates = {k: (None if pd.isna(row[k]) else pd.Timestamp(row[k]).date()) for k in ("first_date", "last_date")}
-    flags = {k: bool(row[k]) for k in row.index if k.startswith("has_")}
+    frame = query(con, "channel_availability", dataset=dataset)
+    held = set(frame["flag"])
+    flags = {f.name: f.name in held for f in fields(Availability) if f.name.startswith("has_")}
+    span = frame[frame["flag"] == "span"].iloc[0]
+    dates = {k: (None if pd.isna(span[k]) else pd.Timestamp(span[k]).date()) for k in ("first_date", "last_date")}
     return Availability(**flags, **dates)
 
 
