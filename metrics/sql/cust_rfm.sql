@@ -1,6 +1,8 @@
 -- RFM per customer at the as-of date $end over the orders of the period [$start, $end] (METRICS.md).
 -- Grain: one row per customer with ≥1 order in the period. recency_days = $end − last order date
--- (days); frequency = distinct orders; monetary = Σ (revenue − refund) in yuan.
+-- (days); frequency = distinct orders; monetary = Σ (revenue − refund) in yuan, summed exactly as
+-- DECIMAL(38, 6) (lines to the millionth of a yuan): a float sum depends on the order a parallel
+-- aggregate adds in, so equal revenues could differ in the last bit and split across an M edge.
 -- Scores 1..5, as pandas.qcut(…, 5) would give when the quintile edges are distinct:
 --   R, M: edges = 20/40/60/80th percentiles of the values (linear interpolation); ties share a score;
 --         R 5 = most recent (fewest days), M 5 = highest.
@@ -19,7 +21,7 @@ WITH per_key AS (
     SELECT customer_key,
            ($end - max(order_date))::INTEGER AS recency_days,
            count(*) FILTER (WHERE order_first) AS order_firsts,
-           fsum(revenue - coalesce(refund, 0)) AS monetary,
+           sum((revenue - coalesce(refund, 0))::DECIMAL(38, 6))::DOUBLE AS monetary,
            min(order_date) AS first_seen
     FROM order_lines
     WHERE dataset = $dataset

@@ -84,6 +84,16 @@ def test_frequency_counts_an_order_split_over_channels_once():
     assert cards["orders_per_customer"].value == 1.5  # (2 + 1) orders over 2 customers
 
 
+def test_equal_revenues_tie_exactly_in_m():
+    # a's 0.1 + 0.2 is 0.30000000000000004 as a float sum, above the M edge 0.3 that b and c sit on
+    lines = [line("a1", "2024-01-10", "a", "web", "east", 0.1), line("a2", "2024-01-11", "a", "web", "east", 0.2),
+             line("b1", "2024-01-10", "b", "web", "east", 0.3), line("c1", "2024-01-10", "c", "web", "east", 0.3),
+             line("d1", "2024-01-10", "d", "web", "east", 0.1), line("e1", "2024-01-10", "e", "web", "east", 0.5)]
+    frame = rfm.rfm(warehouse_with(lines), JAN).set_index("customer_id")
+    assert frame.loc["a", "monetary"] == 0.3
+    assert frame["m"].to_dict() == {"a": 2, "b": 2, "c": 2, "d": 1, "e": 5}
+
+
 def test_schemes_cover_every_cell_once_and_bad_ones_fail():
     for name, cells in rfm.schemes().items():
         assert len(cells) == 25 and all(cells), name
