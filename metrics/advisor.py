@@ -232,7 +232,7 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
     if not (ds.has_channel and ds.has_region):
         out.append(_na("blind_spots", "advisor_na_no_region" if ds.has_channel else "advisor_na_no_channel"))
     else:
-        cells = channels.coverage(con, f)
+        cells = channels.coverage(con, f, customers=False)  # only revenue per cell is read
         n_channels, n_regions = cells["channel"].nunique(), cells["region"].nunique()
         if n_regions < 2 or n_channels < 1:
             out.append(_na("blind_spots", "advisor_na_one_region"))
