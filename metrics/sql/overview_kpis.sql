@@ -5,7 +5,9 @@
 -- customer's orders (integer customer_key) gives activity, repeat purchases and churn (METRICS.md:
 -- of customers active at a period's start — an order in the $window_days days before it — the
 -- share with no order in the $window_days days up to and including its end).
-WITH lines AS (
+-- NOT MATERIALIZED: both branches read the CTE; inlining lets each scan only its columns and
+-- rows instead of materialising ~7M lines at 10M (~10% faster).
+WITH lines AS NOT MATERIALIZED (
     SELECT order_date, order_first, customer_key,
            revenue - coalesce(refund, 0) AS net,
            cost
