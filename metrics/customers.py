@@ -80,31 +80,42 @@ def churn_monthly(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: in
     return frame
 
 
-def churn_by_dimension(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS,
+def churn_by_place(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
+    """Churn in the period by channel and by region: dim ('channel' | 'region'), value,
+    active_at_start, churned. A customer counts in a channel (region) by their orders there."""
+    return query(con, "cust_churn_by_dim", window_days=window_days, **f.params())
+
+
+def churn_flags(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
+    """The customers active at the period's start: customer_key (migration 006), churned (bool),
+    churn_reason (customers table; NaN when unknown). Feeds :func:`churn_by_dimension` and
+    :func:`churn_reasons`."""
+    return query(con, "cust_churn_flags", window_days=window_days, **f.params())
+
+
+def churn_by_dimension(places: pd.DataFrame, flags: pd.DataFrame, prior: pd.DataFrame, *,
                        scheme: str = rfm.DEFAULT_SCHEME) -> pd.DataFrame:
-    """Churn in the period by channel, by region and by RFM segment (the segment the customer had
-    in the prior period). Columns: dim ('channel' | 'region' | 'segment'), value, active_at_start,
-    churned, churn_rate. A customer counts in a channel (region) by their orders there."""
-    by_dim = query(con, "cust_churn_by_dim", window_days=window_days, **f.params())
-    flags = query(con, "cust_churn_flags", window_days=window_days, **f.params())
-    prior = rfm.rfm(con, f.prior, scheme=scheme)[["customer_id", "segment"]]
-    seg = flags.merge(prior, on="customer_id", how="left").fillna({"segment": rfm.NO_ORDERS})
-    by_seg = seg.groupby("segment", as_index=False).agg(active_at_start=("customer_id", "size"),
+    """Churn in the period by channel, by region (``places``: :func:`churn_by_place`) and by RFM
+    segment: the segment each customer of ``flags`` (:func:`churn_flags`) had in the prior period
+    (``prior``: :func:`metrics.rfm.rfm` of ``f.prior`` scored with ``scheme`` and ``keys=True``;
+    ``no_orders`` when absent). Columns: dim ('channel' | 'region' | 'segment'), value, active_at_start, churned,
+    churn_rate (NaN when nobody was active at the start)."""
+    seg = flags.merge(prior[["customer_key", "segment"]], on="customer_key", how="left").fillna({"segment": rfm.NO_ORDERS})
+    by_seg = seg.groupby("segment", as_index=False).agg(active_at_start=("customer_key", "size"),
                                                         churned=("churned", "sum"))
     by_seg.insert(0, "dim", "segment")
     by_seg = by_seg.rename(columns={"segment": "value"})
     order = {name: i for i, name in enumerate([*rfm.segment_order(scheme), rfm.NO_ORDERS])}
     by_seg = by_seg.sort_values("value", key=lambda s: s.map(order))
-    out = pd.concat([by_dim, by_seg], ignore_index=True)
+    out = pd.concat([places, by_seg], ignore_index=True)
     out["churned"] = out["churned"].astype("int64")
     out["churn_rate"] = out["churned"] / out["active_at_start"].where(out["active_at_start"] > 0)
     return out
 
 
-def churn_reasons(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
-    """Churn reasons (customers table) of the customers who churned in the period: reason,
+def churn_reasons(flags: pd.DataFrame) -> pd.DataFrame:
+    """Churn reasons of the customers of ``flags`` (:func:`churn_flags`) who churned: reason,
     customers, share (of churned customers with a reason). Empty when the data has no reasons."""
-    flags = query(con, "cust_churn_flags", window_days=window_days, **f.params())
     known = flags[flags["churned"] & flags["churn_reason"].notna()]
     out = known.groupby("churn_reason", as_index=False).size().rename(columns={"churn_reason": "reason", "size": "customers"})
     out["share"] = out["customers"] / out["customers"].sum() if len(out) else pd.Series(dtype="float64")
@@ -148,6 +159,7 @@ def channels_used(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def acquisition_channels(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
-    """The dataset's acquisition channels, most customers first (for the cohort slicer)."""
-    counts = cohorts.acquisition(con, dataset)["acquisition_channel"].value_counts()
-    return counts.index.tolist()
+    """The dataset's acquisition channels, most customers first (for the cohort slicer); ties in the
+    order of each channel's first customer id, as value_counts over :func:`metrics.cohorts.acquisition`."""
+    counts = query(con, "cust_acquisition_counts", dataset=dataset)
+    return counts.set_index("acquisition_channel")["customers"].sort_values(ascending=False).index.tolist()

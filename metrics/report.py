@@ -79,7 +79,7 @@ def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: 
     return ReportData(
         f=f, generated=dt.datetime.now().replace(microsecond=0), kpis=overview.kpis(con, f),
         pnl=channels.pnl(con, f, new_customers=False),
-        segments=rfm.segments(con, f) if ds.has_customer else None,
+        segments=rfm.segments(rfm.rfm(con, f)) if ds.has_customer else None,
         advice=advice or advisor.advise(con, f, stage=stage, industry=industry),
         goals=goals.progress_table(con, f.dataset), scenario=scenario, scenario_frame=frame,
     )

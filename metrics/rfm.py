@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from data import registry
-from metrics import cohorts
 from metrics.db import query
 from metrics.filters import Filters
 
@@ -75,25 +74,30 @@ def split_orders(con: duckdb.DuckDBPyConnection, dataset: str) -> int:
     return ds.split_orders if ds is not None else 1
 
 
-def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME,
+        acquisition: bool = False, keys: bool = False) -> pd.DataFrame:
     """RFM per customer with ≥1 order in the period, as of ``f.end``.
 
     Columns: customer_id, recency_days (days since the last order), frequency (distinct orders),
-    monetary (revenue − refund, yuan), r, f, m (1..5), segment. Empty period → empty frame.
+    monetary (revenue − refund, yuan), r, f, m (1..5), segment; with ``acquisition`` also the
+    customer's acquisition_channel (as :func:`metrics.cohorts.acquisition`), which
+    :func:`segment_channels` needs: the query already holds each customer's first order, so this is
+    cheaper than joining 1M+ customer ids in pandas; with ``keys`` also the integer customer_key
+    (migration 006), which :func:`migration` and :func:`metrics.customers.churn_by_dimension` join
+    on. Empty period → empty frame.
     """
-    frame = (query(con, "cust_rfm", split_orders=split_orders(con, f.dataset), **f.params())
+    frame = (query(con, "cust_rfm", split_orders=split_orders(con, f.dataset), acquisition=acquisition, **f.params())
              .astype({"r": "int64", "f": "int64", "m": "int64"}))
     # the scheme's 25 cells, row-major by R then F; indexing an object array reuses its 25 strings
     cells = np.array(schemes()[scheme], dtype=object)
     frame["segment"] = cells[(frame["r"].to_numpy() - 1) * 5 + frame["f"].to_numpy() - 1]
-    return frame[RFM_COLUMNS]
+    return frame[[*RFM_COLUMNS, *(["acquisition_channel"] if acquisition else []), *(["customer_key"] if keys else [])]]
 
 
-def segments(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
-    """Size and revenue of each segment: segment, customers, share, revenue, revenue_share,
-    recency_days, frequency, monetary (means). Every segment of the scheme appears, best first;
-    shares are NaN when the period has no customers."""
-    frame = rfm(con, f, scheme=scheme)
+def segments(frame: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Size and revenue of each segment of an :func:`rfm` frame (scored with ``scheme``): segment,
+    customers, share, revenue, revenue_share, recency_days, frequency, monetary (means). Every
+    segment of the scheme appears, best first; shares are NaN when the period has no customers."""
     grouped = frame.groupby("segment").agg(customers=("customer_id", "size"), revenue=("monetary", "sum"),
                                            recency_days=("recency_days", "mean"), frequency=("frequency", "mean"),
                                            monetary=("monetary", "mean"))
@@ -106,15 +110,17 @@ def segments(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAUL
     return out[["segment", "customers", "share", "revenue", "revenue_share", "recency_days", "frequency", "monetary"]]
 
 
-def members(con: duckdb.DuckDBPyConnection, f: Filters, *, segment: str, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
-    """The RFM rows of one segment's customers (for a campaign download), highest revenue first."""
-    frame = rfm(con, f, scheme=scheme)
-    return frame[frame["segment"] == segment].sort_values(["monetary", "customer_id"], ascending=[False, True])
+def members(frame: pd.DataFrame, *, segment: str) -> pd.DataFrame:
+    """The RFM rows (RFM_COLUMNS) of one segment's customers of an :func:`rfm` frame (for a campaign
+    download), highest revenue first."""
+    chosen = frame.loc[frame["segment"] == segment, RFM_COLUMNS]
+    return chosen.sort_values(["monetary", "customer_id"], ascending=[False, True])
 
 
-def segment_channels(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
-    """Segment × acquisition channel: segment, acquisition_channel, customers, revenue, share_of_segment."""
-    frame = rfm(con, f, scheme=scheme).merge(cohorts.acquisition(con, f.dataset), on="customer_id", how="left")
+def segment_channels(frame: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Segment × acquisition channel of an :func:`rfm` frame scored with ``scheme`` and
+    ``acquisition=True``: segment, acquisition_channel, customers, revenue, share_of_segment.
+    Customers without an acquisition channel are left out."""
     out = (frame.groupby(["segment", "acquisition_channel"], as_index=False)
            .agg(customers=("customer_id", "size"), revenue=("monetary", "sum")))
     out["share_of_segment"] = out["customers"] / out.groupby("segment")["customers"].transform("sum")
@@ -123,15 +129,17 @@ def segment_channels(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str 
                            ignore_index=True)
 
 
-def migration(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
-    """Who moved where between the prior period's segments and this period's.
+def migration(now: pd.DataFrame, before: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Who moved where between the prior period's segments (``before``: :func:`rfm` of ``f.prior``)
+    and this period's (``now``: :func:`rfm` of ``f``), both scored with ``scheme`` and ``keys=True``
+    (customers are matched by customer_key, one per customer id of the dataset).
 
     Columns: from_segment, to_segment, customers. ``no_orders`` on either side means the customer
     bought in one period only. Only non-empty moves are listed; order follows the scheme.
     """
-    now = rfm(con, f, scheme=scheme)[["customer_id", "segment"]]
-    before = rfm(con, f.prior, scheme=scheme)[["customer_id", "segment"]]
-    joined = before.merge(now, on="customer_id", how="outer", suffixes=("_from", "_to")).fillna(NO_ORDERS)
+    joined = (before[["customer_key", "segment"]].merge(now[["customer_key", "segment"]], on="customer_key",
+                                                        how="outer", suffixes=("_from", "_to"))
+              .fillna(NO_ORDERS))
     out = joined.groupby(["segment_from", "segment_to"], as_index=False).size()
     out.columns = ["from_segment", "to_segment", "customers"]
     order = {name: i for i, name in enumerate([*segment_order(scheme), NO_ORDERS])}

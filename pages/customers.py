@@ -33,8 +33,9 @@ with left:
 with right:
     measure = st.radio(t("cust_segment_measure"), ["customers", "revenue"], key="customers_measure", horizontal=True,
                        format_func=lambda m: t(f"measure_{m}"))
-sizes = cached.run(rfm.segments, f, scheme=scheme)
-scores = cached.run(rfm.rfm, f, scheme=scheme)
+# one RFM per scheme and period: segments, members, segment × channel and migration all derive from it
+scores = cached.run(rfm.rfm, f, scheme=scheme, acquisition=True, keys=True)
+sizes = rfm.segments(scores, scheme=scheme)
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(charts_customers.segment_bars(sizes, measure, lang()), key="customers_segment_bars", width="stretch")
@@ -52,7 +53,7 @@ st.dataframe(sizes.assign(segment=[charts_customers.seg_label(s, lang()) for s i
                             "monetary": st.column_config.NumberColumn(t("col_monetary"), format="%.0f")})
 
 st.subheader(t("cust_segment_channels"))
-by_channel = cached.run(rfm.segment_channels, f, scheme=scheme)
+by_channel = rfm.segment_channels(scores, scheme=scheme)
 st.plotly_chart(charts_customers.segment_channels(by_channel, lang()), key="customers_segment_channels", width="stretch")
 
 st.subheader(t("cust_actions"))
@@ -62,7 +63,7 @@ segment = st.selectbox(t("cust_pick_segment"), order, key="customers_segment",
 with st.container(border=True):
     st.markdown(f"**{charts_customers.seg_label(segment, lang())}**")
     st.write(t(f"action_{segment}"))
-    members = cached.run(rfm.members, f, segment=segment, scheme=scheme)
+    members = rfm.members(scores, segment=segment)
     if members.empty:
         st.caption(t("cust_empty_segment"))
     else:
@@ -73,7 +74,7 @@ st.subheader(t("cust_migration"))
 st.caption(t("cust_migration_note"))
 view = st.radio(t("cust_migration_view"), ["matrix", "sankey"], key="customers_migration_view", horizontal=True,
                 format_func=lambda v: t(f"view_{v}"))
-moves = cached.run(rfm.migration, f, scheme=scheme)
+moves = rfm.migration(scores, cached.run(rfm.rfm, f.prior, scheme=scheme, keys=True), scheme=scheme)
 with_none = [*order, rfm.NO_ORDERS]
 if view == "matrix":
     st.plotly_chart(charts_customers.migration_matrix(moves, with_none, lang()), key="customers_migration_matrix",

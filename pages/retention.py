@@ -34,12 +34,14 @@ with left:
     st.subheader(t("ret_churn_by"))
     dim = st.radio(t("ret_churn_by"), ["channel", "region", "segment"], key="retention_churn_dim", horizontal=True,
                    format_func=lambda d: t(f"dim_{d}"), label_visibility="collapsed")
-    by_dim = cached.run(customers.churn_by_dimension, f, window_days=window)
+    flags = cached.run(customers.churn_flags, f, window_days=window)
+    by_dim = customers.churn_by_dimension(cached.run(customers.churn_by_place, f, window_days=window), flags,
+                                          cached.run(rfm.rfm, f.prior, scheme=rfm.DEFAULT_SCHEME, keys=True))
     st.plotly_chart(charts_customers.churn_bars(by_dim[by_dim["dim"] == dim], lang(), segments=dim == "segment"),
                     key="retention_churn_by", width="stretch")
 with right:
     st.subheader(t("ret_reasons"))
-    reasons = cached.run(customers.churn_reasons, f, window_days=window)
+    reasons = customers.churn_reasons(flags)
     if reasons.empty:
         st.info(t("ret_no_reasons"))
     else:

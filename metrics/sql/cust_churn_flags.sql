@@ -1,26 +1,36 @@
 -- Churn flags per customer for the period (METRICS.md, same windows as overview_kpis.sql): customers
 -- active at $start (an order in the $window_days days before it), whether they churned (no order in
 -- the $window_days days up to and including $end), and their churn reason when the customers table
--- has one. Grain: one row per customer active at the start.
-WITH orders AS (
-    SELECT DISTINCT customer_id, order_date
+-- has one. Grain: one row per customer active at the start, by customer_key (migration 006).
+-- How: only order days matter, so only the order_first lines are read (migration 006: one per order
+-- × date × channel × region × customer, so they carry every day a customer ordered in the selection),
+-- grouped by the integer customer_key; ids (from customer_firsts) are only used to look up reasons.
+WITH flags AS (
+    -- the scan is [$start − W, $end], so "before $start" is the start window and "after $end − W" the end one
+    SELECT customer_key,
+           bool_or(order_date < $start) AS at_start,
+           bool_or(order_date > $end - $window_days) AS at_end
     FROM order_lines
     WHERE dataset = $dataset
-      AND customer_id IS NOT NULL
+      AND order_first
+      AND customer_key IS NOT NULL
       AND order_date BETWEEN $start - $window_days AND $end
       AND (len($channels) = 0 OR list_contains($channels, channel))
       AND (len($regions) = 0 OR list_contains($regions, region))
+    GROUP BY customer_key
 ),
-flags AS (
-    SELECT customer_id,
-           bool_or(order_date >= $start - $window_days AND order_date < $start) AS at_start,
-           bool_or(order_date > $end - $window_days AND order_date <= $end) AS at_end
-    FROM orders
+reasons AS (
+    -- any_value skips NULLs, so dropping them first gives the same reason over fewer rows
+    SELECT customer_id, any_value(churn_reason) AS churn_reason
+    FROM customers
+    WHERE dataset = $dataset AND churn_reason IS NOT NULL
     GROUP BY customer_id
 )
-SELECT f.customer_id, NOT f.at_end AS churned, c.churn_reason
+SELECT f.customer_key, NOT f.at_end AS churned, r.churn_reason
 FROM flags f
-LEFT JOIN (SELECT customer_id, any_value(churn_reason) AS churn_reason
-           FROM customers WHERE dataset = $dataset GROUP BY customer_id) c USING (customer_id)
+LEFT JOIN (SELECT cf.customer_key, r.churn_reason
+           FROM customer_firsts cf
+           JOIN reasons r ON r.customer_id = cf.customer_id
+           WHERE cf.dataset = $dataset) r USING (customer_key)
 WHERE f.at_start
-ORDER BY f.customer_id
+ORDER BY f.customer_key

@@ -17,6 +17,10 @@
 --   F without sorting every customer: customers sharing (frequency, first day) hold consecutive
 --   ranks, so a cell's ranks follow from a running count over the cells (a few thousand); only the
 --   cells that straddle an edge e_i rank their customers by id. Ids come from customer_firsts.
+-- acquisition_channel (only when $acquisition, bound before planning, so otherwise the customers
+-- table is not read; else NULL): customers.acquisition_channel when present, else the first day's
+-- channel from customer_firsts, as cust_acquisition.sql. customer_key is returned for callers that
+-- join two RFM frames (an integer join instead of one on 1M+ id strings).
 WITH per_key AS (
     SELECT customer_key,
            ($end - max(order_date))::INTEGER AS recency_days,
@@ -43,12 +47,21 @@ split_frequency AS (
       AND (len($regions) = 0 OR list_contains($regions, region))
     GROUP BY customer_key
 ),
+acquired AS (
+    -- any_value skips NULLs, so dropping them first gives the same channel over fewer rows
+    SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
+    FROM customers
+    WHERE $acquisition AND dataset = $dataset AND acquisition_channel IS NOT NULL
+    GROUP BY customer_id
+),
 per_customer AS (
-    SELECT cf.customer_id, p.recency_days, coalesce(s.frequency, p.order_firsts) AS frequency,
-           p.monetary, p.first_seen
+    SELECT cf.customer_id, p.customer_key, p.recency_days, coalesce(s.frequency, p.order_firsts) AS frequency,
+           p.monetary, p.first_seen,
+           CASE WHEN $acquisition THEN coalesce(a.acquisition_channel, cf.first_day_channel) END AS acquisition_channel
     FROM per_key p
     JOIN customer_firsts cf ON cf.dataset = $dataset AND cf.customer_key = p.customer_key
     LEFT JOIN split_frequency s ON s.customer_key = p.customer_key
+    LEFT JOIN acquired a ON a.customer_id = cf.customer_id
 ),
 edges AS (
     SELECT quantile_cont(recency_days, [0.2, 0.4, 0.6, 0.8]) AS r_edges,
@@ -85,7 +98,7 @@ straddling AS (
     ) c
 ),
 scored AS (
-    SELECT p.customer_id, p.recency_days, p.frequency, p.monetary,
+    SELECT p.customer_id, p.customer_key, p.recency_days, p.frequency, p.monetary, p.acquisition_channel,
            (5 - (p.recency_days > e.r_edges[1])::INTEGER - (p.recency_days > e.r_edges[2])::INTEGER
               - (p.recency_days > e.r_edges[3])::INTEGER - (p.recency_days > e.r_edges[4])::INTEGER) AS r,
            coalesce(s.f, x.f_low) AS f,
@@ -96,6 +109,6 @@ scored AS (
     JOIN cells x USING (frequency, first_seen)
     LEFT JOIN straddling s USING (customer_id)
 )
-SELECT customer_id, recency_days, frequency, monetary, r, f, m
+SELECT customer_id, recency_days, frequency, monetary, r, f, m, acquisition_channel, customer_key
 FROM scored
 ORDER BY customer_id

@@ -53,7 +53,8 @@ def test_customer_kpis_equal_the_metric(make_app):
 
 def test_scheme_measure_segment_and_migration_controls(make_app):
     at = open_page(make_app, CUSTOMERS, lang="en")
-    sizes = rfm.segments(cached.connection(), selection())
+    scores = rfm.rfm(cached.connection(), selection())
+    sizes = rfm.segments(scores)
     bars = chart(at, "customers_segment_bars")["data"][0]
     assert sorted(bars["x"]) == sorted(sizes["customers"].tolist())
     at.radio(key="customers_measure").set_value("revenue").run()
@@ -67,13 +68,14 @@ def test_scheme_measure_segment_and_migration_controls(make_app):
     at.selectbox(key="customers_scheme").set_value("default").run()
     at.selectbox(key="customers_segment").set_value("cant_lose").run()
     no_exception(at)
-    members = rfm.members(cached.connection(), selection(), segment="cant_lose")
+    members = rfm.members(scores, segment="cant_lose")
     assert any(f"{len(members)} customers" in c.value for c in at.caption)
     assert "Can't lose" in " ".join(m.value for m in at.markdown)
     assert chart(at, "customers_migration_matrix")["data"][0]["type"] == "heatmap"
     at.radio(key="customers_migration_view").set_value("sankey").run()
     no_exception(at)
-    moves = rfm.migration(cached.connection(), selection())
+    moves = rfm.migration(rfm.rfm(cached.connection(), selection(), keys=True),
+                          rfm.rfm(cached.connection(), selection().prior, keys=True))
     assert sum(chart(at, "customers_migration_sankey")["data"][0]["link"]["value"]) == moves["customers"].sum()
 
 

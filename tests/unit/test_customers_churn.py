@@ -58,7 +58,9 @@ def test_churn_by_channel_region_segment_and_reasons():
     con.cursor().execute("INSERT INTO customers VALUES ('tiny', 'x', 'web', NULL, NULL, NULL, '物流慢'), "
                          "('tiny', 'y', 'web', NULL, NULL, NULL, '不再需要')")
     feb = Filters("tiny", dt.date(2024, 2, 1), dt.date(2024, 2, 29))
-    out = customers.churn_by_dimension(con, feb, window_days=31).set_index(["dim", "value"])
+    flags = customers.churn_flags(con, feb, window_days=31)
+    out = customers.churn_by_dimension(customers.churn_by_place(con, feb, window_days=31), flags,
+                                       rfm.rfm(con, feb.prior, keys=True)).set_index(["dim", "value"])
     # web: x, y, z active at start; y's February order was in the store → x and y churned from web
     assert out.loc[("channel", "web"), ["active_at_start", "churned"]].tolist() == [3, 2]
     assert out.loc[("region", "west"), ["active_at_start", "churned"]].tolist() == [1, 0]
@@ -66,7 +68,7 @@ def test_churn_by_channel_region_segment_and_reasons():
     segments = out.loc["segment"]
     assert segments["active_at_start"].to_dict() == {"champions": 1, "need_attention": 1, "about_to_sleep": 1}
     assert segments["churned"].to_dict() == {"champions": 0, "need_attention": 0, "about_to_sleep": 1}
-    reasons = customers.churn_reasons(con, feb, window_days=31)
+    reasons = customers.churn_reasons(flags)
     assert reasons.values.tolist() == [["物流慢", 1, 1.0]]  # y did not churn, so its reason is not counted
 
 
@@ -125,7 +127,7 @@ def test_demo_segment_shares_follow_the_quintiles(demo_con):
     n = len(scores)
     assert scores.groupby("f").size().between(n // 5, n // 5 + 1).all()
     assert scores.groupby("r").size().div(n).between(0.15, 0.25).all()
-    sizes = rfm.segments(demo_con, WHOLE)
+    sizes = rfm.segments(scores)
     assert sizes["share"].sum() == pytest.approx(1.0)
     # R 1–2 segments hold exactly the customers with R ≤ 2
     lost = sizes.set_index("segment").loc[["at_risk", "cant_lose", "hibernating"], "customers"].sum()

@@ -108,37 +108,42 @@ def test_switching_scheme_changes_segments():
     con = warehouse_with(_ten_customers())
     simple = rfm.rfm(con, JAN, scheme="simple").set_index("customer_id")["segment"]
     assert simple["c08"] == "at_risk" and simple["c03"] == "active_loyal" and simple["c05"] == "cooling"
-    sizes = rfm.segments(con, JAN, scheme="simple")
+    sizes = rfm.segments(rfm.rfm(con, JAN, scheme="simple"), scheme="simple")
     assert sizes["segment"].tolist() == rfm.segment_order("simple")
     assert sizes["customers"].sum() == 10 and sizes["share"].sum() == pytest.approx(1.0)
 
 
 def test_segment_sizes_revenue_and_members():
     con = warehouse_with(_ten_customers())
-    sizes = rfm.segments(con, JAN).set_index("segment")
+    scores = rfm.rfm(con, JAN)
+    sizes = rfm.segments(scores).set_index("segment")
     assert sizes.loc["cant_lose", "customers"] == 2 and sizes.loc["cant_lose", "revenue"] == 800
     assert sizes.loc["champions", "customers"] == 0 and sizes.loc["champions", "revenue"] == 0
     assert sizes["revenue_share"].sum() == pytest.approx(1.0)
-    members = rfm.members(con, JAN, segment="potential_loyalists")
+    members = rfm.members(scores, segment="potential_loyalists")
     assert members["customer_id"].tolist() == ["c04", "c02", "c01"]
+    assert list(members.columns) == rfm.RFM_COLUMNS
+    # the acquisition column some callers ask for stays out of the download
+    assert list(rfm.members(rfm.rfm(con, JAN, acquisition=True), segment="potential_loyalists").columns) == rfm.RFM_COLUMNS
 
 
 def test_segment_by_acquisition_channel_prefers_the_customers_table():
     lines = _ten_customers()
     lines[0] = {**lines[0], "channel": "store"}  # c01's only order is in the store
     con = warehouse_with(lines)
-    out = rfm.segment_channels(con, JAN)
+    out = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
     pl = out[out["segment"] == "potential_loyalists"].set_index("acquisition_channel")["customers"]
     assert pl.to_dict() == {"web": 2, "store": 1}
     con.cursor().execute("INSERT INTO customers VALUES ('tiny', 'c01', 'partner', NULL, NULL, NULL, NULL)")
-    pl = rfm.segment_channels(con, JAN)
+    pl = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
     assert set(pl.loc[pl["segment"] == "potential_loyalists", "acquisition_channel"]) == {"web", "partner"}
 
 
 def test_migration_from_prior_period():
     lines = _ten_customers() + [line("d1", "2023-12-20", "c01", "web", "east", 5.0),
                                 line("d2", "2023-12-21", "gone", "web", "east", 5.0)]
-    moves = rfm.migration(warehouse_with(lines), JAN)
+    con = warehouse_with(lines)
+    moves = rfm.migration(rfm.rfm(con, JAN, keys=True), rfm.rfm(con, JAN.prior, keys=True))
     as_dict = {(a, b): n for a, b, n in moves.itertuples(index=False)}
     # December: gone (10 days, 2nd to appear) scores R5 F5, c01 (11 days, 1st) R1 F1
     assert as_dict[("hibernating", "potential_loyalists")] == 1  # c01
@@ -202,6 +207,19 @@ def test_cohorts_slice_by_acquisition_channel_and_filter_orders():
     late = cohorts.retention(con, Filters("tiny", dt.date(2024, 5, 1), dt.date(2024, 5, 31)))
     assert late.empty and cohorts.retention_matrix(late).empty
 
+
+
+def test_acquisition_channels_most_customers_first_ties_by_first_customer_id():
+    # b, d on the web; a, c in the store: a tie broken by the first customer id (a → store first)
+    lines = [line(f"o{c}", "2024-01-05", c, ch, "east", 10) for c, ch in
+             (("b", "web"), ("d", "web"), ("a", "store"), ("c", "store"), ("e", "app"))]
+    con = warehouse_with(lines)
+    assert customers.acquisition_channels(con, "tiny") == ["store", "web", "app"]
+    expected = cohorts.acquisition(con, "tiny")["acquisition_channel"].value_counts().index.tolist()
+    assert customers.acquisition_channels(con, "tiny") == expected
+    # the customers table overrides the first order's channel: e moves to the web, which now leads
+    con.cursor().execute("INSERT INTO customers VALUES ('tiny', 'e', 'web', NULL, NULL, NULL, NULL)")
+    assert customers.acquisition_channels(con, "tiny") == ["web", "store"]
 
 def test_customer_kpis_new_and_returning():
     lines = [line("p1", "2023-12-15", "a", "web", "east", 100), line("a1", "2024-01-03", "a", "web", "east", 40),
