@@ -137,13 +137,23 @@ def migration(now: pd.DataFrame, before: pd.DataFrame, *, scheme: str = DEFAULT_
     Columns: from_segment, to_segment, customers. ``no_orders`` on either side means the customer
     bought in one period only. Only non-empty moves are listed; order follows the scheme.
     """
-    joined = (before[["customer_key", "segment"]].merge(now[["customer_key", "segment"]], on="customer_key",
-                                                        how="outer", suffixes=("_from", "_to"))
-              .fillna(NO_ORDERS))
-    out = joined.groupby(["segment_from", "segment_to"], as_index=False).size()
-    out.columns = ["from_segment", "to_segment", "customers"]
-    order = {name: i for i, name in enumerate([*segment_order(scheme), NO_ORDERS])}
-    return out.sort_values(["from_segment", "to_segment"], key=lambda s: s.map(order), ignore_index=True)
+    names = [*segment_order(scheme), NO_ORDERS]
+    # keys are dense integers (migration 006): one slot per key instead of a hash join of two frames
+    slots = int(max(now["customer_key"].max() if len(now) else 0, before["customer_key"].max() if len(before) else 0)) + 1
+    none = len(names) - 1
+    codes = {}
+    for side, frame in (("from", before), ("to", now)):
+        code = np.full(slots, none, dtype="int64")
+        code[frame["customer_key"].to_numpy()] = pd.Categorical(frame["segment"], categories=names).codes
+        codes[side] = code
+    seen = np.zeros(slots, dtype=bool)
+    seen[before["customer_key"].to_numpy()] = True
+    seen[now["customer_key"].to_numpy()] = True
+    counts = np.bincount(codes["from"][seen] * len(names) + codes["to"][seen], minlength=len(names) ** 2)
+    moves = np.flatnonzero(counts)  # ascending = by from, then to, in the scheme's order
+    return pd.DataFrame({"from_segment": pd.Series([names[i // len(names)] for i in moves], dtype="str"),
+                         "to_segment": pd.Series([names[i % len(names)] for i in moves], dtype="str"),
+                         "customers": counts[moves].astype("int64")})
 
 
 def segment_history(con: duckdb.DuckDBPyConnection, f: Filters, *, customer_id: str, periods: int = 4,

@@ -111,4 +111,7 @@ scored AS (
 )
 SELECT customer_id, recency_days, frequency, monetary, r, f, m, acquisition_channel, customer_key
 FROM scored
-ORDER BY customer_id
+-- customer_key numbers the ids in their sort order (dense_rank over customer_id in migration 006 and
+-- data.registry.derive_keys; the demo writes both from one counter), so this is the id order without
+-- sorting 1M+ strings (~170 ms at 10M lines); tests/unit/test_customers_rfm.py checks the invariant
+ORDER BY customer_key

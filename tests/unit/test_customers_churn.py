@@ -48,6 +48,9 @@ def test_auto_window_is_the_80th_percentile_of_gaps():
     assert customers.auto_window_days(con, "tiny") == 36
     assert customers.resolve_window(con, "tiny", "auto") == 36
     assert customers.resolve_window(con, "tiny", 7) == customers.MIN_MONTHLY_WINDOW_DAYS
+    # a second order on a day the customer already bought (another channel) adds no gap
+    repeats = [line("z3", "2024-02-05", "z", "store", "east", 10), line("y3", "2024-01-10", "y", "store", "west", 10)]
+    assert customers.auto_window_days(warehouse_with(_three() + repeats), "tiny") == 36
     single = warehouse_with([line("a", "2024-01-01", "a", "web", "east", 1)])
     assert customers.auto_window_days(single, "tiny") is None
     assert customers.resolve_window(single, "tiny", "auto") == customers.DEFAULT_WINDOW_DAYS

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data import warehouse
 from metrics import clv, cohorts, customers, rfm, tiers
 from metrics.filters import Filters
 from tests.tiny import line, warehouse_with
@@ -208,6 +209,22 @@ def test_cohorts_slice_by_acquisition_channel_and_filter_orders():
     assert late.empty and cohorts.retention_matrix(late).empty
 
 
+
+
+def _keys_out_of_id_order(con) -> int:
+    return con.cursor().execute(
+        "SELECT count(*) FROM (SELECT dense_rank() OVER (PARTITION BY dataset ORDER BY customer_id) AS by_id, "
+        "dense_rank() OVER (PARTITION BY dataset ORDER BY customer_key) AS by_key FROM customer_firsts) "
+        "WHERE by_id <> by_key").fetchall()[0][0]
+
+
+def test_customer_keys_follow_customer_id_order(demo_db):
+    """cust_rfm.sql returns rows by customer_key as the id order: true for uploads (keys derived by
+    dense_rank over ids, here with ids unsorted, of unequal length and unicode) and for the demo."""
+    ids = ["c10", "c9", "Z", "a", "客户2", "c1", "b77"]
+    con = warehouse_with([line(f"o{i}", "2024-01-05", c, "web", "east", 10) for i, c in enumerate(ids)])
+    assert _keys_out_of_id_order(con) == 0 and _keys_out_of_id_order(warehouse.connect(str(demo_db))) == 0
+    assert rfm.rfm(con, JAN)["customer_id"].tolist() == sorted(ids)
 
 def test_acquisition_channels_most_customers_first_ties_by_first_customer_id():
     # b, d on the web; a, c in the store: a tie broken by the first customer id (a → store first)
