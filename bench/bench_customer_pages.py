@@ -43,14 +43,14 @@ class Clock:
 
 def customers_page(con: duckdb.DuckDBPyConnection, f: Filters, clock: Clock) -> None:
     """pages/customers.py: KPIs, one RFM (with acquisition) for segments, grid, segment × channel and
-    members, and the prior period's RFM for migration."""
+    members, and the prior period's segments by key for migration."""
     window = customers.DEFAULT_WINDOW_DAYS
     clock("customers.kpis", lambda: customers.kpis(con, f, window_days=window))
     scores = clock("rfm.rfm(f, acquisition)", lambda: rfm.rfm(con, f, acquisition=True, keys=True))
     clock("rfm.segments+grid (pandas)", lambda: (rfm.segments(scores), rfm.grid(scores)))
     clock("rfm.segment_channels (pandas)", lambda: rfm.segment_channels(scores))
     clock("rfm.members (pandas)", lambda: rfm.members(scores, segment=rfm.segment_order()[0]))
-    before = clock("rfm.rfm(f.prior)", lambda: rfm.rfm(con, f.prior, keys=True))
+    before = clock("rfm.key_segments(f.prior)", lambda: rfm.key_segments(con, f.prior))
     clock("rfm.migration (pandas)", lambda: rfm.migration(scores, before))
 
 
@@ -61,7 +61,7 @@ def retention_page(con: duckdb.DuckDBPyConnection, f: Filters, clock: Clock) -> 
     clock("customers.churn_monthly", lambda: customers.churn_monthly(con, f, window_days=window))
     flags = clock("customers.churn_flags", lambda: customers.churn_flags(con, f, window_days=window))
     places = clock("customers.churn_by_place", lambda: customers.churn_by_place(con, f, window_days=window))
-    prior = clock("rfm.rfm(f.prior)", lambda: rfm.rfm(con, f.prior, keys=True))
+    prior = clock("rfm.key_segments(f.prior)", lambda: rfm.key_segments(con, f.prior))
     clock("churn_by_dimension+reasons (pandas)",
           lambda: (customers.churn_by_dimension(places, flags, prior), customers.churn_reasons(flags)))
     clock("rfm.rfm(f) (at-risk)", lambda: rfm.rfm(con, f))

@@ -97,8 +97,8 @@ def churn_by_dimension(places: pd.DataFrame, flags: pd.DataFrame, prior: pd.Data
                        scheme: str = rfm.DEFAULT_SCHEME) -> pd.DataFrame:
     """Churn in the period by channel, by region (``places``: :func:`churn_by_place`) and by RFM
     segment: the segment each customer of ``flags`` (:func:`churn_flags`) had in the prior period
-    (``prior``: :func:`metrics.rfm.rfm` of ``f.prior`` scored with ``scheme`` and ``keys=True``;
-    ``no_orders`` when absent). Columns: dim ('channel' | 'region' | 'segment'), value, active_at_start, churned,
+    (``prior``: :func:`metrics.rfm.key_segments` of ``f.prior`` scored with ``scheme``; ``no_orders``
+    when absent). Columns: dim ('channel' | 'region' | 'segment'), value, active_at_start, churned,
     churn_rate (NaN when nobody was active at the start)."""
     seg = flags.merge(prior[["customer_key", "segment"]], on="customer_key", how="left").fillna({"segment": rfm.NO_ORDERS})
     by_seg = seg.groupby("segment", as_index=False).agg(active_at_start=("customer_key", "size"),

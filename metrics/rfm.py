@@ -86,12 +86,25 @@ def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCH
     (migration 006), which :func:`migration` and :func:`metrics.customers.churn_by_dimension` join
     on. Empty period → empty frame.
     """
-    frame = (query(con, "cust_rfm", split_orders=split_orders(con, f.dataset), acquisition=acquisition, **f.params())
+    frame = _scored(con, f, scheme=scheme, ids=True, acquisition=acquisition)
+    return frame[[*RFM_COLUMNS, *(["acquisition_channel"] if acquisition else []), *(["customer_key"] if keys else [])]]
+
+
+def key_segments(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+    """Each customer's segment in the period, by integer key: customer_key, segment — the
+    :func:`rfm` scoring without fetching customer ids, for the side of :func:`migration` and
+    :func:`metrics.customers.churn_by_dimension` that only needs segments (the prior period)."""
+    return _scored(con, f, scheme=scheme, ids=False, acquisition=False)[["customer_key", "segment"]]
+
+
+def _scored(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str, ids: bool, acquisition: bool) -> pd.DataFrame:
+    frame = (query(con, "cust_rfm", split_orders=split_orders(con, f.dataset), ids=ids, acquisition=acquisition,
+                   **f.params())
              .astype({"r": "int64", "f": "int64", "m": "int64"}))
     # the scheme's 25 cells, row-major by R then F; indexing an object array reuses its 25 strings
     cells = np.array(schemes()[scheme], dtype=object)
     frame["segment"] = cells[(frame["r"].to_numpy() - 1) * 5 + frame["f"].to_numpy() - 1]
-    return frame[[*RFM_COLUMNS, *(["acquisition_channel"] if acquisition else []), *(["customer_key"] if keys else [])]]
+    return frame
 
 
 def segments(frame: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
@@ -130,9 +143,10 @@ def segment_channels(frame: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd
 
 
 def migration(now: pd.DataFrame, before: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
-    """Who moved where between the prior period's segments (``before``: :func:`rfm` of ``f.prior``)
-    and this period's (``now``: :func:`rfm` of ``f``), both scored with ``scheme`` and ``keys=True``
-    (customers are matched by customer_key, one per customer id of the dataset).
+    """Who moved where between the prior period's segments (``before``: :func:`key_segments` of
+    ``f.prior``) and this period's (``now``: :func:`rfm` of ``f`` with ``keys=True``, or
+    :func:`key_segments`), both scored with ``scheme``; customers are matched by customer_key, one
+    per customer id of the dataset.
 
     Columns: from_segment, to_segment, customers. ``no_orders`` on either side means the customer
     bought in one period only. Only non-empty moves are listed; order follows the scheme.

@@ -74,7 +74,7 @@ st.subheader(t("cust_migration"))
 st.caption(t("cust_migration_note"))
 view = st.radio(t("cust_migration_view"), ["matrix", "sankey"], key="customers_migration_view", horizontal=True,
                 format_func=lambda v: t(f"view_{v}"))
-moves = rfm.migration(scores, cached.run(rfm.rfm, f.prior, scheme=scheme, keys=True), scheme=scheme)
+moves = rfm.migration(scores, cached.run(rfm.key_segments, f.prior, scheme=scheme), scheme=scheme)
 with_none = [*order, rfm.NO_ORDERS]
 if view == "matrix":
     st.plotly_chart(charts_customers.migration_matrix(moves, with_none, lang()), key="customers_migration_matrix",

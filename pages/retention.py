@@ -36,7 +36,7 @@ with left:
                    format_func=lambda d: t(f"dim_{d}"), label_visibility="collapsed")
     flags = cached.run(customers.churn_flags, f, window_days=window)
     by_dim = customers.churn_by_dimension(cached.run(customers.churn_by_place, f, window_days=window), flags,
-                                          cached.run(rfm.rfm, f.prior, scheme=rfm.DEFAULT_SCHEME, keys=True))
+                                          cached.run(rfm.key_segments, f.prior, scheme=rfm.DEFAULT_SCHEME))
     st.plotly_chart(charts_customers.churn_bars(by_dim[by_dim["dim"] == dim], lang(), segments=dim == "segment"),
                     key="retention_churn_by", width="stretch")
 with right:

@@ -16,11 +16,16 @@
 --   count(DISTINCT order_id) computed, and otherwise that scan is pruned.
 --   F without sorting every customer: customers sharing (frequency, first day) hold consecutive
 --   ranks, so a cell's ranks follow from a running count over the cells (a few thousand); only the
---   cells that straddle an edge e_i rank their customers by id. Ids come from customer_firsts.
+--   cells that straddle an edge e_i rank their customers by id, i.e. by customer_key, which numbers
+--   the ids in their sort order (dense_rank over customer_id in migration 006 and
+--   data.registry.derive_keys; the demo writes both from one counter; tests/unit/test_customers_rfm.py
+--   checks it). Everything is keyed by the integer customer_key; ids (customer_firsts) are joined to
+--   the scored rows only, which come out by customer_key: the id order without sorting 1M+ strings.
 -- acquisition_channel (only when $acquisition, bound before planning, so otherwise the customers
 -- table is not read; else NULL): customers.acquisition_channel when present, else the first day's
 -- channel from customer_firsts, as cust_acquisition.sql. customer_key is returned for callers that
--- join two RFM frames (an integer join instead of one on 1M+ id strings).
+-- join two RFM frames (an integer join instead of one on 1M+ id strings); customer_id is NULL unless
+-- $ids (bound before planning): fetching 1M+ id strings costs more than the scoring at 10M lines.
 WITH per_key AS (
     SELECT customer_key,
            ($end - max(order_date))::INTEGER AS recency_days,
@@ -55,13 +60,9 @@ acquired AS (
     GROUP BY customer_id
 ),
 per_customer AS (
-    SELECT cf.customer_id, p.customer_key, p.recency_days, coalesce(s.frequency, p.order_firsts) AS frequency,
-           p.monetary, p.first_seen,
-           CASE WHEN $acquisition THEN coalesce(a.acquisition_channel, cf.first_day_channel) END AS acquisition_channel
+    SELECT p.customer_key, p.recency_days, coalesce(s.frequency, p.order_firsts) AS frequency, p.monetary, p.first_seen
     FROM per_key p
-    JOIN customer_firsts cf ON cf.dataset = $dataset AND cf.customer_key = p.customer_key
-    LEFT JOIN split_frequency s ON s.customer_key = p.customer_key
-    LEFT JOIN acquired a ON a.customer_id = cf.customer_id
+    LEFT JOIN split_frequency s USING (customer_key)
 ),
 edges AS (
     SELECT quantile_cont(recency_days, [0.2, 0.4, 0.6, 0.8]) AS r_edges,
@@ -86,19 +87,19 @@ cells AS (
     ), edges
 ),
 straddling AS (
-    SELECT c.customer_id,
+    SELECT c.customer_key,
            1 + (f_rank > f_edges[1])::INTEGER + (f_rank > f_edges[2])::INTEGER
              + (f_rank > f_edges[3])::INTEGER + (f_rank > f_edges[4])::INTEGER AS f
     FROM (
-        SELECT p.customer_id, x.f_edges,
-               x.before + row_number() OVER (PARTITION BY p.frequency, p.first_seen ORDER BY p.customer_id) AS f_rank
+        SELECT p.customer_key, x.f_edges,
+               x.before + row_number() OVER (PARTITION BY p.frequency, p.first_seen ORDER BY p.customer_key) AS f_rank
         FROM per_customer p
         JOIN cells x USING (frequency, first_seen)
         WHERE x.f_low <> x.f_high
     ) c
 ),
 scored AS (
-    SELECT p.customer_id, p.customer_key, p.recency_days, p.frequency, p.monetary, p.acquisition_channel,
+    SELECT p.customer_key, p.recency_days, p.frequency, p.monetary,
            (5 - (p.recency_days > e.r_edges[1])::INTEGER - (p.recency_days > e.r_edges[2])::INTEGER
               - (p.recency_days > e.r_edges[3])::INTEGER - (p.recency_days > e.r_edges[4])::INTEGER) AS r,
            coalesce(s.f, x.f_low) AS f,
@@ -107,11 +108,12 @@ scored AS (
     FROM per_customer p
     CROSS JOIN edges e
     JOIN cells x USING (frequency, first_seen)
-    LEFT JOIN straddling s USING (customer_id)
+    LEFT JOIN straddling s USING (customer_key)
 )
-SELECT customer_id, recency_days, frequency, monetary, r, f, m, acquisition_channel, customer_key
-FROM scored
--- customer_key numbers the ids in their sort order (dense_rank over customer_id in migration 006 and
--- data.registry.derive_keys; the demo writes both from one counter), so this is the id order without
--- sorting 1M+ strings (~170 ms at 10M lines); tests/unit/test_customers_rfm.py checks the invariant
-ORDER BY customer_key
+SELECT CASE WHEN $ids THEN cf.customer_id END AS customer_id, s.recency_days, s.frequency, s.monetary, s.r, s.f, s.m,
+       CASE WHEN $acquisition THEN coalesce(a.acquisition_channel, cf.first_day_channel) END AS acquisition_channel,
+       s.customer_key
+FROM scored s
+JOIN customer_firsts cf ON cf.dataset = $dataset AND cf.customer_key = s.customer_key
+LEFT JOIN acquired a ON a.customer_id = cf.customer_id
+ORDER BY s.customer_key

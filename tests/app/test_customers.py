@@ -75,7 +75,7 @@ def test_scheme_measure_segment_and_migration_controls(make_app):
     at.radio(key="customers_migration_view").set_value("sankey").run()
     no_exception(at)
     moves = rfm.migration(rfm.rfm(cached.connection(), selection(), keys=True),
-                          rfm.rfm(cached.connection(), selection().prior, keys=True))
+                          rfm.key_segments(cached.connection(), selection().prior))
     assert sum(chart(at, "customers_migration_sankey")["data"][0]["link"]["value"]) == moves["customers"].sum()
 
 

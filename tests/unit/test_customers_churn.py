@@ -63,7 +63,7 @@ def test_churn_by_channel_region_segment_and_reasons():
     feb = Filters("tiny", dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     flags = customers.churn_flags(con, feb, window_days=31)
     out = customers.churn_by_dimension(customers.churn_by_place(con, feb, window_days=31), flags,
-                                       rfm.rfm(con, feb.prior, keys=True)).set_index(["dim", "value"])
+                                       rfm.key_segments(con, feb.prior)).set_index(["dim", "value"])
     # web: x, y, z active at start; y's February order was in the store → x and y churned from web
     assert out.loc[("channel", "web"), ["active_at_start", "churned"]].tolist() == [3, 2]
     assert out.loc[("region", "west"), ["active_at_start", "churned"]].tolist() == [1, 0]

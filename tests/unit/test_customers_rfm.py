@@ -144,7 +144,8 @@ def test_migration_from_prior_period():
     lines = _ten_customers() + [line("d1", "2023-12-20", "c01", "web", "east", 5.0),
                                 line("d2", "2023-12-21", "gone", "web", "east", 5.0)]
     con = warehouse_with(lines)
-    moves = rfm.migration(rfm.rfm(con, JAN, keys=True), rfm.rfm(con, JAN.prior, keys=True))
+    moves = rfm.migration(rfm.rfm(con, JAN, keys=True), rfm.key_segments(con, JAN.prior))
+    assert rfm.key_segments(con, JAN).equals(rfm.rfm(con, JAN, keys=True)[["customer_key", "segment"]])
     as_dict = {(a, b): n for a, b, n in moves.itertuples(index=False)}
     # December: gone (10 days, 2nd to appear) scores R5 F5, c01 (11 days, 1st) R1 F1
     assert as_dict[("hibernating", "potential_loyalists")] == 1  # c01
