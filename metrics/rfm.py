@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -196,3 +197,27 @@ def grid(frame: pd.DataFrame) -> pd.DataFrame:
     cells = pd.MultiIndex.from_product([range(1, 6), range(1, 6)], names=["r", "f"])
     out = counts.reindex(cells, fill_value=0).rename("customers").reset_index()
     return out
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    """The Customers page's segment tables for one period and scheme, computed together once.
+
+    ``scores`` is :func:`rfm` with the acquisition channel and customer_key; the rest derive from
+    it (and the prior period's :func:`key_segments` for ``moves``). One cached object, so a widget
+    change on the page reruns none of these group-bys over every customer.
+    """
+
+    scores: pd.DataFrame
+    sizes: pd.DataFrame
+    cells: pd.DataFrame
+    by_channel: pd.DataFrame
+    moves: pd.DataFrame
+
+
+def segment_view(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> SegmentView:
+    """:class:`SegmentView` of the period ``f`` scored with ``scheme``."""
+    scores = rfm(con, f, scheme=scheme, acquisition=True, keys=True)
+    return SegmentView(scores=scores, sizes=segments(scores, scheme=scheme), cells=grid(scores),
+                       by_channel=segment_channels(scores, scheme=scheme),
+                       moves=migration(scores, key_segments(con, f.prior, scheme=scheme), scheme=scheme))

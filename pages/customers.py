@@ -33,15 +33,15 @@ with left:
 with right:
     measure = st.radio(t("cust_segment_measure"), ["customers", "revenue"], key="customers_measure", horizontal=True,
                        format_func=lambda m: t(f"measure_{m}"))
-# one RFM per scheme and period: segments, members, segment × channel and migration all derive from it
-scores = cached.run(rfm.rfm, f, scheme=scheme, acquisition=True, keys=True)
-sizes = rfm.segments(scores, scheme=scheme)
+# one RFM per scheme and period; segments, grid, segment × channel and migration come with it, cached
+tables = cached.run(rfm.segment_view, f, scheme=scheme)
+scores, sizes = tables.scores, tables.sizes
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(charts_customers.segment_bars(sizes, measure, lang()), key="customers_segment_bars", width="stretch")
 with right:
     st.markdown(f"**{t('cust_rfm_grid')}**")
-    st.plotly_chart(charts_customers.rfm_grid(rfm.grid(scores), lang()), key="customers_rfm_grid", width="stretch")
+    st.plotly_chart(charts_customers.rfm_grid(tables.cells, lang()), key="customers_rfm_grid", width="stretch")
 st.dataframe(sizes.assign(segment=[charts_customers.seg_label(s, lang()) for s in sizes["segment"]]),
              hide_index=True, key="customers_segment_table", width="stretch",
              column_config={"segment": t("col_segment"), "customers": t("col_customers"),
@@ -53,7 +53,7 @@ st.dataframe(sizes.assign(segment=[charts_customers.seg_label(s, lang()) for s i
                             "monetary": st.column_config.NumberColumn(t("col_monetary"), format="%.0f")})
 
 st.subheader(t("cust_segment_channels"))
-by_channel = rfm.segment_channels(scores, scheme=scheme)
+by_channel = tables.by_channel
 st.plotly_chart(charts_customers.segment_channels(by_channel, lang()), key="customers_segment_channels", width="stretch")
 
 st.subheader(t("cust_actions"))
@@ -74,7 +74,7 @@ st.subheader(t("cust_migration"))
 st.caption(t("cust_migration_note"))
 view = st.radio(t("cust_migration_view"), ["matrix", "sankey"], key="customers_migration_view", horizontal=True,
                 format_func=lambda v: t(f"view_{v}"))
-moves = rfm.migration(scores, cached.run(rfm.key_segments, f.prior, scheme=scheme), scheme=scheme)
+moves = tables.moves
 with_none = [*order, rfm.NO_ORDERS]
 if view == "matrix":
     st.plotly_chart(charts_customers.migration_matrix(moves, with_none, lang()), key="customers_migration_matrix",
