@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from bench.common import demo_warehouse, table, timed
-from data import warehouse
+from bench.common import connect_waiting, demo_warehouse, table, timed
 from metrics import channels as ch
 from metrics.filters import Filters
 
@@ -103,19 +101,6 @@ def pandas_page(lines: pd.DataFrame, costs: pd.DataFrame, f: Filters) -> None:
     price = priced["revenue"] / priced["quantity"]
     spread = price.groupby(level="product", observed=True).agg(["min", "max"])
     _ = spread[(spread["max"] - spread["min"]) / spread["min"] > 0.15]
-
-
-def connect_waiting(path: Path, *, patience_s: float = 600.0) -> duckdb.DuckDBPyConnection:
-    """Open a bench warehouse (migrating an older file), waiting while another bench holds its lock:
-    DuckDB lets one process at a time write a file, and the benches share bench/out."""
-    deadline = time.monotonic() + patience_s
-    while True:
-        try:
-            return warehouse.connect(path)
-        except duckdb.IOException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(5)
 
 
 def main() -> None:

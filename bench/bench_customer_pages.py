@@ -22,8 +22,8 @@ from typing import Any
 
 import duckdb
 
-from bench.bench_channels import SELECTIONS, connect_waiting
-from bench.common import demo_warehouse, table
+from bench.bench_channels import SELECTIONS
+from bench.common import connect_waiting, demo_warehouse, table
 from metrics import cohorts, customers, rfm
 from metrics.filters import Filters
 

@@ -9,6 +9,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
+from data import warehouse
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
@@ -21,6 +25,19 @@ def demo_warehouse(lines: int, *, seed: int = 42) -> Path:
         subprocess.run([sys.executable, "-m", "data", "demo", "--orders", str(lines), "--seed", str(seed),
                         "--db", str(path)], cwd=ROOT, check=True)
     return path
+
+
+def connect_waiting(path: Path, *, patience_s: float = 600.0) -> duckdb.DuckDBPyConnection:
+    """Open a bench warehouse (migrating an older file), waiting while another bench holds its lock:
+    DuckDB lets one process at a time write a file, and the benches share bench/out."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            return warehouse.connect(path)
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(5)
 
 
 def timed(fn: Callable[[], object], *, repeat: int = 5) -> float:
