@@ -4,7 +4,9 @@ CSV/TSV/TXT are decoded strictly (``decode.py``), their delimiter (``, ; TAB |``
 are sniffed from the first lines (title or junk rows above the header are skipped), and the body is
 parsed by pyarrow's multi-threaded CSV reader with every column read as text, so the typed parsing
 in ``parse.py`` sees exactly what the file says. Excel (.xlsx/.xls/.xlsb/.ods) is read with
-python-calamine, Parquet with pyarrow. What a file *is* comes from its content, not its extension.
+python-calamine, Parquet with pyarrow, both in a memory-capped child process (``sandbox.py``).
+What a file *is* comes from its content, not its extension. Every file is held to the budgets of
+``limits.py`` before its values are materialised.
 
 Duplicate headers are kept, renamed with a suffix (``Sales``, ``Sales_2``) and reported as a
 warning: refusing the whole file for a repeated label would block common ERP exports, and
@@ -26,11 +28,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-from python_calamine import CalamineWorkbook
 
-from data.ingest.decode import decode_text, load_bytes, sniff_kind
+from data.ingest import sandbox
+from data.ingest.decode import load_bytes, sniff_kind, to_utf8
 from data.ingest.errors import IngestError
+from data.ingest.limits import check_cells
 
 Progress = Callable[[float, str], None]
 Source = bytes | bytearray | memoryview | str | os.PathLike[str]
@@ -50,8 +52,8 @@ class RawTable:
     Attributes
     ----------
     frame : DataFrame
-        One column per header (cleaned, unique). Text files give strings only; Excel and Parquet
-        keep their native cell types (numbers, dates) next to strings.
+        One column per header (cleaned, unique). Text and Excel files give strings only (an Excel
+        cell as its text: ``1299.5``, ``2020-01-05``); Parquet keeps its column types.
     file_kind : str
         ``'text'``, ``'excel'`` or ``'parquet'`` (sniffed from the content).
     row_numbers : Series
@@ -154,24 +156,27 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def _read_text(data: bytes, progress: Progress | None) -> RawTable:
-    text, encoding = decode_text(data)
-    if not text.strip():
+    utf8, encoding, warnings = to_utf8(data)
+    if not utf8.strip():
         raise IngestError("empty_file")
     # Sniff on the first lines, each cut short: csv refuses fields over 128 kB, data may be larger.
-    head = [line[:65536] for line in text[:262144].splitlines()[:SNIFF_LINES]]
+    head_text = utf8[:262144].decode("utf-8", errors="ignore")
+    head = [line[:65536] for line in head_text.splitlines()[:SNIFF_LINES]]
     delimiter = sniff_delimiter(head)
     parsed = [row for row in csv.reader(head, delimiter=delimiter)]
     nonblank = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
     header_line = nonblank[find_header([parsed[i] for i in nonblank])] if nonblank else 0
-    names, warnings = unique_headers(parsed[header_line])
-    # Cut the text after the header line; pyarrow then reads only the data, named by us.
+    names, more = unique_headers(parsed[header_line])
+    warnings += more
+    # Cut the bytes after the header line; pyarrow then reads only the data, named by us.
     offset = 0
     for _ in range(header_line + 1):
-        nxt = text.find("\n", offset)
-        offset = len(text) if nxt < 0 else nxt + 1
-    body = text[offset:].encode("utf-8")
+        nxt = utf8.find(b"\n", offset)
+        offset = len(utf8) if nxt < 0 else nxt + 1
+    body = utf8[offset:]
     if not body.strip():
         raise IngestError("no_rows")
+    check_cells(body.count(b"\n") + (not body.endswith(b"\n")), len(names))
     if progress:
         progress(0.15, "read")
     skipped: list[int] = []
@@ -191,6 +196,7 @@ def _read_text(data: bytes, progress: Progress | None) -> RawTable:
         )
     except pa.ArrowInvalid as exc:
         raise IngestError("unreadable", detail=str(exc).splitlines()[0][:200]) from None
+    del body, utf8
     frame = table.to_pandas()
     if skipped:
         warnings.append({"code": "bad_row_shape", "params": {"count": len(skipped), "columns": len(names)}})
@@ -199,63 +205,33 @@ def _read_text(data: bytes, progress: Progress | None) -> RawTable:
                     delimiter=delimiter, warnings=warnings)
 
 
-def _workbook(data: bytes) -> CalamineWorkbook:
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several unrelated types for broken containers
-        raise IngestError("bad_excel", detail=str(exc)[:200]) from None
-
-
 def list_sheets(source: Source) -> list[str]:
     """Sheet names of a workbook (``[]`` for CSV/Parquet)."""
     data = load_bytes(source)
-    return _workbook(data).sheet_names if sniff_kind(data) == "excel" else []
+    return sandbox.excel_sheets(data) if sniff_kind(data) == "excel" else []
 
 
 def _read_excel(data: bytes, sheet: str | int | None) -> RawTable:
-    book = _workbook(data)
-    names = book.sheet_names
+    opened = sandbox.open_excel(data, sheet)
     warnings: list[dict] = []
-    try:
-        if sheet is None:
-            # The biggest sheet: workbooks put notes, targets and lookups on smaller sheets.
-            # Opening a sheet parses it, so each is opened once and the chosen one reused.
-            opened = {n: book.get_sheet_by_name(n) for n in names}
-            chosen = max(names, key=lambda n: opened[n].height)
-            ws = opened[chosen]
-            if len(names) > 1:
-                warnings.append({"code": "sheet_chosen", "params": {"sheet": chosen, "sheets": ", ".join(names)}})
-        else:
-            chosen = names[int(sheet)] if isinstance(sheet, int) or (sheet not in names and sheet.isdigit()) else sheet
-            if chosen not in names:
-                raise IngestError("no_such_sheet", sheet=chosen, sheets=", ".join(names))
-            ws = book.get_sheet_by_name(chosen)
-        cells = ws.to_python(skip_empty_area=True)
-    except IngestError:
-        raise
-    except IndexError:
-        raise IngestError("no_such_sheet", sheet=str(sheet), sheets=", ".join(names)) from None
-    except Exception as exc:
-        raise IngestError("bad_excel", detail=str(exc)[:200]) from None
-    if not cells:
+    if opened.chosen_automatically:
+        warnings.append({"code": "sheet_chosen", "params": {"sheet": opened.sheet, "sheets": ", ".join(opened.sheets)}})
+    table = opened.table
+    if table.num_rows == 0:
         raise IngestError("empty_file")
-    header = find_header(cells[:SNIFF_LINES])
-    columns, more = unique_headers(cells[header])
+    head = [list(row.values()) for row in table.slice(0, SNIFF_LINES).to_pylist()]
+    header = find_header(head)
+    columns, more = unique_headers(head[header])
     warnings += more
-    body = cells[header + 1:]
-    width = len(columns)
-    frame = pd.DataFrame([row[:width] for row in body], columns=columns, dtype=object)
-    start = (ws.start or (0, 0))[0]
+    frame = table.slice(header + 1).rename_columns(columns).to_pandas()
+    start = opened.start[0]
     rows = pd.Series(range(start + header + 2, start + header + 2 + len(frame)), index=frame.index)
-    return RawTable(frame, "excel", rows, header_row=start + header + 1, sheet=chosen, sheets=names,
+    return RawTable(frame, "excel", rows, header_row=start + header + 1, sheet=opened.sheet, sheets=opened.sheets,
                     warnings=warnings)
 
 
 def _read_parquet(data: bytes) -> RawTable:
-    try:
-        table = pq.read_table(io.BytesIO(data))
-    except Exception as exc:
-        raise IngestError("bad_parquet", detail=str(exc)[:200]) from None
+    table = sandbox.open_parquet(data)
     columns, warnings = unique_headers(list(table.column_names))
     frame = table.rename_columns(columns).to_pandas()
     rows = pd.Series(range(2, 2 + len(frame)), index=frame.index)
