@@ -30,13 +30,25 @@ class Filters:
 
     @property
     def prior(self) -> Filters:
-        """The range of equal length ending the day before ``start`` (METRICS.md)."""
-        prior_end = self.start - dt.timedelta(days=1)
-        return replace(self, start=prior_end - dt.timedelta(days=self.days - 1), end=prior_end)
+        """The range of equal length ending the day before ``start`` (METRICS.md).
+
+        Near the calendar's start it is cut at ``date.min`` (see :attr:`comparisons_clamped`).
+        """
+        prior_end = shift_days(self.start, -1)
+        return replace(self, start=shift_days(prior_end, -(self.days - 1)), end=prior_end)
 
     @property
     def year_ago(self) -> Filters:
         return replace(self, start=_shift_year(self.start), end=_shift_year(self.end))
+
+    @property
+    def comparisons_clamped(self) -> bool:
+        """True when the prior or year-ago range would start before ``date.min`` and was cut there.
+
+        Loads refuse dates before 1900, so only a warehouse filled before that check can get here;
+        the page then says its comparisons are shortened instead of failing.
+        """
+        return (self.start - dt.date.min).days < self.days or self.start.year <= dt.MINYEAR
 
     def params(self) -> dict[str, object]:
         """Bound SQL parameters: $dataset $start $end $prior_start $prior_end $channels $regions."""
@@ -56,7 +68,17 @@ class Filters:
         return (self.dataset, self.start, self.end, self.channels, self.regions)
 
 
+def shift_days(day: dt.date, days: int) -> dt.date:
+    """``day + days``, held within ``date.min``..``date.max`` instead of raising OverflowError."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
+
+
 def _shift_year(day: dt.date) -> dt.date:
+    if day.year <= dt.MINYEAR:
+        return dt.date.min
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -68,11 +90,11 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
     if preset == "this_month":
         start = last.replace(day=1)
     elif preset == "last_90_days":
-        start = last - dt.timedelta(days=89)
+        start = shift_days(last, -89)
     elif preset == "ytd":
         start = last.replace(month=1, day=1)
     elif preset == "last_year":
-        start = last - dt.timedelta(days=364)
+        start = shift_days(last, -364)
     else:  # "all" and anything unknown
         start = first
     return max(start, first), last

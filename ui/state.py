@@ -8,25 +8,40 @@ every run writes them back to the URL, so a copied link reproduces the view on a
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics import i18n
 from metrics.filters import DEFAULT_PRESET, PRESETS, Filters, from_query, preset_range, to_query
 
-# Streamlit treats an app beside a `pages/` folder as a legacy multipage app until st.navigation
-# first runs in the process: a deep link opened on a fresh server would run that page alone,
-# without the shell. Every page imports this module, so its first import switches that mode off
-# and starts the run again, which then goes through app.py.
-if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+# Which script runs are going through app.py (the shell). A script run is one thread.
+_RUN = threading.local()
 
 LANG_KEY = "sidebar_lang"
 FILTERS_KEY = "_filters"
 PRESET_KEY = "_preset"
+
+
+def shell_running(active: bool) -> None:
+    """app.py marks the start (True) and end (False) of its run around the page it runs."""
+    _RUN.shell = active
+
+
+def require_shell() -> None:
+    """First call of every page: rerun through app.py when the page runs without the shell.
+
+    Streamlit treats an app beside a ``pages/`` folder as a legacy multipage app until
+    ``st.navigation`` first runs in the process, so on a just-started server every session whose
+    first run began before that runs its page alone, without sidebar or filters (tabs that
+    reconnect together after a restart). That mode ends as soon as any page has run; the rerun
+    then goes through app.py. Checked per run, not once per process at import time: an import-time
+    rerun made concurrent first sessions see half-imported modules.
+    """
+    if not getattr(_RUN, "shell", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def browser_lang() -> str:
@@ -141,6 +156,8 @@ def sidebar_filters(datasets: list, dimension_values: callable) -> Filters | Non
     regions = sb.multiselect(t("filter_regions"), values["region"], key="sidebar_regions",
                              format_func=lambda v: i18n.label(v, current), placeholder=t("filter_all"))
     f = Filters(name, start, end, tuple(channels), tuple(regions))
+    if f.comparisons_clamped:
+        sb.caption(t("filter_comparisons_clamped"))
     st.session_state[FILTERS_KEY] = f
     st.session_state[PRESET_KEY] = preset
     return f

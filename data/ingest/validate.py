@@ -41,6 +41,12 @@ from data.ingest.read import RawTable
 
 MAX_LISTED_REJECTS = 1000
 MAX_TEXT_CHARS = 2000
+# Dates a sales file can hold: a year-1 or year-9999 date makes every "prior period" and "year
+# ago" range leave the calendar. Amounts past ±10^13 (ten trillion) per line are not sales, and
+# sums of them would overflow the exact DECIMAL(38,6) money arithmetic of RFM.
+FIRST_DATE = np.datetime64("1900-01-01")
+LAST_DATE = np.datetime64("2100-12-31")
+MAX_AMOUNT = 1e13
 PREVIEW_ROWS = 20
 ALL_VALUE = "全部"
 UNKNOWN_VALUE = "未知"
@@ -205,10 +211,16 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
         if fs.type in ("date", "month"):
             flag(p.impossible, "impossible_date", fs.name)
             flag(p.bad, "bad_date", fs.name)
+            days = p.values.to_numpy(dtype="datetime64[s]")
+            flag(~np.isnat(days) & ((days < FIRST_DATE) | (days > LAST_DATE)), "date_out_of_range", fs.name)
             if fs.required:
                 flag(p.missing, "missing_date", fs.name)
         elif fs.type == "number":
             flag(p.bad, "bad_number", fs.name)
+            numbers = p.values.to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                flag(np.isinf(numbers), "not_finite", fs.name)
+                flag(np.abs(numbers) > MAX_AMOUNT, "amount_out_of_range", fs.name)
             if fs.required:
                 flag(p.missing, "missing_amount", fs.name)
         else:

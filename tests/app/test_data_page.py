@@ -17,6 +17,7 @@ from data import registry
 from metrics import overview
 from metrics.filters import Filters
 from metrics.i18n import fmt_money
+from tests import hostile
 from tests.conftest import ROOT
 from tests.shared_data import shared_file
 from tests.unit.ingest_helpers import fingerprint
@@ -191,7 +192,12 @@ def test_missing_required_field_blocks_validation(make_app, fresh):
     ("junk.csv", bytes(range(256)) * 4, "en", "Unrecognised binary file"),
     ("junk.csv", bytes(range(256)) * 4, "zh", "无法识别的二进制文件"),
     ("empty.csv", b"", "en", "The file is empty"),
-])
+    # issue 12: bombs are refused on screen, in the user's language, and the server lives on
+    ("bomb.xlsx", hostile.xlsx_dimension_bomb(), "en", "needs more than 1400 MB of memory"),
+    ("bomb.xlsx", hostile.xlsx_dimension_bomb(), "zh", "文件解压后所需内存超过 1400 MB"),
+    ("rows.parquet", hostile.parquet_row_bomb(), "zh", "超过上限 15,000,000"),
+    ("nul.csv", b"a,b\n" + b"1,2\n" * 40000 + b"3,\x00\n", "en", "Line 40002 holds a NUL character"),
+], ids=["binary-en", "binary-zh", "empty", "dimension-bomb-en", "dimension-bomb-zh", "parquet-rows-zh", "nul-en"])
 def test_unreadable_file_shows_a_translated_error(make_app, fresh, name, content, lang, expected):
     at = make_app(db=fresh, lang=lang)
     at.switch_page(DATA).run()
