@@ -48,6 +48,7 @@ import numpy as np
 import pyarrow as pa
 
 from data import registry
+from data.warehouse import transaction
 
 START = dt.date(2023, 1, 1)
 END = dt.date(2025, 12, 31)
@@ -642,55 +643,51 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
     dims = {"n": name, "channels": CHANNEL_NAMES, "regions": REGION_NAMES, "provinces": PROVINCE_NAMES}
     for alias, table in tables.items():
         cur.register(f"demo_{alias}", table)
-    cur.execute("BEGIN TRANSACTION")
     try:
-        for table_name in registry.FACT_TABLES:
-            cur.execute(f"DELETE FROM {table_name} WHERE dataset = $n", {"n": name})  # noqa: S608 - module constant
-        # lpad widths: 9 digits of orders and 8 of customers cover far more than 10M lines
-        cur.execute(
-            """
-            INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, province,
-                                     product, category, quantity, unit_price, revenue, cost, discount, refund,
-                                     order_first, customer_key)
-            SELECT $n, 'SO' || lpad(order_no::VARCHAR, 9, '0'), line, order_date,
-                   CASE WHEN cust_no > 0 THEN 'C' || lpad(cust_no::VARCHAR, 8, '0') END,
-                   $channels[ch + 1], $regions[reg + 1], $provinces[prov + 1],
-                   $products[prod + 1], $categories[prod + 1],
-                   quantity, unit_price, revenue, cost, discount, refund,
-                   -- every demo order has one date, channel, region and customer: its line 1 marks it
-                   line = 1, CASE WHEN cust_no > 0 THEN cust_no END
-            FROM demo_lines
-            """,
-            {**dims, "products": PRODUCT_NAMES, "categories": PRODUCT_CATEGORIES},
-        )
-        cur.execute(
-            "INSERT INTO channel_costs SELECT $n, month, $channels[ch + 1], $types[cost_type + 1], amount "
-            "FROM demo_costs",
-            {"n": name, "channels": CHANNEL_NAMES, "types": list(COST_TYPES)},
-        )
-        cur.execute(
-            "INSERT INTO crm_spend SELECT $n, month, $programmes[programme + 1], amount FROM demo_crm",
-            {"n": name, "programmes": list(CRM_PROGRAMMES)},
-        )
-        cur.execute(
-            """
-            INSERT INTO customers
-            SELECT $n, 'C' || lpad(cust_no::VARCHAR, 8, '0'), $channels[ch + 1], $regions[reg + 1],
-                   first_order_date, satisfaction, $reasons[reason + 1]
-            FROM demo_customers
-            """,
-            {"n": name, "channels": CHANNEL_NAMES, "regions": REGION_NAMES,
-             "reasons": [r for r, _ in CHURN_REASONS]},
-        )
-        cur.executemany(
-            "INSERT INTO dataset_truths VALUES ($n, $k, $v)",
-            [{"n": name, "k": key, "v": json.dumps(value, ensure_ascii=False)} for key, value in truth.items()],
-        )
-        registry.refresh(cur, name, source="demo", kind="demo")
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
+        with transaction(cur):
+            for table_name in registry.FACT_TABLES:
+                cur.execute(f"DELETE FROM {table_name} WHERE dataset = $n", {"n": name})  # noqa: S608 - module constant
+            # lpad widths: 9 digits of orders and 8 of customers cover far more than 10M lines
+            cur.execute(
+                """
+                INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, province,
+                                         product, category, quantity, unit_price, revenue, cost, discount, refund,
+                                         order_first, customer_key)
+                SELECT $n, 'SO' || lpad(order_no::VARCHAR, 9, '0'), line, order_date,
+                       CASE WHEN cust_no > 0 THEN 'C' || lpad(cust_no::VARCHAR, 8, '0') END,
+                       $channels[ch + 1], $regions[reg + 1], $provinces[prov + 1],
+                       $products[prod + 1], $categories[prod + 1],
+                       quantity, unit_price, revenue, cost, discount, refund,
+                       -- every demo order has one date, channel, region and customer: its line 1 marks it
+                       line = 1, CASE WHEN cust_no > 0 THEN cust_no END
+                FROM demo_lines
+                """,
+                {**dims, "products": PRODUCT_NAMES, "categories": PRODUCT_CATEGORIES},
+            )
+            cur.execute(
+                "INSERT INTO channel_costs SELECT $n, month, $channels[ch + 1], $types[cost_type + 1], amount "
+                "FROM demo_costs",
+                {"n": name, "channels": CHANNEL_NAMES, "types": list(COST_TYPES)},
+            )
+            cur.execute(
+                "INSERT INTO crm_spend SELECT $n, month, $programmes[programme + 1], amount FROM demo_crm",
+                {"n": name, "programmes": list(CRM_PROGRAMMES)},
+            )
+            cur.execute(
+                """
+                INSERT INTO customers
+                SELECT $n, 'C' || lpad(cust_no::VARCHAR, 8, '0'), $channels[ch + 1], $regions[reg + 1],
+                       first_order_date, satisfaction, $reasons[reason + 1]
+                FROM demo_customers
+                """,
+                {"n": name, "channels": CHANNEL_NAMES, "regions": REGION_NAMES,
+                 "reasons": [r for r, _ in CHURN_REASONS]},
+            )
+            cur.executemany(
+                "INSERT INTO dataset_truths VALUES ($n, $k, $v)",
+                [{"n": name, "k": key, "v": json.dumps(value, ensure_ascii=False)} for key, value in truth.items()],
+            )
+            registry.refresh(cur, name, source="demo", kind="demo")
     finally:
         for alias in tables:
             cur.unregister(f"demo_{alias}")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from data.warehouse import transaction
+
 # The data a load or a demo rebuild replaces. User-authored rows (saved scenarios, goals) are not
 # facts: a rebuild keeps them, and only deleting the dataset removes them (see dataset_tables).
 FACT_TABLES = ("order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths")
@@ -145,16 +147,10 @@ def derive_firsts(cur: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Remove a dataset and every row that belongs to it, in one transaction; False when it did not exist."""
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con.cursor()) as cur:
         existed = cur.execute("SELECT count(*) FROM datasets WHERE name = $n", {"n": name}).fetchall()[0][0] > 0
         for table in dataset_tables(cur):
             quoted = '"' + table.replace('"', '""') + '"'  # a catalog name, quoted
             cur.execute(f"DELETE FROM {quoted} WHERE dataset = $n", {"n": name})  # noqa: S608
         cur.execute("DELETE FROM datasets WHERE name = $n", {"n": name})
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
     return existed

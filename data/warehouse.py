@@ -7,8 +7,10 @@ nobody ever hand-runs DDL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -16,6 +18,7 @@ import duckdb
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "saleslens.duckdb"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_DUCKDB_MB = 1024
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -34,6 +37,23 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+@contextlib.contextmanager
+def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT on ``cur``; any exception rolls back and propagates unchanged.
+
+    A failed COMMIT has already ended the transaction, and a ROLLBACK after it raises "no
+    transaction is active", which would hide the real error; so the rollback is best effort.
+    """
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            cur.execute("ROLLBACK")
+        raise
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply the migrations this warehouse lacks; return the versions applied."""
     cur = con.cursor()
@@ -46,16 +66,25 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, sql in migrations():
         if version in done:
             continue
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(cur):
             cur.execute(sql)
             cur.execute("INSERT INTO schema_migrations (version, name) VALUES ($v, $n)", {"v": version, "n": name})
-            cur.execute("COMMIT")
-        except Exception:
-            cur.execute("ROLLBACK")
-            raise
         applied.append(version)
     return applied
+
+
+def memory_limit() -> str:
+    """DuckDB's buffer budget: ``SALESLENS_DUCKDB_MEMORY_MB`` (default 1024).
+
+    DuckDB's own default is 80% of the machine; a process must stay under 2 GB with Python, pandas
+    and Streamlit beside it, so queries past this budget spill to disk instead.
+    """
+    raw = os.environ.get("SALESLENS_DUCKDB_MEMORY_MB", "")
+    try:
+        megabytes = int(float(raw)) if raw.strip() else DEFAULT_DUCKDB_MB
+    except ValueError:
+        megabytes = DEFAULT_DUCKDB_MB
+    return f"{max(megabytes, 64)}MB"
 
 
 def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -63,12 +92,27 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
 
     ``path=":memory:"`` gives a private in-memory warehouse (tests).
     """
+    config = {"memory_limit": memory_limit()}
     if str(path) == ":memory:":
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config=config)
     else:
         target = db_path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(target), read_only=read_only)
+        con = duckdb.connect(str(target), read_only=read_only, config=config)
     if not read_only:
         migrate(con)
+    lock_down(con)
     return con
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """No file or URL access from SQL on this connection, for good.
+
+    Set once the schema is up to date: from then on no query, whatever a parameter or an uploaded
+    value holds, can read a local file, fetch a URL, ATTACH, COPY or install an extension, and the
+    settings cannot be switched back. Data enters only as bound values and registered Arrow tables.
+    """
+    if con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0]:
+        return  # DuckDB shares one database per file within a process: already locked
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")

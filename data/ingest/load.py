@@ -29,6 +29,7 @@ from data.ingest.errors import IngestError
 from data.ingest.mapping import remember_mapping, spec
 from data.ingest.read import Source, read_file
 from data.ingest.validate import ORDER_COLUMNS, Prepared, ValidationReport, prepare
+from data.warehouse import transaction
 
 Progress = Callable[[float, str], None]
 MODES = ("new", "replace", "append")
@@ -107,35 +108,11 @@ def load(con: duckdb.DuckDBPyConnection, prepared: Prepared, name: str, *, mode:
     arrow = pa.Table.from_pandas(prepared.frame[list(TABLE_COLUMNS[table])], preserve_index=False)
     view = "ingest_incoming"
     cur.register(view, arrow)
-    cur.execute("BEGIN TRANSACTION")
     try:
-        existing = cur.execute("SELECT source, kind, has_channel, has_region FROM datasets WHERE name = $n",
-                               {"n": name}).fetchall()
-        if table == "order_lines":
-            inserted = _write_orders(cur, view, name, mode, bool(existing))
-            registry.refresh(cur, name, source=source_text, kind="upload",
-                             has_channel=report.has_channel, has_region=report.has_region)
-        else:
-            if not existing:
-                raise IngestError("dataset_missing", name=name)
-            if mode != "append":
-                cur.execute(f"DELETE FROM {_quote(table)} WHERE dataset = $n", {"n": name})  # noqa: S608 (allow-listed)
-            cur.execute(_insert_sql(table, view), {"n": name})
-            inserted = len(arrow)
-            src, kind, has_channel, has_region = existing[0]
-            registry.refresh(cur, name, source=src, kind=kind, has_channel=has_channel, has_region=has_region)
-        if remember and report.mapping:
-            remember_mapping(cur, prepared.columns, report.mapping, prepared.kind)
-        if progress:
-            progress(0.95, "write")
-        pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        if pause > 0:
-            print(f"pausing {pause}s before commit", flush=True)  # the kill test waits for this line
-            time.sleep(pause)
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
+        with transaction(cur):
+            inserted = _write(cur, view, table, name, mode, report, prepared, source_text, remember, progress)
+    except duckdb.Error as exc:  # the real cause, not a generic failure; nothing was written
+        raise IngestError("write_failed", detail=str(exc).splitlines()[0][:300]) from exc
     finally:
         cur.unregister(view)
     report.dataset, report.mode, report.loaded = name, mode, True
@@ -144,6 +121,35 @@ def load(con: duckdb.DuckDBPyConnection, prepared: Prepared, name: str, *, mode:
     if progress:
         progress(1.0, "write")
     return report
+
+
+def _write(cur: duckdb.DuckDBPyConnection, view: str, table: str, name: str, mode: str, report: ValidationReport,
+           prepared: Prepared, source_text: str, remember: bool, progress: Progress | None) -> int:
+    """Every write of one load, inside the caller's transaction; returns the rows inserted."""
+    existing = cur.execute("SELECT source, kind, has_channel, has_region FROM datasets WHERE name = $n",
+                           {"n": name}).fetchall()
+    if table == "order_lines":
+        inserted = _write_orders(cur, view, name, mode, bool(existing))
+        registry.refresh(cur, name, source=source_text, kind="upload",
+                         has_channel=report.has_channel, has_region=report.has_region)
+    else:
+        if not existing:
+            raise IngestError("dataset_missing", name=name)
+        if mode != "append":
+            cur.execute(f"DELETE FROM {_quote(table)} WHERE dataset = $n", {"n": name})  # noqa: S608 (allow-listed)
+        cur.execute(_insert_sql(table, view), {"n": name})
+        inserted = len(prepared.frame)
+        src, kind, has_channel, has_region = existing[0]
+        registry.refresh(cur, name, source=src, kind=kind, has_channel=has_channel, has_region=has_region)
+    if remember and report.mapping:
+        remember_mapping(cur, prepared.columns, report.mapping, prepared.kind)
+    if progress:
+        progress(0.95, "write")
+    pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
+    if pause > 0:
+        print(f"pausing {pause}s before commit", flush=True)  # the kill test waits for this line
+        time.sleep(pause)
+    return inserted
 
 
 def _write_orders(cur: duckdb.DuckDBPyConnection, view: str, name: str, mode: str, exists: bool) -> int:

@@ -153,12 +153,15 @@ def recall_mapping(con: duckdb.DuckDBPyConnection, columns: Iterable[str], kind:
 
 def remember_mapping(cur: duckdb.DuckDBPyConnection, columns: Iterable[str], mapping: dict[str, str],
                      kind: str = "orders") -> None:
-    """Store a confirmed mapping (inside the caller's transaction when there is one)."""
-    key = header_key(columns)
-    cur.execute("DELETE FROM ingest_mappings WHERE kind = $k AND header_key = $h", {"k": kind, "h": key})
+    """Store a confirmed mapping (inside the caller's transaction when there is one).
+
+    One upsert: a DELETE and an INSERT of the same primary key in one transaction can fail at
+    COMMIT in DuckDB (its index checks the key before the delete is visible to it).
+    """
     cur.execute(
-        "INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at) VALUES ($k, $h, $m, now()::TIMESTAMP)",
-        {"k": kind, "h": key, "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True)},
+        "INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at) VALUES ($k, $h, $m, now()::TIMESTAMP) "
+        "ON CONFLICT (kind, header_key) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+        {"k": kind, "h": header_key(columns), "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True)},
     )
 
 
