@@ -10,6 +10,7 @@ import json
 import sys
 
 from data import registry, warehouse
+from data.cli_errors import run_guarded
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    return run_guarded(lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "load":
         from data import load_cli
 

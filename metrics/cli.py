@@ -75,9 +75,12 @@ def selection(con: object, args: argparse.Namespace) -> Filters:
 def write_csv(frame: pd.DataFrame, out: str | None) -> None:
     """CSV to ``out`` (UTF-8 with BOM) or to stdout (UTF-8, no BOM); formula-safe either way, since
     a scheduled job's redirected output is opened in a spreadsheet just the same. Undefined values
-    are empty."""
+    are empty. An ``out`` ending in ``.xlsx`` gets a real workbook, not CSV text under that name."""
     from metrics import exports as safe
 
+    if out and Path(out).suffix.lower() in (".xlsx", ".xlsm"):
+        Path(out).write_bytes(safe.to_xlsx_bytes(frame))
+        return
     data = safe.to_csv_bytes(frame)
     if out:
         Path(out).write_bytes(data)
@@ -92,7 +95,7 @@ def parser(modules: list[object]) -> tuple[argparse.ArgumentParser, dict[str, Ru
     export = sub.add_parser("export", help="write a metric table as CSV")
     export.add_argument("table", choices=sorted(table_exports))
     add_common(export)
-    export.add_argument("--out", help="CSV file to write (default: stdout)")
+    export.add_argument("--out", help="CSV (or .xlsx) file to write (default: CSV on stdout)")
     for module in modules:  # an area may add options its exports take as keyword-only parameters
         if hasattr(module, "add_export_options"):
             module.add_export_options(export)
@@ -119,6 +122,8 @@ def _run_export(table_exports: dict[str, Export], args: argparse.Namespace) -> i
 
 
 def main(argv: list[str] | None = None) -> int:
+    from data.cli_errors import run_guarded
+
     top, runners = parser(area_modules())
     args = top.parse_args(argv)
-    return runners[args.command](args)
+    return run_guarded(lambda: runners[args.command](args))
