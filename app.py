@@ -31,8 +31,8 @@ state.language_switch()
 try:
     datasets = cached.datasets()
 except cached.WarehouseBusy:
-    logging.getLogger("saleslens").exception("cannot open the warehouse")
-    st.error(state.t("warehouse_busy", path=cached.db_path()))
+    logging.getLogger("saleslens").exception("cannot open the warehouse %s", cached.db_path())
+    st.error(state.t("warehouse_busy"))  # the server's file path stays in its log
     st.stop()
 if not datasets:  # a fresh clone's first start
     bar = st.progress(0.0, text=state.t("building_demo"))
@@ -72,8 +72,11 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed, no untranslated "View more"
+state.shell_running(True)
 try:
     page.run()
 except Exception:  # the user sees a sentence in their language, the log keeps the traceback
     logging.getLogger("saleslens").exception("page %s failed", page.url_path)
     st.error(state.t("error_unexpected"))
+finally:
+    state.shell_running(False)

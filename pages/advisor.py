@@ -17,8 +17,10 @@ from metrics import advisor, clv, exports, i18n, report
 from metrics.budget import scenarios
 from ui import budget as ui_budget
 from ui import cached, charts_advisor
-from ui.state import lang, require_filters, t
+from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, escape_markdown
+
+require_shell()  # before anything else: a page never runs without the shell
 
 GOTO = "_advisor_goto"
 REPORT = "_advisor_report"

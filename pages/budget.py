@@ -19,8 +19,10 @@ from metrics.i18n import fmt_number
 from ui import budget as ui_budget
 from ui import cached, charts_budget
 from ui.downloads import download_buttons
-from ui.state import lang, require_filters, t
+from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
+
+require_shell()  # before anything else: a page never runs without the shell
 
 MONEY_OUTCOMES = ("spend", "revenue", "gross_profit", "retained_value", "incremental_gp")
 

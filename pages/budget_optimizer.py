@@ -16,8 +16,10 @@ from metrics.i18n import fmt_money
 from ui import budget as ui_budget
 from ui import charts_budget
 from ui.downloads import download_buttons
-from ui.state import lang, require_filters, t
+from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list
+
+require_shell()  # before anything else: a page never runs without the shell
 
 SPLIT_LEVELS = np.linspace(0.25, 3.0, 12)
 

@@ -8,8 +8,10 @@ from metrics import channels as ch
 from metrics.i18n import fmt_int, fmt_money, fmt_pct
 from ui import cached, charts, charts_channels
 from ui.downloads import download_buttons
-from ui.state import label, lang, require_filters, t
-from ui.widgets import bullet_list
+from ui.state import label, lang, require_filters, require_shell, t
+from ui.widgets import bullet_list, escape_markdown
+
+require_shell()  # before anything else: a page never runs without the shell
 
 st.title(t("channels_title"))
 f = require_filters()
@@ -74,7 +76,8 @@ risk = ch.concentration(pnl, cached.run(ch.declining, f))  # pure pandas on the 
 cols = st.columns(3)
 cols[0].metric(t("channels_hhi"), fmt_int(risk.hhi, lang()), t(f"channels_band_{risk.band}") if risk.band else None,
                delta_color="off", help=t("channels_hhi_help"), border=True)
-cols[1].metric(t("channels_top_channel"), label(risk.top_channel) if risk.top_channel else "—", border=True)
+cols[1].metric(t("channels_top_channel"), escape_markdown(label(risk.top_channel)) if risk.top_channel else "—",
+               border=True)
 cols[2].metric(t("channels_top_share"), fmt_pct(risk.top_share, lang()), border=True)
 sentences = []
 for _, flag in risk.flags.iterrows():

@@ -8,8 +8,10 @@ import streamlit as st
 from metrics import channels as ch
 from metrics.i18n import fmt_int, fmt_money, fmt_pct
 from ui import cached, charts_channels
-from ui.state import label, lang, require_filters, t
+from ui.state import label, lang, require_filters, require_shell, t
 from ui.widgets import bullet_list
+
+require_shell()  # before anything else: a page never runs without the shell
 
 st.title(t("channels_conflict_title"))
 f = require_filters()

@@ -12,7 +12,9 @@ from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct
 from ui import cached, charts_customers
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
-from ui.state import label, lang, t
+from ui.state import label, lang, require_shell, t
+
+require_shell()  # before anything else: a page never runs without the shell
 
 st.title(t("customer_value_title"))
 f = selection()

@@ -9,8 +9,10 @@ from metrics import customers, rfm
 from ui import cached, charts_customers
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
-from ui.state import lang, t
+from ui.state import lang, require_shell, t
 from ui.widgets import kpi_row
+
+require_shell()  # before anything else: a page never runs without the shell
 
 WINDOW = customers.DEFAULT_WINDOW_DAYS
 

@@ -9,8 +9,10 @@ from data.ingest import SPECS
 from metrics import i18n
 from metrics.i18n import fmt_int
 from ui import cached, ingest_flow, ingest_view
-from ui.state import lang, t
+from ui.state import lang, require_shell, t
 from ui.widgets import escape_markdown
+
+require_shell()  # before anything else: a page never runs without the shell
 
 st.title(t("datasets_title"))
 st.caption(t("datasets_caption"))

@@ -12,8 +12,10 @@ import streamlit as st
 from metrics import goals, i18n
 from metrics.overview import dimension_values
 from ui import cached, charts_advisor, goals_widgets
-from ui.state import lang, require_filters, t
+from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
+
+require_shell()  # before anything else: a page never runs without the shell
 
 FLASH = "_goals_flash"
 

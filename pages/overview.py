@@ -6,8 +6,10 @@ import streamlit as st
 
 from metrics import overview
 from ui import cached, charts, goals_widgets
-from ui.state import lang, require_filters, t
+from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, kpi_row
+
+require_shell()  # before anything else: a page never runs without the shell
 
 CHURN_WINDOW_DAYS = overview.DEFAULT_CHURN_WINDOW_DAYS
 

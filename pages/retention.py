@@ -10,8 +10,10 @@ from metrics.i18n import fmt_pct
 from ui import cached, charts, charts_customers
 from ui.customer_pages import selection, window_picker
 from ui.downloads import download_buttons
-from ui.state import label, lang, t
+from ui.state import label, lang, require_shell, t
 from ui.widgets import kpi_row
+
+require_shell()  # before anything else: a page never runs without the shell
 
 st.title(t("retention_title"))
 f = selection()

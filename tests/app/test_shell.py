@@ -10,7 +10,7 @@ from data import registry
 from metrics import overview
 from metrics.filters import Filters, preset_range
 from metrics.i18n import fmt_money
-from tests.app.conftest import PAGES, metric_values
+from tests.app.conftest import PAGES, ROOT, metric_values
 from ui import cached
 
 
@@ -121,3 +121,17 @@ def test_a_warehouse_held_by_another_process_gets_a_clear_message(make_app, tmp_
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_every_page_first_makes_sure_it_runs_inside_the_shell():
+    """Issue 12: on a fresh server a page can run alone (legacy multipage mode); its first statement
+    after the imports must be ``require_shell()``, which reruns through app.py."""
+    import ast
+
+    for path in (ROOT / "pages").glob("*.py"):
+        body = [node for node in ast.parse(path.read_text(encoding="utf-8")).body
+                if not isinstance(node, (ast.Import, ast.ImportFrom))
+                and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+        first = body[0]
+        assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call), path.name
+        assert getattr(first.value.func, "id", None) == "require_shell", path.name

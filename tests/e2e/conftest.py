@@ -6,6 +6,7 @@ is missing. Screenshots are kept under ``test-output/e2e``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -41,24 +42,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running app on a copy of the demo warehouse; yields its base URL.
-
-    A copy, because DuckDB lets one process at a time open a file and the AppTest tests in this
-    process keep the original open.
-    """
+@contextlib.contextmanager
+def start_server(db: Path, log_name: str = "server.log", env: dict[str, str] | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on 127.0.0.1 and a free port over the warehouse ``db``; yields its URL."""
     port = free_port()
-    copy = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
-    shutil.copyfile(demo_db, copy)
-    env = dict(os.environ, SALESLENS_DB=str(copy))
-    log = (OUTPUT / "server.log")
     OUTPUT.mkdir(parents=True, exist_ok=True)
+    log = OUTPUT / log_name
     with log.open("w") as handle:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=dict(os.environ, SALESLENS_DB=str(db), **(env or {})), stdout=handle,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -79,6 +74,19 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running app on a copy of the demo warehouse; yields its base URL.
+
+    A copy, because DuckDB lets one process at a time open a file and the AppTest tests in this
+    process keep the original open.
+    """
+    copy = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
+    shutil.copyfile(demo_db, copy)
+    with start_server(copy) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
