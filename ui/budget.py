@@ -27,6 +27,7 @@ from metrics.budget.projection import Arrays, arrays
 from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
 from ui import cached
 from ui.state import initial_query, lang, t
+from ui.widgets import escape_markdown
 
 OVERRIDES = "_budget_overrides"
 ALLOC = "_budget_alloc"
@@ -57,12 +58,17 @@ def _reset_on_dataset_change(dataset: str) -> None:
         st.session_state.pop(ALLOC, None)
 
 
-def _number(text: object) -> float | None:
+# A link's budget above ¥1 trillion a year is a typo or an attack (budget_total=1e308 made the
+# slider's maximum infinite); it is ignored like any other malformed value.
+MAX_PREFILL_TOTAL = 1e12
+
+
+def _number(text: object, upper: float = MAX_PREFILL_TOTAL) -> float | None:
     try:
         value = float(text)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return value if np.isfinite(value) and value >= 0 else None
+    return value if np.isfinite(value) and 0 <= value <= upper else None
 
 
 def _prefilled(m: BudgetModel) -> np.ndarray:
@@ -134,7 +140,7 @@ def sliders(m: BudgetModel) -> None:
               on_change=_on_total, args=(m,), help=t("budget_total_help"))
     columns = st.columns(3)
     for i, lever in enumerate(m.levers):
-        name = lever_label(lever.id, lang())
+        name = escape_markdown(lever_label(lever.id, lang()))  # a widget label is Markdown
         with columns[i % 3]:
             if mode == "pct" and lever.current > 0:
                 top = max(200.0, float(np.ceil(st.session_state[f"budget_pct_{i}"])))

@@ -101,6 +101,16 @@ def test_url_prefills_total_and_crm_share(make_app):
     assert planned[crm].sum() == pytest.approx(300_000)
 
 
+@pytest.mark.parametrize("total", ["1e308", "inf", "-5", "nan", "1e13"])
+def test_absurd_url_totals_are_ignored(make_app, total):
+    """Issue 12: ``budget_total=1e308`` made the slider's maximum infinite and broke the what-if."""
+    at = open_page(make_app, BUDGET, lang="en", budget_total=total)
+    assert not at.exception and not at.error
+    planned = allocation(at)
+    assert planned.sum() == pytest.approx(model().current_allocation().sum())
+    assert all(np.isfinite(s.max) and s.max < 1e12 for s in at.slider)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_optimizer_page_explains_and_applies(make_app, lang):
     at = open_page(make_app, OPTIMIZER, lang=lang)

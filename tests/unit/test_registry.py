@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import duckdb
+import pytest
+
 from data import registry, warehouse
 from tests.tiny import line, warehouse_with
 
@@ -94,3 +97,19 @@ def test_customer_firsts_hold_each_customers_first_order_and_follow_appends():
     first = con.execute("SELECT first_date::VARCHAR, first_channel FROM customer_firsts WHERE customer_id = 'c2'").fetchall()
     assert first == [("2023-12-31", "w")]
     assert registry.delete_dataset(con, "tiny") and con.execute("SELECT count(*) FROM customer_firsts").fetchall() == [(0,)]
+
+
+def test_connections_cannot_reach_files_or_urls(tmp_path):
+    """Issue 12: after set-up no SQL on a warehouse connection reads a file, a URL or changes that."""
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    cur = con.cursor()
+    for sql in ("SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_parquet('http://127.0.0.1:9/x.parquet')",
+                "COPY datasets TO '/tmp/saleslens-leak.csv'", "ATTACH '/tmp/saleslens-other.duckdb'",
+                "INSTALL httpfs", "SET enable_external_access = true"):
+        with pytest.raises(duckdb.Error):
+            cur.execute(sql)
+    # a value bound as a parameter is data, never a path
+    rows = cur.execute("SELECT count(*) FROM order_lines WHERE dataset = $d", {"d": "read_csv('/etc/passwd')"})
+    assert rows.fetchall() == [(0,)]
+    again = warehouse.connect(tmp_path / "w.duckdb")  # a second connect in the process shares the locked database
+    assert again.execute("SELECT current_setting('enable_external_access')").fetchall() == [(False,)]
