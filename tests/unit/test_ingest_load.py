@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -188,3 +189,40 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert again.returncode == 2 and "already exists" in json.loads(again.stdout)["errors"][0]["message"]
     replaced = subprocess.run(run + ["--replace", "--name", "订单"], cwd=ROOT, capture_output=True, text=True)
     assert replaced.returncode == 0
+
+
+class _FailingCommit:
+    """A cursor whose COMMIT fails the way DuckDB's does: the transaction is already over."""
+
+    def __init__(self, cur):
+        self._cur = cur
+
+    def execute(self, sql, *args):
+        if sql.strip().upper() == "COMMIT":
+            self._cur.execute("ROLLBACK")
+            raise duckdb.ConstraintException('Duplicate key "kind: orders" violates primary key constraint')
+        return self._cur.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
+class _Connection:
+    def __init__(self, con):
+        self._con = con
+
+    def cursor(self):
+        return _FailingCommit(self._con.cursor())
+
+
+def test_a_failed_commit_reports_its_cause_and_writes_nothing() -> None:
+    """Issue 12: the ROLLBACK after a failed COMMIT raised 'no transaction is active' over the cause."""
+    con = warehouse.connect(":memory:")
+    ingest(con, csv_bytes(ORDERS_CSV), "keep", filename="a.csv")
+    before = fingerprint(con)
+    prepared = prepare(read_file(csv_bytes(ORDERS_CSV), filename="b.csv"), con=con)
+    with pytest.raises(IngestError) as caught:
+        load(_Connection(con), prepared, "second")
+    assert caught.value.code == "write_failed"
+    assert "Duplicate key" in caught.value.message("en") and "写入数据仓库失败" in caught.value.message("zh")
+    assert fingerprint(con) == before
