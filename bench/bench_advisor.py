@@ -19,8 +19,9 @@ import pandas as pd
 
 from bench.common import demo_warehouse, table, timed
 from data import warehouse
-from metrics import advisor, goals, report, rfm
+from metrics import advisor, goals, rfm
 from metrics.filters import Filters
+from present import report
 
 F = Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 

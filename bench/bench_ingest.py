@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data import warehouse  # noqa: E402
 from data.ingest import decode_text, ingest, read_file  # noqa: E402
-from metrics.exports import to_xlsx_bytes  # noqa: E402
+from present.exports import to_xlsx_bytes  # noqa: E402
 
 
 def orders_frame(lines: int, seed: int = 7) -> pd.DataFrame:

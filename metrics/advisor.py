@@ -54,7 +54,7 @@ from metrics import channels, clv, overview, rfm
 from metrics.budget import BudgetModel, budget_model
 from metrics.budget.projection import arrays, marginal_returns
 from metrics.filters import Filters
-from metrics.i18n import fmt_money, fmt_number, fmt_pct, label, t
+from present.i18n import fmt_money, fmt_number, fmt_pct, label, t
 
 PRESETS_FILE = Path(__file__).resolve().parent / "advisor_presets.toml"
 STAGES = ("startup", "growth", "mature", "transformation")

@@ -38,7 +38,7 @@ from data import registry
 from metrics import overview
 from metrics.db import query
 from metrics.filters import Filters
-from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, label, t
+from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, label, t
 
 KPI_METRICS = {  # goal metric → (overview KPI key, kind)
     "revenue": ("revenue", "money"), "gross_profit": ("gross_profit", "money"), "gross_margin": ("margin", "ratio"),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from metrics.db import query
 from metrics.filters import Filters
-from metrics.i18n import fmt_int, fmt_money, fmt_pct, fmt_pts, label, t
+from present.i18n import fmt_int, fmt_money, fmt_pct, fmt_pts, label, t
 
 DEFAULT_CHURN_WINDOW_DAYS = 180
 

@@ -13,10 +13,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from metrics import advisor, clv, exports, i18n, report
+from metrics import advisor, clv
 from metrics.budget import scenarios
+from present import exports, i18n, report
+from present.charts import advisor as charts_advisor
 from ui import budget as ui_budget
-from ui import cached, charts_advisor
+from ui import cached
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, escape_markdown
 

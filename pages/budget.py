@@ -13,11 +13,12 @@ import numpy as np
 import streamlit as st
 
 from metrics.budget import Override, project, scenarios
-from metrics.budget.explain import lever_label
 from metrics.budget.plotting import curve_view
-from metrics.i18n import fmt_number
+from present.charts import budget as charts_budget
+from present.i18n import fmt_number
+from present.sentences.budget import lever_label
 from ui import budget as ui_budget
-from ui import cached, charts_budget
+from ui import cached
 from ui.downloads import download_buttons
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown

@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from metrics.budget import Bound, BudgetError, BudgetSpec, optimize, split_by_budget
-from metrics.budget.explain import error_text, lever_label, reasons_text
-from metrics.i18n import fmt_money
+from present.charts import budget as charts_budget
+from present.i18n import fmt_money
+from present.sentences.budget import error_text, lever_label, reasons_text
 from ui import budget as ui_budget
-from ui import charts_budget
 from ui.downloads import download_buttons
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list

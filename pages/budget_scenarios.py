@@ -8,8 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.budget import scenarios
+from present.charts import budget as charts_budget
 from ui import budget as ui_budget
-from ui import cached, charts_budget
+from ui import cached
 from ui.downloads import download_buttons
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import channels as ch
-from metrics.i18n import fmt_int, fmt_money, fmt_pct
-from ui import cached, charts_channels
+from present.charts import channels as charts_channels
+from present.i18n import fmt_int, fmt_money, fmt_pct
+from ui import cached
 from ui.state import label, lang, require_filters, require_shell, t
 from ui.widgets import bullet_list
 

@@ -8,8 +8,9 @@ import datetime as dt
 import streamlit as st
 
 from metrics import clv, customers, rfm, tiers
-from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct
-from ui import cached, charts_customers
+from present.charts import customers as charts_customers
+from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct
+from ui import cached
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
 from ui.state import label, lang, require_shell, t

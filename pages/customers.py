@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import customers, rfm
-from ui import cached, charts_customers
+from present.charts import customers as charts_customers
+from ui import cached
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
 from ui.state import lang, require_shell, t

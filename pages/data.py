@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from data.ingest import MODES
-from metrics import i18n
-from metrics.i18n import fmt_int
+from present import i18n
+from present.i18n import fmt_int
 from ui import ingest_flow, ingest_view
 from ui.state import lang, require_shell, t
 from ui.widgets import escape_markdown

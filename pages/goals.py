@@ -9,9 +9,11 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import goals, i18n
+from metrics import goals
 from metrics.overview import dimension_values
-from ui import cached, charts_advisor, goals_widgets
+from present import i18n
+from present.charts import advisor as charts_advisor
+from ui import cached, goals_widgets
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import overview
-from ui import cached, charts, goals_widgets
+from present.charts import overview as charts
+from ui import cached, goals_widgets
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, kpi_row
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import clv, cohorts, customers, rfm
-from metrics.i18n import fmt_pct
-from ui import cached, charts, charts_customers
+from present.charts import customers as charts_customers
+from present.charts import overview as charts
+from present.i18n import fmt_pct
+from ui import cached
 from ui.customer_pages import selection, window_picker
 from ui.downloads import download_buttons
 from ui.state import label, lang, require_shell, t

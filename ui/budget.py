@@ -22,9 +22,9 @@ import pandas as pd
 import streamlit as st
 
 from metrics.budget import BudgetModel, Override, allocation_frame, budget_model, with_overrides
-from metrics.budget.explain import lever_label
 from metrics.budget.projection import Arrays, arrays
-from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
+from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
+from present.sentences.budget import lever_label
 from ui import cached
 from ui.state import initial_query, lang, t
 from ui.widgets import escape_markdown

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from data import ingest
-from metrics import i18n
-from metrics.i18n import fmt_int, fmt_money
+from present import i18n
+from present.i18n import fmt_int, fmt_money
 from ui import ingest_flow
 from ui.downloads import download_buttons
 from ui.ingest_flow import Flow, Progress

@@ -13,8 +13,8 @@ import threading
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from metrics import i18n
 from metrics.filters import DEFAULT_PRESET, PRESETS, Filters, from_query, preset_range, to_query
+from present import i18n
 
 # Which script runs are going through app.py (the shell). A script run is one thread.
 _RUN = threading.local()

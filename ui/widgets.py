@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
 from metrics.overview import Kpi
+from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
 from ui.state import lang, t
 
 

@@ -1,6 +1,6 @@
 """Ingest errors and the bilingual texts of every reason, warning and error code.
 
-The texts live in ``metrics/locales/ingest.toml`` (``ingest_reason_<code>``, ``ingest_warn_<code>``,
+The texts live in ``data/ingest/messages.toml`` (``ingest_reason_<code>``, ``ingest_warn_<code>``,
 ``ingest_error_<code>``) so the Data page shows them through the app's translation helper; this
 module reads the same file (as data, not as an import of ``metrics``) to give the CLI and
 exception messages an English text without a second copy of the strings.
@@ -12,7 +12,7 @@ import functools
 import tomllib
 from pathlib import Path
 
-LOCALE_FILE = Path(__file__).resolve().parents[2] / "metrics" / "locales" / "ingest.toml"
+LOCALE_FILE = Path(__file__).resolve().parent / "messages.toml"
 
 
 @functools.cache
@@ -42,7 +42,7 @@ class IngestError(ValueError):
     Attributes
     ----------
     code : str
-        Stable code; the texts are ``ingest_error_<code>`` in ``metrics/locales/ingest.toml``.
+        Stable code; the texts are ``ingest_error_<code>`` in ``data/ingest/messages.toml``.
     params : dict
         Values for the text's ``{placeholders}``.
     """

@@ -69,7 +69,7 @@ class ValidationReport:
 
     ``ok`` is False when ``errors`` is not empty (nothing can load). Codes in ``errors``,
     ``warnings`` and ``rejects`` have texts ``ingest_error_*``, ``ingest_warn_*``,
-    ``ingest_reason_*`` in ``metrics/locales/ingest.toml``; each entry carries its ``params``.
+    ``ingest_reason_*`` in ``data/ingest/messages.toml``; each entry carries its ``params``.
     """
 
     kind: str = "orders"

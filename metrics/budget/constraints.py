@@ -2,7 +2,7 @@
 
 Business rules come in as data (a :class:`BudgetSpec`); :func:`resolve` turns them into absolute
 lower/upper arrays in the model's lever order or raises :class:`BudgetError` with a reason code
-that the page and the CLI translate (``budget_error_<code>`` in metrics/locales/budget.toml).
+that the page and the CLI translate (``budget_error_<code>`` in present/locales/budget.toml).
 """
 
 from __future__ import annotations

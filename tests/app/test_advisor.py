@@ -9,8 +9,9 @@ import dataclasses
 import pytest
 
 from data import registry
-from metrics import advisor, i18n
+from metrics import advisor
 from metrics.filters import Filters, preset_range
+from present import i18n
 from ui import cached
 from ui.widgets import escape_markdown
 

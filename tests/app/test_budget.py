@@ -10,7 +10,7 @@ import pytest
 
 from data import warehouse
 from metrics.budget import BudgetSpec, budget_model, optimize, project
-from metrics.i18n import fmt_money
+from present.i18n import fmt_money
 from tests.app.conftest import metric_values
 from tests.tiny import line, warehouse_with
 from ui import cached

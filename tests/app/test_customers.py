@@ -10,7 +10,7 @@ import pytest
 from data import registry, warehouse
 from metrics import clv, customers, rfm
 from metrics.filters import Filters, preset_range
-from metrics.i18n import fmt_int, fmt_money
+from present.i18n import fmt_int, fmt_money
 from tests.app.conftest import metric_values
 from tests.app.test_channels import chart, no_exception, open_page
 from tests.tiny import line, warehouse_with

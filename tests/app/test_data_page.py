@@ -16,7 +16,7 @@ import pytest
 from data import registry
 from metrics import overview
 from metrics.filters import Filters
-from metrics.i18n import fmt_money
+from present.i18n import fmt_money
 from tests import hostile
 from tests.conftest import ROOT
 from tests.shared_data import shared_file
@@ -339,7 +339,7 @@ def test_excel_sheet_chooser(make_app, fresh):
 
     import pandas as pd
 
-    from metrics.exports import to_xlsx_bytes
+    from present.exports import to_xlsx_bytes
 
     orders = pd.read_csv(io.StringIO(ORDERS))
     book = to_xlsx_bytes({"notes": pd.DataFrame({"note": ["x"]}), "orders": orders})
@@ -359,7 +359,7 @@ def test_excel_sheet_chooser(make_app, fresh):
 
 def test_every_dynamic_label_is_translated():
     from data.ingest import SPECS
-    from metrics import i18n
+    from present import i18n
 
     keys = {f"data_field_{f}" for s in SPECS.values() for f in s.names}
     keys |= {f"data_mode_{m}" for m in ("new", "replace", "append")}

@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from data import warehouse
-from metrics import goals, i18n
+from metrics import goals
+from present import i18n
 from tests.tiny import line, warehouse_with
 from ui import cached
 

@@ -9,7 +9,7 @@ import pytest
 from data import registry
 from metrics import overview
 from metrics.filters import Filters, preset_range
-from metrics.i18n import fmt_money
+from present.i18n import fmt_money
 from tests.app.conftest import PAGES, ROOT, metric_values
 from ui import cached
 

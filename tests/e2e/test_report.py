@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 
 from data import warehouse
-from metrics import advisor, i18n, report
+from metrics import advisor
 from metrics.filters import Filters
+from present import i18n, report
 from tests.e2e.conftest import OUTPUT, wait_idle, wait_text
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from data import warehouse
-from metrics.budget import curves, explain, scenarios
+from metrics.budget import curves, scenarios
 from metrics.budget.constraints import Bound, BudgetError, BudgetSpec
 from metrics.budget.model import (
     BudgetModel,
@@ -29,6 +29,7 @@ from metrics.budget.optimizer import optimize, split_by_budget
 from metrics.budget.plotting import curve_view, curves_table
 from metrics.budget.projection import arrays, marginal_returns, objective, project
 from metrics.db import query
+from present.sentences import budget as explain
 from tests.shared_data import shared_file
 from tests.tiny import line, warehouse_with
 
@@ -456,7 +457,7 @@ def test_robyn_simulated_weekly_fits_converge_and_are_stable():
 
 
 def test_cli_optimize_prints_allocation_objectives_and_binding(demo_db, capsys):
-    from metrics.cli import main
+    from cli.main import main
 
     code = main(["optimize", "--dataset", "demo", "--budget", "300000", "--lock", "经销商=20000",
                  "--max", "crm:会员积分=10%", "--min", "电商平台=60000", "--db", str(demo_db)])
@@ -473,7 +474,7 @@ def test_cli_optimize_prints_allocation_objectives_and_binding(demo_db, capsys):
 @pytest.mark.parametrize(("args", "code"), [(["--min", "电商平台=1e9"], "below_minimums"),
                                              (["--lock", "nope=1"], "unknown_lever")], ids=["infeasible", "unknown"])
 def test_cli_optimize_reports_impossible_plans(demo_db, capsys, args, code):
-    from metrics.cli import main
+    from cli.main import main
 
     status = main(["optimize", "--dataset", "demo", "--budget", "1000", "--lang", "zh", "--db", str(demo_db), *args])
     out = json.loads(capsys.readouterr().out)
@@ -481,10 +482,10 @@ def test_cli_optimize_reports_impossible_plans(demo_db, capsys, args, code):
 
 
 def test_every_dynamic_budget_key_is_translated():
-    from metrics import i18n
     from metrics.budget.constraints import ERROR_CODES
     from metrics.budget.optimizer import STATUSES
     from metrics.budget.projection import OUTCOMES
+    from present import i18n
 
     reasons = ("single_lever", "total_exact", "total_binds", "unspent", "equal_marginal", "locked", "at_upper",
                "at_lower", "zero_no_curve", "zero_s_shape", "zero_low_return", "same_as_current_balanced",

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from metrics.cli_channels import EXPORT_COLUMNS
+from cli.channels import EXPORT_COLUMNS
 from tests.conftest import ROOT
 
 

@@ -8,8 +8,8 @@ import json
 import pandas as pd
 import pytest
 
+from cli import main as cli
 from data import warehouse
-from metrics import cli
 from tests.tiny import line, warehouse_with
 
 

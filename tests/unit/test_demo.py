@@ -265,7 +265,7 @@ def test_cli_builds_and_prints_json(tmp_path):
 
 
 def test_every_stored_demo_value_translates(con):
-    from metrics import i18n
+    from present import i18n
 
     values = {v for (v,) in rows(con, """
         SELECT DISTINCT unnest([channel, region, province, product, category]) FROM order_lines WHERE dataset = $n

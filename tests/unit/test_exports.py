@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from metrics.exports import safe_filename, to_csv_bytes, to_xlsx_bytes
+from present.exports import safe_filename, to_csv_bytes, to_xlsx_bytes
 
 EVIL = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "安全", None]
 

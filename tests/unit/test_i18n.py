@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import i18n
+from present import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def test_every_key_has_both_languages_with_the_same_placeholders():
 def test_every_literal_key_used_in_code_exists():
     pattern = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
     used = {}
-    for folder in ("app.py", "pages", "ui", "metrics"):
+    for folder in ("app.py", "pages", "ui", "present", "cli", "metrics"):
         for path in ([ROOT / folder] if folder.endswith(".py") else (ROOT / folder).rglob("*.py")):
             for key in pattern.findall(path.read_text(encoding="utf-8")):
                 used.setdefault(key, path.name)

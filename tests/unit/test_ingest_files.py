@@ -17,7 +17,7 @@ import pytest
 
 from data import warehouse
 from data.ingest import IngestError, describe, ingest, prepare, read_file
-from metrics.exports import to_csv_bytes, to_xlsx_bytes
+from present.exports import to_csv_bytes, to_xlsx_bytes
 from tests.unit.ingest_helpers import ORDERS_CSV, csv_bytes, fingerprint
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data"

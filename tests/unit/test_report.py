@@ -13,10 +13,11 @@ import zipfile
 import pytest
 
 from data import warehouse
-from metrics import advisor, channels, goals, overview, report
+from metrics import advisor, channels, goals, overview
 from metrics.budget import scenarios
 from metrics.filters import Filters
-from metrics.i18n import fmt_money, fmt_pct, fmt_pts, label
+from present import report
+from present.i18n import fmt_money, fmt_pct, fmt_pts, label
 from tests.tiny import line, warehouse_with
 
 EVIL = "<script>alert(1)</script>"
@@ -142,7 +143,7 @@ def test_real_chart_images_are_embedded(hostile):
 def test_cli_report_and_advise(demo_db, tmp_path, capsys):
     import json
 
-    from metrics.cli import main
+    from cli.main import main
 
     out = tmp_path / "r.html"
     assert main(["report", "--dataset", "demo", "--lang", "en", "--start", "2025-01-01", "--no-images",

@@ -1,4 +1,4 @@
-"""``python -m metrics report``: the executive report from the command line (found by metrics.cli).
+"""``python -m metrics report``: the executive report from the command line (found by cli.main).
 
     python -m metrics report --dataset NAME [--lang zh|en] [--start D] [--end D]
         [--stage S] [--industry I] [--scenario NAME] [--no-images] [--out FILE] [--db PATH]
@@ -14,8 +14,8 @@ import argparse
 import json
 from pathlib import Path
 
+from cli.main import add_common, selection
 from metrics import advisor
-from metrics.cli import add_common, selection
 
 
 def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser, object]:
@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
 
 def run_report(args: argparse.Namespace) -> int:
     from data import warehouse
-    from metrics import exports, report
+    from present import exports, report
 
     con = warehouse.connect(args.db)
     try:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.budget.explain import lever_label
 from metrics.budget.plotting import CurveView
-from metrics.i18n import t
-from ui.charts import FONT, PALETTE, color
+from present.charts.overview import FONT, PALETTE, color
+from present.i18n import t
+from present.sentences.budget import lever_label
 
 CRM_COLOR = "#9467BD"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.i18n import fmt_money, fmt_pct, label, t
-from ui.charts import FONT, color
+from present.charts.overview import FONT, color
+from present.i18n import fmt_money, fmt_pct, label, t
 
 
 def _layout(fig: go.Figure, *, height: int = 360) -> go.Figure:

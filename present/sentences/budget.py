@@ -1,7 +1,7 @@
 """The optimizer's reasons and the budget errors as sentences in the user's language.
 
 Reason and error codes map to ``budget_why_<code>`` / ``budget_error_<code>`` in
-metrics/locales/budget.toml; values are formatted here (money, yuan-per-yuan returns, lever names).
+present/locales/budget.toml; values are formatted here (money, yuan-per-yuan returns, lever names).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 
 from metrics.budget.constraints import BudgetError
 from metrics.budget.optimizer import Reason, Result
-from metrics.i18n import fmt_money, fmt_number, label, t
+from present.i18n import fmt_money, fmt_number, label, t
 
 _MONEY = ("total", "amount", "unspent", "minimum", "maximum", "lower", "upper", "locked")
 _RETURNS = ("marginal", "reference", "best_average")

@@ -70,8 +70,8 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
 
 
 def run_fit(args: argparse.Namespace) -> int:
+    from cli.main import require_dataset
     from data import warehouse
-    from metrics.cli import require_dataset
 
     con = warehouse.connect(args.db)
     try:

@@ -1,6 +1,6 @@
 """The ``python -m metrics`` command line: a subcommand registry each area extends from its own module.
 
-An area adds a module ``metrics/cli_<area>.py`` (found automatically) that may define
+An area adds a module ``cli/<area>.py`` (found automatically) that may define
 
 - ``EXPORTS: dict[str, Callable[[con, Filters], DataFrame]]`` — tables for ``export <name>``;
 - ``add_parser(sub)`` returning ``(parser, run)`` for a subcommand of its own (``fit-clv`` ...).
@@ -28,10 +28,10 @@ Runner = Callable[[argparse.Namespace], int]
 
 
 def area_modules() -> list[object]:
-    """The ``metrics.cli_*`` modules, in name order."""
+    """The ``cli.<area>`` modules (every module here but this one), in name order."""
     here = Path(__file__).resolve().parent
-    return [importlib.import_module(f"metrics.{info.name}") for info in pkgutil.iter_modules([str(here)])
-            if info.name.startswith("cli_")]
+    return [importlib.import_module(f"cli.{info.name}") for info in pkgutil.iter_modules([str(here)])
+            if info.name != "main"]
 
 
 def exports(modules: list[object]) -> dict[str, Export]:
@@ -76,7 +76,7 @@ def write_csv(frame: pd.DataFrame, out: str | None) -> None:
     """CSV to ``out`` (UTF-8 with BOM) or to stdout (UTF-8, no BOM); formula-safe either way, since
     a scheduled job's redirected output is opened in a spreadsheet just the same. Undefined values
     are empty. An ``out`` ending in ``.xlsx`` gets a real workbook, not CSV text under that name."""
-    from metrics import exports as safe
+    from present import exports as safe
 
     if out and Path(out).suffix.lower() in (".xlsx", ".xlsm"):
         Path(out).write_bytes(safe.to_xlsx_bytes(frame))

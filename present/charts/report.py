@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from metrics.advisor import Advice
 from metrics.goals import Progress, metric_label
-from metrics.i18n import label, t
+from present.i18n import label, t
 
 FONT_FAMILY = "WenQuanYi Zen Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 CRM_COLOR = "#4C78A8"

@@ -10,7 +10,7 @@ import zlib
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.i18n import label, t
+from present.i18n import label, t
 
 # The demo's channels get fixed colours; any other value gets a stable one from the palette.
 CHANNEL_COLORS = {

@@ -31,15 +31,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data import registry
-from metrics import advisor, channels, exports, goals, overview, report_charts, rfm
+from metrics import advisor, channels, goals, overview, rfm
 from metrics.advisor import Advice
 from metrics.budget import budget_model
 from metrics.budget import scenarios as budget_scenarios
-from metrics.budget.explain import lever_label
 from metrics.filters import Filters
 from metrics.goals import Progress
-from metrics.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts, label, t
 from metrics.overview import Kpi
+from present import exports
+from present.charts import report as report_charts
+from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts, label, t
+from present.sentences.budget import lever_label
 
 LOG = logging.getLogger("saleslens")
 CHROMIUM = "/usr/bin/chromium"

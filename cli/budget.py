@@ -1,4 +1,4 @@
-"""``python -m metrics optimize``: the budget optimizer from the command line (found by metrics.cli).
+"""``python -m metrics optimize``: the budget optimizer from the command line (found by cli.main).
 
     python -m metrics optimize --dataset NAME --budget TOTAL [--at-most] [--min LEVER=AMOUNT ...]
         [--max LEVER=AMOUNT ...] [--lock LEVER=AMOUNT ...] [--lang zh|en] [--db PATH]
@@ -17,7 +17,7 @@ import json
 import sys
 
 from metrics.budget import Bound, BudgetError, BudgetSpec, budget_model, optimize
-from metrics.budget.explain import error_text, reasons_text
+from present.sentences.budget import error_text, reasons_text
 
 
 def _pair(text: str) -> tuple[str, float, bool]:
@@ -57,8 +57,8 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
 
 
 def run_optimize(args: argparse.Namespace) -> int:
+    from cli.main import require_dataset
     from data import warehouse
-    from metrics.cli import require_dataset
 
     con = warehouse.connect(args.db)
     try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from metrics import report_charts
 from metrics.advisor import Advice
 from metrics.goals import Progress
-from ui.charts import FONT
+from present.charts import report as report_charts
+from present.charts.overview import FONT
 
 
 def _app(fig: go.Figure) -> go.Figure:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.i18n import label, t
-from ui.charts import FONT, _layout, color
+from present.charts.overview import FONT, _layout, color
+from present.i18n import label, t
 
 SEQUENTIAL = "Blues"
 

@@ -1,4 +1,4 @@
-"""``python -m metrics advise``: the priority advisor's recommendation as JSON (found by metrics.cli).
+"""``python -m metrics advise``: the priority advisor's recommendation as JSON (found by cli.main).
 
     python -m metrics advise --dataset NAME --stage S --industry I [--start D] [--end D] [--lang zh|en] [--db PATH]
 
@@ -13,8 +13,8 @@ import argparse
 import json
 import math
 
+from cli.main import add_common, selection
 from metrics import advisor
-from metrics.cli import add_common, selection
 
 
 def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser, object]:

@@ -1,6 +1,7 @@
 """One translation table for every user-facing string, and number formatting per language.
 
-The table is the union of ``metrics/locales/*.toml`` (one file per area of the app so several
+The table is the union of ``present/locales/*.toml`` and the ingest's own messages
+(``data/ingest/messages.toml``, which the data layer's CLI reads too) (one file per area of the app so several
 people can add strings without touching the same file). Each entry is
 ``key = ["中文", "English"]``; a key may appear in one file only, and both texts must be
 non-empty with the same ``{placeholders}`` (``tests/unit/test_i18n.py`` enforces all three).
@@ -18,12 +19,13 @@ from pathlib import Path
 
 LANGS = ("zh", "en")
 LOCALES = Path(__file__).resolve().parent / "locales"
+INGEST_MESSAGES = Path(__file__).resolve().parents[1] / "data" / "ingest" / "messages.toml"
 
 
 @functools.cache
 def table() -> dict[str, tuple[str, str]]:
     merged: dict[str, tuple[str, str]] = {}
-    for path in sorted(LOCALES.glob("*.toml")):
+    for path in [*sorted(LOCALES.glob("*.toml")), INGEST_MESSAGES]:
         with path.open("rb") as handle:
             for key, pair in tomllib.load(handle).items():
                 if key in merged:
