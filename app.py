@@ -15,7 +15,7 @@ import sys
 import streamlit as st
 
 from metrics.overview import dimension_values
-from ui import cached, state
+from ui import cached, navigate, state
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -72,6 +72,7 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed, no untranslated "View more"
+navigate.follow()  # a button on the previous run asked for another page (ui/navigate.py)
 state.shell_running(True)
 try:
     page.run()

@@ -48,8 +48,7 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAU
         per_period.setdefault("returning_customers", []).append(None if active is None or new is None else active - new)
         per_period.setdefault("orders_per_customer", []).append(ratio(_num(row["customer_orders"]), active))
         per_period.setdefault("revenue_per_customer", []).append(ratio(_num(row["customer_revenue"]), active))
-    made = {key: Kpi(key, "number" if key == "orders_per_customer" else ("money" if key == "revenue_per_customer" else "count"),
-                     values[0], values[1]) for key, values in per_period.items()}
+    made = {key: Kpi(key, values[0], values[1]) for key, values in per_period.items()}
     order = ("active_customers", "new_customers", "returning_customers", "repeat_rate",
              "churn_rate", "aov", "orders_per_customer", "revenue_per_customer")
     return [cards.get(key) or made[key] for key in order]

@@ -35,16 +35,15 @@ import numpy as np
 import pandas as pd
 
 from data import registry
-from metrics import overview
+from metrics import catalog, overview
 from metrics.db import query
 from metrics.filters import Filters
-from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, label, t
 
-KPI_METRICS = {  # goal metric → (overview KPI key, kind)
-    "revenue": ("revenue", "money"), "gross_profit": ("gross_profit", "money"), "gross_margin": ("margin", "ratio"),
-    "orders": ("orders", "count"), "active_customers": ("active_customers", "count"), "aov": ("aov", "money"),
-    "repeat_rate": ("repeat_rate", "ratio"), "churn_rate": ("churn_rate", "ratio"),
-}
+# Goal metrics and their metric catalog keys. "gross_margin" is the name goals were saved under
+# (migration 005) for the catalog's "margin"; every other goal metric is its catalog key.
+KPI_METRICS = ("revenue", "gross_profit", "gross_margin", "orders", "active_customers", "aov", "repeat_rate",
+               "churn_rate")  # measured monthly with metrics.overview.kpis
+CATALOG_KEY = {"gross_margin": "margin", "channel_share": "share"}
 METRICS = (*KPI_METRICS, "hhi", "channel_share")
 CHANNEL_SHARE = "channel_share:"
 TREND_METRICS = ("revenue", "gross_profit")  # sums that metrics.overview.trend already gives per month
@@ -95,34 +94,15 @@ class Goal:
         return json.dumps({"channels": list(self.channels), "regions": list(self.regions)}, ensure_ascii=False)
 
 
-def kind(metric: str) -> str:
-    """How to format the metric's values: money, count, ratio or number (HHI)."""
-    if metric.startswith(CHANNEL_SHARE):
-        return "ratio"
-    if metric == "hhi":
-        return "number"
-    return KPI_METRICS[metric][1]
+def catalog_key(metric: str) -> str:
+    """The metric catalog's key for a goal metric (``channel_share:<channel>`` reads as a share)."""
+    base = "channel_share" if metric.startswith(CHANNEL_SHARE) else metric
+    return CATALOG_KEY.get(base, base)
 
 
-def metric_label(metric: str, lang: str) -> str:
-    """The metric's name in ``lang`` ("Channel revenue share (monthly): Live commerce")."""
-    if metric.startswith(CHANNEL_SHARE):
-        return t("goals_metric_channel_share", lang, channel=label(metric[len(CHANNEL_SHARE):], lang))
-    return t(f"goals_metric_{metric}", lang)
-
-
-def format_value(metric: str, value: float | None, lang: str) -> str:
-    """A value of the metric as the app shows it ("—" when undefined)."""
-    formatter = {"money": fmt_money, "ratio": fmt_pct, "count": fmt_int}.get(kind(metric))
-    if formatter is None:
-        return fmt_number(value, lang, decimals=0)
-    return formatter(value, lang)
-
-
-def scope_label(goal: Goal, lang: str) -> str:
-    """"all" or the scope's channels and regions, translated."""
-    parts = [label(v, lang) for v in (*goal.channels, *goal.regions)]
-    return " · ".join(parts) if parts else t("goals_scope_all", lang)
+def is_rate(metric: str) -> bool:
+    """Whether the goal's values are fractions shown as percentages (targets entered in %)."""
+    return catalog.get(catalog_key(metric)).delta_in_points
 
 
 def validate(goal: Goal) -> Goal:
@@ -131,7 +111,7 @@ def validate(goal: Goal) -> Goal:
         raise GoalError("goals_err_metric")
     if not isinstance(goal.target, (int, float)) or not math.isfinite(goal.target):
         raise GoalError("goals_err_target")
-    if kind(goal.metric) == "ratio" and not 0 <= goal.target <= 1:
+    if is_rate(goal.metric) and not 0 <= goal.target <= 1:
         raise GoalError("goals_err_ratio")
     owner = " ".join(str(goal.owner).split())
     if not owner or len(owner) > MAX_OWNER:
@@ -196,7 +176,7 @@ def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, fi
             by_month = picked.reindex(total.index, fill_value=0.0) / total.where(total != 0)
         values = [by_month.get(m, np.nan) for m in months]
     else:
-        key = KPI_METRICS[metric][0]
+        key = catalog_key(metric)
         values = []
         for m in months:
             if start is None or m < start:
@@ -391,27 +371,6 @@ def evaluate(con: duckdb.DuckDBPyConnection, goal: Goal) -> Progress:
     history = monthly_values(con, goal.dataset, goal.metric, add_months(month, -(TREND_MONTHS - 1)), month,
                              channels=goal.channels, regions=goal.regions)
     return judge(goal, history, ds.last_date)  # type: ignore[union-attr]
-
-
-def progress_frame(progress: list[Progress], lang: str) -> pd.DataFrame:
-    """The goals as the app and the report show them: one row per goal, formatted text in ``lang``."""
-    rows = []
-    for p in progress:
-        g = p.goal
-        rows.append({
-            t("goals_col_metric", lang): metric_label(g.metric, lang),
-            t("goals_col_scope", lang): scope_label(g, lang),
-            t("goals_col_owner", lang): g.owner,
-            t("goals_col_deadline", lang): g.deadline.isoformat(),
-            t("goals_col_baseline", lang): format_value(g.metric, p.baseline, lang),
-            t("goals_col_current", lang): format_value(g.metric, p.current, lang),
-            t("goals_col_target", lang): format_value(g.metric, g.target, lang),
-            t("goals_col_progress", lang): fmt_pct(p.progress, lang, decimals=0),
-            t("goals_col_projected", lang): format_value(g.metric, p.projected, lang),
-            t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
-            t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
-        })
-    return pd.DataFrame(rows)
 
 
 def progress_table(con: duckdb.DuckDBPyConnection, dataset: str, *, goals: tuple[Goal, ...] | None = None) -> list[Progress]:

@@ -11,23 +11,23 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from metrics import catalog
 from metrics.db import query
 from metrics.filters import Filters
-from present.i18n import fmt_int, fmt_money, fmt_pct, fmt_pts, label, t
 
 DEFAULT_CHURN_WINDOW_DAYS = 180
+KPIS = ("revenue", "gross_profit", "margin", "orders", "active_customers", "aov", "repeat_rate", "churn_rate")
 
 
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI card. ``kind`` says how to format: money, count or ratio.
+    """One KPI card: a catalog metric (``key``) now and in the prior period.
 
-    ``delta`` is relative ((now − prior) ÷ prior) for money and counts and in percentage points
-    (now − prior) for ratios; ``None`` when the prior value is missing or zero.
+    ``delta`` is in percentage points (now − prior) for metrics the catalog formats as a percentage
+    and relative ((now − prior) ÷ prior) for the rest; ``None`` when the prior value is missing or zero.
     """
 
     key: str
-    kind: str
     value: float | None
     prior: float | None
 
@@ -35,7 +35,7 @@ class Kpi:
     def delta(self) -> float | None:
         if self.value is None or self.prior is None:
             return None
-        if self.kind == "ratio":
+        if catalog.get(self.key).delta_in_points:
             return self.value - self.prior
         if self.prior == 0:
             return None
@@ -60,33 +60,22 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAU
     Churn uses an inactivity window of ``window_days`` (default 180).
     """
     base = query(con, "overview_kpis", window_days=window_days, **f.params()).set_index("period")
-    cards = []
-    for key, kind in (("revenue", "money"), ("gross_profit", "money"), ("margin", "ratio"),
-                      ("orders", "count"), ("active_customers", "count"), ("aov", "money"),
-                      ("repeat_rate", "ratio"), ("churn_rate", "ratio")):
-        values = []
-        for period in ("current", "prior"):
-            row = base.loc[period]
-            if key == "margin":
-                value = ratio(_num(row["gross_profit"]), _num(row["revenue_with_cost"]))
-            elif key == "aov":
-                value = ratio(_num(row["revenue"]), _num(row["orders"]))
-            elif key == "repeat_rate":
-                value = ratio(_num(row["repeat_customers"]), _num(row["active_customers"]))
-            elif key == "churn_rate":
-                value = ratio(_num(row["churned"]), _num(row["active_at_start"]))
-            else:
-                value = _num(row[key])
-            values.append(value)
-        cards.append(Kpi(key, kind, values[0], values[1]))
-    return cards
+    return [Kpi(key, catalog_value(key, base.loc["current"]), catalog_value(key, base.loc["prior"])) for key in KPIS]
+
+
+def catalog_value(key: str, row: pd.Series) -> float | None:
+    """A metric from a row of base sums: its own column, or its catalog ratio's numerator ÷ denominator."""
+    metric = catalog.get(key)
+    if metric.kind == "ratio":
+        return ratio(_num(row[metric.numerator]), _num(row[metric.denominator]))
+    return _num(row[key])
 
 
 def trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Monthly revenue and gross profit by channel: month, channel, revenue, gross_profit, margin."""
+    """Monthly revenue and gross profit by channel: month, channel, revenue, gross_profit, margin, revenue_with_cost."""
     frame = query(con, "overview_trend", **f.params())
     frame["margin"] = frame["gross_profit"] / frame["revenue_with_cost"].where(frame["revenue_with_cost"] != 0)
-    return frame.drop(columns="revenue_with_cost")
+    return frame  # revenue_with_cost stays: a total margin must divide by it too, as the KPI does
 
 
 def movers(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -108,48 +97,3 @@ def dimension_values(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, 
     """The dataset's channels and regions, largest revenue first."""
     frame = query(con, "dimension_values", dataset=dataset)
     return {dim: frame.loc[frame["dim"] == dim, "value"].tolist() for dim in ("channel", "region")}
-
-
-def _signed(x: float | None, lang: str) -> str:
-    return fmt_pct(x, lang, signed=True)
-
-
-def headlines(cards: list[Kpi], moves: pd.DataFrame, lang: str) -> list[str]:
-    """One sentence per headline in ``lang``: revenue and its driver, margin, customers, movers."""
-    by_key = {card.key: card for card in cards}
-    sentences = []
-    revenue = by_key["revenue"]
-    channels = moves[moves["dim"] == "channel"]
-    if revenue.delta is None:
-        sentences.append(t("headline_revenue_no_prior", lang, revenue=fmt_money(revenue.value, lang)))
-    else:
-        lead = channels.sort_values("change", ascending=revenue.delta < 0).head(1)
-        driver = label(lead["value"].iloc[0], lang) if not lead.empty else "—"
-        key = "headline_revenue_up" if revenue.delta >= 0 else "headline_revenue_down"
-        sentences.append(t(key, lang, revenue=fmt_money(revenue.value, lang), delta=_signed(revenue.delta, lang),
-                           driver=driver, driver_change=fmt_money(lead["change"].iloc[0] if not lead.empty else None, lang)))
-    margin = by_key["margin"]
-    if margin.value is not None:
-        with_margin = channels.dropna(subset=["margin"])
-        if not with_margin.empty:
-            low = with_margin.sort_values("margin").iloc[0]
-            sentences.append(t("headline_margin", lang, margin=fmt_pct(margin.value, lang),
-                               delta=fmt_pts(margin.delta, lang), channel=label(low["value"], lang),
-                               channel_margin=fmt_pct(low["margin"], lang)))
-    churn, active = by_key["churn_rate"], by_key["active_customers"]
-    if active.value:
-        if churn.value is None:
-            sentences.append(t("headline_customers_no_churn", lang, active=fmt_int(active.value, lang),
-                               repeat=fmt_pct(by_key["repeat_rate"].value, lang)))
-        else:
-            sentences.append(t("headline_customers", lang, active=fmt_int(active.value, lang),
-                               churn=fmt_pct(churn.value, lang), prior_churn=fmt_pct(churn.prior, lang),
-                               repeat=fmt_pct(by_key["repeat_rate"].value, lang)))
-    regions = moves[(moves["dim"] == "region")].dropna(subset=["growth"])
-    if len(regions) >= 2:
-        ordered = regions.sort_values("growth")
-        top, bottom = ordered.iloc[-1], ordered.iloc[0]
-        key = "headline_regions" if bottom["growth"] < 0 else "headline_regions_all_up"
-        sentences.append(t(key, lang, top=label(top["value"], lang), top_growth=_signed(top["growth"], lang),
-                           bottom=label(bottom["value"], lang), bottom_growth=_signed(bottom["growth"], lang)))
-    return sentences

@@ -17,19 +17,15 @@ from metrics import advisor, clv
 from metrics.budget import scenarios
 from present import exports, i18n, report
 from present.charts import advisor as charts_advisor
-from ui import budget as ui_budget
-from ui import cached
+from present.sentences import advisor as advisor_text
+from ui import cached, navigate
 from ui.state import lang, require_filters, require_shell, t
+from ui.tables import show
 from ui.widgets import bullet_list, escape_markdown
 
 require_shell()  # before anything else: a page never runs without the shell
 
-GOTO = "_advisor_goto"
 REPORT = "_advisor_report"
-
-goto = st.session_state.pop(GOTO, None)
-if goto:
-    st.switch_page(goto)
 
 st.title(t("advisor_title"))
 f = require_filters()
@@ -59,48 +55,44 @@ evidence = cached.run(advisor.measure, f, with_clv=False).with_measurement(advis
     lambda: cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)))
 advice = advisor.combine(evidence, stage, industry, config)
 
-st.subheader(escape_markdown(advisor.verdict_text(advice, lang())),
+st.subheader(escape_markdown(advisor_text.verdict_text(advice, lang())),
              help=t("advisor_score_help", band=f"{config.balanced_band:.0f}"))
-st.caption(escape_markdown(advisor.summary_text(advice, lang())))
+st.caption(escape_markdown(advisor_text.summary_text(advice, lang())))
 for note in advice.notes:
     st.info(t(note))
-for text in advisor.contradiction_texts(advice, lang()):
-    st.warning(escape_markdown(text), icon="⚠️")
+for text in advisor_text.contradiction_texts(advice, lang()):
+    st.warning(escape_markdown(text), icon=":material/warning:")
 chart_left, chart_right = st.columns([1, 2])
 chart_left.plotly_chart(charts_advisor.gauge(advice, lang()), key="advisor_gauge", width="stretch")
 chart_right.plotly_chart(charts_advisor.votes(advice, lang()), key="advisor_votes", width="stretch")
 
 st.subheader(t("advisor_reasons"))
-bullet_list(advisor.reasons(advice, lang()))
-missing = advisor.unavailable(advice, lang())
+bullet_list(advisor_text.reasons(advice, lang()))
+missing = advisor_text.unavailable(advice, lang())
 if missing:
     with st.expander(t("advisor_unavailable_title"), expanded=True):
         bullet_list(missing)
 
 
 def _go(action: advisor.Action) -> None:
-    """Button callback: filters and pre-fill first (the sidebar is not drawn yet), the page switch next run."""
-    if action.channels:
-        st.session_state["sidebar_channels"] = list(action.channels)
-    if action.page == "budget":
-        st.session_state[ui_budget.PREFILL] = {"total": action.params.get("budget_total"),
-                                               "crm_share": action.params["budget_crm_share"]}
-        st.session_state.pop(ui_budget.ALLOC, None)  # the what-if starts again from the suggested split
-    st.session_state[GOTO] = f"pages/{action.page}.py"
+    """Button callback: the action's page, with its channels and (budget) the suggested split."""
+    budget = ({"total": action.params.get("budget_total"), "crm_share": action.params["budget_crm_share"]}
+              if action.page == "budget" else None)
+    navigate.go(action.page, channels=action.channels or None, budget=budget)
 
 
 st.subheader(t("advisor_next"))
 for i, action in enumerate(advice.actions[:-1]):
     text_col, button_col = st.columns([5, 1])
-    text_col.markdown(escape_markdown(advisor.action_text(action, lang())))
+    text_col.markdown(escape_markdown(advisor_text.action_text(action, lang())))
     button_col.button(t("advisor_open"), key=f"advisor_go_{i}", on_click=_go, args=(action,), width="stretch")
 
 st.subheader(t("advisor_split_title"))
 budget_action = advice.actions[-1]
-st.markdown(escape_markdown(advisor.split_text(advice.split, lang())))
-st.button(advisor.action_text(budget_action, lang()), key="advisor_go_budget", on_click=_go, args=(budget_action,),
+st.markdown(escape_markdown(advisor_text.split_text(advice.split, lang())))
+st.button(advisor_text.action_text(budget_action, lang()), key="advisor_go_budget", on_click=_go, args=(budget_action,),
           type="primary")
-st.dataframe(advisor.signals_frame(advice, lang()), hide_index=True, width="stretch", key="advisor_signals")
+show(advisor_text.signals_frame(advice), key="advisor_signals", **advisor_text.signals_table_spec(advice, lang()))
 
 st.subheader(t("advisor_report"))
 saved = [s.name for s in scenarios.list_scenarios(cached.connection(), f.dataset)]

@@ -19,7 +19,6 @@ from present.i18n import fmt_number
 from present.sentences.budget import lever_label
 from ui import budget as ui_budget
 from ui import cached
-from ui.downloads import download_buttons
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
 
@@ -42,9 +41,7 @@ elif model.value_basis == "revenue":
     st.info(t("budget_value_revenue"))
 
 st.subheader(t("budget_current"))
-current_table = ui_budget.allocation_display(model)
-st.dataframe(current_table, hide_index=True, width="stretch")
-download_buttons(current_table, "budget_current_allocation", key="budget_current")
+ui_budget.allocation_table(model, download="budget_current_allocation")
 
 st.subheader(t("budget_curves"))
 picked = st.selectbox(t("budget_curve_pick"), model.ids, key="budget_curve",
@@ -100,7 +97,7 @@ def what_if() -> None:
         st.plotly_chart(charts_budget.projection(projection, lang(), MONEY_OUTCOMES), key="budget_projection_chart",
                         width="stretch")
     with st.expander(t("budget_projection_table")):
-        st.dataframe(ui_budget.projection_display(projection), hide_index=True, width="stretch")
+        ui_budget.projection_table(projection)
     with st.form("budget_save_form", clear_on_submit=True):
         st.markdown(f"**{t('budget_save')}**")
         name = st.text_input(t("budget_save_name"), key="budget_save_name", max_chars=scenarios.MAX_NAME)

@@ -15,7 +15,6 @@ from present.charts import budget as charts_budget
 from present.i18n import fmt_money
 from present.sentences.budget import error_text, lever_label, reasons_text
 from ui import budget as ui_budget
-from ui.downloads import download_buttons
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list
 
@@ -61,9 +60,7 @@ st.subheader(t("budget_opt_result", objective=fmt_money(result.objective, lang()
 bullet_list(reasons_text(result, lang()))
 if result.binding:
     st.caption(t("budget_opt_binding", binding=ui_budget.binding_text(result.binding)))
-table = ui_budget.optimizer_display(result.frame())
-st.dataframe(table, hide_index=True, width="stretch")
-download_buttons(table, "budget_optimum", key="budget_opt_download")
+ui_budget.optimizer_table(result.frame(), download="budget_optimum")
 if st.button(t("budget_opt_apply"), key="budget_opt_apply", type="primary"):
     ui_budget.set_allocation(model, result.allocation)
     st.switch_page("pages/budget.py")
@@ -76,6 +73,4 @@ split = ui_budget.memo("_budget_split", (f.dataset, overrides, spec, levels),
                        lambda: split_by_budget(model, spec, levels, a=arrays))
 st.plotly_chart(charts_budget.split(split, lang(), current_total=current_total), key="budget_split_chart",
                 width="stretch")
-split_table = ui_budget.split_display(split)
-st.dataframe(split_table, hide_index=True, width="stretch")
-download_buttons(split_table, "budget_channels_vs_crm", key="budget_split_download")
+ui_budget.split_table(split, download="budget_channels_vs_crm")

@@ -40,8 +40,7 @@ st.session_state["budget_scen_pick"] = chosen
 picked = st.multiselect(t("budget_scenarios_pick"), names, key="budget_scen_pick")
 compared = scenarios.compare(ui_budget.base_model(f.dataset), [by_name[n] for n in picked])
 if not compared.empty:
-    table = ui_budget.compare_display(compared)
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui_budget.compare_table(compared)
     st.plotly_chart(charts_budget.compare(compared, lang(), MONEY_OUTCOMES), key="budget_scen_chart", width="stretch")
 
 

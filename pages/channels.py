@@ -7,10 +7,12 @@ import streamlit as st
 from metrics import channels as ch
 from present.charts import channels as charts_channels
 from present.charts import overview as charts
-from present.i18n import fmt_int, fmt_money, fmt_pct
+from present.formats import format_value
+from present.formats import label as metric_label
+from present.i18n import fmt_money, fmt_pct
 from ui import cached
-from ui.downloads import download_buttons
 from ui.state import label, lang, require_filters, require_shell, t
+from ui.tables import show
 from ui.widgets import bullet_list, escape_markdown
 
 require_shell()  # before anything else: a page never runs without the shell
@@ -50,8 +52,7 @@ with right:
 
 st.subheader(t("channels_pnl"))
 st.caption(t("channels_pnl_note"))
-st.dataframe(charts_channels.table_view(pnl, lang()), key="channels_pnl_table", hide_index=True, width="stretch")
-download_buttons(pnl, "channel_pnl", key="channels_pnl_download")
+show(pnl, key="channels_pnl_table", dims={"channel": "data"}, download="channel_pnl")
 
 left, right = st.columns(2)
 with left:
@@ -76,11 +77,12 @@ with right:
 st.subheader(t("channels_concentration"))
 risk = ch.concentration(pnl, cached.run(ch.declining, f))  # pure pandas on the cached P&L
 cols = st.columns(3)
-cols[0].metric(t("channels_hhi"), fmt_int(risk.hhi, lang()), t(f"channels_band_{risk.band}") if risk.band else None,
-               delta_color="off", help=t("channels_hhi_help"), border=True)
+cols[0].metric(metric_label("hhi", lang()), format_value("hhi", risk.hhi, lang()),
+               t(f"channels_band_{risk.band}") if risk.band else None, delta_color="off", help=t("channels_hhi_help"),
+               border=True)
 cols[1].metric(t("channels_top_channel"), escape_markdown(label(risk.top_channel)) if risk.top_channel else "—",
                border=True)
-cols[2].metric(t("channels_top_share"), fmt_pct(risk.top_share, lang()), border=True)
+cols[2].metric(metric_label("top_share", lang()), format_value("top_share", risk.top_share, lang()), border=True)
 sentences = []
 for _, flag in risk.flags.iterrows():
     name = label(flag["channel"])

@@ -10,6 +10,7 @@ from present.charts import channels as charts_channels
 from present.i18n import fmt_int, fmt_money, fmt_pct
 from ui import cached
 from ui.state import label, lang, require_filters, require_shell, t
+from ui.tables import show
 from ui.widgets import bullet_list
 
 require_shell()  # before anything else: a page never runs without the shell
@@ -75,8 +76,8 @@ if avail.has_price:
     if conflicts.empty:
         st.info(t("channels_price_none"))
     else:
-        st.dataframe(charts_channels.table_view(conflicts, lang()), key="channels_conflict_prices", hide_index=True,
-                     width="stretch")
+        show(conflicts, key="channels_conflict_prices", dims={"product": "raw", "low_channel": "data",
+                                                               "high_channel": "data"})
 else:
     st.info(t("channels_no_price"))
 
@@ -87,5 +88,4 @@ if outside is None:
 elif outside.empty:
     st.info(t("channels_territory_none"))
 else:
-    st.dataframe(charts_channels.table_view(outside, lang()), key="channels_conflict_territory", hide_index=True,
-                 width="stretch")
+    show(outside, key="channels_conflict_territory", dims={"channel": "data", "region": "data"})

@@ -9,11 +9,13 @@ import streamlit as st
 
 from metrics import clv, customers, rfm, tiers
 from present.charts import customers as charts_customers
-from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct
+from present.i18n import fmt_int, fmt_pct
 from ui import cached
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
-from ui.state import label, lang, require_shell, t
+from ui.state import lang, require_shell, t
+from ui.tables import show
+from ui.widgets import metric_card
 
 require_shell()  # before anything else: a page never runs without the shell
 
@@ -31,11 +33,7 @@ else:
     with left:
         st.plotly_chart(charts_customers.tier_bars(abc, "tier_", lang()), key="customer_value_abc", width="stretch")
     with right:
-        st.dataframe(abc.assign(tier=[t(f"tier_{v}") for v in abc["tier"]]), hide_index=True, key="customer_value_abc_table",
-                     column_config={"tier": t("col_tier"), "customers": t("col_customers"),
-                                    "revenue": st.column_config.NumberColumn(t("col_revenue"), format="%.0f"),
-                                    "customer_share": st.column_config.NumberColumn(t("col_customer_share"), format="percent"),
-                                    "revenue_share": st.column_config.NumberColumn(t("col_revenue_share"), format="percent")})
+        show(abc, key="customer_value_abc_table", dims={"tier": "key:tier_"})
 
 st.subheader(t("val_clv"))
 fit = cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)
@@ -45,11 +43,11 @@ else:
     margin_note = t("val_margin_applied", margin=fmt_pct(fit.margin, lang())) if fit.margin is not None else t("val_margin_missing")
     st.caption(t("val_clv_note", margin_note=margin_note))
     values = fit.customers
-    for column, (key, text) in zip(st.columns(4), (
-            ("val_clv_total", fmt_money(values["clv_12m"].sum(), lang())), ("val_clv_mean", fmt_money(values["clv_12m"].mean(), lang())),
-            ("val_p_alive_mean", fmt_pct(values["p_alive"].mean(), lang())),
-            ("val_expected_purchases", fmt_number(values["expected_purchases_12m"].sum(), lang(), decimals=0))), strict=True):
-        column.metric(t(key), text, border=True)
+    totals = {"clv_total": values["clv_12m"].sum(), "clv_mean": values["clv_12m"].mean(),
+              "p_alive_mean": values["p_alive"].mean(), "expected_purchases": values["expected_purchases_12m"].sum()}
+    for column, (key, value) in zip(st.columns(4), totals.items(), strict=True):
+        with column:
+            metric_card(key, value)
     with st.expander(t("val_params")):
         st.json({"bgnbd": fit.bgnbd.__dict__, "gamma_gamma": fit.gamma_gamma.__dict__, "margin": fit.margin})
 
@@ -64,16 +62,8 @@ else:
     if by_channel["marketing_cost"].isna().all():
         st.info(t("val_no_cac"))
     st.plotly_chart(charts_customers.clv_by_channel(by_channel, lang()), key="customer_value_clv_channel", width="stretch")
-    st.dataframe(by_channel.assign(channel=[label(c) for c in by_channel["channel"]]), hide_index=True,
-                 key="customer_value_clv_table", width="stretch",
-                 column_config={"channel": t("col_acquisition_channel"), "customers": t("col_customers"),
-                                "clv_mean": st.column_config.NumberColumn(t("val_clv_mean"), format="%.0f"),
-                                "clv_total": st.column_config.NumberColumn(t("val_clv_total"), format="%.0f"),
-                                "p_alive_mean": st.column_config.NumberColumn(t("val_p_alive_mean"), format="%.2f"),
-                                "marketing_cost": st.column_config.NumberColumn(t("col_marketing_cost"), format="%.0f"),
-                                "new_customers": t("col_new_customers"),
-                                "cac": st.column_config.NumberColumn(t("col_cac"), format="%.0f"),
-                                "clv_to_cac": st.column_config.NumberColumn(t("col_clv_to_cac"), format="%.2f")})
+    show(by_channel.rename(columns={"channel": "acquisition_channel"}), key="customer_value_clv_table",
+         dims={"acquisition_channel": "data"})
     download_buttons(values[clv.CLV_COLUMNS], f"clv_{f.end.isoformat()}", key="customer_value_clv")
 
 st.subheader(t("val_calibration"))
@@ -96,12 +86,11 @@ if not matches.empty:
     customer = st.selectbox(t("val_pick_customer"), matches["customer_id"].tolist(), key="customer_value_customer")
     orders = cached.run_dataset(customers.customer_orders, f.dataset, customer_id=customer)
     row = clv.for_customer(fit, customer)
-    cards = ((t("val_customer_orders"), fmt_int(len(orders), lang())),
-             (t("val_customer_revenue"), fmt_money(orders["revenue"].sum(), lang())),
-             (t("val_customer_clv"), fmt_money(row["clv_12m"], lang()) if row else "—"),
-             (t("val_customer_p_alive"), fmt_pct(row["p_alive"], lang()) if row else "—"))
-    for column, (name, text) in zip(st.columns(4), cards, strict=True):
-        column.metric(name, text, border=True)
+    cards = {"orders": len(orders), "revenue": orders["revenue"].sum(),
+             "clv_12m": row["clv_12m"] if row else None, "p_alive": row["p_alive"] if row else None}
+    for column, (key, value) in zip(st.columns(4), cards.items(), strict=True):
+        with column:
+            metric_card(key, value)
     if row is None:
         st.caption(t("val_customer_not_in_fit"))
     st.plotly_chart(charts_customers.customer_orders(orders, lang()), key="customer_value_orders_chart", width="stretch")
@@ -109,12 +98,12 @@ if not matches.empty:
     with left:
         st.markdown(f"**{t('val_channels_used')}**")
         used = customers.channels_used(orders)
-        st.dataframe(used.assign(channel=[label(c) for c in used["channel"]]), hide_index=True, key="customer_value_channels")
+        show(used, key="customer_value_channels", dims={"channel": "data", "first": "raw", "last": "raw"})
     with right:
         st.markdown(f"**{t('val_segment_history')}**")
         history = cached.run(rfm.segment_history, f, customer_id=customer)
-        st.dataframe(history.assign(segment=[charts_customers.seg_label(s, lang()) for s in history["segment"]]),
-                     hide_index=True, key="customer_value_history")
+        show(history.rename(columns={"r": "r_score", "f": "f_score", "m": "m_score"}), key="customer_value_history",
+             dims={"start": "raw", "end": "raw", "segment": lambda s: charts_customers.seg_label(s, lang())})
     st.markdown(f"**{t('val_orders')}**")
-    st.dataframe(orders.assign(channel=[label(c) for c in orders["channel"]], region=[label(r) for r in orders["region"]]),
-                 hide_index=True, key="customer_value_orders", width="stretch")
+    show(orders, key="customer_value_orders",
+         dims={"order_id": "raw", "order_date": "raw", "channel": "data", "region": "data"})

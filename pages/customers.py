@@ -11,6 +11,7 @@ from ui import cached
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
 from ui.state import lang, require_shell, t
+from ui.tables import show
 from ui.widgets import kpi_row
 
 require_shell()  # before anything else: a page never runs without the shell
@@ -45,15 +46,8 @@ with left:
 with right:
     st.markdown(f"**{t('cust_rfm_grid')}**")
     st.plotly_chart(charts_customers.rfm_grid(tables.cells, lang()), key="customers_rfm_grid", width="stretch")
-st.dataframe(sizes.assign(segment=[charts_customers.seg_label(s, lang()) for s in sizes["segment"]]),
-             hide_index=True, key="customers_segment_table", width="stretch",
-             column_config={"segment": t("col_segment"), "customers": t("col_customers"),
-                            "share": st.column_config.NumberColumn(t("col_customer_share"), format="percent"),
-                            "revenue": st.column_config.NumberColumn(t("col_revenue"), format="%.0f"),
-                            "revenue_share": st.column_config.NumberColumn(t("col_revenue_share"), format="percent"),
-                            "recency_days": st.column_config.NumberColumn(t("col_recency"), format="%.0f"),
-                            "frequency": st.column_config.NumberColumn(t("col_frequency"), format="%.1f"),
-                            "monetary": st.column_config.NumberColumn(t("col_monetary"), format="%.0f")})
+show(sizes.rename(columns={"share": "customer_share"}), key="customers_segment_table",
+     dims={"segment": lambda s: charts_customers.seg_label(s, lang())}, download=f"rfm_segments_{f.end.isoformat()}")
 
 st.subheader(t("cust_segment_channels"))
 by_channel = tables.by_channel

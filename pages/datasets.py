@@ -10,6 +10,7 @@ from present import i18n
 from present.i18n import fmt_int
 from ui import cached, ingest_flow, ingest_view
 from ui.state import lang, require_shell, t
+from ui.tables import show
 from ui.widgets import escape_markdown
 
 require_shell()  # before anything else: a page never runs without the shell
@@ -23,19 +24,18 @@ if not found:
     st.info(t("datasets_none"))
 else:
     table = pd.DataFrame({
-        t("datasets_col_name"): [d.name for d in found],
-        t("datasets_col_rows"): [d.order_lines for d in found],
-        t("datasets_col_orders"): [d.orders for d in found],
-        t("datasets_col_customers"): [d.customers if d.has_customer else None for d in found],
-        t("datasets_col_first"): [d.first_date for d in found],
-        t("datasets_col_last"): [d.last_date for d in found],
-        t("datasets_col_source"): pd.Series([d.source for d in found], dtype="str"),
-        t("datasets_col_kind"): [i18n.t(f"datasets_kind_{d.kind}", current) if d.kind in ("demo", "upload") else d.kind
-                                 for d in found],
-        t("datasets_col_loaded"): [d.loaded_at for d in found],
-        t("datasets_col_version"): [d.version for d in found],
+        "name": [d.name for d in found], "order_lines": [d.order_lines for d in found],
+        "orders": [d.orders for d in found],
+        "customers": pd.array([d.customers if d.has_customer else None for d in found], dtype="Int64"),
+        "first_date": [d.first_date for d in found], "last_date": [d.last_date for d in found],
+        "source": pd.Series([d.source for d in found], dtype="str"), "kind": [d.kind for d in found],
+        "loaded_at": [d.loaded_at for d in found], "version": [d.version for d in found],
     })
-    st.dataframe(table, key="datasets_table", hide_index=True, width="stretch")
+    show(table, key="datasets_table",
+         dims={"name": "raw", "first_date": "raw", "last_date": "raw", "source": "raw", "loaded_at": "raw",
+               "kind": lambda k: i18n.t(f"datasets_kind_{k}", current) if k in ("demo", "upload") else str(k)},
+         headers={"name": "datasets_col_name", "first_date": "datasets_col_first", "last_date": "datasets_col_last",
+                  "source": "datasets_col_source", "kind": "datasets_col_kind", "loaded_at": "datasets_col_loaded"})
 
 deleted = st.session_state.pop("_datasets_deleted", None)
 if deleted:

@@ -13,6 +13,7 @@ from metrics import goals
 from metrics.overview import dimension_values
 from present import i18n
 from present.charts import advisor as charts_advisor
+from present.sentences import goals as goals_text
 from ui import cached, goals_widgets
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
@@ -51,13 +52,13 @@ def to_input(metric: str, value: float | None) -> float:
     """Rates are typed in percent."""
     if value is None:
         return 0.0
-    return value * 100 if goals.kind(metric) == "ratio" else float(value)
+    return value * 100 if goals.is_rate(metric) else float(value)
 
 
 def from_input(metric: str, value: float | None) -> float | None:
     if value is None:
         return None
-    return value / 100 if goals.kind(metric) == "ratio" else float(value)
+    return value / 100 if goals.is_rate(metric) else float(value)
 
 
 def goal_form(prefix: str, current: goals.Goal | None) -> goals.Goal | None:
@@ -65,7 +66,7 @@ def goal_form(prefix: str, current: goals.Goal | None) -> goals.Goal | None:
     options = metric_options()
     metric_default = current.metric if current and current.metric in options else options[0]
     metric = st.selectbox(t("goals_metric"), options, index=options.index(metric_default), key=f"{prefix}_metric",
-                          format_func=lambda m: goals.metric_label(m, current_lang))
+                          format_func=lambda m: goals_text.metric_label(m, current_lang))
     left, right = st.columns(2)
     target = left.number_input(t("goals_target"), value=to_input(metric_default, current.target if current else None),
                                key=f"{prefix}_target", help=t("goals_target_help"))
@@ -92,7 +93,7 @@ def save(goal: goals.Goal, done: str) -> None:
     except goals.GoalError as error:
         st.error(t(error.code))
         return
-    st.session_state[FLASH] = (done, goals.metric_label(saved.metric, lang()))
+    st.session_state[FLASH] = (done, goals_text.metric_label(saved.metric, lang()))
     st.rerun()
 
 
@@ -100,9 +101,9 @@ if items:
     st.subheader(t("goals_edit"))
     by_id = {p.goal.id: p for p in items}
     picked = st.selectbox(t("goals_pick"), list(by_id), key="goals_pick",
-                          format_func=lambda i: f"{goals.metric_label(by_id[i].goal.metric, current_lang)} · {by_id[i].goal.owner} · {by_id[i].goal.deadline}")
+                          format_func=lambda i: f"{goals_text.metric_label(by_id[i].goal.metric, current_lang)} · {by_id[i].goal.owner} · {by_id[i].goal.deadline}")
     chosen = by_id[picked]
-    st.plotly_chart(charts_advisor.goal_trend(chosen, lang(), t("goals_chart_title", metric=goals.metric_label(chosen.goal.metric, lang()))),
+    st.plotly_chart(charts_advisor.goal_trend(chosen, lang(), t("goals_chart_title", metric=goals_text.metric_label(chosen.goal.metric, lang()))),
                     key="goals_trend_chart", width="stretch")
     with st.form(f"goals_edit_form_{picked}"):
         edited = goal_form(f"goals_edit_{picked}", chosen.goal)
@@ -110,7 +111,7 @@ if items:
         save(edited, "goals_saved")
     if st.button(t("goals_delete"), key=f"goals_delete_{picked}"):
         goals.delete(cached.connection(), f.dataset, picked)
-        st.session_state[FLASH] = ("goals_deleted", goals.metric_label(chosen.goal.metric, lang()))
+        st.session_state[FLASH] = ("goals_deleted", goals_text.metric_label(chosen.goal.metric, lang()))
         st.rerun()
 
 st.subheader(t("goals_new"))

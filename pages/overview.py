@@ -6,6 +6,7 @@ import streamlit as st
 
 from metrics import overview
 from present.charts import overview as charts
+from present.sentences import overview as overview_text
 from ui import cached, goals_widgets
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, kpi_row
@@ -28,7 +29,7 @@ kpi_row(cards[:4], churn_window_days=CHURN_WINDOW_DAYS)
 kpi_row(cards[4:], churn_window_days=CHURN_WINDOW_DAYS)
 
 st.subheader(t("overview_headlines"))
-bullet_list(overview.headlines(cards, moves, lang()))
+bullet_list(overview_text.headlines(cards, moves, lang()))
 
 trend = cached.run(overview.trend, f)
 left, right = st.columns([2, 1])

@@ -11,8 +11,8 @@ from present.charts import overview as charts
 from present.i18n import fmt_pct
 from ui import cached
 from ui.customer_pages import selection, window_picker
-from ui.downloads import download_buttons
 from ui.state import label, lang, require_shell, t
+from ui.tables import show
 from ui.widgets import kpi_row
 
 require_shell()  # before anything else: a page never runs without the shell
@@ -37,7 +37,7 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(t("ret_churn_by"))
     dim = st.radio(t("ret_churn_by"), ["channel", "region", "segment"], key="retention_churn_dim", horizontal=True,
-                   format_func=lambda d: t(f"dim_{d}"), label_visibility="collapsed")
+                   format_func=lambda d: t(f"churn_dim_{d}"), label_visibility="collapsed")
     flags = cached.run(customers.churn_flags, f, window_days=window)
     by_dim = customers.churn_by_dimension(cached.run(customers.churn_by_place, f, window_days=window), flags,
                                           cached.run(rfm.key_segments, f.prior, scheme=rfm.DEFAULT_SCHEME))
@@ -63,14 +63,8 @@ else:
     if risky.empty:
         st.info(t("ret_at_risk_none"))
     else:
-        st.dataframe(risky.assign(segment=[charts_customers.seg_label(s, lang()) for s in risky["segment"]]),
-                     hide_index=True, key="retention_at_risk_table", width="stretch",
-                     column_config={"customer_id": t("col_customer"), "recency_days": t("col_recency"),
-                                    "frequency": t("col_frequency"), "segment": t("col_segment"),
-                                    "monetary": st.column_config.NumberColumn(t("col_monetary"), format="%.0f"),
-                                    "p_alive": st.column_config.NumberColumn(t("col_p_alive"), format="%.2f"),
-                                    "clv_12m": st.column_config.NumberColumn(t("col_clv"), format="%.0f")})
-        download_buttons(risky, f"at_risk_{f.end.isoformat()}", key="retention_at_risk")
+        show(risky, key="retention_at_risk_table", download=f"at_risk_{f.end.isoformat()}",
+             dims={"customer_id": "raw", "segment": lambda s: charts_customers.seg_label(s, lang())})
 
 st.subheader(t("ret_cohorts"))
 st.caption(t("ret_cohort_note"))

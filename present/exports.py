@@ -52,11 +52,12 @@ def _sheet_name(name: object, used: set[str]) -> str:
     return candidate
 
 
-def to_xlsx_bytes(data: pd.DataFrame | dict[str, pd.DataFrame]) -> bytes:
+def to_xlsx_bytes(data: pd.DataFrame | dict[str, pd.DataFrame], number_formats: dict[str, str] | None = None) -> bytes:
     """An .xlsx workbook (xlsxwriter) of one frame or ``{sheet name: frame}``, formula-safe.
 
     Strings are written as strings (``strings_to_formulas`` off and escaped anyway, so a file opened
-    in another tool or re-saved stays inert); numbers stay numeric cells.
+    in another tool or re-saved stays inert); numbers stay numeric cells. ``number_formats`` gives
+    columns (by header) an Excel number format, e.g. ``0.0%`` for a margin (the metric catalog's).
     """
     sheets = data if isinstance(data, dict) else {"Sheet1": data}
     buffer = io.BytesIO()
@@ -64,7 +65,12 @@ def to_xlsx_bytes(data: pd.DataFrame | dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         used: set[str] = set()
         for name, frame in sheets.items():
-            _safe_frame(frame).to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
+            sheet = _sheet_name(name, used)
+            _safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
+            for position, column in enumerate(frame.columns):
+                fmt = (number_formats or {}).get(str(column))
+                if fmt:
+                    writer.sheets[sheet].set_column(position, position, 14, writer.book.add_format({"num_format": fmt}))
     return buffer.getvalue()
 
 

@@ -31,25 +31,28 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data import registry
-from metrics import advisor, channels, goals, overview, rfm
+from metrics import advisor, catalog, channels, goals, overview, rfm
 from metrics.advisor import Advice
 from metrics.budget import budget_model
 from metrics.budget import scenarios as budget_scenarios
+from metrics.budget.projection import OUTCOME_METRIC
 from metrics.filters import Filters
 from metrics.goals import Progress
 from metrics.overview import Kpi
 from present import exports
 from present.charts import report as report_charts
-from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts, label, t
+from present.formats import format_delta
+from present.i18n import label, t
+from present.sentences import advisor as advisor_text
+from present.sentences import goals as goals_text
 from present.sentences.budget import lever_label
+from present.tables import text_frame
 
 LOG = logging.getLogger("saleslens")
 CHROMIUM = "/usr/bin/chromium"
 IMAGE_WIDTH = 900
 _KALEIDO_LOCK = threading.Lock()  # kaleido's sync server is process-global: one report renders at a time
-_FORMAT = {"money": fmt_money, "ratio": fmt_pct, "number": fmt_number, "count": fmt_int}
 PNL_TABLE = ("channel", "revenue", "gross_profit", "margin", "channel_cost", "contribution", "share", "roi", "growth")
-PNL_MONEY = ("revenue", "gross_profit", "channel_cost", "contribution")
 
 
 @dataclass(frozen=True)
@@ -89,73 +92,43 @@ def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: 
 
 # --- tables (formatted as the app shows them) ---------------------------------------------------
 
-def kpi_delta(card: Kpi, lang: str) -> str:
-    """The delta as the overview's KPI cards show it: points for rates, relative change otherwise."""
-    if card.delta is None:
-        return "—"
-    return fmt_pts(card.delta, lang) if card.kind == "ratio" else fmt_pct(card.delta, lang, signed=True)
-
-
 def kpi_table(data: ReportData, lang: str) -> pd.DataFrame:
-    fmt = {card.key: _FORMAT[card.kind] for card in data.kpis}
-    return pd.DataFrame({
-        t("report_col_kpi", lang): [t(f"kpi_{c.key}", lang) for c in data.kpis],
-        t("report_col_value", lang): [fmt[c.key](c.value, lang) for c in data.kpis],
-        t("report_col_prior", lang): [fmt[c.key](c.prior, lang) for c in data.kpis],
-        t("report_col_delta", lang): [kpi_delta(c, lang) for c in data.kpis],
-    })
+    """The overview's cards as rows: value and prior in each KPI's own format, the delta as the cards show it."""
+    frame = pd.DataFrame({"kpi": [c.key for c in data.kpis], "value": [c.value for c in data.kpis],
+                          "prior": [c.prior for c in data.kpis]})
+    table = text_frame(frame, lang, metric_column="kpi", headers={"kpi": "report_col_kpi", "value": "report_col_value",
+                                                                  "prior": "report_col_prior"})
+    table[t("report_col_delta", lang)] = [format_delta(c.key, c.delta, lang) or "—" for c in data.kpis]
+    return table
 
 
 def pnl_table(data: ReportData, lang: str) -> pd.DataFrame:
-    rows = {}
-    for col in PNL_TABLE:
-        values = data.pnl[col]
-        if col == "channel":
-            rows[t("report_col_channel", lang)] = [label(v, lang) for v in values]
-        elif col in PNL_MONEY:
-            rows[t(f"report_col_{col}", lang)] = [fmt_money(v, lang) for v in values]
-        else:
-            rows[t(f"report_col_{col}", lang)] = [fmt_pct(v, lang, signed=col == "growth") for v in values]
-    return pd.DataFrame(rows)
+    return text_frame(data.pnl[list(PNL_TABLE)], lang, dims={"channel": "data"})
 
 
 def segment_table(data: ReportData, lang: str) -> pd.DataFrame | None:
     if data.segments is None:
         return None
-    seg = data.segments[data.segments["customers"] > 0]
-    return pd.DataFrame({
-        t("report_col_segment", lang): [t(f"seg_{s}", lang) for s in seg["segment"]],
-        t("report_col_customers", lang): [fmt_int(v, lang) for v in seg["customers"]],
-        t("report_col_revenue", lang): [fmt_money(v, lang) for v in seg["revenue"]],
-        t("report_col_revenue_share", lang): [fmt_pct(v, lang) for v in seg["revenue_share"]],
-    })
+    seg = data.segments[data.segments["customers"] > 0][["segment", "customers", "revenue", "revenue_share"]]
+    return text_frame(seg, lang, dims={"segment": "key:seg_"})
 
 
 def goals_table(data: ReportData, lang: str) -> pd.DataFrame:
-    return goals.progress_frame(data.goals, lang)
+    return goals_text.progress_frame(data.goals, lang)
 
 
 def scenario_table(data: ReportData, lang: str) -> pd.DataFrame | None:
     if data.scenario_frame is None:
         return None
     frame = data.scenario_frame
-    names = [lever_label(i, lang) if s == "lever" else t(f"budget_outcome_{i}", lang)
+    keys = ["spend" if section == "lever" else OUTCOME_METRIC[item]
+            for section, item in zip(frame["section"], frame["item"], strict=True)]
+    names = [lever_label(i, lang) if s == "lever" else t(catalog.get(OUTCOME_METRIC[i]).label, lang)
              for s, i in zip(frame["section"], frame["item"], strict=True)]
-
-    def show(item: str, value: float) -> str:
-        if item == "churn":
-            return fmt_pct(value, lang)
-        if item == "roi":
-            return fmt_pct(value, lang)
-        if item in ("new_customers", "retained_customers"):
-            return fmt_int(value, lang)
-        return fmt_money(value, lang)
-
-    return pd.DataFrame({
-        t("report_col_outcome", lang): names,
-        t("report_col_current", lang): [show(i, v) for i, v in zip(frame["item"], frame["current"], strict=True)],
-        t("report_col_scenario", lang): [show(i, v) for i, v in zip(frame["item"], frame["scenario"], strict=True)],
-    })
+    table = text_frame(frame[["current", "scenario"]], lang, row_keys=keys,
+                       headers={"current": "report_col_current", "scenario": "report_col_scenario"})
+    table.insert(0, t("report_col_outcome", lang), names)
+    return table
 
 
 def tables(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
@@ -163,7 +136,7 @@ def tables(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
     out = {t("report_kpis", lang): pd.DataFrame([{"kpi": c.key, "value": c.value, "prior": c.prior, "delta": c.delta}
                                                  for c in data.kpis]),
            t("report_pnl", lang): data.pnl[list(PNL_TABLE)],
-           t("report_advice", lang): advisor.signals_frame(data.advice, lang)}
+           t("report_advice", lang): advisor_text.signals_frame(data.advice)}
     if data.segments is not None:
         out[t("report_segments", lang)] = data.segments
     out[t("report_goals", lang)] = goals_table(data, lang)
@@ -267,21 +240,21 @@ def render_html(data: ReportData, lang: str, *, images: dict[str, bytes] | None 
                regions=", ".join(label(r, lang) for r in f.regions) or all_text)) + "</p>",
         f"<h2>{_e(t('report_kpis', lang))}</h2>", html_table(kpi_table(data, lang)),
         f"<h2>{_e(t('report_advice', lang))}</h2>",
-        f'<p class="verdict">{_e(advisor.verdict_text(a, lang))}</p>',
-        f"<p>{_e(advisor.summary_text(a, lang))}</p>",
+        f'<p class="verdict">{_e(advisor_text.verdict_text(a, lang))}</p>',
+        f"<p>{_e(advisor_text.summary_text(a, lang))}</p>",
         _image(images, "advice_gauge", t("advisor_chart_score", lang)),
     ]
-    contradictions = advisor.contradiction_texts(a, lang)
+    contradictions = advisor_text.contradiction_texts(a, lang)
     if contradictions:
         parts += [f"<h3>{_e(t('advisor_contradictions', lang))}</h3>", _list(contradictions, "warn")]
-    parts += [f"<h3>{_e(t('advisor_reasons', lang))}</h3>", _list(advisor.reasons(a, lang)),
+    parts += [f"<h3>{_e(t('advisor_reasons', lang))}</h3>", _list(advisor_text.reasons(a, lang)),
               _image(images, "advice_votes", t("advisor_chart_votes", lang))]
-    missing = advisor.unavailable(a, lang)
+    missing = advisor_text.unavailable(a, lang)
     if missing:
         parts += [f"<h3>{_e(t('advisor_unavailable_title', lang))}</h3>", _list(missing, "note")]
-    parts += [f"<h3>{_e(t('advisor_next', lang))}</h3>", _list([advisor.action_text(x, lang) for x in a.actions]),
-              f"<h3>{_e(t('advisor_split_title', lang))}</h3>", f"<p>{_e(advisor.split_text(a.split, lang))}</p>",
-              html_table(advisor.signals_frame(a, lang))]
+    parts += [f"<h3>{_e(t('advisor_next', lang))}</h3>", _list([advisor_text.action_text(x, lang) for x in a.actions]),
+              f"<h3>{_e(t('advisor_split_title', lang))}</h3>", f"<p>{_e(advisor_text.split_text(a.split, lang))}</p>",
+              html_table(text_frame(advisor_text.signals_frame(a), lang, **advisor_text.signals_table_spec(a, lang)))]
     parts += [f"<h2>{_e(t('report_pnl', lang))}</h2>", html_table(pnl_table(data, lang)),
               _image(images, "pnl", t("report_chart_pnl", lang))]
     segments = segment_table(data, lang)

@@ -6,9 +6,8 @@ State (per session, reset when the dataset changes):
 - ``_budget_alloc``: [annual yuan per lever] — the what-if allocation, the one truth the sliders
   (``budget_pct_<i>`` / ``budget_amt_<i>``) and the total (``budget_total``) are written from.
 
-Pre-fill (for links, e.g. from a future priority advisor): URL ``budget_total`` (annual yuan) and
-``budget_crm_share`` (0..1), or ``st.session_state["budget_prefill"] = {"total": .., "crm_share": ..}``
-set by another page before ``st.switch_page``. Channels then share ``total × (1 − crm_share)`` and
+Pre-fill: URL ``budget_total`` (annual yuan) and ``budget_crm_share`` (0..1), or from another page
+``ui.navigate.go("budget", budget={"total": .., "crm_share": ..})`` (which calls :func:`prefill`). Channels then share ``total × (1 − crm_share)`` and
 CRM programmes ``total × crm_share``, each in proportion to current spend (equally when none).
 """
 
@@ -22,12 +21,13 @@ import pandas as pd
 import streamlit as st
 
 from metrics.budget import BudgetModel, Override, allocation_frame, budget_model, with_overrides
-from metrics.budget.projection import Arrays, arrays
-from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
+from metrics.budget.projection import OUTCOME_METRIC, Arrays, arrays
+from present.formats import format_value
 from present.sentences.budget import lever_label
 from ui import cached
 from ui.state import initial_query, lang, t
-from ui.widgets import escape_markdown
+from ui.tables import show
+from ui.widgets import escape_markdown, metric_card
 
 OVERRIDES = "_budget_overrides"
 ALLOC = "_budget_alloc"
@@ -69,6 +69,12 @@ def _number(text: object, upper: float = MAX_PREFILL_TOTAL) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if np.isfinite(value) and 0 <= value <= upper else None
+
+
+def prefill(total: float | None, crm_share: float | None) -> None:
+    """Start the what-if from this split on the budget page's next run (``ui.navigate.go(budget=...)``)."""
+    st.session_state[PREFILL] = {"total": total, "crm_share": crm_share}
+    st.session_state.pop(ALLOC, None)  # the what-if starts again from the suggested split
 
 
 def _prefilled(m: BudgetModel) -> np.ndarray:
@@ -162,83 +168,64 @@ def set_override(lever: str, override: Override | None) -> None:
 
 # ---------------------------------------------------------------- tables and cards
 
-CARD_OUTCOMES = (("revenue", "money"), ("gross_profit", "money"), ("new_customers", "count"), ("churn", "ratio"),
-                 ("retained_value", "money"), ("incremental_gp", "money"), ("roi", "number"))
-
-
-def _fmt(kind: str, value: object) -> str:
-    return {"money": fmt_money, "count": fmt_int, "ratio": fmt_pct, "number": fmt_number}[kind](value, lang())
+CARD_OUTCOMES = ("revenue", "gross_profit", "new_customers", "churn", "retained_value", "incremental_gp", "roi")
 
 
 def projection_cards(frame: pd.DataFrame) -> None:
     """One card per outcome: the scenario, its change vs the current plan, P10–P90 in the help."""
     rows = frame.set_index("outcome")
     columns = [*st.columns(4), *st.columns(4)]
-    for column, (key, kind) in zip(columns, CARD_OUTCOMES, strict=False):
-        row = rows.loc[key]
-        delta = row["delta"]
-        if not np.isfinite(delta):
-            shown = None
-        elif kind == "ratio":  # a rate moves in percentage points
-            shown = fmt_pts(delta, lang())
-        else:
-            shown = ("+" if delta >= 0 else "") + _fmt(kind, delta)
+    for column, outcome in zip(columns, CARD_OUTCOMES, strict=False):
+        row, key = rows.loc[outcome], OUTCOME_METRIC[outcome]
         with column:
-            st.metric(t(f"budget_outcome_{key}"), _fmt(kind, row["scenario"]), shown, border=True,
-                      delta_color="inverse" if key == "churn" else "normal",
-                      help=t("budget_band", p10=_fmt(kind, row["p10"]), p90=_fmt(kind, row["p90"])))
+            metric_card(key, row["scenario"], row["delta"], change=True,
+                        help=t("budget_band", p10=format_value(key, row["p10"], lang()),
+                               p90=format_value(key, row["p90"], lang())))
 
 
-def projection_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The projection table with translated outcome names and column headers."""
-    out = frame.assign(outcome=[t(f"budget_outcome_{o}") for o in frame["outcome"]])
-    return out.rename(columns={"outcome": t("budget_col_outcome"), "current": t("budget_col_current"),
-                               "scenario": t("budget_col_scenario"), "delta": t("budget_col_delta")})
+def projection_table(frame: pd.DataFrame) -> None:
+    """The projection: one row per outcome, each formatted as its catalog metric."""
+    show(frame.assign(outcome=[OUTCOME_METRIC[o] for o in frame["outcome"]]), metric_column="outcome",
+         headers={"current": "budget_col_current", "scenario": "budget_col_scenario", "delta": "budget_col_delta",
+                  "p10": "budget_col_p10", "p50": "budget_col_p50", "p90": "budget_col_p90"})
 
 
-def allocation_display(m: BudgetModel) -> pd.DataFrame:
-    """The current allocation table (metrics.budget.allocation_frame) for the screen and downloads."""
-    frame = allocation_frame(m).round({"spend": 0, "share": 3, "revenue": 0, "new_customers": 0,
-                                       "retained_customers": 0, "contribution": 0, "roi": 2, "r2": 3})
-    frame = frame.assign(lever=[lever_label(i, lang()) for i in frame["lever"]],
-                         kind=[t(f"budget_kind_{k}") for k in frame["kind"]],
-                         curve=[t(f"budget_source_{s}") for s in frame["curve"]]).drop(columns="name")
-    return frame.rename(columns={c: t(f"budget_col_{c}") for c in ("lever", "kind", "spend", "share", "revenue",
-                                                                   "new_customers", "contribution", "roi", "curve", "r2")}
-                        | {"retained_customers": t("budget_col_retained")})
+def allocation_table(m: BudgetModel, *, download: str) -> None:
+    """The current allocation, formatted by the catalog, with its downloads."""
+    frame = allocation_frame(m).drop(columns="name").rename(columns={"share": "spend_share", "roi": "budget_roi"})
+    show(frame, dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_",
+                      "curve": "key:budget_source_"}, key="budget_current", download=download)
 
 
-def optimizer_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The optimizer's per-lever table with translated names, kinds and statuses."""
-    out = frame.assign(lever=[lever_label(i, lang()) for i in frame["lever"]],
-                       kind=[t(f"budget_kind_{k}") for k in frame["kind"]],
-                       status=[t(f"budget_status_{s}") for s in frame["status"]])
-    names = {"lever": "lever", "kind": "kind", "current": "current", "proposed": "proposed", "change": "change",
-             "status": "status", "marginal_return": "marginal"}
-    out = out.round({"current": 0, "proposed": 0, "change": 0, "marginal_return": 2})
-    return out.drop(columns=["lower", "upper"]).rename(columns={k: t(f"budget_col_{v}") for k, v in names.items()})
+def optimizer_table(frame: pd.DataFrame, *, download: str) -> None:
+    """The optimizer's per-lever table (amounts as spend, the marginal return per yuan), with downloads."""
+    show(frame.drop(columns=["lower", "upper"]), key="budget_opt", download=download,
+         dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "status": "key:budget_status_"},
+         headers={"current": "budget_col_current", "proposed": "budget_col_proposed", "change": "budget_col_change"},
+         row_metrics={"current": "spend", "proposed": "spend", "change": "spend"})
 
 
-def compare_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Scenarios as columns, outcomes as rows (the current plan first)."""
+def compare_table(frame: pd.DataFrame) -> None:
+    """Scenarios as columns, outcomes as rows (the current plan first), each row in its metric's format."""
     if frame.empty:
-        return frame
+        return
     wide = frame.pivot(index="outcome", columns="scenario", values="value")
     current = frame.drop_duplicates("outcome").set_index("outcome")["current"]
-    wide.insert(0, t("budget_col_current"), current)
+    wide.insert(0, "current", current)
     wide = wide.loc[list(frame["outcome"].drop_duplicates())]
-    wide.index = [t(f"budget_outcome_{o}") for o in wide.index]
-    wide = wide.round(4)
-    return wide.rename_axis(t("budget_col_outcome")).reset_index()
+    wide.index = [OUTCOME_METRIC[o] for o in wide.index]
+    table = wide.rename_axis("outcome").reset_index()
+    # scenario names are the manager's own text: shown as typed (a table header is plain text)
+    show(table, metric_column="outcome", headers={"current": "budget_col_current"}
+         | {str(c): f"={c}" for c in table.columns if c not in ("outcome", "current")})
 
 
-def split_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The channels-vs-CRM curve as a table (feasible budget levels only)."""
-    part = frame[frame["feasible"]].drop(columns="feasible").round({"total": 0, "channels": 0, "crm": 0,
-                                                                    "crm_share": 3, "objective": 0})
-    names = {"total": "total", "channels": "channels", "crm": "crm", "crm_share": "crm_share"}
-    return part.rename(columns={k: t(f"budget_col_{v}") for k, v in names.items()}
-                       | {"objective": t("budget_outcome_incremental_gp")})
+def split_table(frame: pd.DataFrame, *, download: str) -> None:
+    """The channels-vs-CRM curve (feasible budget levels only), with downloads."""
+    part = frame[frame["feasible"]].drop(columns="feasible")
+    show(part.rename(columns={"channels": "spend_channels", "crm": "crm_spend", "objective": "incremental_gp"}),
+         headers={"total": "budget_col_total", "spend_channels": "budget_col_channels"},
+         row_metrics={"total": "spend", "spend_channels": "spend"}, key="budget_split", download=download)
 
 
 def binding_text(binding: tuple[str, ...]) -> str:

@@ -9,14 +9,15 @@ from present import exports
 from ui.state import t
 
 
-def download_buttons(frame: pd.DataFrame, stem: str, *, key: str) -> None:
-    """Two buttons side by side. ``stem`` is ours (never a user's file name); ``key`` prefixes widget keys."""
+def download_buttons(frame: pd.DataFrame, stem: str, *, key: str, number_formats: dict[str, str] | None = None) -> None:
+    """Two buttons side by side. ``stem`` is ours (never a user's file name); ``key`` prefixes widget keys;
+    ``number_formats`` (column → Excel format) applies to the XLSX."""
     left, right = st.columns(2)
     with left:
         st.download_button(t("download_csv"), exports.to_csv_bytes(frame), file_name=exports.safe_filename(stem, "csv"),
                            mime="text/csv", key=f"{key}_csv", width="stretch")
     with right:
-        st.download_button(t("download_xlsx"), exports.to_xlsx_bytes(frame),
+        st.download_button(t("download_xlsx"), exports.to_xlsx_bytes(frame, number_formats),
                            file_name=exports.safe_filename(stem, "xlsx"),
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"{key}_xlsx", width="stretch")

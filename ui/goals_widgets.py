@@ -10,6 +10,7 @@ import streamlit as st
 
 from metrics import goals
 from metrics.filters import Filters
+from present.sentences import goals as goals_text
 from ui import cached
 from ui.state import lang, t
 
@@ -23,7 +24,7 @@ def progress(dataset: str) -> list[goals.Progress]:
 
 
 def progress_table(items: list[goals.Progress], *, key: str) -> None:
-    st.dataframe(goals.progress_frame(items, lang()), hide_index=True, width="stretch", key=key)
+    st.dataframe(goals_text.progress_frame(items, lang()), hide_index=True, width="stretch", key=key)
 
 
 def overview_section(f: Filters) -> None:
@@ -34,4 +35,4 @@ def overview_section(f: Filters) -> None:
         st.caption(t("goals_overview_none"))
     else:
         progress_table(items, key="overview_goals_table")
-    st.page_link("pages/goals.py", label=t("goals_overview_link"), icon="🎯")
+    st.page_link("pages/goals.py", label=t("goals_overview_link"), icon=":material/flag:")  # no emoji font is needed

@@ -21,7 +21,7 @@ from data import ingest, registry
 from data.ingest import IngestError, Prepared, RawTable, ValidationReport
 from data.ingest.errors import describe
 from data.ingest.mapping import missing_required
-from ui import cached
+from ui import cached, state
 
 Progress = Callable[[float, str], None]
 STEPS = ("upload", "map", "report", "done")
@@ -159,7 +159,7 @@ def load(flow: Flow, name: str, mode: str, progress: Progress) -> bool:
 
 def show_dataset(name: str) -> None:
     """Button callback: runs before the next script run, so the sidebar draws with ``name`` chosen."""
-    st.session_state["sidebar_dataset"] = name
+    state.select(dataset=name)
 
 
 def targets(include_demo: bool = False) -> list[str]:

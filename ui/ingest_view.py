@@ -12,12 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from data import ingest
+from metrics import catalog
 from present import i18n
 from present.i18n import fmt_int, fmt_money
 from ui import ingest_flow
-from ui.downloads import download_buttons
 from ui.ingest_flow import Flow, Progress
 from ui.state import lang, t
+from ui.tables import show
 from ui.widgets import bullet_list, escape_markdown
 
 
@@ -138,19 +139,23 @@ def report_step(prefix: str, flow: Flow) -> bool:
     if report.rows_rejected:
         st.subheader(t("data_rejects"))
         counts_frame = ingest_flow.reject_counts_frame(report, current)
-        st.dataframe(counts_frame.rename(columns={"reason": t("data_reject_reason"), "rows": t("data_reject_count")}),
-                     key=f"{prefix}_reject_counts", hide_index=True)
+        show(counts_frame, key=f"{prefix}_reject_counts", dims={"reason": "raw"},
+             headers={"reason": "data_reject_reason", "rows": "data_reject_count"})
         rejects = ingest_flow.rejects_frame(report, current)
         if len(rejects) < report.rows_rejected:
             st.caption(t("data_rejects_listed", listed=fmt_int(len(rejects), current), total=fmt_int(report.rows_rejected, current)))
-        shown = rejects.rename(columns={"row": t("data_reject_row"), "reason": t("data_reject_reason"),
-                                        "field": t("data_reject_field"), "value": t("data_reject_value")})
-        st.dataframe(shown, key=f"{prefix}_rejects", hide_index=True, width="stretch")
-        download_buttons(shown, "rejects", key=f"{prefix}_rejects_download")
+        # a file row number is an identifier, not a quantity: shown as it is, unformatted
+        show(rejects.astype({"row": "str"}), key=f"{prefix}_rejects", download="rejects",
+             dims={"row": "raw", "reason": "raw", "field": "raw", "value": "raw"},
+             headers={"row": "data_reject_row", "reason": "data_reject_reason", "field": "data_reject_field",
+                      "value": "data_reject_value"})
     if report.preview:
         st.markdown(f"**{t('data_preview')}**")
         preview = pd.DataFrame(report.preview)
-        st.dataframe(preview.rename(columns=field_label), key=f"{prefix}_preview", hide_index=True, width="stretch")
+        # the file's own values: ids and names as they are, amounts formatted as the catalog's fields
+        text = [c for c in preview.columns if not pd.api.types.is_numeric_dtype(preview[c].dtype) or catalog.find(c) is None]
+        show(preview, key=f"{prefix}_preview", dims=dict.fromkeys(text, "raw"),
+             headers={c: f"={field_label(c)}" for c in preview.columns})
     if flow.error:
         _error(flow, t("data_load_failed"))
     return report.ok

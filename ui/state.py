@@ -186,6 +186,17 @@ def write_url(f: Filters | None) -> None:
         st.query_params.from_dict(wanted)
 
 
+def select(*, dataset: str | None = None, channels: list[str] | tuple[str, ...] | None = None,
+           regions: list[str] | tuple[str, ...] | None = None) -> None:
+    """Set the sidebar's selection for the next run (from a callback; None leaves a part as it is)."""
+    if dataset is not None:
+        st.session_state["sidebar_dataset"] = dataset
+    if channels is not None:
+        st.session_state["sidebar_channels"] = list(channels)
+    if regions is not None:
+        st.session_state["sidebar_regions"] = list(regions)
+
+
 def filters() -> Filters | None:
     """The selection drawn by the sidebar in this run (None: no data to show)."""
     return st.session_state.get(FILTERS_KEY)

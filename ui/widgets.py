@@ -5,27 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.overview import Kpi
-from present.i18n import fmt_int, fmt_money, fmt_number, fmt_pct, fmt_pts
+from present.formats import delta_color, format_change, format_delta, format_value, label
 from ui.state import lang, t
-
-
-def format_value(kind: str, value: float | None) -> str:
-    if kind == "money":
-        return fmt_money(value, lang())
-    if kind == "ratio":
-        return fmt_pct(value, lang())
-    if kind == "number":  # a mean such as orders per customer: two decimals, not rounded to an integer
-        return fmt_number(value, lang())
-    return fmt_int(value, lang())
-
-
-def format_delta(card: Kpi) -> str | None:
-    if card.delta is None:
-        return None
-    if card.kind == "ratio":
-        return fmt_pts(card.delta, lang())
-    return fmt_pct(card.delta, lang(), signed=True)
-
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
 
@@ -40,13 +21,20 @@ def bullet_list(sentences: list[str]) -> None:
     st.markdown("\n".join(f"- {escape_markdown(s)}" for s in sentences))
 
 
+def metric_card(key: str, value: object, delta: object = None, *, help: str | None = None,
+                change: bool = False) -> None:
+    """One KPI card of catalog metric ``key``: its name, formatted value and delta in its good direction.
+
+    ``delta`` is a relative change (points for rates) vs a prior period; with ``change=True`` it is an
+    absolute difference in the metric's own unit (a scenario against the current plan).
+    """
+    shown = (format_change if change else format_delta)(key, delta, lang())
+    st.metric(label(key, lang()), format_value(key, value, lang()), shown,
+              delta_color=delta_color(key), help=help, border=True)
+
+
 def kpi_row(cards: list[Kpi], *, churn_window_days: int) -> None:
-    """KPI cards in a row, each with its delta vs the prior period. Churn going up is bad."""
+    """KPI cards in a row, each with its delta vs the prior period, coloured by the catalog's good direction."""
     for column, card in zip(st.columns(len(cards)), cards, strict=True):
         with column:
-            st.metric(
-                t(f"kpi_{card.key}"), format_value(card.kind, card.value), format_delta(card),
-                delta_color="inverse" if card.key == "churn_rate" else "normal",
-                help=t(f"kpi_help_{card.key}", days=churn_window_days),
-                border=True,
-            )
+            metric_card(card.key, card.value, card.delta, help=t(f"kpi_help_{card.key}", days=churn_window_days))

@@ -23,6 +23,10 @@ from metrics.budget.model import BudgetModel
 
 OUTCOMES = ("spend", "revenue", "gross_profit", "new_customers", "churn", "retained_customers", "retained_value",
             "incremental_gp", "roi")
+# Each outcome's entry in the metric catalog (metrics/catalog.toml), which says how it reads.
+OUTCOME_METRIC = {"spend": "spend", "revenue": "revenue", "gross_profit": "gross_profit",
+                  "new_customers": "new_customers", "churn": "churn_rate", "retained_customers": "retained_customers",
+                  "retained_value": "retained_value", "incremental_gp": "incremental_gp", "roi": "budget_roi"}
 QUANTILES = (0.1, 0.5, 0.9)
 
 

@@ -11,8 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.advisor import Advice
-from metrics.goals import Progress, metric_label
+from metrics.goals import Progress
 from present.i18n import label, t
+from present.sentences.goals import metric_label
 
 FONT_FAMILY = "WenQuanYi Zen Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 CRM_COLOR = "#4C78A8"

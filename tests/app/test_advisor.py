@@ -10,8 +10,10 @@ import pytest
 
 from data import registry
 from metrics import advisor
+from metrics.budget import budget_model
 from metrics.filters import Filters, preset_range
 from present import i18n
+from present.sentences import advisor as advisor_text
 from ui import cached
 from ui.widgets import escape_markdown
 
@@ -46,7 +48,7 @@ def test_advisor_renders_the_recommendation_in_both_languages(make_app, lang):
     title = at.title[0].value
     assert any("\u4e00" <= ch <= "\u9fff" for ch in title) == (lang == "zh")
     expected = advisor.combine(evidence(), "startup", "manufacturing")
-    assert verdict(at) == escape_markdown(advisor.verdict_text(expected, lang))
+    assert verdict(at) == escape_markdown(advisor_text.verdict_text(expected, lang))
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == len(advisor.SIGNALS)
     # the demo's startup preset meets ~57% churn: the contradiction is spelled out
     assert any(("初创期" if lang == "zh" else "Startup") in w.value for w in at.warning)
@@ -58,16 +60,16 @@ def test_stage_industry_and_weights_move_the_score(make_app):
     at.selectbox(key="advisor_stage").set_value("mature").run()
     no_exception(at)
     mature = advisor.combine(ev, "mature", "manufacturing")
-    assert verdict(at) == escape_markdown(advisor.verdict_text(mature, "en"))
+    assert verdict(at) == escape_markdown(advisor_text.verdict_text(mature, "en"))
     at.selectbox(key="advisor_industry").set_value("b2b").run()
     b2b = advisor.combine(ev, "mature", "b2b")
     assert b2b.score > mature.score
-    assert verdict(at) == escape_markdown(advisor.verdict_text(b2b, "en"))
+    assert verdict(at) == escape_markdown(advisor_text.verdict_text(b2b, "en"))
     at.slider(key="advisor_data_weight").set_value(0.0).run()
     no_exception(at)
     presets_only = advisor.combine(ev, "mature", "b2b", dataclasses.replace(advisor.default_config(), data_weight=0.0))
     assert presets_only.score == pytest.approx(presets_only.prior)
-    assert verdict(at) == escape_markdown(advisor.verdict_text(presets_only, "en"))
+    assert verdict(at) == escape_markdown(advisor_text.verdict_text(presets_only, "en"))
     # a signal's weight set to 0 drops it from the reasons
     at.slider(key="advisor_data_weight").set_value(0.6).run()
     before = len(at.markdown)
@@ -84,7 +86,7 @@ def test_budget_button_opens_the_budget_page_pre_filled(make_app):
     assert at.title[0].value == i18n.t("budget_title", "en")
     planned = at.session_state["_budget_alloc"]
     assert sum(planned) == pytest.approx(expected.total, rel=1e-6)
-    model = cached.run_dataset(advisor.budget_model, "demo")
+    model = cached.run_dataset(budget_model, "demo")
     crm = sum(x for x, lever in zip(planned, model.levers, strict=True) if lever.kind == "crm")
     assert crm / sum(planned) == pytest.approx(expected.crm_share, abs=1e-4)
 

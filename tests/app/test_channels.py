@@ -60,7 +60,7 @@ def test_channels_page_in_both_languages(make_app, lang):
     table = at.dataframe[0].value
     assert ("销售额" if lang == "zh" else "Revenue") in table.columns
     assert len(table) == 6
-    hhi = metric_values(at)["HHI" if lang == "en" else "HHI 集中度"]
+    hhi = metric_values(at)["HHI" if lang == "en" else "集中度 HHI"]
     assert hhi.replace(",", "").isdigit()
 
 
@@ -140,4 +140,4 @@ def test_dataset_without_cost_or_channel_costs(make_app, tmp_path):
     assert "no cost of goods" in warning and "no channel cost table" in warning and "no customer id" in warning
     table = at.dataframe[0].value
     assert table["Revenue"].tolist() == [100, 50]
-    assert table["Margin"].isna().all()
+    assert table["Gross margin"].isna().all()

@@ -64,7 +64,7 @@ def test_scheme_measure_segment_and_migration_controls(make_app):
     at.selectbox(key="customers_scheme").set_value("simple").run()
     no_exception(at)
     assert len(at.dataframe[0].value) == 5
-    assert at.dataframe[0].value["segment"].tolist()[0] == "Active loyal"
+    assert at.dataframe[0].value["Segment"].tolist()[0] == "Active loyal"
     at.selectbox(key="customers_scheme").set_value("default").run()
     at.selectbox(key="customers_segment").set_value("cant_lose").run()
     no_exception(at)
@@ -91,7 +91,7 @@ def test_window_dimension_threshold_and_cohort_controls(make_app):
             at.slider(key="retention_at_risk_threshold").set_value(threshold).run()
         expected = customers.at_risk(scores, fit, window_days=auto, max_p_alive=threshold)
         assert len(expected) > 0
-        assert at.dataframe[0].value["customer_id"].tolist() == expected["customer_id"].tolist()
+        assert at.dataframe[0].value["Customer id"].tolist() == expected["customer_id"].tolist()
     at.radio(key="retention_window_mode").set_value("custom").run()
     at.number_input(key="retention_window_days").set_value(60).run()
     no_exception(at)
@@ -113,7 +113,7 @@ def test_clv_calibration_and_360_view(make_app):
     at = open_page(make_app, VALUE, lang="en")
     f = selection()
     fit = clv.customer_value(cached.connection(), "demo", as_of=f.end)
-    assert metric_values(at)["Predicted 12-month CLV, total"] == fmt_money(fit.customers["clv_12m"].sum(), "en")
+    assert metric_values(at)["12-month CLV, total"] == fmt_money(fit.customers["clv_12m"].sum(), "en")
     caption = [c.value for c in at.caption if "Fitted on data up to" in c.value][0]
     at.slider(key="customer_value_holdout_weeks").set_value(12).run()
     no_exception(at)
@@ -125,8 +125,8 @@ def test_clv_calibration_and_360_view(make_app):
     assert at.selectbox(key="customer_value_customer").value == customer
     orders = customers.customer_orders(cached.connection(), "demo", customer_id=customer)
     assert metric_values(at)["Orders"] == fmt_int(len(orders), "en")
-    shown = [d.value for d in at.dataframe if "order_id" in d.value.columns][0]
-    assert shown["order_id"].tolist() == orders["order_id"].tolist()
+    shown = [d.value for d in at.dataframe if "Order" in d.value.columns][0]
+    assert shown["Order"].tolist() == orders["order_id"].tolist()
     at.text_input(key="customer_value_search").input("no-such-customer-xyz").run()
     assert any("No matching customer id" in i.value for i in at.info)
 

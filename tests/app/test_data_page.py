@@ -125,7 +125,7 @@ def test_upload_map_report_and_load(make_app, fresh, encoding):
     # revenue 100 + 200 − 30 (the return made negative), cost 60 + 120 + 10
     assert f"Total revenue {fmt_money(270, 'en')}; total cost {fmt_money(190, 'en')}" in text
     rejects = frame(at, "Row", "Value")
-    assert rejects.to_dict("records") == [{"Row": 5, "Reason": "Impossible date (e.g. 29 February in a non-leap year)",
+    assert rejects.to_dict("records") == [{"Row": "5", "Reason": "Impossible date (e.g. 29 February in a non-leap year)",
                                            "Field": "order_date", "Value": "2018-02-29"}]
     counts = frame(at, "Reason", "Rows")
     assert counts.to_dict("records") == [{"Reason": "Impossible date (e.g. 29 February in a non-leap year)", "Rows": 1}]

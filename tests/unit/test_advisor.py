@@ -11,6 +11,8 @@ import pytest
 from data import warehouse
 from metrics import advisor
 from metrics.filters import Filters
+from present import i18n
+from present.sentences import advisor as advisor_text
 from tests.tiny import line, warehouse_with
 
 # Period 2024-07-01..2024-12-31 (184 days); prior 2023-12-30..2024-06-30.
@@ -106,7 +108,7 @@ def test_a_startup_losing_most_customers_is_told_the_data_disagrees():
     advice = advisor.combine(churny, "startup", "retail")
     assert "churn_rate" in advice.contradictions
     for lang, words in (("zh", "初创期"), ("en", "Startup")):
-        texts = advisor.contradiction_texts(advice, lang)
+        texts = advisor_text.contradiction_texts(advice, lang)
         assert any(words in text and "90.0%" in text for text in texts), texts
     # the transformation preset has no direction, so nothing can contradict it
     assert advisor.combine(churny, "transformation", "retail").contradictions == ()
@@ -124,7 +126,7 @@ def test_missing_data_signals_are_listed_with_their_reason_and_the_rest_still_co
     advice = advisor.combine(measured, "growth", "retail")
     assert advice.data_score is not None and 0 < advice.evidence < 1
     for lang, word in (("zh", "客户编号"), ("en", "customer ids")):
-        lines = advisor.unavailable(advice, lang)
+        lines = advisor_text.unavailable(advice, lang)
         assert len(lines) == 6 and all(word in text for text in lines[:2])
 
 
@@ -170,14 +172,14 @@ def test_actions_link_to_the_right_page_and_filter():
 @pytest.mark.parametrize("industry", advisor.INDUSTRIES)
 def test_every_preset_in_both_languages(stage, industry, lang):
     advice = advisor.combine(evidence(churn_rate=0.3, repeat_rate=0.4, hhi=2000.0), stage, industry)
-    texts = [advisor.verdict_text(advice, lang), advisor.summary_text(advice, lang), *advisor.reasons(advice, lang),
-             *advisor.unavailable(advice, lang), advisor.split_text(advice.split, lang),
-             *[advisor.action_text(a, lang) for a in advice.actions], *advisor.contradiction_texts(advice, lang)]
+    texts = [advisor_text.verdict_text(advice, lang), advisor_text.summary_text(advice, lang), *advisor_text.reasons(advice, lang),
+             *advisor_text.unavailable(advice, lang), advisor_text.split_text(advice.split, lang),
+             *[advisor_text.action_text(a, lang) for a in advice.actions], *advisor_text.contradiction_texts(advice, lang)]
     assert all(texts)
-    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in advisor.summary_text(advice, lang))
+    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in advisor_text.summary_text(advice, lang))
     assert has_cjk == (lang == "zh")
-    stage_word = advisor.t(f"advisor_stage_{stage}", lang)
-    assert stage_word in advisor.summary_text(advice, lang)
+    stage_word = i18n.t(f"advisor_stage_{stage}", lang)
+    assert stage_word in advisor_text.summary_text(advice, lang)
     assert math.isclose(advice.prior, 0.6 * advice.stage_prior + 0.4 * advice.industry_prior)
     assert (advice.notes == ("advisor_note_manufacturing",)) == (industry == "manufacturing")
 
@@ -193,11 +195,11 @@ def test_presets_follow_the_source_material():
 def test_bad_presets_are_rejected():
     import tomllib
 
-    raw = tomllib.loads(advisor.PRESETS_FILE.read_text(encoding="utf-8"))
+    raw = tomllib.loads(advisor.config.PRESETS_FILE.read_text(encoding="utf-8"))
     raw["signals"]["hhi"]["direction"] = "sideways"
     with pytest.raises(ValueError, match="direction"):
         advisor.parse_config(raw)
-    raw = tomllib.loads(advisor.PRESETS_FILE.read_text(encoding="utf-8"))
+    raw = tomllib.loads(advisor.config.PRESETS_FILE.read_text(encoding="utf-8"))
     raw["stages"]["growth"]["prior"] = 300
     with pytest.raises(ValueError, match="prior"):
         advisor.parse_config(raw)

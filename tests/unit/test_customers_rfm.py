@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from data import warehouse
-from metrics import clv, cohorts, customers, rfm, tiers
+from metrics import catalog, clv, cohorts, customers, rfm, tiers
 from metrics.filters import Filters
 from tests.tiny import line, warehouse_with
 
@@ -248,7 +248,7 @@ def test_customer_kpis_new_and_returning():
     assert (cards["new_customers"].prior, cards["returning_customers"].prior) == (1, 0)
     assert cards["orders_per_customer"].value == 1.5 and cards["revenue_per_customer"].value == 75
     assert cards["aov"].value == pytest.approx(180 / 4)  # AOV counts the anonymous order too
-    assert cards["repeat_rate"].value == 0.5 and cards["orders_per_customer"].kind == "number"
+    assert cards["repeat_rate"].value == 0.5 and catalog.get("orders_per_customer").format == "decimal"
     assert cards["churn_rate"].value == 0.0  # a was active at the start and still is
     assert cards["new_customers"].delta == 0.0
 

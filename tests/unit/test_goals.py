@@ -168,7 +168,7 @@ def test_monthly_values_equal_the_overview_kpis_of_each_month(demo_db, metric):
     con = warehouse.connect(demo_db)
     try:
         frame = goals.monthly_values(con, "demo", metric, D("2025-05-01"), D("2025-07-01"), channels=("电商平台",))
-        key = goals.KPI_METRICS[metric][0]
+        key = goals.catalog_key(metric)
         for month, value in zip(frame["month"], frame["value"], strict=True):
             f = Filters("demo", month, goals.month_end(month), ("电商平台",))
             expected = next(c.value for c in overview.kpis(con, f) if c.key == key)

@@ -9,6 +9,7 @@ import pytest
 
 from metrics import overview
 from metrics.filters import Filters
+from present.sentences import overview as overview_text
 from tests.tiny import line, warehouse_with
 
 D = dt.date
@@ -111,7 +112,7 @@ def test_trend_by_month_and_channel(con):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_headlines_name_the_driver(con, lang):
-    sentences = overview.headlines(overview.kpis(con, FEB, window_days=30), overview.movers(con, FEB), lang)
+    sentences = overview_text.headlines(overview.kpis(con, FEB, window_days=30), overview.movers(con, FEB), lang)
     assert len(sentences) == 4
     assert "online" in sentences[0]  # online added 100, the largest increase
     assert ("+120.0%" in sentences[0])
@@ -133,5 +134,5 @@ def test_region_headline_does_not_call_growth_a_decline():
         line("C", "2024-02-10", "c1", "online", "east", 150),
         line("D", "2024-02-12", "c2", "online", "west", 110),
     ])
-    sentences = overview.headlines(overview.kpis(con, FEB), overview.movers(con, FEB), "en")
+    sentences = overview_text.headlines(overview.kpis(con, FEB), overview.movers(con, FEB), "en")
     assert sentences[-1] == "Every region grew: fastest east (+50.0%), slowest west (+10.0%)."

@@ -18,6 +18,7 @@ from metrics.budget import scenarios
 from metrics.filters import Filters
 from present import report
 from present.i18n import fmt_money, fmt_pct, fmt_pts, label
+from present.sentences import advisor as advisor_text
 from tests.tiny import line, warehouse_with
 
 EVIL = "<script>alert(1)</script>"
@@ -75,8 +76,8 @@ def test_report_carries_the_numbers_the_app_shows(demo_db):
         assert fmt_pct(cards["revenue"].delta, lang, signed=True) in text
         top = pnl.iloc[0]
         assert label(top["channel"], lang) in text and fmt_money(top["revenue"], lang) in text
-        assert advisor.verdict_text(data.advice, lang) in text
-        for reason in advisor.reasons(data.advice, lang):
+        assert advisor_text.verdict_text(data.advice, lang) in text
+        for reason in advisor_text.reasons(data.advice, lang):
             assert reason in text
         assert ("重要价值客户" in text) == (lang == "zh")  # RFM segments (the demo has customers)
         assert "data:image/png" not in page
