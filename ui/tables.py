@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from present.formats import DASH
 from present.tables import Translate, export_frame, view
 from ui.downloads import download_buttons
 from ui.state import lang
@@ -19,7 +20,8 @@ def show(frame: pd.DataFrame, *, key: str | None = None, dims: Mapping[str, Tran
     """``st.dataframe`` of the formatted view, full width, no index; with ``download`` (a file stem of
     ours), CSV and XLSX buttons for the same table: translated headers, raw numbers, Excel formats."""
     spec = dict(dims=dims, headers=headers, metric_column=metric_column, row_metrics=row_metrics, row_keys=row_keys)
-    st.dataframe(view(frame, lang(), **spec), hide_index=True, width="stretch", key=key, height=height)
+    st.dataframe(view(frame, lang(), **spec), hide_index=True, width="stretch", key=key, height=height,
+                 placeholder=DASH)
     if download:
         table, number_formats = export_frame(frame, lang(), **spec)
         download_buttons(table, download, key=f"{key or download}_download", number_formats=number_formats)

@@ -29,8 +29,10 @@ def metric_card(key: str, value: object, delta: object = None, *, help: str | No
     absolute difference in the metric's own unit (a scenario against the current plan).
     """
     shown = (format_change if change else format_delta)(key, delta, lang())
+    unchanged = shown is not None and delta == 0  # no arrow and no colour for "no change"
     st.metric(label(key, lang()), format_value(key, value, lang()), shown,
-              delta_color=delta_color(key), help=help, border=True)
+              delta_color="off" if unchanged else delta_color(key), delta_arrow="off" if unchanged else "auto",
+              help=help, border=True)
 
 
 def kpi_row(cards: list[Kpi], *, churn_window_days: int) -> None:

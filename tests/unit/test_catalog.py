@@ -102,5 +102,5 @@ def test_tables_format_every_number_from_the_catalog_and_refuse_an_unknown_one()
 def test_rows_of_different_metrics_read_each_in_its_own_format():
     frame = pd.DataFrame({"outcome": ["revenue", "churn_rate", "budget_roi"], "current": [1e6, 0.3, 2.5]})
     text = text_frame(frame, "zh", metric_column="outcome", headers={"current": "budget_col_current"})
-    assert text.to_dict("list") == {"指标": ["销售额", "流失率", "投入回报（增量毛利 ÷ 投入）"],
+    assert text.to_dict("list") == {"指标": ["销售额", "流失率", "投入回报倍数"],
                                     "当前": ["¥100.0万", "30.0%", "2.5×"]}
