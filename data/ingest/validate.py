@@ -35,17 +35,11 @@ import numpy as np
 import pandas as pd
 
 from data.ingest.errors import IngestError
-from data.ingest.mapping import (
-    FieldSpec,
-    TableSpec,
-    auto_map,
-    missing_required,
-    normalise_header,
-    recall_mapping,
-    spec,
-)
+from data.ingest.mapping import FieldSpec, TableSpec, missing_required, normalise_header, spec
 from data.ingest.parse import Parsed, parse_dates, parse_numbers, parse_text
 from data.ingest.read import RawTable
+from data.ingest.shape import derived_name
+from data.ingest.source import Source, resolve, with_channel
 
 MAX_LISTED_REJECTS = 1000
 MAX_TEXT_CHARS = 2000
@@ -91,8 +85,14 @@ class ValidationReport:
     columns: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     mapping_source: str = "auto"
+    source_profile: str | None = None
+    source_profile_chosen: bool = False
+    source_channel: str | None = None
     derived: list[str] = field(default_factory=list)
     rows_read: int = 0
+    rows_excluded: int = 0
+    excluded_counts: dict[str, int] = field(default_factory=dict)
+    excluded: list[dict] = field(default_factory=list)
     rows_accepted: int = 0
     rows_rejected: int = 0
     reject_counts: dict[str, int] = field(default_factory=dict)
@@ -133,27 +133,32 @@ class ValidationReport:
 
 @dataclass
 class Prepared:
-    """Rows ready for the warehouse (``frame``: the target table's columns, without ``dataset``)."""
+    """Rows ready for the warehouse (``frame``: the target table's columns, without ``dataset``).
+
+    ``columns`` are the file's headers (the memory key); ``memory`` the profile decisions to
+    remember with the mapping (``Source.memory``).
+    """
 
     frame: pd.DataFrame
     report: ValidationReport
     kind: str
     columns: list[str]
+    memory: dict = field(default_factory=dict)
 
 
-def resolve_mapping(raw: RawTable, kind: str, overrides: dict[str, str] | None, con: object = None) -> tuple[dict[str, str], str]:
-    """Remembered (if ``con``) or auto mapping, then the user's overrides on top (empty value = unmap)."""
+def apply_overrides(table: RawTable, kind: str, base: dict[str, str], source: str,
+                    overrides: dict[str, str] | None) -> tuple[dict[str, str], str]:
+    """The starting mapping with the user's overrides on top (empty value = unmap)."""
     table_spec = spec(kind)
-    remembered = recall_mapping(con, raw.columns, kind) if con is not None else None
-    mapping, source = (dict(remembered), "remembered") if remembered else (auto_map(raw.columns, kind), "auto")
+    mapping = dict(base)
     for name, column in (overrides or {}).items():
         if name not in table_spec.names:
             raise IngestError("unknown_field", field=name, fields=", ".join(table_spec.names))
         if not column:
             mapping.pop(name, None)
             continue
-        if column not in raw.columns:
-            raise IngestError("unknown_column", column=column, columns=", ".join(raw.columns))
+        if column not in table.columns:
+            raise IngestError("unknown_column", column=column, columns=", ".join(table.columns))
         mapping[name] = column
     if overrides:
         source = "user" if source == "auto" else f"{source}+user"
@@ -162,7 +167,8 @@ def resolve_mapping(raw: RawTable, kind: str, overrides: dict[str, str] | None, 
 
 def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str = "orders",
             date_order: str = "auto", con: object = None,
-            progress: Callable[[float, str], None] | None = None) -> Prepared:
+            progress: Callable[[float, str], None] | None = None, profile: str | None = None,
+            channel: str | None = None, source: Source | None = None) -> Prepared:
     """Type, check and normalise a raw table; nothing is written.
 
     Parameters
@@ -175,34 +181,56 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
         ``orders`` (default), ``channel_costs``, ``crm_spend`` or ``customers``.
     date_order : {"auto", "MDY", "DMY"}
     con : DuckDB connection, optional
-        When given, a mapping remembered for these headers is used as the starting point.
+        When given, what was remembered for these headers (mapping, profile choice) is the start.
+    profile : str, optional
+        Source profile: a layout id or system name, ``'none'``, ``'auto'``; default the remembered
+        choice, else recognition (see :mod:`data.ingest.source`).
+    channel : str, optional
+        Channel name for the sales of a file without a channel column (default: the system's).
+    source : Source, optional
+        A resolution already made for ``raw`` (the Data page shows it before validating).
     """
-    resolved, source = resolve_mapping(raw, kind, mapping, con)
-    report = _new_report(raw, kind, resolved, source)
+    src = source or resolve(raw, kind, profile=profile, channel=channel, con=con)
+    if source is not None and channel is not None:
+        src = with_channel(src, channel)
+    table = src.table
+    resolved, mapping_source = apply_overrides(table, kind, src.mapping, src.mapping_source, mapping)
+    report = _new_report(src, kind, resolved, mapping_source)
     missing = missing_required(resolved, kind)
     if missing:
         report.errors.append({"code": "missing_required", "params": {"fields": ", ".join(missing)}})
-        return Prepared(pd.DataFrame(), report, kind, raw.columns)
-    parsed = _parse_fields(raw.frame, resolved, spec(kind), date_order, report)
+        return Prepared(pd.DataFrame(), report, kind, raw.columns, src.memory())
+    parsed = _parse_fields(table.frame, resolved, spec(kind), date_order, report)
     if progress:
         progress(0.5, "parse")
-    reasons = _Reasons(len(raw.frame))
+    reasons = _Reasons(len(table.frame))
     _check_fields(parsed, spec(kind), reasons)
-    out = _orders(parsed, resolved, report, reasons.flag, len(raw.frame)) if kind == "orders" \
-        else _extra_rows(parsed, spec(kind), report, raw.frame.index)
-    keep = _count_rows(raw, resolved, reasons, report)
+    out = _orders(parsed, resolved, report, reasons.flag, len(table.frame)) if kind == "orders" \
+        else _extra_rows(parsed, spec(kind), report, table.frame.index)
+    keep = _count_rows(table, resolved, reasons, report, raw.columns)
     out = _finish(out[keep].reset_index(drop=True), kind, report)
     report.preview = _preview(out)
     if progress:
         progress(0.6, "parse")
-    return Prepared(out, report, kind, raw.columns)
+    return Prepared(out, report, kind, raw.columns, src.memory())
 
 
-def _new_report(raw: RawTable, kind: str, mapping: dict[str, str], source: str) -> ValidationReport:
-    return ValidationReport(kind=kind, source=raw.filename, file_kind=raw.file_kind, encoding=raw.encoding,
-                            delimiter=raw.delimiter, sheet=raw.sheet, sheets=list(raw.sheets),
-                            header_row=raw.header_row, columns=raw.columns, mapping=mapping,
-                            mapping_source=source, rows_read=len(raw.frame), warnings=list(raw.warnings))
+def _new_report(src: Source, kind: str, mapping: dict[str, str], mapping_source: str) -> ValidationReport:
+    raw = src.raw
+    report = ValidationReport(kind=kind, source=raw.filename, file_kind=raw.file_kind, encoding=raw.encoding,
+                              delimiter=raw.delimiter, sheet=raw.sheet, sheets=list(raw.sheets),
+                              header_row=raw.header_row, columns=raw.columns, mapping=mapping,
+                              mapping_source=mapping_source, rows_read=len(raw.frame), warnings=list(raw.warnings))
+    shaped = src.shaped
+    if shaped is not None:
+        report.source_profile, report.source_profile_chosen = src.profile, src.chosen
+        report.source_channel = shaped.channel if mapping.get("channel") == derived_name("channel") else None
+        report.rows_excluded, report.excluded_counts = shaped.rows_excluded, dict(shaped.excluded_counts)
+        report.excluded = [dict(e) for e in shaped.excluded]
+        report.warnings += shaped.warnings
+        report.derived += [d for d in shaped.derived if d.split(" = ")[0] in {f for f, c in mapping.items()
+                                                                              if c == derived_name(f)}]
+    return report
 
 
 def _parse_fields(frame: pd.DataFrame, mapping: dict[str, str], table_spec: TableSpec, date_order: str,
@@ -290,10 +318,16 @@ def _extra_rows(parsed: dict[str, Parsed], table_spec: TableSpec, report: Valida
     return out
 
 
-def _count_rows(raw: RawTable, mapping: dict[str, str], reasons: _Reasons, report: ValidationReport) -> np.ndarray:
-    """Count duplicates and rejects into the report (listing the first ones); return the rows to keep."""
+def _count_rows(raw: RawTable, mapping: dict[str, str], reasons: _Reasons, report: ValidationReport,
+                file_columns: list[str]) -> np.ndarray:
+    """Count duplicates and rejects into the report (listing the first ones); return the rows to keep.
+
+    Duplicates are lines identical in the file's own columns (a profile's derived columns can
+    differ between two copies of a line, e.g. an order amount given to the first copy only).
+    """
     frame = raw.frame
-    duplicate = pd.util.hash_pandas_object(frame, index=False).duplicated().to_numpy()
+    own = frame if list(frame.columns) == list(file_columns) else frame[file_columns]
+    duplicate = pd.util.hash_pandas_object(own, index=False).duplicated().to_numpy()
     keep = reasons.ok & ~duplicate
     rejected = ~reasons.ok & ~duplicate
     report.duplicate_lines = int(duplicate.sum())
@@ -447,3 +481,6 @@ def _finish_orders(out: pd.DataFrame, report: ValidationReport) -> None:
     cost = out["cost"]
     report.totals = {"revenue": round(float(out["revenue"].sum()), 2),
                      "cost": round(float(cost.sum()), 2) if cost.notna().any() else None}
+    if out["refund"].notna().any():  # every metric shows revenue net of refunds
+        refund = float(out["refund"].sum())
+        report.totals |= {"refund": round(refund, 2), "net_revenue": round(float(out["revenue"].sum()) - refund, 2)}
