@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -35,8 +36,8 @@ def region_table() -> dict[str, str]:
 def province_of(values: pd.Series) -> pd.Series:
     """The short province name each address or province cell starts with; NA when none does."""
     table = region_table()
-    codes, uniques = pd.factorize(values.astype("str").str.normalize("NFKC").str.strip(), use_na_sentinel=True)
-    found = [_province(str(u), table) for u in uniques]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = [_province(unicodedata.normalize("NFKC", str(u)).strip(), table) for u in uniques]
     out = pd.Series(found + [None], dtype="str").to_numpy()[codes]
     return pd.Series(out, index=values.index, dtype="str")
 

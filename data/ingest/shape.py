@@ -131,13 +131,15 @@ def _clean(frame: pd.DataFrame, cols: _Columns, layout: Layout) -> pd.DataFrame:
         if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
             continue
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        u = pd.Series(uniques, dtype="str").str.strip(" \t\r\n\u00a0\u3000\ufeff")
+        before = pd.Series(uniques, dtype="str")
+        u = before.str.strip(" \t\r\n\u00a0\u3000\ufeff")
         u = u.str.replace(r'^="(.*)"$', r"\1", regex=True)  # old Taobao CSVs guard ids from Excel this way
         if layout.blank:
             u = u.mask(u.str.normalize("NFKC").str.casefold().isin(layout.blank), "")
         if column in lower:
             u = u.str.lower()
-        out[column] = pd.Series(np.append(u.to_numpy(dtype=object), None)[codes], index=values.index, dtype="str")
+        if not u.equals(before):  # most columns need nothing: rebuilding them is the costly part
+            out[column] = pd.Series(np.append(u.to_numpy(dtype=object), None)[codes], index=values.index, dtype="str")
     return out
 
 
@@ -338,7 +340,8 @@ def _add_places(shaped: Shaped, layout: Layout, cols: _Columns) -> None:
         frame[derived_name("province")] = province_of(frame[source])
         shaped.mapping["province"] = derived_name("province")
     if layout.region_from_province and "province" in shaped.mapping:
-        frame[derived_name("region")] = region_of(province_of(frame[shaped.mapping["province"]]))
+        provinces = frame[shaped.mapping["province"]]
+        frame[derived_name("region")] = region_of(provinces if source else province_of(provinces))
         shaped.mapping["region"] = derived_name("region")
 
 
