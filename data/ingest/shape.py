@@ -325,10 +325,14 @@ def _render(terms: tuple[Term, ...], cols: _Columns) -> str:
 
 
 def _describe(amount: Amount, cols: _Columns) -> str:
+    """The formula as columns, in notation that reads the same in both languages.
+
+    ``(A - B) × w / Σw, w = C * D``: the order's amount shared by its lines' weights; ``/ n``: equally.
+    """
     parts = [_render(amount.line, cols)] if amount.line else []
     if amount.order:
-        spread = f", spread over its lines by {_render(amount.weight, cols)}" if amount.weight else ""
-        parts.append(f"({_render(amount.order, cols)}) once per order{spread}")
+        share = f" × w / Σw, w = {_render(amount.weight, cols)}" if amount.weight else " / n"
+        parts.append(f"({_render(amount.order, cols)}){share}")
     return " + ".join(parts)
 
 
