@@ -1,7 +1,9 @@
-"""``python -m data load FILE``: read, validate and load one file; print the report as JSON.
+"""``python -m data load FILE``: read, recognise, validate and load one file; print the report as JSON.
 
 Exit 0 when loaded, 2 when rejected (the warehouse is then unchanged). The dataset name
-defaults to the file's stem; an existing name needs ``--replace`` or ``--append``.
+defaults to the file's stem; an existing name needs ``--replace`` or ``--append``. A file from a
+known system (``data/ingest/profiles``) is recognised by its headers; the report then names it in
+``source_profile`` and counts the rows that are not sales in ``excluded_counts``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ def add_parser(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argum
     parser.add_argument("--kind", choices=sorted(SPECS), default="orders",
                         help="what the file holds (extra files need an existing dataset)")
     parser.add_argument("--date-order", choices=("auto", "MDY", "DMY"), default="auto")
+    parser.add_argument("--profile", metavar="NAME|none|auto",
+                        help="source profile: a system (jd, taobao, salesforce, ...) or layout id to force, 'none' "
+                             "to read the file as a plain table, 'auto' to recognise it again; default: the choice "
+                             "remembered for these headers, else recognition")
+    parser.add_argument("--channel", help="channel name for the sales of a file without a channel column "
+                                          "(default: the recognised system's, e.g. 京东)")
     parser.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--replace", action="store_true", help="replace the dataset's rows")
@@ -48,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = ingest(con, Path(args.file), args.name or Path(args.file).stem, kind=args.kind, sheet=sheet,
                         mapping=overrides, mode=mode, date_order=args.date_order, dry_run=args.dry_run,
+                        profile=args.profile, channel=args.channel,
                         progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr))
     finally:
         con.close()

@@ -18,9 +18,10 @@ import pandas as pd
 import streamlit as st
 
 from data import ingest, registry
-from data.ingest import IngestError, Prepared, RawTable, ValidationReport
+from data.ingest import IngestError, Prepared, RawTable, Source, ValidationReport
 from data.ingest.errors import describe
 from data.ingest.mapping import missing_required
+from present import i18n
 from ui import cached, state
 
 Progress = Callable[[float, str], None]
@@ -38,6 +39,8 @@ class Flow:
     filename: str = ""
     size: int = 0
     raw: RawTable | None = None
+    source: Source | None = None
+    channel: str = ""
     mapping_source: str = "auto"
     mapping: dict[str, str] = field(default_factory=dict)
     date_order: str = "auto"
@@ -65,6 +68,9 @@ def seed_widgets(prefix: str, flow: Flow) -> None:
     for name in ingest.SPECS[flow.kind].names:
         st.session_state[f"{prefix}_map_{name}"] = flow.mapping.get(name, "")
     st.session_state[f"{prefix}_date_order"] = flow.date_order
+    if flow.source is not None:
+        st.session_state[f"{prefix}_profile"] = flow.source.profile
+        st.session_state[f"{prefix}_channel"] = flow.channel
     if flow.raw is not None and flow.raw.sheet:
         st.session_state[f"{prefix}_sheet"] = flow.raw.sheet
 
@@ -99,12 +105,41 @@ def receive(prefix: str, flow: Flow, upload: object, sheet: str | None, progress
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
         return
-    suggestion = ingest.suggest_mapping(flow.raw.columns, flow.kind, cached.connection())
-    flow.mapping, flow.mapping_source = dict(suggestion.mapping), suggestion.source
+    if not _resolve(prefix, flow, None):
+        return
     flow.step = "map"
-    seed_widgets(prefix, flow)
     if new_file:
         st.session_state[f"{prefix}_name"] = default_name(flow.filename)
+
+
+def _resolve(prefix: str, flow: Flow, profile: str | None) -> bool:
+    """Recognise (or apply the chosen) source profile and start the mapping from it; False on failure."""
+    try:
+        flow.source = ingest.resolve(flow.raw, flow.kind, profile=profile, con=cached.connection())
+    except IngestError as exc:
+        flow.error = {"code": exc.code, "params": exc.params}
+        return False
+    flow.mapping, flow.mapping_source = dict(flow.source.mapping), flow.source.mapping_source
+    flow.channel = flow.source.channel or ""
+    seed_widgets(prefix, flow)
+    return True
+
+
+def choose_profile(prefix: str, flow: Flow) -> None:
+    """Profile chooser callback: read the file as the chosen system (or none) and map it afresh."""
+    flow.error = None
+    _resolve(prefix, flow, st.session_state.get(f"{prefix}_profile") or ingest.NO_PROFILE)
+
+
+def profile_ids() -> list[str]:
+    """The chooser's options: no profile, then every layout."""
+    return [ingest.NO_PROFILE, *(layout.id for layout in ingest.layouts())]
+
+
+def profile_label(profile: str, lang: str) -> str:
+    """A layout's name in ``lang`` (``none``: read as a plain table)."""
+    layout = ingest.find_profile(profile)
+    return i18n.t(layout.label_key if layout else "data_profile_none", lang)
 
 
 def _restart(flow: Flow, file_id: str | None) -> None:
@@ -117,14 +152,16 @@ def missing(flow: Flow, mapping: dict[str, str]) -> list[str]:
     return missing_required({k: v for k, v in mapping.items() if v}, flow.kind)
 
 
-def validate(flow: Flow, mapping: dict[str, str], date_order: str, progress: Progress) -> None:
-    """Type and check the file with the user's mapping (every field given; "" = not mapped)."""
+def validate(flow: Flow, mapping: dict[str, str], date_order: str, progress: Progress, channel: str = "") -> None:
+    """Type and check the file with the user's mapping (every field given; "" = not mapped) and channel name."""
     flow.mapping = {k: v for k, v in mapping.items() if v}
     flow.date_order = date_order if date_order in DATE_ORDERS else "auto"
+    flow.channel = (channel or "").strip()[:60] or (flow.source.channel if flow.source else "") or ""
     flow.error = None
     try:
         flow.prepared = ingest.prepare(flow.raw, mapping, kind=flow.kind, date_order=flow.date_order,
-                                       con=cached.connection(), progress=progress)
+                                       con=cached.connection(), progress=progress, source=flow.source,
+                                       channel=flow.channel or None)
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
         return
@@ -153,7 +190,7 @@ def load(flow: Flow, name: str, mode: str, progress: Progress) -> bool:
         flow.error = {"code": exc.code, "params": exc.params}
         return False
     cached.clear()
-    flow.step, flow.prepared, flow.raw = "done", None, None
+    flow.step, flow.prepared, flow.raw, flow.source = "done", None, None, None
     return True
 
 
@@ -205,6 +242,16 @@ def unavailable(report: ValidationReport) -> list[str]:
     flags = (("customer", report.has_customer), ("margin", report.totals.get("cost") is not None),
              ("channel", report.has_channel), ("region", report.has_region))
     return [name for name, ok in flags if not ok]
+
+
+def excluded_frame(excluded: list[dict], lang: str) -> pd.DataFrame:
+    """Rows a profile excluded, per reason and status value (values as text, never markup)."""
+    return pd.DataFrame({
+        "reason": pd.Series([i18n.t(f"excluded_{e['reason']}", lang) for e in excluded], dtype="str"),
+        "column": pd.Series([e["column"] for e in excluded], dtype="str"),
+        "value": pd.Series([e["value"] for e in excluded], dtype="str"),
+        "rows": pd.Series([e["rows"] for e in excluded], dtype="int64"),
+    })
 
 
 def message(kind: str, entry: dict, lang: str) -> str:

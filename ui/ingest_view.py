@@ -68,24 +68,65 @@ def upload_step(prefix: str, flow: Flow) -> object:
     return upload
 
 
+def profile_step(prefix: str, flow: Flow) -> None:
+    """What the file was recognised as, the chooser to override it, the channel name and the rows that are not sales."""
+    source = flow.source
+    if flow.kind != "orders" or source is None:
+        return
+    current = lang()
+    if source.layout is not None:
+        key = "data_profile_chosen" if source.chosen else "data_profile_recognised"
+        st.info(t(key, label=t(source.layout.label_key)))
+    else:
+        st.caption(t("data_profile_unknown"))
+    left, right = st.columns(2)
+    left.selectbox(t("data_profile"), ingest_flow.profile_ids(), key=f"{prefix}_profile",
+                   format_func=lambda p: ingest_flow.profile_label(p, current),
+                   on_change=ingest_flow.choose_profile, args=(prefix, flow))
+    if source.layout is not None:
+        right.text_input(t("data_profile_channel"), key=f"{prefix}_channel", max_chars=60)
+        excluded_table(prefix, source.shaped.excluded, source.shaped.rows_excluded)
+
+
+def excluded_table(prefix: str, excluded: list[dict], total: int) -> None:
+    """The rows a profile excluded, per reason and status value, before anything loads."""
+    if not total:
+        return
+    current = lang()
+    st.markdown(f"**{t('data_excluded', count=fmt_int(total, current))}**")
+    st.caption(t("data_excluded_caption"))
+    shown = ingest_flow.excluded_frame(excluded, current).rename(columns={
+        "reason": t("data_reject_reason"), "column": t("data_excluded_column"), "value": t("data_excluded_value"),
+        "rows": t("data_reject_count")})
+    st.dataframe(shown, key=f"{prefix}_excluded", hide_index=True)
+
+
+def _mapping_caption(source: str) -> str:
+    if source.startswith("remembered"):
+        return t("data_mapping_remembered")
+    return t("data_mapping_profile") if source.startswith("profile") else t("data_mapping_auto")
+
+
 def mapping_step(prefix: str, flow: Flow) -> None:
     """One selectbox per canonical field, the date order, and the button that validates."""
+    profile_step(prefix, flow)
     st.subheader(t("data_mapping"))
-    st.caption(t("data_mapping_remembered") if flow.mapping_source.startswith("remembered") else t("data_mapping_auto"))
+    st.caption(_mapping_caption(flow.mapping_source))
     spec = ingest.SPECS[flow.kind]
-    options = ["", *flow.raw.columns]
+    table = flow.source.table if flow.source is not None else flow.raw
+    options = ["", *table.columns]
     not_mapped = t("data_not_mapped")
+    current = lang()
     chosen: dict[str, str] = {}
     columns = st.columns(3)
     for index, fs in enumerate(spec.fields):
         label = t("data_required_mark", label=field_label(fs.name)) if fs.required else field_label(fs.name)
         with columns[index % 3]:
             chosen[fs.name] = st.selectbox(label, options, key=f"{prefix}_map_{fs.name}",
-                                           format_func=lambda c, empty=not_mapped: c or empty)
+                                           format_func=lambda c, empty=not_mapped: option_label(c, current) or empty)
     unused = [c for c in flow.raw.columns if c not in set(chosen.values())]
     if unused:
         st.caption(escape_markdown(t("data_unmapped_columns", columns=", ".join(unused))))
-    current = lang()
     date_order = st.radio(t("data_date_order"), ingest_flow.DATE_ORDERS, key=f"{prefix}_date_order", horizontal=True,
                           format_func=lambda o: i18n.t(f"data_date_order_{o}", current))
     missing = ingest_flow.missing(flow, chosen)
@@ -94,9 +135,18 @@ def mapping_step(prefix: str, flow: Flow) -> None:
     _error(flow, t("data_file_failed"))
     if st.button(t("data_validate"), key=f"{prefix}_validate", type="primary", disabled=bool(missing)):
         bar, progress = progress_bar()
-        ingest_flow.validate(flow, chosen, date_order, progress)
+        ingest_flow.validate(flow, chosen, date_order, progress, st.session_state.get(f"{prefix}_channel", ""))
         bar.empty()
         st.rerun()
+
+
+def option_label(column: str, lang: str) -> str:
+    """A column as the mapping offers it: a profile's computed column by its field's name."""
+    if column.startswith("⟨") and column.endswith("⟩"):
+        name = column[1:-1]
+        key = f"data_field_{name}"
+        return i18n.t("data_derived_column", lang, field=i18n.t(key, lang) if key in i18n.table() else name)
+    return column
 
 
 def report_step(prefix: str, flow: Flow) -> bool:
@@ -110,16 +160,24 @@ def report_step(prefix: str, flow: Flow) -> bool:
         bullet_list([ingest_flow.message("error", e, current) for e in report.errors])
     counts = [("data_rows_read", report.rows_read), ("data_rows_accepted", report.rows_accepted),
               ("data_rows_rejected", report.rows_rejected)]
+    if report.source_profile:
+        counts.append(("data_rows_excluded", report.rows_excluded))
     if report.kind == "orders":
         counts += [("data_orders", report.orders), ("data_customers", report.customers if report.has_customer else None)]
     for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
         column.metric(t(key), fmt_int(value, current), border=True)
     facts = []
+    if report.source_profile:
+        layout = ingest.find_profile(report.source_profile)
+        facts.append(t("data_source", label=t(layout.label_key), channel=report.source_channel or "—"))
     if report.date_min:
         facts.append(t("data_date_range", start=report.date_min, end=report.date_max))
     if report.kind == "orders" and report.totals:
         facts.append(t("data_totals", revenue=fmt_money(report.totals.get("revenue"), current),
                        cost=fmt_money(report.totals.get("cost"), current)))
+        if "refund" in report.totals:
+            facts.append(t("data_totals_refund", refund=fmt_money(report.totals["refund"], current),
+                           net=fmt_money(report.totals["net_revenue"], current)))
     facts.append(t("data_duplicates", count=fmt_int(report.duplicate_lines, current)))
     if report.kind == "orders":
         facts.append(t("data_returns", count=fmt_int(report.negative_quantity_lines, current)))
@@ -136,6 +194,7 @@ def report_step(prefix: str, flow: Flow) -> bool:
     if notes:
         st.markdown(f"**{t('data_warnings')}**")
         bullet_list([ingest_flow.message("warn", w, current) for w in notes])
+    excluded_table(f"{prefix}_report", report.excluded, report.rows_excluded)
     if report.rows_rejected:
         st.subheader(t("data_rejects"))
         counts_frame = ingest_flow.reject_counts_frame(report, current)

@@ -142,7 +142,7 @@ def _write(cur: duckdb.DuckDBPyConnection, view: str, table: str, name: str, mod
         src, kind, has_channel, has_region = existing[0]
         registry.refresh(cur, name, source=src, kind=kind, has_channel=has_channel, has_region=has_region)
     if remember and report.mapping:
-        remember_mapping(cur, prepared.columns, report.mapping, prepared.kind)
+        remember_mapping(cur, prepared.columns, report.mapping, prepared.kind, prepared.memory)
     if progress:
         progress(0.95, "write")
     pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
@@ -171,17 +171,20 @@ def ingest(con: duckdb.DuckDBPyConnection, source: Source, name: str | None = No
            filename: str | None = None, kind: str = "orders", sheet: str | int | None = None,
            mapping: dict[str, str] | None = None, mode: str = "new", date_order: str = "auto",
            dry_run: bool = False, strict: bool = False, max_bytes: int | None = None,
-           progress: Progress | None = None) -> ValidationReport:
-    """Read, map, validate and (unless ``dry_run``) load one file; never raises for a bad file.
+           progress: Progress | None = None, profile: str | None = None,
+           channel: str | None = None) -> ValidationReport:
+    """Read, recognise, map, validate and (unless ``dry_run``) load one file; never raises for a bad file.
 
     Returns the report; ``report.loaded`` says whether anything was written and
     ``report.errors`` why not (file-level failures appear there as ``{"code", "params"}``).
-    ``name`` defaults to the file name's stem.
+    ``name`` defaults to the file name's stem. ``profile`` and ``channel`` as in
+    :func:`data.ingest.validate.prepare`.
     """
     label = filename or (None if isinstance(source, (bytes, bytearray, memoryview)) else Path(source).name)
     try:
         raw = read_file(source, filename=label, sheet=sheet, max_bytes=max_bytes, progress=progress)
-        prepared = prepare(raw, mapping, kind=kind, date_order=date_order, con=con, progress=progress)
+        prepared = prepare(raw, mapping, kind=kind, date_order=date_order, con=con, progress=progress,
+                           profile=profile, channel=channel)
     except IngestError as exc:
         return ValidationReport(kind=kind, source=label, errors=[{"code": exc.code, "params": exc.params}])
     report = prepared.report

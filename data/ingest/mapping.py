@@ -8,7 +8,9 @@ both a remembered and an auto mapping. ``Segment`` is deliberately not a channel
 customer segments are not sales channels, so the user must choose to map it.
 
 A confirmed mapping is remembered in the warehouse (``ingest_mappings``, migration 002) under
-the sorted set of normalised headers, and offered again when a file with the same headers comes.
+the sorted set of normalised headers, and offered again when a file with the same headers comes;
+with it, the source profile it was confirmed with and the analyst's profile and channel choices
+(migration 008, see ``data/ingest/source.py``).
 """
 
 from __future__ import annotations
@@ -137,31 +139,62 @@ def header_key(columns: Iterable[str]) -> str:
     return json.dumps(sorted(normalise_header(c) for c in columns), ensure_ascii=False)
 
 
-def recall_mapping(con: duckdb.DuckDBPyConnection, columns: Iterable[str], kind: str = "orders") -> dict[str, str] | None:
-    """The mapping last confirmed for this exact header set, if any (and still valid for it)."""
-    columns = list(columns)
+@dataclass(frozen=True)
+class Remembered:
+    """What was confirmed for a header set: the mapping and the source profile decisions (migration 008).
+
+    ``profile`` is a layout id or ``'none'``; ``chosen`` says the analyst chose it; ``channel`` is the
+    channel name the analyst gave (None: the system's own).
+    """
+
+    mapping: dict[str, str]
+    profile: str = "none"
+    chosen: bool = False
+    channel: str | None = None
+
+
+def recall(con: duckdb.DuckDBPyConnection, columns: Iterable[str], kind: str = "orders") -> Remembered | None:
+    """Everything remembered for this exact header set, if anything (the mapping unchecked)."""
     rows = con.cursor().execute(
-        "SELECT mapping FROM ingest_mappings WHERE kind = $k AND header_key = $h",
+        "SELECT mapping, profile, profile_chosen, channel FROM ingest_mappings WHERE kind = $k AND header_key = $h",
         {"k": kind, "h": header_key(columns)},
     ).fetchall()
     if not rows:
         return None
-    mapping = json.loads(rows[0][0])
-    valid = set(spec(kind).names)
-    return {f: c for f, c in mapping.items() if f in valid and c in columns}
+    mapping, profile, chosen, channel = rows[0]
+    return Remembered(json.loads(mapping), profile or "none", bool(chosen), channel)
+
+
+def valid_mapping(mapping: dict[str, str], columns: Iterable[str], kind: str = "orders") -> dict[str, str]:
+    """The part of a mapping that still fits: known fields, columns the table has."""
+    valid, present = set(spec(kind).names), set(columns)
+    return {f: c for f, c in mapping.items() if f in valid and c in present}
+
+
+def recall_mapping(con: duckdb.DuckDBPyConnection, columns: Iterable[str], kind: str = "orders") -> dict[str, str] | None:
+    """The mapping last confirmed for this exact header set, if any (and still valid for it)."""
+    columns = list(columns)
+    remembered = recall(con, columns, kind)
+    return None if remembered is None else valid_mapping(remembered.mapping, columns, kind)
 
 
 def remember_mapping(cur: duckdb.DuckDBPyConnection, columns: Iterable[str], mapping: dict[str, str],
-                     kind: str = "orders") -> None:
+                     kind: str = "orders", profile: dict | None = None) -> None:
     """Store a confirmed mapping (inside the caller's transaction when there is one).
 
-    One upsert: a DELETE and an INSERT of the same primary key in one transaction can fail at
-    COMMIT in DuckDB (its index checks the key before the delete is visible to it).
+    ``profile`` is ``{"profile", "chosen", "channel"}`` as :class:`Remembered` holds them (default:
+    no profile, nothing chosen). One upsert: a DELETE and an INSERT of the same primary key in one
+    transaction can fail at COMMIT in DuckDB (its index checks the key before the delete is visible
+    to it).
     """
+    decided = {"profile": "none", "chosen": False, "channel": None, **(profile or {})}
     cur.execute(
-        "INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at) VALUES ($k, $h, $m, now()::TIMESTAMP) "
-        "ON CONFLICT (kind, header_key) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
-        {"k": kind, "h": header_key(columns), "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True)},
+        "INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at, profile, profile_chosen, channel) "
+        "VALUES ($k, $h, $m, now()::TIMESTAMP, $p, $c, $ch) "
+        "ON CONFLICT (kind, header_key) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at, "
+        "profile = excluded.profile, profile_chosen = excluded.profile_chosen, channel = excluded.channel",
+        {"k": kind, "h": header_key(columns), "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
+         "p": decided["profile"], "c": bool(decided["chosen"]), "ch": decided["channel"]},
     )
 
 

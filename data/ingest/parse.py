@@ -124,7 +124,9 @@ def parse_numbers(values: pd.Series, decimal_comma: bool | None = None) -> Parse
     missing = _nulls(text)
     has_comma = text.str.contains(",", regex=False).fillna(False).to_numpy(dtype=bool)
     if decimal_comma is None:
-        commas = pd.Series(text[has_comma].unique()).str.strip()
+        # Judged without currency marks and spaces: "1.299,00 €" and "USD 64,237.68" are numbers first.
+        commas = pd.Series(text[has_comma].unique(), dtype="str").str.normalize("NFKC")
+        commas = commas.str.replace(r"\s+", "", regex=True).str.replace(_CURRENCY, "", regex=True)
         decimal_comma = bool(commas.str.fullmatch(_EU_NUMBER).any() and not commas.str.fullmatch(_US_NUMBER).any())
     fast = pd.to_numeric(text, errors="coerce").astype("float64")
     slow = (fast.isna().to_numpy() & ~missing) | (has_comma if decimal_comma else False)

@@ -383,3 +383,50 @@ def test_file_name_and_headers_are_shown_as_text(make_app, fresh):
     load_new(at, "<b>x</b>")
     assert any("\\<b\\>x\\</b\\>" in s.value for s in at.success)
     assert registry.get_dataset(cached.connection(), "<b>x</b>").source == evil
+
+
+def test_recognised_export_shows_what_is_not_a_sale_and_loads_with_an_edited_channel(make_app, fresh):
+    """Issue 10: a JD export is recognised, its non-sales shown before loading, its channel editable."""
+    from tests.unit import export_fixtures as fx
+
+    at = open_page(make_app, fresh)
+    upload(at, "19453840.csv", fx.content(fx.JD))
+    assert [i.value for i in at.info] == ["Recognised: JD merchant centre · order export"]
+    assert at.selectbox(key="data_profile").value == "jd"
+    excluded = frame(at, "Column", "Value")
+    assert excluded.to_dict("records") == [
+        {"Reason": "Cancelled or closed", "Column": "订单状态", "Value": "已取消", "Rows": 1},
+        {"Reason": "Split parent order (its child orders are listed)", "Column": "订单状态", "Value": "(删除)等待出库",
+         "Rows": 1},
+        {"Reason": "Not paid", "Column": "订单状态", "Value": "等待付款", "Rows": 1}]
+    assert mapping(at)["revenue"] == "⟨revenue⟩" and mapping(at)["region"] == "⟨region⟩"
+    assert "Revenue (computed by the source profile)" in at.selectbox(key="data_map_revenue").options
+    assert at.text_input(key="data_channel").value == "京东"
+    at.text_input(key="data_channel").set_value("京东自营").run()
+    validate(at)
+    assert metrics(at) == {"Rows read": "7", "Rows accepted": "4", "Rows rejected": "0", "Not sales": "3",
+                           "Orders": "3", "Customers": "3"}
+    assert "Source: JD merchant centre · order export; channel: 京东自营" in plain(at)
+    load_new(at, "jd")
+    rows = cached.connection().cursor().execute(
+        "SELECT DISTINCT channel, sum(revenue) OVER () FROM order_lines WHERE dataset = 'jd'").fetchall()
+    assert rows == [("京东自营", pytest.approx(1430.0))]
+
+
+def test_profile_override_is_remembered_for_the_same_headers(make_app, fresh):
+    from tests.unit import export_fixtures as fx
+
+    at = open_page(make_app, fresh, lang="zh")
+    upload(at, "19453840.csv", fx.content(fx.JD))
+    assert [i.value for i in at.info] == ["已识别：京东商家后台 · 订单导出"]
+    at.selectbox(key="data_profile").set_value("none").run()
+    no_exception(at)
+    assert mapping(at)["revenue"] == "" and at.button(key="data_validate").disabled  # read as today: no revenue
+    assert not at.info and not [d for d in at.dataframe if "列" in d.value.columns]
+    at.selectbox(key="data_map_revenue").set_value("应付金额").run()
+    validate(at)
+    assert metrics(at)["读取行数"] == "7" and metrics(at)["可导入行数"] == "7"  # every row, nothing excluded
+    load_new(at, "京东原样")
+    upload(at, "again.csv", fx.content(fx.JD))
+    assert at.selectbox(key="data_profile").value == "none"
+    assert mapping(at)["revenue"] == "应付金额" and any("沿用了上次" in c.value for c in at.caption)

@@ -37,6 +37,18 @@ def test_number_forms(text: str, expected: float) -> None:
     assert not parsed.bad.any()
 
 
+@pytest.mark.parametrize(("values", "expected"), [
+    (["USD 64,237.68", "USD 1,000.00"], [64237.68, 1000.0]),
+    (["1.299,00 €", "12,50 €"], [1299.0, 12.5]),
+    (["¥1,299.00", "¥12"], [1299.0, 12.0]),
+    (["EUR 1.299,00", "€ 7"], [1299.0, 7.0]),
+], ids=["usd-code", "euro-suffix", "yuan", "eur-code"])
+def test_currency_strings_from_exports(values: list[str], expected: list[float]) -> None:
+    """Issue 10: amounts as Salesforce, European shops and Chinese back offices write them."""
+    parsed = parse_numbers(pd.Series(values, dtype=object))
+    assert parsed.values.tolist() == pytest.approx(expected) and not parsed.bad.any()
+
+
 def test_decimal_comma_column() -> None:
     parsed = parse_numbers(pd.Series(["1.234,56", "12,5", "7"]))
     assert parsed.values.tolist() == pytest.approx([1234.56, 12.5, 7.0])
