@@ -21,6 +21,7 @@ from present.charts import advisor as advisor_charts
 from present.charts import budget as budget_charts
 from present.charts import channels as channel_charts
 from present.charts import customers as customer_charts
+from present.charts import overview as overview_charts
 from present.charts import theme
 from present.i18n import fmt_money, label
 from tests.tiny import line, warehouse_with
@@ -265,6 +266,7 @@ def money_figures(lang: str) -> dict[str, tuple[go.Figure, str]]:
     )
     clv = pd.DataFrame({"channel": ["经销商", UPLOADED], "clv_mean": [52_000.0, 31_000.0], "cac": [20_000.0, np.nan]})
     return {
+        "overview.trend": (overview_charts.trend(monthly_frame(), lang), "yaxis"),
         "channels.waterfall": (channel_charts.waterfall(ch.waterfall(pnl, "经销商"), lang), "yaxis"),
         "channels.province_bars": (channel_charts.province_bars(provinces, lang), "yaxis"),
         "channels.pnl_bars": (channel_charts.pnl_bars(pnl, lang), "yaxis"),
@@ -294,6 +296,15 @@ def test_money_axes_follow_the_language(name):
         assert not any(u in t for t in texts for u in foreign), (name, lang, texts)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_money_hover_and_text_follow_the_language(lang):
+    fig = overview_charts.trend(monthly_frame(), lang)
+    bar = fig.data[0]
+    assert values(bar.customdata) == [fmt_money(v, lang) for v in values(bar.y)]
+    assert "%{customdata}" in bar.hovertemplate
+    assert ("万" in bar.customdata[0]) == (lang == "zh")
+
+
 def test_money_ticks_are_round_and_cover_the_values():
     ticks, texts = theme.money_ticks([2_158_686.0, -50_000.0], "zh")
     assert ticks[0] <= -50_000 and ticks[-1] >= 2_158_686 and 0.0 in ticks
@@ -307,6 +318,7 @@ def month_figures(lang: str) -> dict[str, go.Figure]:
     churn = pd.DataFrame({"month": MONTHS, "churned": [3, 4, 5], "churn_rate": [0.1, 0.2, 0.15]})
     orders = pd.DataFrame({"order_date": MONTHS, "channel": "经销商", "revenue": [1.0, 2.0, 3.0]})
     return {
+        "overview.trend": overview_charts.trend(monthly_frame(), lang),
         "channels.share_trend": channel_charts.share_trend(trend, lang),
         "customers.churn_trend": customer_charts.churn_trend(churn, lang),
         "customers.customer_orders": customer_charts.customer_orders(orders, lang),
@@ -358,6 +370,7 @@ def colours_by_name(fig: go.Figure) -> dict[str, set[str]]:
 def channel_figures(lang: str) -> dict[str, go.Figure]:
     """Every figure that draws channels (or CRM programmes), built from small frames."""
     pnl = pnl_frame()
+    moves = pd.DataFrame({"dim": "channel", "value": list(CHANNELS), "revenue": pnl["revenue"], "growth": 0.1})
     shares = pd.DataFrame([{"month": m, "channel": c, "share": 1 / len(CHANNELS)} for m in MONTHS for c in CHANNELS])
     segments = pd.DataFrame({"segment": "champions", "acquisition_channel": list(CHANNELS), "customers": 10})
     churn = pd.DataFrame({"value": list(CHANNELS), "churn_rate": 0.2, "active_at_start": 50})
@@ -365,6 +378,9 @@ def channel_figures(lang: str) -> dict[str, go.Figure]:
     orders = pd.DataFrame({"order_date": MONTHS[0], "channel": list(CHANNELS), "revenue": 10.0})
     provinces = pd.DataFrame({"channel": list(CHANNELS), "province": "上海", "revenue": 10.0})
     figs = {
+        "overview.trend": overview_charts.trend(monthly_frame(), lang),
+        "overview.share_donut": overview_charts.share_donut(moves, lang),
+        "channels.share_donut": overview_charts.share_donut(pnl, lang, name_col="channel", value_col="gross_profit"),
         "channels.share_trend": channel_charts.share_trend(shares, lang),
         "channels.bubbles": channel_charts.bubbles(ch.where_to_grow(pnl), lang),
         "channels.province_bars": channel_charts.province_bars(provinces, lang),
@@ -425,6 +441,15 @@ def test_the_report_pnl_uses_no_channel_colour_for_its_measures():
 # ---------------------------------------------------------------- layout
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_donut_labels_push_the_margins_instead_of_being_clipped(lang):
+    fig = overview_charts.share_donut(pnl_frame(DEMO_CHANNELS), lang, name_col="channel")
+    pie = fig.data[0]
+    assert pie.automargin is True  # outside labels grow the margins (plotly.js) rather than leave the figure
+    assert pie.insidetextorientation == "horizontal"  # never rotated along a thin slice
+    assert label("B2B直销", lang) in pie.labels and label("合作伙伴", lang) in pie.labels
+
+
 def test_one_layout_for_app_and_report():
     figs = [*channel_figures("zh").values(), *money_figures("zh").values()]
     figs = [f[0] if isinstance(f, tuple) else f for f in figs]
@@ -432,6 +457,36 @@ def test_one_layout_for_app_and_report():
     assert theme.FONT.startswith("WenQuanYi Zen Hei")
     image = theme.for_image(advisor_charts.gauge(advice(0.0), "zh"))
     assert image.layout.paper_bgcolor == "white" and image.layout.font.family == theme.FONT
+
+
+# ---------------------------------------------------------------- overview margin line
+
+
+def margin_line(frame: pd.DataFrame) -> list[float]:
+    fig = overview_charts.trend(frame, "en")
+    return [float(v) for v in values(next(t for t in fig.data if t.yaxis == "y2").y)]
+
+
+def test_trend_margin_divides_by_revenue_with_known_cost():
+    # A has cost: revenue 100, GP 30. B has no cost: revenue 100, GP undefined. The margin KPI's
+    # definition: 30 ÷ 100 (revenue with a known cost), not 30 ÷ 200.
+    frame = pd.DataFrame(
+        {
+            "month": [MONTHS[0]] * 2,
+            "channel": ["A", "B"],
+            "revenue": [100.0, 100.0],
+            "gross_profit": [30.0, np.nan],
+            "revenue_with_cost": [100.0, np.nan],
+        }
+    )
+    assert margin_line(frame) == pytest.approx([0.3])
+
+
+def test_trend_margin_falls_back_to_revenue_without_the_column():
+    frame = pd.DataFrame(
+        {"month": [MONTHS[0]] * 2, "channel": ["A", "B"], "revenue": [100.0, 100.0], "gross_profit": [30.0, 20.0]}
+    )
+    assert margin_line(frame) == pytest.approx([0.25])
 
 
 # ---------------------------------------------------------------- data values as plain text
@@ -450,6 +505,9 @@ def test_data_values_never_reach_a_figure_as_markup():
     coverage = pd.DataFrame({"channel": [EVIL], "region": [EVIL], "revenue": [1.0]})
     scenarios = pd.DataFrame({"scenario": [EVIL], "outcome": ["revenue"], "value": [1.0], "p10": [1.0], "p90": [1.0]})
     figs = [
+        overview_charts.trend(frame, "en"),
+        overview_charts.share_donut(pnl, "en", name_col="channel"),
+        overview_charts.movers(pd.DataFrame({"value": [EVIL], "growth": [0.1]}), "en"),
         channel_charts.share_trend(frame.assign(share=1.0), "en"),
         channel_charts.bubbles(ch.where_to_grow(pnl), "en"),
         channel_charts.pnl_bars(pnl, "en"),
