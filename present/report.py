@@ -40,7 +40,9 @@ from metrics.filters import Filters
 from metrics.goals import Progress
 from metrics.overview import Kpi
 from present import exports
-from present.charts import report as report_charts
+from present.charts import advisor as advisor_charts
+from present.charts import channels as channel_charts
+from present.charts.theme import for_image
 from present.formats import format_delta
 from present.i18n import label, t
 from present.sentences import advisor as advisor_text
@@ -152,13 +154,13 @@ def xlsx_bytes(data: ReportData, lang: str) -> bytes:
 # --- images -------------------------------------------------------------------------------------
 
 def figures(data: ReportData, lang: str) -> dict[str, go.Figure]:
-    """The report's charts by section."""
-    figs = {"advice_gauge": report_charts.gauge(data.advice, lang), "advice_votes": report_charts.votes(data.advice, lang)}
+    """The report's charts by section, the pages' figures dressed for a static image."""
+    figs = {"advice_gauge": advisor_charts.gauge(data.advice, lang), "advice_votes": advisor_charts.votes(data.advice, lang)}
     if not data.pnl.empty:
-        figs["pnl"] = report_charts.pnl_bars(data.pnl, lang)
+        figs["pnl"] = channel_charts.pnl_bars(data.pnl, lang)
     if any(p.progress is not None for p in data.goals):
-        figs["goals"] = report_charts.goal_progress(data.goals, lang)
-    return figs
+        figs["goals"] = advisor_charts.goal_progress(data.goals, lang)
+    return {key: for_image(fig) for key, fig in figs.items()}
 
 
 def render_images(figs: dict[str, go.Figure]) -> tuple[dict[str, bytes], str | None]:

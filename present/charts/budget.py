@@ -1,6 +1,6 @@
 """Plotly builders for the budget pages: response curves, projections, the channels-vs-CRM split,
 and scenario comparison. Builders take frames from metrics.budget and the language; they compute
-nothing new. A channel keeps its colour from ui.charts.color everywhere.
+nothing new. Levers, channels and CRM keep their ``theme`` colours everywhere.
 """
 
 from __future__ import annotations
@@ -9,43 +9,76 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.budget.plotting import CurveView
-from present.charts.overview import FONT, PALETTE, color
-from present.i18n import t
+from present.charts import theme
+from present.i18n import fmt_pct, t
 from present.sentences.budget import lever_label
-
-CRM_COLOR = "#9467BD"
-
-
-def _layout(fig: go.Figure, *, height: int = 340) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), font=dict(family=FONT),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    return fig
-
-
-def lever_color(lever: str) -> str:
-    kind, _, name = lever.partition(":")
-    return CRM_COLOR if kind == "crm" and not name else color(name)
 
 
 def curve(view: CurveView, lang: str) -> go.Figure:
     """The response curve with its P10–P90 band and the current and proposed points."""
     line = view.line
-    tint = lever_color(view.lever)
+    tint = theme.lever_color(view.lever)
+    crm = view.kind == "crm"
+    value_hover = (
+        dict(
+            customdata=[fmt_pct(v, lang) for v in line["value"]],
+            hovertemplate="%{fullData.name}: %{customdata}<extra></extra>",
+        )
+        if crm
+        else theme.money_hover(line["value"], lang)
+    )
     fig = go.Figure()
-    fig.add_scatter(x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
-    fig.add_scatter(x=line["spend"], y=line["p10"], mode="lines", line=dict(width=0), fill="tonexty",
-                    fillcolor="rgba(120,120,120,0.2)", name="P10–P90", hoverinfo="skip")
-    fig.add_scatter(x=line["spend"], y=line["value"], mode="lines", name=lever_label(view.lever, lang),
-                    line=dict(color=tint, width=3, dash="dash" if view.source == "assumed" else "solid"))
+    fig.add_scatter(
+        x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
+    )
+    fig.add_scatter(
+        x=line["spend"],
+        y=line["p10"],
+        mode="lines",
+        line=dict(width=0),
+        fill="tonexty",
+        fillcolor=theme.BAND,
+        name="P10–P90",
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=line["spend"],
+        y=line["value"],
+        mode="lines",
+        name=theme.plain(lever_label(view.lever, lang)),
+        line=dict(color=tint, width=3, dash="dash" if view.source == "assumed" else "solid"),
+        **value_hover,
+    )
     for which, symbol in (("current", "circle"), ("proposed", "diamond")):
         point = view.points[view.points["which"] == which]
-        fig.add_scatter(x=point["spend"], y=point["value"], mode="markers", marker=dict(size=13, symbol=symbol,
-                        color="#333333" if which == "current" else tint, line=dict(width=1, color="white")),
-                        name=t(f"budget_col_{'current' if which == 'current' else 'proposed'}", lang))
+        fig.add_scatter(
+            x=point["spend"],
+            y=point["value"],
+            mode="markers",
+            marker=dict(
+                size=13,
+                symbol=symbol,
+                color=theme.INK if which == "current" else tint,
+                line=dict(width=1, color="white"),
+            ),
+            name=t(f"budget_col_{'current' if which == 'current' else 'proposed'}", lang),
+            customdata=theme.money_text(point["spend"], lang),
+            hovertemplate="%{fullData.name}: %{customdata}<extra></extra>",
+        )
     y_title = t("budget_col_revenue", lang) if view.kind == "channel" else t("budget_override_top_crm", lang)
-    fig.update_layout(xaxis=dict(title=t("budget_col_spend", lang)), yaxis=dict(title=y_title,
-                      tickformat=".0%" if view.kind == "crm" else None), hovermode="closest")
-    return _layout(fig)
+    fig.update_layout(
+        xaxis=dict(title=t("budget_col_spend", lang)),
+        yaxis=dict(title=y_title, tickformat=".0%" if crm else None),
+        hovermode="closest",
+    )
+    theme.money_axis(fig, "xaxis", line["spend"], lang)
+    if not crm:
+        theme.money_axis(fig, "yaxis", line["p90"], lang)
+    return theme.layout(fig, height=340)
+
+
+def _error_bars(low: pd.Series, mid: pd.Series, high: pd.Series) -> dict:
+    return dict(type="data", symmetric=False, array=(high - mid).clip(lower=0), arrayminus=(mid - low).clip(lower=0))
 
 
 def projection(frame: pd.DataFrame, lang: str, outcomes: tuple[str, ...]) -> go.Figure:
@@ -53,39 +86,71 @@ def projection(frame: pd.DataFrame, lang: str, outcomes: tuple[str, ...]) -> go.
     part = frame[frame["outcome"].isin(outcomes)]
     names = [t(f"budget_outcome_{o}", lang) for o in part["outcome"]]
     fig = go.Figure()
-    fig.add_bar(x=names, y=part["current"], name=t("budget_col_current", lang), marker_color="#BAB0AC")
-    fig.add_bar(x=names, y=part["scenario"], name=t("budget_col_scenario", lang), marker_color="#4C78A8",
-                error_y=dict(type="data", symmetric=False, array=(part["p90"] - part["scenario"]).clip(lower=0),
-                             arrayminus=(part["scenario"] - part["p10"]).clip(lower=0)))
-    fig.update_layout(barmode="group")
-    return _layout(fig, height=300)
+    theme.money_bar(fig, names, part["current"], t("budget_col_current", lang), theme.NEUTRAL, lang)
+    theme.money_bar(
+        fig,
+        names,
+        part["scenario"],
+        t("budget_col_scenario", lang),
+        theme.ACCENT,
+        lang,
+        error_y=_error_bars(part["p10"], part["scenario"], part["p90"]),
+    )
+    fig.update_layout(barmode="group", hovermode="x unified")
+    theme.money_axis(fig, "yaxis", [*part["current"], *part["p90"], *part["p10"]], lang)
+    return theme.layout(fig, height=300)
 
 
 def split(frame: pd.DataFrame, lang: str, *, current_total: float | None = None) -> go.Figure:
-    """Optimal channels and CRM spend (stacked areas) and the CRM share (line, right axis) by total budget."""
-    part = frame[frame["feasible"]]
+    """Channels' and CRM's shares of the optimal spend (stacked to 100%) by total budget.
+
+    Budget levels where nothing is spent have no split and are left out. The hover gives each
+    side's amount.
+    """
+    part = frame[frame["feasible"] & frame["crm_share"].notna()]
     fig = go.Figure()
-    fig.add_scatter(x=part["total"], y=part["channels"], stackgroup="one", name=t("budget_col_channels", lang),
-                    line=dict(color=PALETTE[0]))
-    fig.add_scatter(x=part["total"], y=part["crm"], stackgroup="one", name=t("budget_col_crm", lang),
-                    line=dict(color=CRM_COLOR))
-    fig.add_scatter(x=part["total"], y=part["crm_share"], yaxis="y2", name=t("budget_col_crm_share", lang),
-                    mode="lines+markers", line=dict(color="#333333", width=2))
+    for side, share, tint in (
+        ("channels", 1 - part["crm_share"], theme.CHANNELS_COLOR),
+        ("crm", part["crm_share"], theme.CRM_COLOR),
+    ):
+        fig.add_scatter(
+            x=part["total"],
+            y=share,
+            stackgroup="split",
+            name=t(f"budget_col_{side}", lang),
+            mode="lines",
+            line=dict(color=tint, width=1),
+            customdata=[
+                f"{fmt_pct(s, lang)} · {money}"
+                for s, money in zip(share, theme.money_text(part[side], lang), strict=True)
+            ],
+            hovertemplate="%{fullData.name}: %{customdata}<extra></extra>",
+        )
     if current_total:
-        fig.add_vline(x=current_total, line_dash="dot", line_color="#888888")
-    fig.update_layout(xaxis=dict(title=t("budget_col_total", lang)), yaxis=dict(title=t("budget_col_spend", lang)),
-                      yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1], showgrid=False),
-                      hovermode="x unified")
-    return _layout(fig)
+        fig.add_vline(x=current_total, line_dash="dot", line_color=theme.MUTED)
+    fig.update_layout(
+        xaxis=dict(title=t("budget_col_total", lang)),
+        yaxis=dict(title=t("budget_col_share", lang), tickformat=".0%", range=[0, 1]),
+        hovermode="x unified",
+    )
+    theme.money_axis(fig, "xaxis", part["total"], lang)
+    return theme.layout(fig, height=340)
 
 
 def compare(frame: pd.DataFrame, lang: str, outcomes: tuple[str, ...]) -> go.Figure:
     """Scenarios side by side per outcome with P10–P90 error bars."""
     fig = go.Figure()
-    for i, (name, part) in enumerate(frame[frame["outcome"].isin(outcomes)].groupby("scenario", sort=False)):
-        fig.add_bar(x=[t(f"budget_outcome_{o}", lang) for o in part["outcome"]], y=part["value"], name=str(name),
-                    marker_color=PALETTE[i % len(PALETTE)],
-                    error_y=dict(type="data", symmetric=False, array=(part["p90"] - part["value"]).clip(lower=0),
-                                 arrayminus=(part["value"] - part["p10"]).clip(lower=0)))
-    fig.update_layout(barmode="group")
-    return _layout(fig)
+    part = frame[frame["outcome"].isin(outcomes)]
+    for i, (name, rows) in enumerate(part.groupby("scenario", sort=False)):
+        theme.money_bar(
+            fig,
+            [t(f"budget_outcome_{o}", lang) for o in rows["outcome"]],
+            rows["value"],
+            theme.plain(name),
+            theme.PALETTE[i % len(theme.PALETTE)],
+            lang,
+            error_y=_error_bars(rows["p10"], rows["value"], rows["p90"]),
+        )
+    fig.update_layout(barmode="group", hovermode="x unified")
+    theme.money_axis(fig, "yaxis", [*part["value"], *part["p90"], *part["p10"]], lang)
+    return theme.layout(fig, height=340)

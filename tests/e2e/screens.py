@@ -37,7 +37,8 @@ def capture(browser, base_url: str, outdir: Path, *, pages: tuple[str, ...] = PA
         tab = context.new_page()
         try:
             for page in pages:
-                tab.goto(f"{base_url}/{page}?lang={lang}&preset=last_year", wait_until="domcontentloaded")
+                path = "" if page == "overview" else page  # the default page lives at "/"
+                tab.goto(f"{base_url}/{path}?lang={lang}&preset=last_year", wait_until="domcontentloaded")
                 wait_idle(tab)
                 # charts below the fold load their code lazily: scroll through the page once
                 tab.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 800) {"
