@@ -29,8 +29,8 @@ state.keep_sidebar_state()
 state.language_switch()
 
 try:
-    datasets = cached.datasets()
-except cached.WarehouseBusy:
+    datasets = cached.begin_run()  # this run reads the warehouse as it is now, even if a load publishes
+except cached.WarehouseUnavailable:
     logging.getLogger("saleslens").exception("cannot open the warehouse %s", cached.db_path())
     st.error(state.t("warehouse_busy"))  # the server's file path stays in its log
     st.stop()
@@ -39,7 +39,7 @@ if not datasets:  # a fresh clone's first start
     cached.ensure_data(lambda frac, stage: bar.progress(min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=stage)))
     bar.empty()
     st.toast(state.t("demo_built"))
-    datasets = cached.datasets()
+    datasets = cached.begin_run()
 
 f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ from bench.bench_ingest import orders_frame
 from bench.common import ROOT, demo_warehouse, table
 from data import warehouse
 from data.ingest import ingest
+from tests.conftest import copy_warehouse
 
 
 class _NavigationPagesManager(PagesManager):
@@ -51,14 +51,14 @@ def main() -> None:
         rows = [{"step": f"pandas.read_csv ({len(content) / 1e6:.0f} MB, {args.lines:,} lines)",
                  "seconds": f"{baseline:.2f}", "× read_csv": "1.0"}]
         bare = Path(tmp) / "bare.duckdb"
-        shutil.copyfile(demo_warehouse(2000), bare)
+        copy_warehouse(demo_warehouse(2000), bare)
         con = warehouse.connect(bare)
         _step("data.ingest.ingest (read+check+load)", lambda: ingest(con, content, "bare", filename="big.csv"),
               rows, baseline)
         con.close()
 
         db = Path(tmp) / "page.duckdb"
-        shutil.copyfile(demo_warehouse(2000), db)
+        copy_warehouse(demo_warehouse(2000), db)
         os.environ["SALESLENS_DB"] = str(db)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         at.query_params["lang"] = "en"

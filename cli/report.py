@@ -34,13 +34,14 @@ def run_report(args: argparse.Namespace) -> int:
     from data import warehouse
     from present import exports, report
 
-    con = warehouse.connect(args.db)
+    wh = warehouse.open_warehouse(args.db)
+    con = wh.reader()
     try:
         f = selection(con, args)
         xlsx = bool(args.out) and args.out.lower().endswith(".xlsx")
         try:
             built = report.build(con, f, lang=args.lang, stage=args.stage, industry=args.industry,
-                                 scenario=args.scenario, images=not (args.no_images or xlsx))
+                                 scenario=args.scenario, images=not (args.no_images or xlsx), store=wh.state)
         except KeyError:
             raise SystemExit(f"no saved scenario named {args.scenario!r} in {args.dataset!r}") from None
     finally:

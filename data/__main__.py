@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from data import registry, warehouse
+from data import warehouse
 from data.cli_errors import run_guarded
 
 
@@ -50,27 +50,24 @@ def _run(args: argparse.Namespace) -> int:
         from data import load_cli
 
         return load_cli.run(args)
-    con = warehouse.connect(args.db)
-    try:
-        if args.command == "demo":
-            from data import demo
+    wh = warehouse.open_warehouse(args.db)
+    if args.command == "demo":
+        from data import demo
 
-            summary = demo.build_demo(con, orders=args.orders, seed=args.seed, name=args.name,
-                                      progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr))
-            print(json.dumps(summary, ensure_ascii=False, default=str))
-        elif args.command == "list":
-            rows = [
-                {"name": d.name, "rows": d.order_lines, "first_date": d.first_date, "last_date": d.last_date,
-                 "source": d.source, "loaded_at": d.loaded_at}
-                for d in registry.list_datasets(con)
-            ]
-            print(json.dumps(rows, ensure_ascii=False, default=str))
-        elif args.command == "delete":
-            existed = registry.delete_dataset(con, args.name)
-            print(json.dumps({"deleted": args.name, "existed": existed}, ensure_ascii=False))
-            return 0 if existed else 2
-    finally:
-        con.close()
+        summary = demo.build_demo(wh, orders=args.orders, seed=args.seed, name=args.name,
+                                  progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr))
+        print(json.dumps(summary, ensure_ascii=False, default=str))
+    elif args.command == "list":
+        rows = [
+            {"name": d.name, "rows": d.order_lines, "first_date": d.first_date, "last_date": d.last_date,
+             "source": d.source, "loaded_at": d.loaded_at, "version": d.version}
+            for d in wh.datasets()
+        ]
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+    elif args.command == "delete":
+        existed = wh.delete(args.name)
+        print(json.dumps({"deleted": args.name, "existed": existed}, ensure_ascii=False))
+        return 0 if existed else 2
     return 0
 
 

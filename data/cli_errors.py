@@ -1,7 +1,7 @@
 """The command lines' contract on failure: exit 2 and one JSON object on stdout, never a traceback.
 
-A scheduled job reads stdout as JSON and the exit code as the verdict. A warehouse held by another
-process, or a load that runs out of memory, is an expected failure of such a job, so it is
+A scheduled job reads stdout as JSON and the exit code as the verdict. Another load still writing
+after ``SALESLENS_WRITER_WAIT_S``, or a load that runs out of memory, is an expected failure of such a job, so it is
 reported in the same shape as a rejected file: ``{"ok": false, "errors": [{"code", "params",
 "message"}]}``. Anything else is a bug and keeps its traceback.
 """
@@ -29,8 +29,12 @@ def run_guarded(command: Callable[[], int]) -> int:
     """``command()``, with lock and memory failures turned into the JSON contract."""
     import pyarrow as pa
 
+    from data.snapshots import WarehouseBusy
+
     try:
         return command()
+    except WarehouseBusy:
+        return _report("warehouse_busy")
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():
             raise

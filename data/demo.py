@@ -351,13 +351,13 @@ def _provinces(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
     return province
 
 
-def build_demo(con: duckdb.DuckDBPyConnection, *, orders: int = 300_000, seed: int = 42, name: str = "demo",
+def build_demo(target: object, *, orders: int = 300_000, seed: int = 42, name: str = "demo",
                progress: Progress | None = None) -> dict[str, object]:
     """Generate the demo dataset and write it as dataset ``name``, replacing any previous one.
 
     Parameters
     ----------
-    con : warehouse connection (migrated).
+    target : the warehouse (``data.snapshots.Warehouse``, or an in-memory connection).
     orders : order lines to generate (at least 1,000); the result is within ±5% (in practice ±1%).
     seed : the only source of randomness; same seed and ``orders`` give identical rows.
     name : dataset name in every table.
@@ -374,7 +374,10 @@ def build_demo(con: duckdb.DuckDBPyConnection, *, orders: int = 300_000, seed: i
     report(0.0, "customers")
     tables, truth = _generate(orders, seed, report)
     report(0.7, "writing")
-    _write(con, name, tables, truth)
+    from data.snapshots import Warehouse
+
+    with Warehouse.of(target).writer(name, skip=(*registry.FACT_TABLES, "customer_firsts")) as con:
+        _write(con, name, tables, truth)
     report(1.0, "done")
     return {"name": name, "order_lines": truth["order_lines"], "orders": truth["orders"],
             "customers": truth["customers"], "seconds": round(time.perf_counter() - began, 3), "seed": seed}

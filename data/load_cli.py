@@ -52,14 +52,10 @@ def run(args: argparse.Namespace) -> int:
         overrides[field.strip()] = column.strip()
     mode = "replace" if args.replace else "append" if args.append else "new"
     sheet: str | int | None = args.sheet
-    con = warehouse.connect(args.db)
-    try:
-        report = ingest(con, Path(args.file), args.name or Path(args.file).stem, kind=args.kind, sheet=sheet,
-                        mapping=overrides, mode=mode, date_order=args.date_order, dry_run=args.dry_run,
-                        profile=args.profile, channel=args.channel,
-                        progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr))
-    finally:
-        con.close()
+    report = ingest(warehouse.open_warehouse(args.db), Path(args.file), args.name or Path(args.file).stem,
+                    kind=args.kind, sheet=sheet, mapping=overrides, mode=mode, date_order=args.date_order,
+                    dry_run=args.dry_run, profile=args.profile, channel=args.channel,
+                    progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr))
     out = report.to_dict()
     for error in out["errors"]:
         error["message"] = describe(f"ingest_error_{error['code']}", "en", **error["params"])

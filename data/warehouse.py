@@ -1,8 +1,23 @@
-"""The DuckDB warehouse: where it lives, how to open it, and its versioned migrations.
+"""The warehouse: where it lives, how to open it, its schema, and how readers and a writer share it.
 
-Migrations are the numbered files in ``data/migrations``; each runs once, inside a transaction,
-and is recorded in ``schema_migrations``. Opening the warehouse applies the missing ones, so
-nobody ever hand-runs DDL.
+A warehouse is a folder (``--db`` / ``SALESLENS_DB``, default ``data/warehouse``)::
+
+    state.sqlite                  the current snapshot of each dataset, and the user state (data/state.py)
+    writer.lock                   held by the one process loading at a time
+    snapshots/<folder>/           one immutable version of one dataset: <table>.parquet per fact table
+    snapshots/.tmp-<folder>/      a version being written (never read; removed by cleanup)
+
+Readers (every app process, the CLI's exports) open an in-memory DuckDB whose tables are views over
+the current snapshots' exact files (:mod:`data.snapshots`), locked so no query reaches any other file;
+they never lock anything, so any number run while a writer loads. A writer builds the new version in
+a private DuckDB, writes it to a temporary folder, renames it into place and switches the catalog in
+one SQLite transaction: a killed writer leaves at most a temporary folder, and a page open during a
+load shows the old version until its next run. Folder names are ours (uuids), never a dataset's name.
+
+The DuckDB schema is the numbered files in ``data/migrations``, applied in order to every DuckDB
+the warehouse creates (writers, readers, in-memory warehouses) and recorded in
+``schema_migrations``, so nobody ever hand-runs DDL. ``path=":memory:"`` gives a private in-memory
+warehouse whose tables are real (tests, scripts).
 """
 
 from __future__ import annotations
@@ -16,13 +31,13 @@ from pathlib import Path
 import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = PROJECT_ROOT / "data" / "saleslens.duckdb"
+DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_DUCKDB_MB = 1024
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The warehouse file: ``--db`` beats ``SALESLENS_DB`` beats ``data/saleslens.duckdb``."""
+    """The warehouse folder: ``--db`` beats ``SALESLENS_DB`` beats ``data/warehouse``."""
     chosen = explicit or os.environ.get("SALESLENS_DB") or DEFAULT_DB
     return Path(chosen).expanduser().resolve()
 
@@ -88,21 +103,29 @@ def memory_limit() -> str:
 
 
 def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the warehouse and bring its schema up to date.
+    """A connection to query: an in-memory warehouse for ``":memory:"``, else a reader over the current snapshots.
 
-    ``path=":memory:"`` gives a private in-memory warehouse (tests).
+    ``read_only`` is kept for callers of the old single-file warehouse; every file warehouse
+    connection is read-only now (writes go through :meth:`Warehouse.writer`).
     """
-    config = {"memory_limit": memory_limit()}
     if str(path) == ":memory:":
-        con = duckdb.connect(":memory:", config=config)
-    else:
-        target = db_path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(target), read_only=read_only, config=config)
-    if not read_only:
-        migrate(con)
+        return memory_connection()
+    return open_warehouse(path).reader()
+
+
+def memory_connection() -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB with the whole schema (tables, views, macros), locked down."""
+    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit()})
+    migrate(con)
     lock_down(con)
     return con
+
+
+def open_warehouse(path: str | os.PathLike[str] | None = None):  # -> data.snapshots.Warehouse
+    """The warehouse at ``path`` (``:memory:`` for an in-memory one); see :mod:`data.snapshots`."""
+    from data.snapshots import Warehouse
+
+    return Warehouse.open(path)
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:

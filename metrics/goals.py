@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from data import registry
+from data.state import store_for
 from metrics import catalog, overview
-from metrics.db import query
 from metrics.filters import Filters
 
 # Goal metrics and their metric catalog keys. "gross_margin" is the name goals were saved under
@@ -209,22 +209,22 @@ def unmeasurable_reason(ds: registry.Dataset | None, goal: Goal, known_channels:
 
 # --- CRUD ---------------------------------------------------------------------------------------
 
-def _row_to_goal(row: pd.Series) -> Goal:
+def _row_to_goal(row: dict) -> Goal:
     scope = json.loads(row["scope"])
-    baseline = None if pd.isna(row["baseline"]) else float(row["baseline"])
+    baseline = None if row["baseline"] is None or pd.isna(row["baseline"]) else float(row["baseline"])
     return Goal(row["dataset"], row["metric"], float(row["target"]), pd.Timestamp(row["deadline"]).date(), row["owner"],
                 tuple(scope.get("channels", [])), tuple(scope.get("regions", [])), row["notes"], baseline,
                 pd.Timestamp(row["baseline_date"]).date(), int(row["id"]), pd.Timestamp(row["created_at"]).to_pydatetime())
 
 
-def list_goals(con: duckdb.DuckDBPyConnection, dataset: str) -> list[Goal]:
-    """The dataset's goals, nearest deadline first."""
-    return [_row_to_goal(row) for _, row in query(con, "goals_list", dataset=dataset).iterrows()]
+def list_goals(store: object, dataset: str) -> list[Goal]:
+    """The dataset's goals, nearest deadline first (``store``: the warehouse's user-state store)."""
+    return [_row_to_goal(row) for row in store_for(store).goals(dataset)]
 
 
-def get(con: duckdb.DuckDBPyConnection, dataset: str, goal_id: int) -> Goal:
+def get(store: object, dataset: str, goal_id: int) -> Goal:
     """One goal; KeyError when the dataset has none with that id."""
-    for goal in list_goals(con, dataset):
+    for goal in list_goals(store, dataset):
         if goal.id == goal_id:
             return goal
     raise KeyError(goal_id)
@@ -255,29 +255,34 @@ def _with_baseline(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
     return replace(goal, baseline=goal.baseline if goal.baseline is not None else baseline, baseline_date=month)
 
 
-def create(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
-    """Save a new goal (baseline measured now unless given); returns it with its id."""
+def create(con: duckdb.DuckDBPyConnection, goal: Goal, *, store: object = None) -> Goal:
+    """Save a new goal (baseline measured on ``con`` now unless given); returns it with its id.
+
+    ``store`` is the user-state store (default: an in-memory warehouse's own connection).
+    """
+    store = store_for(con if store is None else store)
     goal = _with_baseline(con, validate(goal))
-    new_id = int(query(con, "goals_insert", **_params(goal)).iloc[0, 0])
-    return get(con, goal.dataset, new_id)
+    new_id = store.insert_goal(_params(goal))
+    return get(store, goal.dataset, new_id)
 
 
-def update(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
+def update(con: duckdb.DuckDBPyConnection, goal: Goal, *, store: object = None) -> Goal:
     """Save an edited goal (same id and dataset); KeyError when it no longer exists.
 
     ``baseline_date=None`` re-measures the baseline month (and value, when ``baseline`` is None too).
     """
     if goal.id is None:
         raise KeyError("goal without id")
+    store = store_for(con if store is None else store)
     goal = _with_baseline(con, validate(goal))
-    if query(con, "goals_update", id=goal.id, **_params(goal)).empty:
+    if not store.update_goal(goal.id, _params(goal)):
         raise KeyError(goal.id)
-    return get(con, goal.dataset, goal.id)
+    return get(store, goal.dataset, goal.id)
 
 
-def delete(con: duckdb.DuckDBPyConnection, dataset: str, goal_id: int) -> bool:
+def delete(store: object, dataset: str, goal_id: int) -> bool:
     """Delete a goal; False when it did not exist."""
-    return not query(con, "goals_delete", dataset=dataset, id=int(goal_id)).empty
+    return store_for(store).delete_goal(dataset, goal_id)
 
 
 # --- progress -----------------------------------------------------------------------------------

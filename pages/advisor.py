@@ -95,7 +95,7 @@ st.button(advisor_text.action_text(budget_action, lang()), key="advisor_go_budge
 show(advisor_text.signals_frame(advice), key="advisor_signals", **advisor_text.signals_table_spec(advice, lang()))
 
 st.subheader(t("advisor_report"))
-saved = [s.name for s in scenarios.list_scenarios(cached.connection(), f.dataset)]
+saved = [s.name for s in scenarios.list_scenarios(cached.store(), f.dataset)]
 options = ["", *saved]
 scenario = st.selectbox(t("advisor_report_scenario"), options, key="advisor_report_scenario",
                         format_func=lambda name: name or i18n.t("advisor_report_no_scenario", current))
@@ -103,7 +103,7 @@ images = st.checkbox(t("advisor_report_images"), value=True, key="advisor_report
 if st.button(t("advisor_report_build"), key="advisor_report_build"):
     started = time.perf_counter()
     with st.spinner(t("advisor_report_build")):
-        built = report.build(cached.connection(), f, lang=lang(), stage=stage, industry=industry,
+        built = report.build(cached.connection(), f, lang=lang(), stage=stage, industry=industry, store=cached.store(),
                              scenario=scenario or None, images=images, advice=advice)
     st.session_state[REPORT] = (f, lang(), built, time.perf_counter() - started)
 stored = st.session_state.get(REPORT)

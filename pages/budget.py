@@ -104,7 +104,7 @@ def what_if() -> None:
         notes = st.text_area(t("budget_save_notes"), key="budget_save_notes", max_chars=scenarios.MAX_NOTES)
         if st.form_submit_button(t("budget_save_button")):
             try:
-                saved = scenarios.save(cached.connection(), f.dataset, scenarios.Scenario(
+                saved = scenarios.save(cached.store(), f.dataset, scenarios.Scenario(
                     name, dict(zip(model.ids, np.round(planned, 2).tolist(), strict=True)), notes,
                     tuple(st.session_state[ui_budget.OVERRIDES].values()), float(planned.sum())))
                 st.success(t("budget_saved", name=escape_markdown(saved.name)))

@@ -23,7 +23,7 @@ FLASH = "_budget_scenarios_flash"
 st.title(t("budget_scenarios_title"))
 f = require_filters()
 model, _ = ui_budget.model(f.dataset)
-con = cached.connection()
+con = cached.store()  # saved scenarios are user state
 flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(t(flash[0], name=escape_markdown(flash[1])))

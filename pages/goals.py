@@ -89,7 +89,8 @@ def goal_form(prefix: str, current: goals.Goal | None) -> goals.Goal | None:
 
 def save(goal: goals.Goal, done: str) -> None:
     try:
-        saved = goals.update(cached.connection(), goal) if goal.id is not None else goals.create(cached.connection(), goal)
+        saved = (goals.update(cached.connection(), goal, store=cached.store()) if goal.id is not None
+                 else goals.create(cached.connection(), goal, store=cached.store()))
     except goals.GoalError as error:
         st.error(t(error.code))
         return
@@ -110,7 +111,7 @@ if items:
     if edited is not None:
         save(edited, "goals_saved")
     if st.button(t("goals_delete"), key=f"goals_delete_{picked}"):
-        goals.delete(cached.connection(), f.dataset, picked)
+        goals.delete(cached.store(), f.dataset, picked)
         st.session_state[FLASH] = ("goals_deleted", goals_text.metric_label(chosen.goal.metric, lang()))
         st.rerun()
 

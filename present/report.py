@@ -73,22 +73,25 @@ class ReportData:
 
 
 def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: str, scenario: str | None = None,
-           advice: Advice | None = None) -> ReportData:
+           advice: Advice | None = None, store: object = None) -> ReportData:
     """Compute the report's numbers. ``advice`` (as the page shows it, with edited weights) is
-    recomputed with the default presets when not given. An unknown scenario name raises KeyError."""
+    recomputed with the default presets when not given. An unknown scenario name raises KeyError.
+    ``store`` holds the goals and scenarios (default: an in-memory warehouse's own connection)."""
+    store = con if store is None else store
     ds = registry.get_dataset(con, f.dataset)
     if ds is None:
         raise KeyError(f.dataset)
     frame = None
     if scenario:
         model = budget_model(con, f.dataset)
-        frame = budget_scenarios.export_frame(model, budget_scenarios.load(con, f.dataset, scenario))
+        frame = budget_scenarios.export_frame(model, budget_scenarios.load(store, f.dataset, scenario))
     return ReportData(
         f=f, generated=dt.datetime.now().replace(microsecond=0), kpis=overview.kpis(con, f),
         pnl=channels.pnl(con, f, new_customers=False),
         segments=rfm.segments(rfm.rfm(con, f)) if ds.has_customer else None,
         advice=advice or advisor.advise(con, f, stage=stage, industry=industry),
-        goals=goals.progress_table(con, f.dataset), scenario=scenario, scenario_frame=frame,
+        goals=goals.progress_table(con, f.dataset, goals=tuple(goals.list_goals(store, f.dataset))),
+        scenario=scenario, scenario_frame=frame,
     )
 
 
@@ -296,10 +299,11 @@ class Built:
 
 
 def build(con: duckdb.DuckDBPyConnection, f: Filters, *, lang: str, stage: str, industry: str,
-          scenario: str | None = None, images: bool = True, advice: Advice | None = None) -> Built:
+          scenario: str | None = None, images: bool = True, advice: Advice | None = None,
+          store: object = None) -> Built:
     """Gather, render the charts (unless ``images`` is False) and write HTML and XLSX."""
     started = time.perf_counter()
-    data = gather(con, f, stage=stage, industry=industry, scenario=scenario, advice=advice)
+    data = gather(con, f, stage=stage, industry=industry, scenario=scenario, advice=advice, store=store)
     gathered = time.perf_counter()
     if images:
         pngs, note = render_images(figures(data, lang))

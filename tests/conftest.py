@@ -26,15 +26,15 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_db_copy(demo_db: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo warehouse, for a subprocess (the CLI) to open.
-
-    DuckDB lets one process at a time hold a file, and AppTest and unit tests in this process keep
-    ``demo_db`` open.
-    """
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A private copy of a warehouse folder (snapshots and state), for a test that writes to it."""
     import shutil
 
-    copy = tmp_path / "demo_copy.duckdb"
-    shutil.copyfile(demo_db, copy)
-    return copy
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("writer.lock"))
+    return target
+
+
+@pytest.fixture
+def demo_db_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo warehouse, for a test that changes it."""
+    return copy_warehouse(demo_db, tmp_path / "demo_copy")

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from data import registry, warehouse
+from data.snapshots import Warehouse
 
 COLUMNS = ["order_id", "line", "order_date", "customer_id", "channel", "region", "province", "product",
            "category", "quantity", "unit_price", "revenue", "cost", "discount", "refund"]
@@ -22,15 +23,17 @@ def line(order_id: str, day: str, customer: str | None, channel: str, region: st
             "cost": cost, "discount": 0.0, "refund": refund}
 
 
-def warehouse_with(lines: list[dict], *, name: str = "tiny", con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse holding ``lines`` as dataset ``name``."""
-    con = con or warehouse.connect(":memory:")
+def warehouse_with(lines: list[dict], *, name: str = "tiny", con: object = None) -> duckdb.DuckDBPyConnection:
+    """A warehouse holding ``lines`` as dataset ``name``: a new in-memory one, or ``con`` (an in-memory
+    connection, or a file Warehouse written through its writer). Returns a connection to query."""
+    target = Warehouse.of(con if con is not None else warehouse.connect(":memory:"))
     frame = pd.DataFrame(lines, columns=COLUMNS)
-    cur = con.cursor()
-    cur.register("tiny_frame", frame)
-    cur.execute("BEGIN TRANSACTION")
-    columns = ", ".join(COLUMNS)
-    cur.execute(f"INSERT INTO order_lines (dataset, {columns}) SELECT $name, {columns} FROM tiny_frame", {"name": name})  # noqa: S608 (identifiers are module constants)
-    registry.refresh(cur, name, source="tests", kind="upload")
-    cur.execute("COMMIT")
-    return con
+    with target.writer(name) as wcon:
+        cur = wcon.cursor()
+        cur.register("tiny_frame", frame)
+        columns = ", ".join(COLUMNS)
+        with warehouse.transaction(cur):
+            cur.execute(f"INSERT INTO order_lines (dataset, {columns}) SELECT $name, {columns} FROM tiny_frame",  # noqa: S608 (constants)
+                        {"name": name})
+            registry.refresh(cur, name, source="tests", kind="upload")
+    return target.reader()

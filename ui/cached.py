@@ -1,15 +1,19 @@
 """The one module that owns Streamlit caching.
 
-One DuckDB connection per process (``st.cache_resource``); every query runs on its own cursor
-(duckdb 2.0 refuses concurrent calls on one connection). Metric results are cached with
-``st.cache_data`` keyed by the warehouse path, the dataset's version and the filter values —
-never by DataFrames — so a reload or a new upload can never show stale numbers.
+The warehouse (``data.snapshots.Warehouse``) is read through an in-memory DuckDB reader over the
+current snapshots; one reader per warehouse state (``st.cache_resource``, a few states kept), every
+query on its own cursor (duckdb 2.0 refuses concurrent calls on one connection). Each script run
+pins the state it started with (:func:`begin_run`), so a load that publishes mid-run shows on the
+next run, never half-way. Metric results are cached with ``st.cache_data`` keyed by the warehouse
+path, the dataset's snapshot and the filter values — never by DataFrames — so a reload or a new
+upload can never show stale numbers.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,9 +22,12 @@ import duckdb
 import streamlit as st
 
 from data import registry, warehouse
+from data.snapshots import Warehouse, WarehouseBusy  # noqa: F401 (WarehouseBusy: the pages catch it from here)
+from data.state import Store
 from metrics.filters import Filters
 
 DEMO_ORDERS = 300_000
+_PINNED = threading.local()  # the registry rows a script run started with (a run is one thread)
 
 
 def db_path() -> str:
@@ -28,21 +35,47 @@ def db_path() -> str:
     return str(warehouse.db_path(os.environ.get("SALESLENS_DB")))
 
 
-class WarehouseBusy(Exception):
-    """Another process (a CLI load, a second server) holds the warehouse file."""
+def current_warehouse() -> Warehouse:
+    return Warehouse.open(db_path())
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return warehouse.connect(path)
+def store() -> Store:
+    """The user-state store (goals, scenarios, mappings): read and written fresh, never cached."""
+    return current_warehouse().state
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse folder cannot be opened (permissions, a damaged file where the folder should be)."""
+
+
+def begin_run() -> list[registry.Dataset]:
+    """Read the registry (one small SQLite query) and pin this run to it; returns the datasets."""
+    try:
+        wh = current_warehouse()
+        found = wh.datasets()
+    except (OSError, duckdb.Error, sqlite3.Error) as error:
+        raise WarehouseUnavailable(db_path()) from error
+    _PINNED.token = wh.token()
+    _PINNED.datasets = {d.name: d for d in found}
+    return found
+
+
+def _token() -> tuple:
+    token = getattr(_PINNED, "token", None)
+    if token is None:  # a fragment or a thread that did not start with the shell
+        begin_run()
+        token = _PINNED.token
+    return token
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _reader(path: str, token: tuple) -> duckdb.DuckDBPyConnection:
+    return Warehouse.open(path).reader()
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """This process's one connection; WarehouseBusy when DuckDB cannot lock the file."""
-    try:
-        return _connection(db_path())
-    except duckdb.IOException as error:  # DuckDB lets one process at a time hold a file
-        raise WarehouseBusy(db_path()) from error
+    """The reader of the state this run pinned (read-only; writes go through the warehouse)."""
+    return _reader(db_path(), _token())
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,28 +86,32 @@ def _build_lock(path: str) -> threading.Lock:
 def ensure_data(progress: Callable[[float, str], None]) -> bool:
     """Build the demo dataset when the warehouse is empty; True when it was built now.
 
-    Two sessions opening a fresh app at once build it once: the second waits on the lock.
+    Two sessions opening a fresh app at once build it once: the second waits on the lock (and
+    another process's build waits on the warehouse's writer lock).
     """
-    con = connection()
-    if registry.list_datasets(con):
+    wh = current_warehouse()
+    if wh.datasets():
         return False
     with _build_lock(db_path()):
-        if registry.list_datasets(con):
+        if wh.datasets():
             return False
         from data import demo
 
         orders = int(os.environ.get("SALESLENS_DEMO_ORDERS", DEMO_ORDERS))
-        demo.build_demo(con, orders=orders, progress=progress)
+        demo.build_demo(wh, orders=orders, progress=progress)
+    begin_run()
     return True
 
 
 def datasets() -> list[registry.Dataset]:
-    """The registry, read fresh each run (a single tiny query)."""
-    return registry.list_datasets(connection())
+    """The datasets this run pinned."""
+    _token()
+    return list(_PINNED.datasets.values())
 
 
 def dataset(name: str) -> registry.Dataset | None:
-    return registry.get_dataset(connection(), name)
+    _token()
+    return _PINNED.datasets.get(name)
 
 
 _ALLOWED_MODULES = ("metrics.",)
@@ -88,20 +125,24 @@ def _resolve(qualname: str) -> Callable[..., Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_filtered(qualname: str, path: str, version: int, key: tuple, params: tuple) -> Any:
+def _cached_filtered(qualname: str, path: str, version: str, key: tuple, params: tuple) -> Any:
     dataset_name, start, end, channels, regions = key
     f = Filters(dataset_name, start, end, channels, regions)
-    return _resolve(qualname)(_connection(path), f, **dict(params))
+    return _resolve(qualname)(connection(), f, **dict(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _cached_dataset(qualname: str, path: str, version: int, dataset_name: str, params: tuple) -> Any:
-    return _resolve(qualname)(_connection(path), dataset_name, **dict(params))
+def _cached_dataset(qualname: str, path: str, version: str, dataset_name: str, params: tuple) -> Any:
+    return _resolve(qualname)(connection(), dataset_name, **dict(params))
 
 
-def _version(dataset_name: str) -> int:
-    found = dataset(dataset_name)
-    return found.version if found else -1
+def _version(dataset_name: str) -> str:
+    """The dataset's snapshot in this run's pinned state: unique per version (a deleted and reloaded
+    dataset restarts its version count, never its snapshot folder)."""
+    for name, version, folder in _token():
+        if name == dataset_name:
+            return f"{version}:{folder}"
+    return "-"
 
 
 def run(metric: Callable[..., Any], f: Filters, **params: Any) -> Any:

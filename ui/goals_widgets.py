@@ -17,7 +17,7 @@ from ui.state import lang, t
 
 def progress(dataset: str) -> list[goals.Progress]:
     """Every goal of the dataset with its progress."""
-    saved = tuple(goals.list_goals(cached.connection(), dataset))
+    saved = tuple(goals.list_goals(cached.store(), dataset))
     if not saved:
         return []
     return cached.run_dataset(goals.progress_table, dataset, goals=saved)

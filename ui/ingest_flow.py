@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from data import ingest, registry
+from data import ingest
 from data.ingest import IngestError, Prepared, RawTable, Source, ValidationReport
 from data.ingest.errors import describe
 from data.ingest.mapping import missing_required
@@ -115,7 +115,7 @@ def receive(prefix: str, flow: Flow, upload: object, sheet: str | None, progress
 def _resolve(prefix: str, flow: Flow, profile: str | None) -> bool:
     """Recognise (or apply the chosen) source profile and start the mapping from it; False on failure."""
     try:
-        flow.source = ingest.resolve(flow.raw, flow.kind, profile=profile, con=cached.connection())
+        flow.source = ingest.resolve(flow.raw, flow.kind, profile=profile, con=cached.store())
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
         return False
@@ -160,7 +160,7 @@ def validate(flow: Flow, mapping: dict[str, str], date_order: str, progress: Pro
     flow.error = None
     try:
         flow.prepared = ingest.prepare(flow.raw, mapping, kind=flow.kind, date_order=flow.date_order,
-                                       con=cached.connection(), progress=progress, source=flow.source,
+                                       con=cached.store(), progress=progress, source=flow.source,
                                        channel=flow.channel or None)
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
@@ -184,7 +184,7 @@ def load(flow: Flow, name: str, mode: str, progress: Progress) -> bool:
     """Write the prepared rows all or nothing; True when loaded (then caches are cleared)."""
     flow.error = None
     try:
-        flow.result = ingest.load(cached.connection(), flow.prepared, name, mode=mode, source=flow.filename,
+        flow.result = ingest.load(cached.current_warehouse(), flow.prepared, name, mode=mode, source=flow.filename,
                                   progress=progress)
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
@@ -206,7 +206,7 @@ def targets(include_demo: bool = False) -> list[str]:
 
 def delete(name: str) -> bool:
     """Delete a dataset and its rows in one transaction; caches are cleared."""
-    deleted = registry.delete_dataset(cached.connection(), name)
+    deleted = cached.current_warehouse().delete(name)
     cached.clear()
     return deleted
 

@@ -1,9 +1,10 @@
 """Prepared rows → the warehouse, all or nothing, plus the one-call ``ingest`` for CLI and page.
 
-Every write of a load (the rows, the registry row, the remembered mapping) happens in one
-transaction on one cursor; any exception rolls it back and a killed process leaves only an
-uncommitted WAL tail that DuckDB discards on the next open, so the warehouse is exactly as it
-was. Frames go in through DuckDB's Arrow scan (one INSERT ... SELECT), never row by row.
+A load writes the rows and the registry row in one transaction inside the warehouse's writer
+(:meth:`data.snapshots.Warehouse.writer`), which publishes the dataset's new snapshot only when it
+succeeded: an exception, or a killed process, leaves the current version exactly as it was. The
+confirmed mapping is remembered in the user-state store after the switch. Frames go in through
+DuckDB's Arrow scan (one INSERT ... SELECT), never row by row.
 
 Modes for an order file: ``new`` (the name must be free), ``replace`` (the dataset's order lines
 are replaced; its channel costs, CRM spend and customers stay) and ``append`` (lines whose
@@ -29,6 +30,7 @@ from data.ingest.errors import IngestError
 from data.ingest.mapping import remember_mapping, spec
 from data.ingest.read import Source, read_file
 from data.ingest.validate import ORDER_COLUMNS, Prepared, ValidationReport, prepare
+from data.snapshots import Warehouse, WarehouseBusy
 from data.warehouse import transaction
 
 Progress = Callable[[float, str], None]
@@ -72,7 +74,7 @@ def _insert_sql(table: str, view: str, guard: str = "") -> str:
     return f"INSERT INTO {_quote(table)} (dataset, {columns}) SELECT $n, {_select_list(table)} FROM {view} i{guard}"  # noqa: S608
 
 
-def load(con: duckdb.DuckDBPyConnection, prepared: Prepared, name: str, *, mode: str = "new",
+def load(target: Warehouse | duckdb.DuckDBPyConnection, prepared: Prepared, name: str, *, mode: str = "new",
          source: str | None = None, remember: bool = True, strict: bool = False,
          progress: Progress | None = None) -> ValidationReport:
     """Write prepared rows atomically; return the report with ``loaded``/``rows_inserted`` filled.
@@ -104,17 +106,26 @@ def load(con: duckdb.DuckDBPyConnection, prepared: Prepared, name: str, *, mode:
         raise IngestError("has_rejects", count=report.rows_rejected)
     table = spec(prepared.kind).table
     source_text = str(source or report.source or "upload")[:500]
-    cur = con.cursor()
+    wh = Warehouse.of(target)
     arrow = pa.Table.from_pandas(prepared.frame[list(TABLE_COLUMNS[table])], preserve_index=False)
     view = "ingest_incoming"
-    cur.register(view, arrow)
+    # new and replace loads of an order file do not need the dataset's old lines in the writer
+    skip = ("order_lines",) if table == "order_lines" and mode in ("new", "replace") else ()
     try:
-        with transaction(cur):
-            inserted = _write(cur, view, table, name, mode, report, prepared, source_text, remember, progress)
+        with wh.writer(name, skip=skip) as con:
+            cur = con.cursor()
+            cur.register(view, arrow)
+            try:
+                with transaction(cur):
+                    inserted = _write(cur, view, table, name, mode, report, prepared, source_text, progress)
+            finally:
+                cur.unregister(view)
     except duckdb.Error as exc:  # the real cause, not a generic failure; nothing was written
         raise IngestError("write_failed", detail=str(exc).splitlines()[0][:300]) from exc
-    finally:
-        cur.unregister(view)
+    except WarehouseBusy:
+        raise IngestError("warehouse_busy") from None
+    if remember and report.mapping:
+        remember_mapping(wh.state, prepared.columns, report.mapping, prepared.kind, prepared.memory)
     report.dataset, report.mode, report.loaded = name, mode, True
     report.rows_inserted = inserted
     report.skipped_existing = len(arrow) - inserted
@@ -124,7 +135,7 @@ def load(con: duckdb.DuckDBPyConnection, prepared: Prepared, name: str, *, mode:
 
 
 def _write(cur: duckdb.DuckDBPyConnection, view: str, table: str, name: str, mode: str, report: ValidationReport,
-           prepared: Prepared, source_text: str, remember: bool, progress: Progress | None) -> int:
+           prepared: Prepared, source_text: str, progress: Progress | None) -> int:
     """Every write of one load, inside the caller's transaction; returns the rows inserted."""
     existing = cur.execute("SELECT source, kind, has_channel, has_region FROM datasets WHERE name = $n",
                            {"n": name}).fetchall()
@@ -141,8 +152,6 @@ def _write(cur: duckdb.DuckDBPyConnection, view: str, table: str, name: str, mod
         inserted = len(prepared.frame)
         src, kind, has_channel, has_region = existing[0]
         registry.refresh(cur, name, source=src, kind=kind, has_channel=has_channel, has_region=has_region)
-    if remember and report.mapping:
-        remember_mapping(cur, prepared.columns, report.mapping, prepared.kind, prepared.memory)
     if progress:
         progress(0.95, "write")
     pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
@@ -167,7 +176,7 @@ def _write_orders(cur: duckdb.DuckDBPyConnection, view: str, name: str, mode: st
     return int(after - before)
 
 
-def ingest(con: duckdb.DuckDBPyConnection, source: Source, name: str | None = None, *,
+def ingest(con: Warehouse | duckdb.DuckDBPyConnection, source: Source, name: str | None = None, *,
            filename: str | None = None, kind: str = "orders", sheet: str | int | None = None,
            mapping: dict[str, str] | None = None, mode: str = "new", date_order: str = "auto",
            dry_run: bool = False, strict: bool = False, max_bytes: int | None = None,

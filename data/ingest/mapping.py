@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import duckdb
+from data.state import store_for
 
 
 @dataclass(frozen=True)
@@ -153,16 +153,15 @@ class Remembered:
     channel: str | None = None
 
 
-def recall(con: duckdb.DuckDBPyConnection, columns: Iterable[str], kind: str = "orders") -> Remembered | None:
-    """Everything remembered for this exact header set, if anything (the mapping unchecked)."""
-    rows = con.cursor().execute(
-        "SELECT mapping, profile, profile_chosen, channel FROM ingest_mappings WHERE kind = $k AND header_key = $h",
-        {"k": kind, "h": header_key(columns)},
-    ).fetchall()
-    if not rows:
+def recall(store: object, columns: Iterable[str], kind: str = "orders") -> Remembered | None:
+    """Everything remembered for this exact header set, if anything (the mapping unchecked).
+
+    ``store`` is the warehouse's user-state store (a Warehouse, a Store or an in-memory connection).
+    """
+    row = store_for(store).recall_mapping(kind, header_key(columns))
+    if row is None:
         return None
-    mapping, profile, chosen, channel = rows[0]
-    return Remembered(json.loads(mapping), profile or "none", bool(chosen), channel)
+    return Remembered(json.loads(row["mapping"]), row["profile"] or "none", bool(row["profile_chosen"]), row["channel"])
 
 
 def valid_mapping(mapping: dict[str, str], columns: Iterable[str], kind: str = "orders") -> dict[str, str]:
@@ -171,31 +170,23 @@ def valid_mapping(mapping: dict[str, str], columns: Iterable[str], kind: str = "
     return {f: c for f, c in mapping.items() if f in valid and c in present}
 
 
-def recall_mapping(con: duckdb.DuckDBPyConnection, columns: Iterable[str], kind: str = "orders") -> dict[str, str] | None:
+def recall_mapping(con: object, columns: Iterable[str], kind: str = "orders") -> dict[str, str] | None:
     """The mapping last confirmed for this exact header set, if any (and still valid for it)."""
     columns = list(columns)
     remembered = recall(con, columns, kind)
     return None if remembered is None else valid_mapping(remembered.mapping, columns, kind)
 
 
-def remember_mapping(cur: duckdb.DuckDBPyConnection, columns: Iterable[str], mapping: dict[str, str],
+def remember_mapping(store: object, columns: Iterable[str], mapping: dict[str, str],
                      kind: str = "orders", profile: dict | None = None) -> None:
-    """Store a confirmed mapping (inside the caller's transaction when there is one).
+    """Store a confirmed mapping in the user-state store (one upsert per header set).
 
     ``profile`` is ``{"profile", "chosen", "channel"}`` as :class:`Remembered` holds them (default:
-    no profile, nothing chosen). One upsert: a DELETE and an INSERT of the same primary key in one
-    transaction can fail at COMMIT in DuckDB (its index checks the key before the delete is visible
-    to it).
+    no profile, nothing chosen).
     """
     decided = {"profile": "none", "chosen": False, "channel": None, **(profile or {})}
-    cur.execute(
-        "INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at, profile, profile_chosen, channel) "
-        "VALUES ($k, $h, $m, now()::TIMESTAMP, $p, $c, $ch) "
-        "ON CONFLICT (kind, header_key) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at, "
-        "profile = excluded.profile, profile_chosen = excluded.profile_chosen, channel = excluded.channel",
-        {"k": kind, "h": header_key(columns), "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
-         "p": decided["profile"], "c": bool(decided["chosen"]), "ch": decided["channel"]},
-    )
+    store_for(store).remember_mapping(kind, header_key(columns), mapping, decided["profile"], bool(decided["chosen"]),
+                                      decided["channel"])
 
 
 @dataclass(frozen=True)
@@ -228,8 +219,7 @@ def missing_required(mapping: dict[str, str], kind: str = "orders") -> list[str]
     return missing
 
 
-def suggest_mapping(columns: Iterable[str], kind: str = "orders",
-                    con: duckdb.DuckDBPyConnection | None = None) -> MappingSuggestion:
+def suggest_mapping(columns: Iterable[str], kind: str = "orders", con: object = None) -> MappingSuggestion:
     """A remembered mapping for these headers if the warehouse has one, else the auto-match."""
     columns = list(columns)
     remembered = recall_mapping(con, columns, kind) if con is not None else None

@@ -12,13 +12,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from data.state import store_for
 from metrics.budget.model import BudgetModel, Override, with_overrides
 from metrics.budget.projection import OUTCOMES, project
-from metrics.db import query
 
 MAX_NAME = 80
 MAX_NOTES = 2000
@@ -64,32 +63,32 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
-def save(con: duckdb.DuckDBPyConnection, dataset: str, scenario: Scenario) -> Scenario:
-    """Save ``scenario`` under its (cleaned) name, replacing one with the same name."""
+def save(store: object, dataset: str, scenario: Scenario) -> Scenario:
+    """Save ``scenario`` under its (cleaned) name, replacing one with the same name.
+
+    ``store`` is the warehouse's user-state store (or an in-memory warehouse's connection).
+    """
     name = clean_name(scenario.name)
-    query(con, "budget_scenario_save", dataset=dataset, scenario=name, notes=str(scenario.notes)[:MAX_NOTES],
-          payload=scenario.payload())
-    return load(con, dataset, name)
+    store_for(store).save_scenario(dataset, name, str(scenario.notes)[:MAX_NOTES], scenario.payload())
+    return load(store, dataset, name)
 
 
-def list_scenarios(con: duckdb.DuckDBPyConnection, dataset: str) -> list[Scenario]:
+def list_scenarios(store: object, dataset: str) -> list[Scenario]:
     """Saved scenarios of ``dataset``, newest first."""
-    frame = query(con, "budget_scenario_list", dataset=dataset)
-    return [_from_row(r.name, r.notes, r.payload, r.saved_at) for r in frame.itertuples(index=False)]
+    return [_from_row(r["name"], r["notes"], r["payload"], r["saved_at"]) for r in store_for(store).scenarios(dataset)]
 
 
-def load(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> Scenario:
+def load(store: object, dataset: str, name: str) -> Scenario:
     """The scenario called ``name``; KeyError when there is none."""
-    for scenario in list_scenarios(con, dataset):
+    for scenario in list_scenarios(store, dataset):
         if scenario.name == name:
             return scenario
     raise KeyError(name)
 
 
-def delete(con: duckdb.DuckDBPyConnection, dataset: str, name: str) -> bool:
+def delete(store: object, dataset: str, name: str) -> bool:
     """Delete a scenario; False when it did not exist."""
-    deleted = query(con, "budget_scenario_delete", dataset=dataset, scenario=name)
-    return bool(len(deleted) and int(deleted.iloc[0, 0]) > 0)
+    return store_for(store).delete_scenario(dataset, name)
 
 
 def usable_overrides(model: BudgetModel, overrides: tuple[Override, ...]) -> tuple[Override, ...]:

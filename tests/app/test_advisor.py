@@ -115,10 +115,8 @@ def test_without_customer_ids_the_missing_signals_are_listed(make_app, tmp_path)
     from tests.tiny import line, warehouse_with
 
     db = tmp_path / "anon.duckdb"
-    con = warehouse.connect(db)
     rows = [line(f"o{k}", f"2024-{k:02d}-10", None, "AB"[k % 2], "R1", 100.0 * k) for k in range(1, 13)]
-    warehouse_with(rows, name="anon", con=con)
-    con.close()
+    warehouse_with(rows, name="anon", con=warehouse.open_warehouse(db))
     at = make_app(db, lang="en", dataset="anon", preset="all")
     at.switch_page(ADVISOR).run()
     no_exception(at)

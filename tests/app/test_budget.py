@@ -3,8 +3,6 @@ manual curves, URL pre-fill, and saving, loading, comparing and deleting scenari
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,7 @@ from data import warehouse
 from metrics.budget import BudgetSpec, budget_model, optimize, project
 from present.i18n import fmt_money
 from tests.app.conftest import metric_values
+from tests.conftest import copy_warehouse
 from tests.tiny import line, warehouse_with
 from ui import cached
 
@@ -141,7 +140,7 @@ def test_optimizer_impossible_plan_gives_a_message(make_app):
 
 def test_scenarios_save_compare_load_delete(make_app, demo_db, tmp_path):
     db = tmp_path / "scenarios.duckdb"
-    shutil.copy(demo_db, db)
+    copy_warehouse(demo_db, db)
     at = open_page(make_app, BUDGET, db, lang="en")
     m = model()
     at.slider(key="budget_pct_0").set_value(50.0).run()
@@ -175,15 +174,14 @@ def test_scenarios_save_compare_load_delete(make_app, demo_db, tmp_path):
     at.button(key="budget_scen_delete").click().run()
     no_exception(at)
     assert at.multiselect(key="budget_scen_pick").value == ["Plan *A*"]
-    assert [s.name for s in __import__("metrics.budget.scenarios", fromlist=["x"]).list_scenarios(cached.connection(), "demo")] == ["Plan *A*"]
+    assert [s.name for s in __import__("metrics.budget.scenarios", fromlist=["x"]).list_scenarios(cached.store(), "demo")] == ["Plan *A*"]
 
 
 def test_without_spend_data_the_page_explains_and_takes_manual_curves(make_app, tmp_path):
     db = tmp_path / "nospend.duckdb"
-    con = warehouse.connect(db)
+    con = warehouse.open_warehouse(db)
     warehouse_with([line("o1", "2025-01-05", "c1", "online", "east", 100.0, 50.0),
                     line("o2", "2025-03-05", "c2", "store", "east", 80.0, 40.0)], con=con, name="plain")
-    con.close()
     at = open_page(make_app, BUDGET, db, lang="en")
     assert any("channel-costs file" in i.value for i in at.info)
     assert any("no spend history" in w.value for w in at.warning)

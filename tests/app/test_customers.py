@@ -135,9 +135,8 @@ def test_clv_calibration_and_360_view(make_app):
 @pytest.mark.parametrize("page", PAGES)
 def test_without_customer_ids_the_pages_say_so(make_app, tmp_path, page, lang):
     db = tmp_path / "anon.duckdb"
-    con = warehouse.connect(str(db))
+    con = warehouse.open_warehouse(db)
     warehouse_with([line(f"o{i}", f"2024-01-{i + 1:02d}", None, "web", "east", 10) for i in range(20)], name="anon", con=con)
-    con.close()
     at = make_app(db, lang=lang)
     at.switch_page(page).run()
     no_exception(at)
@@ -148,9 +147,8 @@ def test_without_customer_ids_the_pages_say_so(make_app, tmp_path, page, lang):
 
 def test_thin_data_says_why_and_keeps_the_360_view(make_app, tmp_path):
     db = tmp_path / "thin.duckdb"
-    con = warehouse.connect(str(db))
+    con = warehouse.open_warehouse(db)
     warehouse_with([line(f"o{i}", f"2024-01-{i + 1:02d}", f"k{i}", "web", "east", 10) for i in range(20)], name="thin", con=con)
-    con.close()
     at = make_app(db, lang="en")
     at.switch_page(VALUE).run()
     no_exception(at)

@@ -6,7 +6,6 @@ by the other page tests) is never touched.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from metrics import overview
 from metrics.filters import Filters
 from present.i18n import fmt_money
 from tests import hostile
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_warehouse
 from tests.shared_data import shared_file
 from tests.unit.ingest_helpers import fingerprint
 from ui import cached, ingest_flow
@@ -55,7 +54,7 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fresh(small_db: Path, tmp_path: Path) -> Path:
     """A private copy of the small demo warehouse for a test that writes."""
     copy = tmp_path / "w.duckdb"
-    shutil.copyfile(small_db, copy)
+    copy_warehouse(small_db, copy)
     return copy
 
 
@@ -131,13 +130,13 @@ def test_upload_map_report_and_load(make_app, fresh, encoding):
     assert counts.to_dict("records") == [{"Reason": "Impossible date (e.g. 29 February in a non-leap year)", "Rows": 1}]
     assert any("Every analysis is available" in s.value for s in at.success)
     assert at.text_input(key="data_name").value == "orders"  # from the file name, as text
-    assert registry.get_dataset(cached.connection(), "orders") is None  # nothing written before Load
+    assert registry.get_dataset(cached.current_warehouse().reader(), "orders") is None  # nothing written before Load
 
     load_new(at, "my orders")
     assert any("Loaded dataset my orders: 3 lines written" in s.value for s in at.success)
-    ds = registry.get_dataset(cached.connection(), "my orders")
+    ds = registry.get_dataset(cached.current_warehouse().reader(), "my orders")
     assert ds.order_lines == 3 and ds.orders == 3 and ds.source == "orders.csv" and ds.kind == "upload"
-    channels = cached.connection().cursor().execute(
+    channels = cached.current_warehouse().reader().cursor().execute(
         "SELECT DISTINCT channel FROM order_lines WHERE dataset = 'my orders' ORDER BY 1").fetchall()
     assert channels == [("加盟",), ("直营",)]  # the user's choice, not the auto-matched 销售渠道
 
@@ -163,7 +162,7 @@ def test_chinese_labels_and_remembered_mapping(make_app, fresh):
 
 def test_change_mapping_keeps_choices_and_cancel_writes_nothing(make_app, fresh):
     at = open_page(make_app, fresh)
-    before = fingerprint(cached.connection())
+    before = fingerprint(cached.current_warehouse())
     upload(at, "orders.csv", ORDERS.encode())
     at.selectbox(key="data_map_customer_id").set_value("").run()
     validate(at)
@@ -178,7 +177,7 @@ def test_change_mapping_keeps_choices_and_cancel_writes_nothing(make_app, fresh)
     at.button(key="data_cancel").click().run()
     no_exception(at)
     assert not at.metric and any("Cancelled" in i.value for i in at.info)
-    assert fingerprint(cached.connection()) == before
+    assert fingerprint(cached.current_warehouse()) == before
 
 
 def test_missing_required_field_blocks_validation(make_app, fresh):
@@ -201,24 +200,24 @@ def test_missing_required_field_blocks_validation(make_app, fresh):
 def test_unreadable_file_shows_a_translated_error(make_app, fresh, name, content, lang, expected):
     at = make_app(db=fresh, lang=lang)
     at.switch_page(DATA).run()
-    before = fingerprint(cached.connection())
+    before = fingerprint(cached.current_warehouse())
     at.file_uploader(key="data_upload").set_value((name, content, "text/csv")).run()
     assert not at.exception
     assert any(expected in e.value for e in at.error), [e.value for e in at.error]
     assert not any(s.key and s.key.startswith("data_map_") for s in at.selectbox)
-    assert fingerprint(cached.connection()) == before
+    assert fingerprint(cached.current_warehouse()) == before
 
 
 def test_impossible_dates_only_cannot_load(make_app, fresh):
     at = open_page(make_app, fresh)
-    before = fingerprint(cached.connection())
+    before = fingerprint(cached.current_warehouse())
     upload(at, "bad.csv", "订单编号,下单时间,实收金额\nA1,2018-02-29,10\nA2,2019-02-30,20\n".encode())
     at.button(key="data_validate").click().run()
     assert not at.exception and [e.value for e in at.error] == ["This cannot be loaded:"]
     assert metrics(at)["Rows rejected"] == "2" and metrics(at)["Rows accepted"] == "0"
     assert "No row can be loaded (2 rows rejected)" in plain(at)
     assert not [b for b in at.button if b.key == "data_load"]
-    assert fingerprint(cached.connection()) == before
+    assert fingerprint(cached.current_warehouse()) == before
 
 
 def test_file_over_the_limit_is_refused_with_a_message(make_app, fresh, monkeypatch):
@@ -234,7 +233,7 @@ def test_formula_cell_loads_as_text(make_app, fresh):
     validate(at)
     assert frame(at, "Product")["Product"].tolist() == ["=1+1", "@SUM(A1)"]
     load_new(at, "formulas")
-    rows = cached.connection().cursor().execute(
+    rows = cached.current_warehouse().reader().cursor().execute(
         "SELECT product, revenue FROM order_lines WHERE dataset = 'formulas' ORDER BY order_id").fetchall()
     assert rows == [("=1+1", 10.0), ("@SUM(A1)", 20.0)]
 
@@ -251,13 +250,13 @@ def test_replace_and_append_into_an_existing_dataset(make_app, fresh):
     at.button(key="data_load").click().run()
     no_exception(at)
     assert any("1 lines written, 3 already present skipped" in s.value for s in at.success)
-    assert registry.get_dataset(cached.connection(), "target").order_lines == 4
+    assert registry.get_dataset(cached.current_warehouse().reader(), "target").order_lines == 4
     upload(at, "one.csv", "订单编号,下单时间,实收金额\nB1,2021-01-01,5\n".encode())
     validate(at)
     at.radio(key="data_mode").set_value("replace").run()
     at.button(key="data_load").click().run()
     no_exception(at)
-    assert registry.get_dataset(cached.connection(), "target").order_lines == 1
+    assert registry.get_dataset(cached.current_warehouse().reader(), "target").order_lines == 1
 
 
 def test_superstore_with_region_as_channel(make_app, fresh):
@@ -269,7 +268,7 @@ def test_superstore_with_region_as_channel(make_app, fresh):
     validate(at)
     assert metrics(at)["Rows read"] == "9,994" and metrics(at)["Rows accepted"] == "9,994"
     load_new(at, "superstore")
-    con = cached.connection()
+    con = cached.current_warehouse().reader()
     ds = registry.get_dataset(con, "superstore")
     assert ds.order_lines == 9994
     total = con.cursor().execute("SELECT sum(revenue - coalesce(refund, 0)) FROM order_lines "
@@ -298,8 +297,8 @@ def test_datasets_list_and_delete_with_confirmation(make_app, fresh, lang):
     at.text_input(key="datasets_delete_confirm").set_value("doomed").run()
     at.button(key="datasets_delete").click().run()
     no_exception(at)
-    assert registry.get_dataset(cached.connection(), "doomed") is None
-    assert registry.get_dataset(cached.connection(), "demo") is not None
+    assert registry.get_dataset(cached.current_warehouse().reader(), "doomed") is None
+    assert registry.get_dataset(cached.current_warehouse().reader(), "demo") is not None
     assert frame(at, DATASET_COLUMNS[lang]).iloc[:, 0].tolist() == ["demo"]
     assert at.sidebar.selectbox(key="sidebar_dataset").options == ["demo"]
 
@@ -321,7 +320,7 @@ def test_extra_file_channel_costs(make_app, fresh):
     at.button(key="datasets_extra_load").click().run()
     no_exception(at)
     assert any("2 rows written to dataset shop" in s.value for s in at.success)
-    rows = cached.connection().cursor().execute(
+    rows = cached.current_warehouse().reader().cursor().execute(
         "SELECT month, channel, amount FROM channel_costs WHERE dataset = 'shop' ORDER BY month").fetchall()
     assert [(str(m), c, a) for m, c, a in rows] == [("2020-01-01", "天猫", 1000.0), ("2020-02-01", "京东", 300.0)]
 
@@ -382,7 +381,7 @@ def test_file_name_and_headers_are_shown_as_text(make_app, fresh):
     validate(at)
     load_new(at, "<b>x</b>")
     assert any("\\<b\\>x\\</b\\>" in s.value for s in at.success)
-    assert registry.get_dataset(cached.connection(), "<b>x</b>").source == evil
+    assert registry.get_dataset(cached.current_warehouse().reader(), "<b>x</b>").source == evil
 
 
 def test_recognised_export_shows_what_is_not_a_sale_and_loads_with_an_edited_channel(make_app, fresh):
@@ -408,7 +407,7 @@ def test_recognised_export_shows_what_is_not_a_sale_and_loads_with_an_edited_cha
                            "Orders": "3", "Customers": "3"}
     assert "Source: JD merchant centre · order export; channel: 京东自营" in plain(at)
     load_new(at, "jd")
-    rows = cached.connection().cursor().execute(
+    rows = cached.current_warehouse().reader().cursor().execute(
         "SELECT DISTINCT channel, sum(revenue) OVER () FROM order_lines WHERE dataset = 'jd'").fetchall()
     assert rows == [("京东自营", pytest.approx(1430.0))]
 

@@ -4,13 +4,13 @@ and deleting goals through the forms, rates typed in percent, unmeasurable goals
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 
 from data import warehouse
 from metrics import goals
 from present import i18n
+from tests.conftest import copy_warehouse
 from tests.tiny import line, warehouse_with
 from ui import cached
 
@@ -26,7 +26,7 @@ def no_exception(at) -> None:
 def own_db(demo_db, tmp_path):
     """A copy of the demo warehouse, so goals made here never reach other tests."""
     copy = tmp_path / "goals.duckdb"
-    shutil.copyfile(demo_db, copy)
+    copy_warehouse(demo_db, copy)
     return copy
 
 
@@ -58,7 +58,7 @@ def test_create_edit_and_delete_through_the_forms(make_app, own_db):
     at.text_input(key="goals_new_owner").set_value("Ann <b>")
     at.multiselect(key="goals_new_channels").select("电商平台")
     submit(at, "Create goal")
-    saved = goals.list_goals(cached.connection(), "demo")
+    saved = goals.list_goals(cached.store(), "demo")
     assert len(saved) == 1
     goal = saved[0]
     assert goal.metric == "churn_rate" and goal.target == pytest.approx(0.05) and goal.owner == "Ann <b>"
@@ -69,7 +69,7 @@ def test_create_edit_and_delete_through_the_forms(make_app, own_db):
 
     at.number_input(key=f"goals_edit_{goal.id}_target").set_value(4.0)
     submit(at, "Save changes")
-    assert goals.get(cached.connection(), "demo", goal.id).target == pytest.approx(0.04)
+    assert goals.get(cached.store(), "demo", goal.id).target == pytest.approx(0.04)
 
     at.switch_page(OVERVIEW).run()
     no_exception(at)
@@ -80,7 +80,7 @@ def test_create_edit_and_delete_through_the_forms(make_app, own_db):
     at.switch_page(GOALS).run()
     at.button(key=f"goals_delete_{goal.id}").click().run()
     no_exception(at)
-    assert goals.list_goals(cached.connection(), "demo") == []
+    assert goals.list_goals(cached.store(), "demo") == []
     assert at.info[0].value == i18n.t("goals_none", "en")
 
 
@@ -90,17 +90,16 @@ def test_invalid_goal_shows_the_reason(make_app, own_db):
     submit(at, i18n.t("goals_create", "zh"), ok=False)  # no owner
     assert not at.exception
     assert [e.value for e in at.error] == [i18n.t("goals_err_owner", "zh")]
-    assert goals.list_goals(cached.connection(), "demo") == []
+    assert goals.list_goals(cached.store(), "demo") == []
 
 
 def test_unmeasurable_goal_says_why(make_app, tmp_path):
     db = tmp_path / "anon.duckdb"
-    con = warehouse.connect(db)
+    wh = warehouse.open_warehouse(db)
     rows = [line(f"o{k}", f"2024-0{k}-10", None, "A", "R1", 100.0 * k) for k in range(1, 7)]
-    warehouse_with(rows, name="anon", con=con)
+    con = warehouse_with(rows, name="anon", con=wh)
     goals.create(con, goals.Goal("anon", "repeat_rate", 0.4, dt.date(2025, 1, 31), "Li", baseline=0.2,
-                                 baseline_date=dt.date(2024, 6, 1)))
-    con.close()
+                                 baseline_date=dt.date(2024, 6, 1)), store=wh.state)
     at = open_goals(make_app, db, lang="en", dataset="anon", preset="all")
     table = at.dataframe[0].value
     assert table["Status"].tolist() == ["Cannot be measured"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, in_ci
+from tests.conftest import ROOT, copy_warehouse, in_ci
 
 CHROMIUM = os.environ.get("SALESLENS_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = ROOT / "test-output" / "e2e"
@@ -84,7 +84,7 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     process keep the original open.
     """
     copy = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
-    shutil.copyfile(demo_db, copy)
+    copy_warehouse(demo_db, copy)
     with start_server(copy) as url:
         yield url
 

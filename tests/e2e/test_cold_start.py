@@ -7,10 +7,9 @@ without the sidebar.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
+from tests.conftest import copy_warehouse
 from tests.e2e.conftest import OUTPUT, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +19,7 @@ DEEP_LINKS = ("/", "/channels", "/customers", "/retention", "/budget", "/goals",
 
 def test_eight_tabs_on_a_fresh_server(demo_db, browser, tmp_path):
     copy = tmp_path / "cold.duckdb"
-    shutil.copyfile(demo_db, copy)
+    copy_warehouse(demo_db, copy)
     with start_server(copy, "cold_start.log") as url:
         context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US")
         tabs = [context.new_page() for _ in DEEP_LINKS]

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
-import duckdb
-
-TABLES = ("datasets", "order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths", "ingest_mappings")
+TABLES = ("datasets", "order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths")
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """A hash of every row of every warehouse table (sorted), to prove a failed load changed nothing."""
+def fingerprint(target: object) -> str:
+    """A hash of every row of every warehouse table (sorted) and of the remembered mappings, to prove a
+    failed load changed nothing. ``target``: a warehouse folder, a Warehouse or an in-memory connection."""
+    from data import warehouse
+    from data.snapshots import Warehouse
+
+    wh = warehouse.open_warehouse(target) if isinstance(target, (str, Path)) else Warehouse.of(target)
+    con = wh.reader()
     digest = hashlib.sha256()
     for table in TABLES:  # module constant, not user input
-        rows = con.cursor().execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608
+        rows = con.cursor().execute(f"SELECT * EXCLUDE (loaded_at) FROM {table} ORDER BY ALL" if table == "datasets"  # noqa: S608
+                                    else f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608
         digest.update(f"{table}:{rows!r}".encode())
+    digest.update(repr(wh.state.rows("SELECT kind, header_key, mapping FROM ingest_mappings ORDER BY kind, header_key"))
+                  .encode())
     return digest.hexdigest()
 
 

@@ -17,13 +17,11 @@ from tests.tiny import line, warehouse_with
 def db(tmp_path):
     """A warehouse file with 150 customers: two orders each for the first 60 (enough to fit CLV)."""
     path = tmp_path / "cli.duckdb"
-    con = warehouse.connect(str(path))
     lines = [line(f"a{i}", f"2024-0{1 + i % 3}-{1 + i % 27:02d}", f"c{i:03d}", "web", "east", 20.0 + i % 7)
              for i in range(150)]
     lines += [line(f"b{i}", f"2024-0{5 + i % 4}-{1 + i % 25:02d}", f"c{i:03d}", "store", "east", 30.0 + i % 5)
               for i in range(60)]
-    warehouse_with(lines, name="shop", con=con)
-    con.close()
+    warehouse_with(lines, name="shop", con=warehouse.open_warehouse(path))
     return str(path)
 
 

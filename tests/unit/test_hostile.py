@@ -7,20 +7,19 @@ resident memory of the loading process and of the reader child it starts, both u
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from data import warehouse
 from data.ingest import ingest, read_file
 from tests import hostile
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_warehouse
 from tests.unit.ingest_helpers import ORDERS_CSV, csv_bytes, fingerprint
 
 TWO_GB_KB = 2 * 1024 * 1024
@@ -43,20 +42,14 @@ WRAPPER = (
 
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("hostile") / "base.duckdb"
-    con = warehouse.connect(db)
-    report = ingest(con, csv_bytes(ORDERS_CSV), "keep", filename="a.csv")
+    db = tmp_path_factory.mktemp("hostile") / "base"
+    report = ingest(warehouse.open_warehouse(db), csv_bytes(ORDERS_CSV), "keep", filename="a.csv")
     assert report.loaded
-    con.close()
     return db
 
 
 def content(db: Path) -> str:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return fingerprint(con)
-    finally:
-        con.close()
+    return fingerprint(db)
 
 
 def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, dict, int, int]:
@@ -74,7 +67,7 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, di
 def run_load(tmp_path: Path, base_db: Path, name: str, data: bytes, env: dict[str, str] | None = None) -> tuple[int, dict]:
     """Load ``data`` into a copy of the base warehouse; the warehouse must not change, nor memory pass 2 GB."""
     db = tmp_path / "w.duckdb"
-    shutil.copyfile(base_db, db)
+    copy_warehouse(base_db, db)
     before = content(db)
     source = tmp_path / name
     source.write_bytes(data)
@@ -133,21 +126,23 @@ def test_nul_byte_after_the_first_64_kib_is_refused(tmp_path, base_db):
 
 
 def test_a_held_warehouse_gives_exit_2_and_json(tmp_path, base_db):
-    db = tmp_path / "held.duckdb"
-    shutil.copyfile(base_db, db)
+    """Another load holding the writer past SALESLENS_WRITER_WAIT_S: exit 2 and JSON, while reads go on."""
+    db = tmp_path / "held"
+    copy_warehouse(base_db, db)
     source = tmp_path / "a.csv"
     source.write_bytes(lines_csv(["1,2024-01-01,C1,5"]))
-    holder = duckdb.connect(str(db))  # DuckDB lets one process at a time open the file
-    try:
-        for args in (["load", str(source), "--db", str(db)], ["list", "--db", str(db)]):
-            code, report, _, _ = run_cli(args)
+    with (db / "writer.lock").open("a+") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)  # as a load in another process would
+        for args in (["load", str(source), "--name", "keep", "--append", "--db", str(db)],
+                     ["delete", "keep", "--db", str(db)]):
+            code, report, _, _ = run_cli(args, env={"SALESLENS_WRITER_WAIT_S": "1"})
             assert code == 2 and report["errors"][0]["code"] == "warehouse_busy", report
+        code, listed, _, _ = run_cli(["list", "--db", str(db)])
+        assert code == 0 and [d["name"] for d in listed] == ["keep"]
         proc = subprocess.run([sys.executable, "-m", "metrics", "export", "channels", "--dataset", "keep",
                                "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
-        assert proc.returncode == 2 and "Traceback" not in proc.stderr
-        assert json.loads(proc.stdout)["errors"][0]["code"] == "warehouse_busy"
-    finally:
-        holder.close()
+        assert proc.returncode == 0 and proc.stdout.startswith("channel,revenue")
+    assert content(db) == content(base_db)
 
 
 @pytest.mark.parametrize("error", ["MemoryError()", "duckdb.OutOfMemoryException('Failed to allocate block')",

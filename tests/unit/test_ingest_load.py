@@ -152,11 +152,9 @@ def _big_csv(path: Path, lines: int) -> None:
 
 
 def test_killed_load_leaves_warehouse_unchanged(tmp_path: Path) -> None:
-    db = tmp_path / "w.duckdb"
-    con = warehouse.connect(db)
-    ingest(con, csv_bytes(ORDERS_CSV), "keep", filename="a.csv")
-    before = fingerprint(con)
-    con.close()
+    db = tmp_path / "w"
+    ingest(warehouse.open_warehouse(db), csv_bytes(ORDERS_CSV), "keep", filename="a.csv")
+    before = fingerprint(db)
     source = tmp_path / "big.csv"
     _big_csv(source, 200_000)
     env = {**os.environ, "SALESLENS_TEST_PAUSE_BEFORE_COMMIT": "30"}
@@ -173,9 +171,12 @@ def test_killed_load_leaves_warehouse_unchanged(tmp_path: Path) -> None:
         proc.kill()
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    con = warehouse.connect(db)
-    assert fingerprint(con) == before
-    assert registry.get_dataset(con, "keep").order_lines == 3
+    assert fingerprint(db) == before
+    assert registry.get_dataset(warehouse.connect(db), "keep").order_lines == 3
+    # the killed writer's unfinished folder is removed by the next writer's cleanup
+    assert any(p.name.startswith(".tmp-") for p in (db / "snapshots").iterdir())
+    warehouse.open_warehouse(db).cleanup()
+    assert not any(p.name.startswith(".tmp-") for p in (db / "snapshots").iterdir())
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from data import warehouse
@@ -38,7 +37,7 @@ def run_cli(*args: str) -> tuple[int, dict]:
 
 
 def lines(db: Path, name: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db)
     try:
         return con.execute("SELECT order_id, product, quantity, revenue, refund, channel, region, customer_id "
                            "FROM order_lines WHERE dataset = $n ORDER BY order_id, line", {"n": name}).fetchall()

@@ -74,9 +74,10 @@ def test_migration_backfills_keys_of_lines_loaded_before_it(tmp_path):
     con.execute("INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue) "
                 "VALUES ('old', 'A', 1, DATE '2024-01-01', 'c9', 'x', 'r', 1), ('old', 'A', 2, DATE '2024-01-01', 'c9', 'x', 'r', 2)")
     con.close()
-    con = warehouse.connect(path)
+    con = warehouse.connect(path)  # a single-file warehouse from before snapshots is imported once
     assert con.execute("SELECT line, order_first, customer_key FROM order_lines ORDER BY line").fetchall() == [
         (1, True, 1), (2, False, 1)]
+    assert registry.get_dataset(con, "old").order_lines == 2
 
 
 def test_customer_firsts_hold_each_customers_first_order_and_follow_appends():

@@ -64,7 +64,7 @@ def test_report_carries_the_numbers_the_app_shows(demo_db):
         f = Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
         cards = {c.key: c for c in overview.kpis(con, f)}
         pnl = channels.pnl(con, f, new_customers=False)
-        data = report.gather(con, f, stage="mature", industry="b2b")
+        data = report.gather(con, f, stage="mature", industry="b2b", store=warehouse.open_warehouse(demo_db).state)
     finally:
         con.close()
     for lang in ("zh", "en"):
