@@ -140,3 +140,25 @@ def test_every_page_first_makes_sure_it_runs_inside_the_shell():
         first = body[0]
         assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call), path.name
         assert getattr(first.value.func, "id", None) == "require_shell", path.name
+
+
+def test_a_cli_load_shows_on_the_next_run(make_app, demo_db, tmp_path):
+    """Issue 13: the app keeps the version its run started with; a load published meanwhile shows next run."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, copy_warehouse
+
+    db = copy_warehouse(demo_db, tmp_path / "live")
+    at = make_app(db, lang="en", preset="all")
+    before = metric_values(at)["Revenue"]
+    source = tmp_path / "more.csv"
+    source.write_text("order id,order date,customer id,channel,region,revenue\n"
+                      "X1,2025-12-30,C-new,电商平台,华东,5000000\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "data", "load", str(source), "--name", "demo", "--append",
+                           "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout
+    at.run()
+    after = metric_values(at)["Revenue"]
+    assert before != after
+    assert [d.version for d in registry.list_datasets(cached.current_warehouse().reader())] == [2]
