@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
 import uuid
@@ -34,6 +36,7 @@ DEFAULT_WRITER_WAIT_S = 600
 SNAPSHOTS = "snapshots"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
+DERIVED = "derived"  # results computed from a snapshot after it was published (fitted models)
 # Sorting the lines by date keeps each row group's date range narrow, so date filters skip groups.
 ORDER_BY = {"order_lines": "order_date, order_id, line"}
 
@@ -124,6 +127,16 @@ class Warehouse:
         if self.memory is not None:
             return self.memory
         return build_reader(self.root, self.state.datasets())  # type: ignore[arg-type]
+
+    def derived_path(self, folder: str, name: str) -> Path | None:
+        """Where a result computed from snapshot ``folder`` (a fitted model) is kept beside it.
+
+        ``name`` is hashed: the file name is ours. None for an in-memory warehouse (nothing to keep).
+        """
+        if self.root is None:
+            return None
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
+        return self.root / SNAPSHOTS / folder / DERIVED / f"{digest}.pkl"
 
     # --- writing ------------------------------------------------------------------------------------
 
@@ -245,6 +258,31 @@ class Warehouse:
                                         for k in Store.GOAL_FIELDS})
         finally:
             old.close()
+
+
+# --- results derived from a snapshot --------------------------------------------------------------
+
+def load_derived(path: Path | None) -> object | None:
+    """A result saved by :func:`save_derived`, or None (not computed yet, or unreadable)."""
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 (written by this program beside its own snapshot)
+    except Exception:  # a file from another version of the code: compute again
+        return None
+
+
+def save_derived(path: Path | None, result: object) -> None:
+    """Keep ``result`` beside its snapshot, atomically (a reader never sees half a file)."""
+    if path is None:
+        return
+    with contextlib.suppress(OSError):  # the snapshot was cleaned up meanwhile: nothing to keep
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}")
+        with tmp.open("wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ HORIZON_MONTHS = 12
 MONTHLY_DISCOUNT = 0.01
 MIN_CUSTOMERS = 100  # fewer customers than this cannot support four BG/NBD parameters
 MIN_REPEATERS = 30  # nor fewer repeat customers the Gamma-Gamma spend model
+DEFAULT_HOLDOUT_WEEKS = 26  # the holdout check's default (the Customer value page's slider starts here)
 CLV_COLUMNS = ["customer_id", "x", "t_x", "T", "zbar", "p_alive", "expected_purchases_12m", "clv_12m"]
 
 

@@ -52,7 +52,7 @@ config = replace(config.with_weights(weights), data_weight=data_weight, stage_sh
 ds = cached.dataset(f.dataset)
 evidence = cached.run(advisor.measure, f, with_clv=False).with_measurement(advisor.clv_signal(
     bool(ds and ds.has_customer), cached.run(clv.acquisition_cost, f),
-    lambda: cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)))
+    lambda: cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting"))))
 advice = advisor.combine(evidence, stage, industry, config)
 
 st.subheader(escape_markdown(advisor_text.verdict_text(advice, lang())),

@@ -36,7 +36,7 @@ else:
         show(abc, key="customer_value_abc_table", dims={"tier": "key:tier_"})
 
 st.subheader(t("val_clv"))
-fit = cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)
+fit = cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting"))
 if not fit.ok:  # too thin to fit: say why, keep the holdout check and the 360° view
     st.warning(t(fit.reason))
 else:
@@ -67,8 +67,9 @@ else:
     download_buttons(values[clv.CLV_COLUMNS], f"clv_{f.end.isoformat()}", key="customer_value_clv")
 
 st.subheader(t("val_calibration"))
-weeks = st.slider(t("val_holdout_weeks"), 4, 52, 26, key="customer_value_holdout_weeks")
-check = cached.run_dataset(clv.calibration, f.dataset, cal_end=f.end - dt.timedelta(weeks=weeks), holdout_end=f.end)
+weeks = st.slider(t("val_holdout_weeks"), 4, 52, clv.DEFAULT_HOLDOUT_WEEKS, key="customer_value_holdout_weeks")
+check = cached.run_model(clv.calibration, f.dataset, cal_end=f.end - dt.timedelta(weeks=weeks), holdout_end=f.end,
+                         wait_text=t("clv_calibrating"))
 if not check.ok:
     st.warning(t(check.reason))
 else:

@@ -55,7 +55,7 @@ with right:
 st.subheader(t("ret_at_risk"))
 threshold = st.slider(t("ret_at_risk_threshold"), 0.05, 0.95, customers.AT_RISK_P_ALIVE, 0.05, key="retention_at_risk_threshold")
 st.caption(t("ret_at_risk_note", threshold=fmt_pct(threshold, lang(), decimals=0)))
-fit = cached.run_dataset(clv.customer_value, f.dataset, as_of=f.end)
+fit = cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting"))
 if not fit.ok:
     st.warning(t(fit.reason))
 else:

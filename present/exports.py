@@ -52,6 +52,22 @@ def _sheet_name(name: object, used: set[str]) -> str:
     return candidate
 
 
+EXCEL_MAX_ROWS = 1_048_576  # rows per worksheet, header included
+
+
+def _split_long(sheets: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Sheets longer than Excel allows continue on further sheets ("name", "name (2)", ...)."""
+    out: dict[str, pd.DataFrame] = {}
+    step = EXCEL_MAX_ROWS - 1
+    for name, frame in sheets.items():
+        if len(frame) <= step:
+            out[name] = frame
+            continue
+        for part, start in enumerate(range(0, len(frame), step), start=1):
+            out[name if part == 1 else f"{name} ({part})"] = frame.iloc[start:start + step]
+    return out
+
+
 def to_xlsx_bytes(data: pd.DataFrame | dict[str, pd.DataFrame], number_formats: dict[str, str] | None = None) -> bytes:
     """An .xlsx workbook (xlsxwriter) of one frame or ``{sheet name: frame}``, formula-safe.
 
@@ -59,7 +75,7 @@ def to_xlsx_bytes(data: pd.DataFrame | dict[str, pd.DataFrame], number_formats: 
     in another tool or re-saved stays inert); numbers stay numeric cells. ``number_formats`` gives
     columns (by header) an Excel number format, e.g. ``0.0%`` for a margin (the metric catalog's).
     """
-    sheets = data if isinstance(data, dict) else {"Sheet1": data}
+    sheets = _split_long(data if isinstance(data, dict) else {"Sheet1": data})
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:

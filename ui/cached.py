@@ -15,14 +15,16 @@ import importlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import duckdb
 import streamlit as st
 
 from data import registry, warehouse
-from data.snapshots import Warehouse, WarehouseBusy  # noqa: F401 (WarehouseBusy: the pages catch it from here)
+from data.snapshots import Warehouse, WarehouseBusy, load_derived, save_derived  # noqa: F401 (WarehouseBusy: pages catch it here)
 from data.state import Store
 from metrics.filters import Filters
 
@@ -155,6 +157,79 @@ def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) ->
     """``metric(con, dataset_name, **params)``, cached per dataset version."""
     qualname = f"{metric.__module__}:{metric.__qualname__}"
     return _cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items())))
+
+
+# --- models fitted once per dataset version, in the background -----------------------------------
+
+MODEL_SLOTS = 24  # fitted models kept in memory per process (each also kept on disk beside its snapshot)
+
+
+@st.cache_resource(show_spinner=False)
+def _models() -> dict:
+    """This process's fitted models and running fits: {key: Future}, shared by all sessions."""
+    return {}
+
+
+@st.cache_resource(show_spinner=False)
+def _pool() -> ThreadPoolExecutor:
+    # one fit at a time: a fit is CPU-bound, and two would slow every session of the process
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="saleslens-fit")
+
+
+def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[str, Any]) -> Future | None:
+    """The fit's future for this run's version of the dataset, started (or found on disk) when needed."""
+    qualname = f"{metric.__module__}:{metric.__qualname__}"
+    token = _token()
+    folder = next((f for name, _, f in token if name == dataset_name), None)
+    if folder is None:
+        return None
+    key = (qualname, db_path(), folder, dataset_name, tuple(sorted(params.items())))
+    models = _models()
+    future = models.get(key)
+    if future is None:
+        path = current_warehouse().derived_path(folder, f"{qualname}|{key[4]!r}")
+
+        def fit() -> Any:
+            loaded = load_derived(path)
+            if loaded is not None:
+                return loaded
+            result = _resolve(qualname)(_reader(key[1], token), dataset_name, **params)
+            save_derived(path, result)
+            return result
+
+        future = _pool().submit(fit)
+        models[key] = future
+        while len(models) > MODEL_SLOTS:  # forget the oldest finished fits
+            oldest = next((k for k, f in models.items() if f.done()), None)
+            if oldest is None:
+                break
+            models.pop(oldest)
+    return future
+
+
+def prefetch_model(metric: Callable[..., Any], dataset_name: str, **params: Any) -> None:
+    """Start fitting in the background now (the shell calls this for the selected dataset)."""
+    _model_future(metric, dataset_name, params)
+
+
+def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, **params: Any) -> Any:
+    """``metric(con, dataset_name, **params)`` fitted once per dataset version in the background.
+
+    Kept in memory and beside the dataset's snapshot on disk (other processes and restarts reuse it).
+    While the fit runs, the page shows a progress bar with ``wait_text`` and the elapsed time.
+    """
+    future = _model_future(metric, dataset_name, params)
+    if future is None:
+        return run_dataset(metric, dataset_name, **params)
+    if not future.done():
+        bar = st.progress(0.0, text=wait_text)
+        began = time.monotonic()
+        while not future.done():
+            elapsed = time.monotonic() - began
+            bar.progress(min(0.95, elapsed / (elapsed + 10.0)), text=f"{wait_text} · {elapsed:.0f} s")
+            time.sleep(0.25)
+        bar.empty()
+    return future.result()
 
 
 def clear() -> None:

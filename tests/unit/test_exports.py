@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
+from present import exports
 from present.exports import safe_filename, to_csv_bytes, to_xlsx_bytes
 
 EVIL = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "安全", None]
@@ -48,3 +49,12 @@ def test_xlsx_escapes_and_keeps_numbers(as_dict: bool) -> None:
 ], ids=["chinese", "traversal", "empty", "long"])
 def test_safe_filename(stem: str, ext: str, expected: str) -> None:
     assert safe_filename(stem, ext) == expected
+
+
+def test_a_table_longer_than_a_worksheet_continues_on_further_sheets(monkeypatch):
+    monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 4)  # a worksheet of a header and 3 rows
+    data = exports.to_xlsx_bytes(pd.DataFrame({"customer_id": [f"C{i}" for i in range(7)], "clv": range(7)}))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names == ["Sheet1", "Sheet1 (2)", "Sheet1 (3)"]
+    rows = [row for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()[1:]]
+    assert [r[0] for r in rows] == [f"C{i}" for i in range(7)]
