@@ -1,4 +1,4 @@
-"""Command line: ``python -m data demo|load|list|delete [--db PATH]``.
+"""Command line: ``python -m data demo|load|list|truths|delete [--db PATH]``.
 
 ``--db`` beats ``SALESLENS_DB`` beats ``data/saleslens.duckdb``. Output is JSON on stdout.
 """
@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser("list", help="print the datasets as a JSON list")
     _add_db(listing)
+
+    planted = sub.add_parser("truths", help="print what the demo generator planted in a dataset (JSON)")
+    planted.add_argument("--dataset", default="demo")
+    _add_db(planted)
 
     delete = sub.add_parser("delete", help="delete a dataset")
     delete.add_argument("name")
@@ -65,6 +69,13 @@ def _run(args: argparse.Namespace) -> int:
                 for d in registry.list_datasets(con)
             ]
             print(json.dumps(rows, ensure_ascii=False, default=str))
+        elif args.command == "truths":
+            from data import demo
+
+            if registry.get_dataset(con, args.dataset) is None:
+                print(json.dumps({"error": f"no dataset named {args.dataset!r}"}, ensure_ascii=False))
+                return 2
+            print(json.dumps(demo.truths(con, args.dataset), ensure_ascii=False, indent=1))
         elif args.command == "delete":
             existed = registry.delete_dataset(con, args.name)
             print(json.dumps({"deleted": args.name, "existed": existed}, ensure_ascii=False))
