@@ -15,7 +15,7 @@ import sys
 import streamlit as st
 
 from metrics.overview import dimension_values
-from ui import cached, navigate, state
+from ui import budget, cached, navigate, state
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -43,6 +43,8 @@ if not datasets:  # a fresh clone's first start
 
 f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)
+if f is not None:
+    budget.start(f.dataset)  # fits the budget model in the background: the budget pages wait for it, not the others
 
 # Sections in the order a user's question runs: where are we, channels, customers, where the
 # next yuan goes, and the data behind it. Material icons ship with Streamlit (no emoji font needed).

@@ -4,6 +4,10 @@ One DuckDB connection per process (``st.cache_resource``); every query runs on i
 (duckdb 2.0 refuses concurrent calls on one connection). Metric results are cached with
 ``st.cache_data`` keyed by the warehouse path, the dataset's version and the filter values —
 never by DataFrames — so a reload or a new upload can never show stale numbers.
+
+Slow dataset-wide work (the budget model's fits) runs in a background thread once per dataset
+version (:func:`start_dataset`), started by the shell as soon as a dataset is shown; a page that
+needs the result waits for it behind a progress bar (:func:`wait`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -120,3 +126,61 @@ def clear() -> None:
     """Forget cached results (after a load or delete changed the registry)."""
     _cached_filtered.clear()
     _cached_dataset.clear()
+
+
+@dataclass
+class Job:
+    """A background computation: its share done (0..1), its result or error once ``done`` is set."""
+
+    progress: float = 0.0
+    result: Any = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+MAX_JOBS = 16
+
+
+@st.cache_resource(show_spinner=False)
+def _jobs() -> tuple[OrderedDict, threading.Lock]:
+    return OrderedDict(), threading.Lock()
+
+
+def start_dataset(metric: Callable[..., Any], dataset_name: str) -> Job:
+    """Run ``metric(con, dataset_name, progress=...)`` in a background thread, once per dataset version
+    in this process, and return its job (the running or finished one when it was started before)."""
+    found = dataset(dataset_name)
+    key = (f"{metric.__module__}:{metric.__qualname__}", db_path(), dataset_name,
+           found.version if found else -1)
+    jobs, lock = _jobs()
+    with lock:
+        if key in jobs:
+            return jobs[key]
+        job = jobs[key] = Job()
+        while len(jobs) > MAX_JOBS:
+            jobs.popitem(last=False)
+    cursor = connection().cursor()  # one cursor per thread: DuckDB connections are not shared across threads
+
+    def work() -> None:
+        try:
+            job.result = metric(cursor, dataset_name, progress=lambda share: setattr(job, "progress", float(share)))
+        except BaseException as error:  # the page that waits re-raises it where it can be shown
+            job.error = error
+        finally:
+            job.done.set()
+
+    threading.Thread(target=work, name=f"saleslens-{metric.__name__}", daemon=True).start()
+    return job
+
+
+def wait(job: Job, text: str) -> Any:
+    """The job's result; while it runs, a progress bar with ``text``."""
+    if not job.done.is_set():
+        bar = st.progress(job.progress, text=text)
+        while not job.done.wait(0.2):
+            bar.progress(min(max(job.progress, 0.0), 1.0), text=text)
+        bar.empty()
+    if job.error is not None:
+        raise job.error
+    return job.result
+

@@ -21,6 +21,7 @@ import pandas as pd
 from data import demo
 from metrics.budget import curves
 from metrics.budget.model import BudgetModel
+from metrics.budget.plotting import curve_view
 from metrics.budget.projection import arrays, marginal_returns, objective
 
 PLANTED = "manual"  # the planted curves are given, not estimated: no guardrail, no uncertainty
@@ -89,3 +90,14 @@ def table(model: BudgetModel, truth: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lever", "kind", "source", "planted_mroas", "fitted_mroas", "planted_marginal",
                                        "fitted_marginal", "planted_baseline_share", "fitted_baseline_share",
                                        "planted_theta", "fitted_theta"])
+
+
+def curve_pair(model: BudgetModel, truth: dict, lever_id: str) -> pd.DataFrame | None:
+    """The fitted curve of one lever (value, P10, P90 over annual spend) beside the planted one
+    (column ``planted``); None when the truths do not name the lever."""
+    curve = planted_curve(model, lever_id, truth)
+    if curve is None:
+        return None
+    line = curve_view(model, lever_id, model.current_allocation()).line
+    return line.assign(planted=curve.response(line["spend"].to_numpy()))
+

@@ -54,18 +54,18 @@ def curve_view(model: BudgetModel, lever: str, allocation: np.ndarray, *, a: Arr
     return CurveView(item.id, item.kind, item.curve.source, line, pd.DataFrame(rows))
 
 
-CURVE_COLUMNS = ["lever", "kind", "source", "reason", "grain", "periods", "baseline_share", "theta", "mroas_p10",
-                 "mroas_p50", "mroas_p90", "marginal_return", "lifts", "campaigns"]
+CURVE_COLUMNS = ["lever", "kind", "source", "reason", "grain", "fit_periods", "baseline_share", "carryover", "mroas_p10",
+                 "mroas_p50", "mroas_p90", "marginal_return", "lift_tests", "campaigns"]
 
 
 def curves_table(model: BudgetModel, *, a: Arrays | None = None) -> pd.DataFrame:
     """Where each lever's curve comes from, and what it says at today's spend.
 
-    Columns: lever, kind, source, reason (why assumed), grain (week | month), periods (with spend),
-    baseline_share (P50 of the lever's revenue series, channels), theta (carry-over per period),
-    mroas_p10/p50/p90 (extra yearly revenue per extra yearly yuan at current spend, channels),
-    marginal_return (P50 gross profit per extra yuan, every lever), lifts (tests used), campaigns
-    (holdout campaigns used). NaN where a column does not apply.
+    Columns: lever, kind, source, reason (why assumed), grain (week | month), fit_periods (with
+    spend), baseline_share (P50 of the lever's revenue series, channels), carryover (theta per
+    period), mroas_p10/p50/p90 (extra yearly revenue per extra yearly yuan at current spend,
+    channels), marginal_return (P50 gross profit per extra yuan, every lever), lift_tests (used),
+    campaigns (holdout campaigns used). NaN where a column does not apply.
     """
     a = a or arrays(model)
     x = model.current_allocation()
@@ -78,11 +78,12 @@ def curves_table(model: BudgetModel, *, a: Arrays | None = None) -> pd.DataFrame
         known = lever.curve.source != "none"
         rows.append({
             "lever": lever.id, "kind": lever.kind, "source": lever.curve.source, "reason": lever.curve.reason,
-            "grain": fit.grain, "periods": fit.periods if fit.grain else np.nan, "baseline_share": share,
-            "theta": fit.theta if fit.theta is not None else np.nan,
+            "grain": fit.grain, "fit_periods": fit.periods if fit.grain else np.nan, "baseline_share": share,
+            "carryover": fit.theta if fit.theta is not None else np.nan,
             **{f"mroas_{q}": float(np.percentile(roas, p)) if known and channel else np.nan
                for q, p in (("p10", 10), ("p50", 50), ("p90", 90))},
             "marginal_return": float(np.percentile(draws[:, i], 50)) if known else np.nan,
-            "lifts": fit.lifts if channel and fit.grain else np.nan, "campaigns": fit.campaigns if not channel else np.nan,
+            "lift_tests": fit.lifts if channel and fit.grain else np.nan,
+            "campaigns": fit.campaigns if not channel else np.nan,
         })
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)

@@ -36,15 +36,14 @@ def curve(view: CurveView, lang: str) -> go.Figure:
     fig.add_scatter(x=line["spend"], y=line["p10"], mode="lines", line=dict(width=0), fill="tonexty",
                     fillcolor="rgba(120,120,120,0.2)", name="P10–P90", hoverinfo="skip")
     fig.add_scatter(x=line["spend"], y=line["value"], mode="lines", name=lever_label(view.lever, lang),
-                    line=dict(color=tint, width=3, dash="dash" if view.source == "assumed" else "solid"))
+                    line=dict(color=tint, width=3, dash="dot" if view.source == "assumed" else "solid"))
     for which, symbol in (("current", "circle"), ("proposed", "diamond")):
         point = view.points[view.points["which"] == which]
         fig.add_scatter(x=point["spend"], y=point["value"], mode="markers", marker=dict(size=13, symbol=symbol,
                         color="#333333" if which == "current" else tint, line=dict(width=1, color="white")),
                         name=t(f"budget_col_{'current' if which == 'current' else 'proposed'}", lang))
-    y_title = t("budget_col_revenue", lang) if view.kind == "channel" else t("budget_override_top_crm", lang)
-    fig.update_layout(xaxis=dict(title=t("budget_col_spend", lang)), yaxis=dict(title=y_title,
-                      tickformat=".0%" if view.kind == "crm" else None), hovermode="closest")
+    y_title = t("metric_incremental_revenue", lang) if view.kind == "channel" else t("metric_retained_customers", lang)
+    fig.update_layout(xaxis=dict(title=t("budget_col_spend", lang)), yaxis=dict(title=y_title), hovermode="closest")
     return _layout(fig)
 
 
@@ -89,3 +88,34 @@ def compare(frame: pd.DataFrame, lang: str, outcomes: tuple[str, ...]) -> go.Fig
                                  arrayminus=(part["value"] - part["p10"]).clip(lower=0)))
     fig.update_layout(barmode="group")
     return _layout(fig)
+
+
+def model_check(line: pd.DataFrame, lever: str, kind: str, lang: str) -> go.Figure:
+    """A lever's fitted curve with its P10–P90 band beside the planted (true) curve, dashed."""
+    tint = lever_color(lever)
+    fig = go.Figure()
+    fig.add_scatter(x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
+    fig.add_scatter(x=line["spend"], y=line["p10"], mode="lines", line=dict(width=0), fill="tonexty",
+                    fillcolor="rgba(120,120,120,0.2)", name="P10–P90", hoverinfo="skip")
+    fig.add_scatter(x=line["spend"], y=line["value"], mode="lines", name=t("budget_check_fitted", lang),
+                    line=dict(color=tint, width=3))
+    fig.add_scatter(x=line["spend"], y=line["planted"], mode="lines", name=t("budget_check_planted", lang),
+                    line=dict(color="#333333", width=2, dash="dash"))
+    y_title = t("metric_incremental_revenue", lang) if kind == "channel" else t("metric_retained_customers", lang)
+    fig.update_layout(xaxis=dict(title=t("budget_col_spend", lang)), yaxis=dict(title=y_title), hovermode="x unified")
+    return _layout(fig)
+
+
+def holdout_uplift(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Each CRM programme's uplift in the repurchase rate (contacted − control) with its 95% interval,
+    one bar per horizon; a bar whose interval crosses 0 is not distinguishable from no effect."""
+    fig = go.Figure()
+    for i, (horizon, part) in enumerate(frame.dropna(subset=["uplift"]).groupby("horizon", sort=True)):
+        fig.add_bar(x=[lever_label(f"crm:{p}", lang) for p in part["programme"]], y=part["uplift"],
+                    name=t("ret_holdout_horizon", lang, days=int(horizon)), marker_color=PALETTE[i % len(PALETTE)],
+                    error_y=dict(type="data", symmetric=False, array=part["uplift_high"] - part["uplift"],
+                                 arrayminus=part["uplift"] - part["uplift_low"]))
+    fig.add_hline(y=0, line_color="#888888")
+    fig.update_layout(barmode="group", yaxis=dict(title=t("metric_uplift", lang), tickformat="+.1%"))
+    return _layout(fig, height=320)
+
