@@ -58,8 +58,9 @@ class Provenance:
     """How a curve was found, for the pages and the CLI (all optional).
 
     ``grain`` week | month; ``periods`` with spend; ``series``: the revenue the lever's fit used (its
-    channel, or ``*`` for the sales no channel lever claims); ``theta``, ``beta`` and ``kappa`` per
-    period; ``baseline_share`` (P10, P50, P90) of that series; ``r2`` of the series fit; ``lifts``
+    channel, or ``*`` for the sales no channel lever claims); the fit's own ``theta``, ``beta``,
+    ``alpha`` and ``kappa`` per period (also when an implausible fit gave way to the assumed curve);
+    ``baseline_share`` (P10, P50, P90) of that series; ``r2`` of the series fit; ``lifts``
     used; ``flags`` the fit raised. For holdout curves: ``campaigns`` used, ``reach`` (contacts a year)
     and ``uplift`` (P10, P50, P90) at the current spend.
     """
@@ -77,6 +78,7 @@ class Provenance:
     campaigns: int = 0
     reach: float | None = None
     uplift: tuple[float, float, float] | None = None
+    alpha: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,7 +161,8 @@ def from_fit(result: mmm.Fit, m: int, *, series: str, periods: int, reason: str 
     flags = mmm.flags(result)[m]
     p10, p50, p90 = result.quantiles(result.baseline_share_draws)
     provenance = Provenance(result.grain.name, periods, series, float(result.params[m, 3]), float(result.params[m, 0]),
-                            float(result.params[m, 2]), (p10, p50, p90), result.r2, result.lifts, flags)
+                            float(result.params[m, 2]), (p10, p50, p90), result.r2, result.lifts, flags,
+                            alpha=float(result.params[m, 1]))
     why = reason or (flags[0] if flags else None)
     top, alpha, kappa = annual(result.params[m], result.grain.per_year)
     if why is None or why == "weak":
