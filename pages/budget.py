@@ -61,7 +61,7 @@ if curve.source == "assumed":
     st.warning(t("budget_curve_assumed", reason=t(f"budget_reason_{curve.reason}")))
 planted = cached.run_dataset(check.planted, f.dataset)
 if planted:
-    with st.expander(t("budget_check"), expanded=False):
+    with st.expander(t("budget_check"), expanded=True):
         st.caption(t("budget_check_caption"))
         pair = check.curve_pair(ui_budget.base_model(f.dataset), planted, picked)
         if pair is not None:

@@ -35,11 +35,11 @@ left, right = st.columns(2)
 total = left.number_input(t("budget_opt_total"), min_value=0.0, value=float(round(ui_budget.allocation().sum(), 2)),
                           step=1_000.0, key="budget_opt_total")
 exact = right.checkbox(t("budget_opt_exact"), value=True, key="budget_opt_exact")
-locked = st.multiselect(t("budget_opt_locks"), model.ids, key="budget_opt_locks",
+locked = st.multiselect(t("budget_opt_locks"), model.ids, key="budget_opt_locks", placeholder=t("budget_opt_none"),
                         format_func=partial(lever_label, lang=lang()))
 assumed = [lever.id for lever in model.levers if lever.curve.source == "assumed"]
 unlocked = st.multiselect(t("budget_opt_unlock"), assumed, key="budget_opt_unlock", help=t("budget_opt_unlock_help"),
-                          format_func=partial(lever_label, lang=lang())) if assumed else []
+                          placeholder=t("budget_opt_none"), format_func=partial(lever_label, lang=lang())) if assumed else []
 with st.expander(t("budget_opt_bounds")):
     edited = st.data_editor(
         pd.DataFrame({"lever": [lever_label(i, lang()) for i in model.ids], "min_pct": [None] * len(model.ids),

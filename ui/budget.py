@@ -230,9 +230,10 @@ def curve_caption(m: BudgetModel, a: Arrays, lever_id: str) -> str:
     row = curves_table(m, a=a).set_index("lever").loc[lever.id]
     if lever.kind == "channel" and fit.baseline_share and curve.source in ("fitted", "calibrated", "assumed"):
         low, mid, high = fit.baseline_share
+        point = float(curve.slope(lever.current))  # the fitted curve's own slope, as its chart and the model check show
         return t("budget_curve_fit", source=source, grain=t(f"budget_grain_{fit.grain}"), periods=fit.periods,
                  baseline=fmt_pct(mid, language), baseline_low=fmt_pct(low, language),
-                 baseline_high=fmt_pct(high, language), mroas=fmt_number(row["mroas_p50"], language),
+                 baseline_high=fmt_pct(high, language), mroas=fmt_number(point, language),
                  mroas_low=fmt_number(row["mroas_p10"], language), mroas_high=fmt_number(row["mroas_p90"], language),
                  theta=fmt_number(fit.theta, language), lifts=fit.lifts)
     if lever.kind == "crm" and fit.uplift:
