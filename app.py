@@ -17,7 +17,7 @@ import streamlit as st
 
 from metrics import clv
 from metrics.overview import dimension_values
-from ui import cached, navigate, state
+from ui import budget, cached, navigate, state
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -45,12 +45,15 @@ if not datasets:  # a fresh clone's first start
 
 f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)
-if f is not None and (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
-    # the customer-value model takes seconds to minutes: fit it now, once per data version, in the
-    # background, so the customer pages and the advisor find it ready
-    cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
-    cached.prefetch_model(clv.calibration, f.dataset, cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS),
-                          holdout_end=f.end)
+if f is not None:
+    # Models that take seconds to minutes are fitted now, once per data version, in the background
+    # (one at a time), so the pages that need them find them ready: the budget model, then the
+    # customer-value model and its holdout check.
+    budget.start(f.dataset)
+    if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
+        cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
+        cached.prefetch_model(clv.calibration, f.dataset,
+                              cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS), holdout_end=f.end)
 
 # Sections in the order a user's question runs: where are we, channels, customers, where the
 # next yuan goes, and the data behind it. Material icons ship with Streamlit (no emoji font needed).

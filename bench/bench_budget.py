@@ -5,7 +5,7 @@
 For each demo size: the model build (fits every curve; cached per dataset version in the app),
 then on its 8 largest levers (5 channels + 3 CRM programmes):
 
-- optimizer: ours (greedy look-ahead warm start + SLSQP from 3 starts) against a naive baseline
+- optimizer: ours (grid dynamic programme + SLSQP from 2 starts) against a naive baseline
   measured in the same run — one scipy SLSQP from an equal split, no warm start, numeric gradient —
   with the objective each reaches (the baseline can stop in a worse local optimum);
 - slider move: the server-side work the what-if fragment does after a move (projection with
@@ -26,7 +26,6 @@ from scipy.optimize import minimize
 from bench.common import demo_warehouse, table, timed
 from data import warehouse
 from metrics.budget import BudgetModel, BudgetSpec, budget_model, optimize, project
-from metrics.budget.model import anchor_churn
 from metrics.budget.plotting import curve_view
 from metrics.budget.projection import arrays, objective, outcomes
 
@@ -34,7 +33,7 @@ from metrics.budget.projection import arrays, objective, outcomes
 def eight_levers(model: BudgetModel) -> BudgetModel:
     channels = sorted((lv for lv in model.levers if lv.kind == "channel"), key=lambda lv: -lv.current)[:5]
     crm = [lv for lv in model.levers if lv.kind == "crm"][:3]
-    return anchor_churn(replace(model, levers=tuple(channels + crm)))
+    return replace(model, levers=tuple(channels + crm))
 
 
 def naive_optimize(model: BudgetModel, total: float) -> np.ndarray:

@@ -1,13 +1,15 @@
 """``python -m metrics optimize``: the budget optimizer from the command line (found by cli.main).
 
     python -m metrics optimize --dataset NAME --budget TOTAL [--at-most] [--min LEVER=AMOUNT ...]
-        [--max LEVER=AMOUNT ...] [--lock LEVER=AMOUNT ...] [--lang zh|en] [--db PATH]
+        [--max LEVER=AMOUNT ...] [--lock LEVER=AMOUNT ...] [--unlock LEVER ...] [--lang zh|en] [--db PATH]
 
 LEVER is a lever id (``channel:经销商``, ``crm:会员积分``) or a bare name when unambiguous; AMOUNT
 is annual yuan, or a percentage of the lever's current spend with a ``%`` suffix (``50%``).
-Prints JSON: allocation per lever, projected and current objective (incremental gross profit,
-yuan), binding constraints, marginal returns and the reasons as codes plus sentences in --lang.
-An impossible plan exits with status 2 and a JSON ``error`` (code and sentence).
+``optimize`` prints JSON: allocation per lever, projected and current objective (incremental gross
+profit, yuan), binding constraints, marginal returns, each lever's curve source
+(``lever_sources``), the levers the guardrail held at ±20% (``guardrail_held``; ``--unlock`` frees
+an assumed lever) and the reasons as codes plus sentences in --lang. An impossible plan exits with
+status 2 and a JSON ``error`` (code and sentence).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import argparse
 import json
 import sys
 
-from metrics.budget import Bound, BudgetError, BudgetSpec, budget_model, optimize
+from metrics.budget import Bound, BudgetError, BudgetModel, BudgetSpec, budget_model, optimize
 from present.sentences.budget import error_text, reasons_text
 
 
@@ -40,7 +42,7 @@ def spec_from_args(model: object, args: argparse.Namespace) -> BudgetSpec:
     for lever, value, rel in args.lock:
         amount = value * model.lever(lever).current if rel else value  # type: ignore[attr-defined]
         locks.append((lever, amount))
-    return BudgetSpec(args.budget, not args.at_most, tuple(bounds), tuple(locks))
+    return BudgetSpec(args.budget, not args.at_most, tuple(bounds), tuple(locks), tuple(args.unlock))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser, object]:
@@ -51,21 +53,28 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
     for flag, text in (("--min", "lower bound"), ("--max", "upper bound"), ("--lock", "fixed amount")):
         command.add_argument(flag, type=_pair, action="append", default=[], metavar="LEVER=AMOUNT",
                              help=f"{text}: yuan per year, or N%% of current spend")
+    command.add_argument("--unlock", action="append", default=[], metavar="LEVER",
+                         help="let an assumed lever move more than 20%% from its current spend")
     command.add_argument("--lang", choices=("zh", "en"), default="en")
     command.add_argument("--db", help="warehouse file (default: SALESLENS_DB or data/saleslens.duckdb)")
     return command, run_optimize
 
 
-def run_optimize(args: argparse.Namespace) -> int:
+def load_model(args: argparse.Namespace) -> BudgetModel:
+    """The budget model of ``--dataset`` in ``--db`` (exits with a message when there is no such dataset)."""
     from cli.main import require_dataset
     from data import warehouse
 
     con = warehouse.connect(args.db)
     try:
         require_dataset(con, args.dataset)
-        model = budget_model(con, args.dataset)
+        return budget_model(con, args.dataset)
     finally:
         con.close()
+
+
+def run_optimize(args: argparse.Namespace) -> int:
+    model = load_model(args)
     try:
         try:
             spec = spec_from_args(model, args)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m data demo|load|list|delete [--db PATH]``.
+"""Command line: ``python -m data demo|load|list|truths|delete [--db PATH]``.
 
 ``--db`` beats ``SALESLENS_DB`` beats ``data/saleslens.duckdb``. Output is JSON on stdout.
 """
@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from data import warehouse
+from data import registry, warehouse
 from data.cli_errors import run_guarded
 
 
@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser("list", help="print the datasets as a JSON list")
     _add_db(listing)
+
+    planted = sub.add_parser("truths", help="print what the demo generator planted in a dataset (JSON)")
+    planted.add_argument("--dataset", default="demo")
+    _add_db(planted)
 
     delete = sub.add_parser("delete", help="delete a dataset")
     delete.add_argument("name")
@@ -68,6 +72,14 @@ def _run(args: argparse.Namespace) -> int:
         existed = wh.delete(args.name)
         print(json.dumps({"deleted": args.name, "existed": existed}, ensure_ascii=False))
         return 0 if existed else 2
+    elif args.command == "truths":
+        from data import demo
+
+        con = wh.reader()
+        if registry.get_dataset(con, args.dataset) is None:
+            print(json.dumps({"error": f"no dataset named {args.dataset!r}"}, ensure_ascii=False))
+            return 2
+        print(json.dumps(demo.truths(con, args.dataset), ensure_ascii=False, indent=1))
     return 0
 
 

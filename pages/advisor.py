@@ -18,6 +18,7 @@ from metrics.budget import scenarios
 from present import exports, i18n, report
 from present.charts import advisor as charts_advisor
 from present.sentences import advisor as advisor_text
+from ui import budget as ui_budget
 from ui import cached, navigate
 from ui.state import lang, require_filters, require_shell, t
 from ui.tables import show
@@ -49,6 +50,8 @@ with st.expander(t("advisor_weights")):
 config = replace(config.with_weights(weights), data_weight=data_weight, stage_share=stage_share)
 
 # The CLV fit is the slow part: take it from the cache the Customer value page fills (same arguments).
+# The next-yuan signal reads the budget model: wait for its background fit behind a progress bar.
+ui_budget.base_model(f.dataset)
 ds = cached.dataset(f.dataset)
 evidence = cached.run(advisor.measure, f, with_clv=False).with_measurement(advisor.clv_signal(
     bool(ds and ds.has_customer), cached.run(clv.acquisition_cost, f),

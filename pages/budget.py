@@ -1,5 +1,6 @@
-"""Budget what-if: the current allocation, each lever's response curve, and sliders whose projections
-redraw on their own (``st.fragment``) — only the projection depends on a slider move.
+"""Budget what-if: the current allocation, where each lever's curve comes from, each response curve
+(and on a generated demo the curve it was planted with), and sliders whose projections redraw on
+their own (``st.fragment``) — only the projection depends on a slider move.
 
 Links: ``?budget_total=<annual yuan>&budget_crm_share=<0..1>`` open the what-if pre-filled with that
 channels/CRM split (see ui/budget.py; another page can set ``st.session_state["budget_prefill"]``).
@@ -12,7 +13,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from metrics.budget import Override, project, scenarios
+from metrics.budget import Override, check, project, scenarios
 from metrics.budget.plotting import curve_view
 from present.charts import budget as charts_budget
 from present.i18n import fmt_number
@@ -43,6 +44,10 @@ elif model.value_basis == "revenue":
 st.subheader(t("budget_current"))
 ui_budget.allocation_table(model, download="budget_current_allocation")
 
+st.subheader(t("budget_sources"))
+st.caption(t("budget_sources_caption"))
+ui_budget.sources_table(model, arrays, download="budget_curve_sources")
+
 st.subheader(t("budget_curves"))
 picked = st.selectbox(t("budget_curve_pick"), model.ids, key="budget_curve",
                       format_func=partial(lever_label, lang=lang()))
@@ -51,22 +56,30 @@ curve = lever.curve
 if curve.source == "none":
     st.warning(t("budget_curve_none"))
 else:
-    st.caption(t("budget_curve_fit", source=t(f"budget_source_{curve.source}"), r2=fmt_number(curve.r2, lang()),
-                 rmse=fmt_number(curve.rmse, lang()), months=curve.months))
+    st.caption(ui_budget.curve_caption(model, arrays, picked))
 if curve.source == "assumed":
     st.warning(t("budget_curve_assumed", reason=t(f"budget_reason_{curve.reason}")))
+planted = cached.run_dataset(check.planted, f.dataset)
+if planted:
+    with st.expander(t("budget_check"), expanded=True):
+        st.caption(t("budget_check_caption"))
+        pair = check.curve_pair(ui_budget.base_model(f.dataset), planted, picked)
+        if pair is not None:
+            st.plotly_chart(charts_budget.model_check(pair, picked, lever.kind, lang()), key="budget_check_chart",
+                            width="stretch")
+        ui_budget.check_table(check.table(ui_budget.base_model(f.dataset), planted))
 with st.expander(t("budget_override"), expanded=curve.source == "none"):
     top_key = "budget_override_top_crm" if lever.kind == "crm" else "budget_override_top_channel"
     left, middle, right = st.columns(3)
     top = left.number_input(t(top_key), min_value=0.0, value=float(curve.top or 0.0), key=f"budget_top_{picked}",
-                            format="%.4f" if lever.kind == "crm" else "%.0f")
+                            format="%.0f")
     alpha = middle.number_input(t("budget_override_alpha"), min_value=0.0, value=float(curve.alpha),
                                 key=f"budget_alpha_{picked}", format="%.3f")
     kappa = right.number_input(t("budget_override_kappa"), min_value=0.0, value=float(curve.kappa),
                                key=f"budget_kappa_{picked}", format="%.0f")
     apply_col, reset_col = st.columns(2)
     if apply_col.button(t("budget_override_apply"), key="budget_override_apply", width="stretch"):
-        if top > 0 and alpha > 0 and kappa > 0 and (lever.kind != "crm" or top < 1):
+        if top > 0 and alpha > 0 and kappa > 0:
             ui_budget.set_override(picked, Override(picked, top, alpha, kappa))
             st.rerun()
         st.error(t("budget_override_bad"))
@@ -85,6 +98,9 @@ def what_if() -> None:
         st.rerun(scope="fragment")
     planned = ui_budget.allocation()
     projection = project(model, planned, a=arrays)
+    guessed = ui_budget.outside_evidence(model, planned)
+    if guessed:
+        st.warning(t("budget_outside_evidence", levers=", ".join(escape_markdown(lever_label(g, lang())) for g in guessed)))
     ui_budget.projection_cards(projection)
     view = curve_view(model, picked, planned, a=arrays)
     marks = view.points.set_index("which")["marginal_return"]

@@ -1,5 +1,6 @@
 """Budget optimizer: the split of a total budget across channels and CRM programmes that maximises
-incremental gross profit, why it is what it is, and how the channels/CRM split moves with the budget.
+incremental gross profit, why it is what it is (including the levers the guardrail on assumed curves
+held back, which a manager may unlock), and how the channels/CRM split moves with the budget.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from present.i18n import fmt_money
 from present.sentences.budget import error_text, lever_label, reasons_text
 from ui import budget as ui_budget
 from ui.state import lang, require_filters, require_shell, t
-from ui.widgets import bullet_list
+from ui.widgets import bullet_list, escape_markdown
 
 require_shell()  # before anything else: a page never runs without the shell
 
@@ -34,8 +35,11 @@ left, right = st.columns(2)
 total = left.number_input(t("budget_opt_total"), min_value=0.0, value=float(round(ui_budget.allocation().sum(), 2)),
                           step=1_000.0, key="budget_opt_total")
 exact = right.checkbox(t("budget_opt_exact"), value=True, key="budget_opt_exact")
-locked = st.multiselect(t("budget_opt_locks"), model.ids, key="budget_opt_locks",
+locked = st.multiselect(t("budget_opt_locks"), model.ids, key="budget_opt_locks", placeholder=t("budget_opt_none"),
                         format_func=partial(lever_label, lang=lang()))
+assumed = [lever.id for lever in model.levers if lever.curve.source == "assumed"]
+unlocked = st.multiselect(t("budget_opt_unlock"), assumed, key="budget_opt_unlock", help=t("budget_opt_unlock_help"),
+                          placeholder=t("budget_opt_none"), format_func=partial(lever_label, lang=lang())) if assumed else []
 with st.expander(t("budget_opt_bounds")):
     edited = st.data_editor(
         pd.DataFrame({"lever": [lever_label(i, lang()) for i in model.ids], "min_pct": [None] * len(model.ids),
@@ -47,7 +51,7 @@ bounds = tuple(Bound(lever, None if pd.isna(lo) else lo / 100, None if pd.isna(h
                for lever, lo, hi in zip(model.ids, edited["min_pct"], edited["max_pct"], strict=True)
                if not (pd.isna(lo) and pd.isna(hi)))
 locks = tuple((lever, model.lever(lever).current) for lever in locked if lever in model.ids)
-spec = BudgetSpec(float(total), bool(exact), bounds, locks)
+spec = BudgetSpec(float(total), bool(exact), bounds, locks, tuple(lever for lever in unlocked if lever in model.ids))
 
 try:
     result = optimize(model, spec, a=arrays)
@@ -60,7 +64,10 @@ st.subheader(t("budget_opt_result", objective=fmt_money(result.objective, lang()
 bullet_list(reasons_text(result, lang()))
 if result.binding:
     st.caption(t("budget_opt_binding", binding=ui_budget.binding_text(result.binding)))
-ui_budget.optimizer_table(result.frame(), download="budget_optimum")
+if result.guardrail_held:
+    st.caption(t("budget_opt_held", levers=", ".join(escape_markdown(lever_label(lever, lang()))
+                                                      for lever in result.guardrail_held)))
+ui_budget.optimizer_table(result.frame().assign(source=list(result.sources)), download="budget_optimum")
 if st.button(t("budget_opt_apply"), key="budget_opt_apply", type="primary"):
     ui_budget.set_allocation(model, result.allocation)
     st.switch_page("pages/budget.py")

@@ -1,11 +1,14 @@
 """Retention: churn with a chosen inactivity window (over time; by channel, region and segment;
-reasons), the at-risk list from the BG/NBD fit, and cohort retention by acquisition month."""
+reasons), the at-risk list from the BG/NBD fit, what each CRM programme's holdout groups measured,
+and cohort retention by acquisition month."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from metrics import clv, cohorts, customers, rfm
+from metrics.budget import holdout
+from present.charts import budget as charts_budget
 from present.charts import customers as charts_customers
 from present.charts import overview as charts
 from present.i18n import fmt_pct
@@ -65,6 +68,21 @@ else:
     else:
         show(risky, key="retention_at_risk_table", download=f"at_risk_{f.end.isoformat()}",
              dims={"customer_id": "raw", "segment": lambda s: charts_customers.seg_label(s, lang())})
+
+st.subheader(t("ret_holdout"))
+uplift = cached.run_dataset(holdout.table, f.dataset)
+if uplift.empty:
+    st.info(t("ret_holdout_none"))
+else:
+    st.caption(t("ret_holdout_caption"))
+    st.plotly_chart(charts_budget.holdout_uplift(uplift, lang()), key="retention_holdout_chart", width="stretch")
+    show(uplift.drop(columns="se"), key="retention_holdout_table", download="crm_holdout_uplift",
+         dims={"programme": "data", "horizon": lambda d: t("ret_holdout_horizon", days=int(d))},
+         headers={"programme": "ret_col_programme", "horizon": "ret_col_horizon", "uplift_low": "ret_col_uplift_low",
+                  "uplift_high": "ret_col_uplift_high", "contacted": "ret_col_contacted", "control": "ret_col_control",
+                  "contacted_rate": "ret_col_contacted_rate", "control_rate": "ret_col_control_rate"},
+         row_metrics={"contacted": "contacts", "control": "contacts", "contacted_rate": "repurchase_rate",
+                      "control_rate": "repurchase_rate", "uplift_low": "uplift", "uplift_high": "uplift"})
 
 st.subheader(t("ret_cohorts"))
 st.caption(t("ret_cohort_note"))

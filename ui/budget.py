@@ -21,8 +21,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics.budget import BudgetModel, Override, allocation_frame, budget_model, with_overrides
+from metrics.budget.constraints import GUARDRAIL
+from metrics.budget.plotting import curves_table
 from metrics.budget.projection import OUTCOME_METRIC, Arrays, arrays
 from present.formats import format_value
+from present.i18n import fmt_money, fmt_number, fmt_pct
 from present.sentences.budget import lever_label
 from ui import cached
 from ui.state import initial_query, lang, t
@@ -36,9 +39,15 @@ PREFILL = "budget_prefill"
 T = TypeVar("T")
 
 
+def start(dataset: str) -> None:
+    """Start fitting the dataset's budget model in the background (the shell calls this for every page)."""
+    cached.prefetch_model(budget_model, dataset)
+
+
 def base_model(dataset: str) -> BudgetModel:
-    """The dataset's fitted model without any manual curve (cached per dataset version)."""
-    return cached.run_dataset(budget_model, dataset)
+    """The dataset's fitted model without any manual curve: fitted once per dataset version in the
+    background; a page that needs it first waits behind a progress bar."""
+    return cached.run_model(budget_model, dataset, wait_text=t("budget_fitting"))
 
 
 def model(dataset: str) -> tuple[BudgetModel, Arrays]:
@@ -194,14 +203,73 @@ def allocation_table(m: BudgetModel, *, download: str) -> None:
     """The current allocation, formatted by the catalog, with its downloads."""
     frame = allocation_frame(m).drop(columns="name").rename(columns={"share": "spend_share", "roi": "budget_roi"})
     show(frame, dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_",
-                      "curve": "key:budget_source_"}, key="budget_current", download=download)
+                      "curve": "key:budget_source_"}, headers={"curve": "budget_col_curve"}, key="budget_current",
+         download=download)
+
+
+def _reason(code: object) -> str:
+    return t(f"budget_reason_{code}") if isinstance(code, str) and code else "—"
+
+
+def sources_table(m: BudgetModel, a: Arrays, *, download: str) -> None:
+    """Where each lever's curve comes from (metrics.budget.plotting.curves_table), with downloads."""
+    show(curves_table(m, a=a), key="budget_sources", download=download,
+         dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "source": "key:budget_source_",
+               "reason": _reason, "grain": "key:budget_grain_"},
+         headers={"source": "budget_col_source", "reason": "budget_col_reason", "grain": "budget_col_grain",
+                  "mroas_p10": "budget_col_mroas_p10", "mroas_p50": "budget_col_mroas_p50",
+                  "mroas_p90": "budget_col_mroas_p90"},
+         row_metrics={"mroas_p10": "marginal_roas", "mroas_p50": "marginal_roas", "mroas_p90": "marginal_roas"})
+
+
+def curve_caption(m: BudgetModel, a: Arrays, lever_id: str) -> str:
+    """One line on where the picked lever's curve comes from and what it says at today's spend."""
+    lever = m.lever(lever_id)
+    curve, fit, language = lever.curve, lever.curve.fit, lang()
+    source = t(f"budget_source_{curve.source}")
+    row = curves_table(m, a=a).set_index("lever").loc[lever.id]
+    if lever.kind == "channel" and fit.baseline_share and curve.source in ("fitted", "calibrated", "assumed"):
+        low, mid, high = fit.baseline_share
+        point = float(curve.slope(lever.current))  # the fitted curve's own slope, as its chart and the model check show
+        return t("budget_curve_fit", source=source, grain=t(f"budget_grain_{fit.grain}"), periods=fit.periods,
+                 baseline=fmt_pct(mid, language), baseline_low=fmt_pct(low, language),
+                 baseline_high=fmt_pct(high, language), mroas=fmt_number(point, language),
+                 mroas_low=fmt_number(row["mroas_p10"], language), mroas_high=fmt_number(row["mroas_p90"], language),
+                 theta=fmt_number(fit.theta, language), lifts=fit.lifts)
+    if lever.kind == "crm" and fit.uplift:
+        low, mid, high = fit.uplift
+        return t("budget_curve_fit_crm", source=source, campaigns=fit.campaigns, reach=fmt_number(fit.reach, language),
+                 uplift=fmt_pct(mid, language, signed=True), uplift_low=fmt_pct(low, language, signed=True),
+                 uplift_high=fmt_pct(high, language, signed=True), value=fmt_money(lever.value, language))
+    return t("budget_curve_plain", source=source)
+
+
+def outside_evidence(m: BudgetModel, planned: np.ndarray) -> list[str]:
+    """Levers with assumed curves that ``planned`` moves beyond the guardrail's ±20% (their projections are guesses)."""
+    current = m.current_allocation()
+    return [lever.id for i, lever in enumerate(m.levers)
+            if lever.curve.source == "assumed" and current[i] > 0 and abs(planned[i] / current[i] - 1) > GUARDRAIL + 1e-9]
+
+
+def check_table(frame: pd.DataFrame) -> None:
+    """Fitted against planted, per lever (metrics.budget.check.table)."""
+    show(frame, key="budget_check_table", dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_",
+                                                "source": "key:budget_source_"},
+         headers={"source": "budget_col_source"} | {f"{w}_{c}": f"budget_col_{w}_{c}" for w in ("planted", "fitted")
+                                                    for c in ("mroas", "marginal", "baseline_share", "theta")},
+         row_metrics={"planted_mroas": "marginal_roas", "fitted_mroas": "marginal_roas",
+                      "planted_marginal": "marginal_return", "fitted_marginal": "marginal_return",
+                      "planted_baseline_share": "baseline_share", "fitted_baseline_share": "baseline_share",
+                      "planted_theta": "carryover", "fitted_theta": "carryover"})
 
 
 def optimizer_table(frame: pd.DataFrame, *, download: str) -> None:
     """The optimizer's per-lever table (amounts as spend, the marginal return per yuan), with downloads."""
     show(frame.drop(columns=["lower", "upper"]), key="budget_opt", download=download,
-         dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "status": "key:budget_status_"},
-         headers={"current": "budget_col_current", "proposed": "budget_col_proposed", "change": "budget_col_change"},
+         dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "status": "key:budget_status_",
+               "source": "key:budget_source_"},
+         headers={"current": "budget_col_current", "proposed": "budget_col_proposed", "change": "budget_col_change",
+                  "source": "budget_col_source"},
          row_metrics={"current": "spend", "proposed": "spend", "change": "spend"})
 
 

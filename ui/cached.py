@@ -7,11 +7,16 @@ pins the state it started with (:func:`begin_run`), so a load that publishes mid
 next run, never half-way. Metric results are cached with ``st.cache_data`` keyed by the warehouse
 path, the dataset's snapshot and the filter values — never by DataFrames — so a reload or a new
 upload can never show stale numbers.
+
+Slow dataset-wide work (the customer-value model, the budget model) runs once per dataset version in
+a background thread (:func:`prefetch_model`), started by the shell as soon as a dataset is shown; a
+page that needs it waits behind a progress bar (:func:`run_model`).
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import sqlite3
 import threading
@@ -171,6 +176,12 @@ def _models() -> dict:
 
 
 @st.cache_resource(show_spinner=False)
+def _progress() -> dict:
+    """The share done (0..1) of running fits that report it (a metric with a ``progress`` parameter)."""
+    return {}
+
+
+@st.cache_resource(show_spinner=False)
 def _pool() -> ThreadPoolExecutor:
     # one fit at a time: a fit is CPU-bound, and two would slow every session of the process
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="saleslens-fit")
@@ -193,7 +204,10 @@ def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[st
             loaded = load_derived(path)
             if loaded is not None:
                 return loaded
-            result = _resolve(qualname)(_reader(key[1], token), dataset_name, **params)
+            function, extra = _resolve(qualname), {}
+            if "progress" in inspect.signature(function).parameters:
+                extra["progress"] = lambda share: _progress().__setitem__(key, float(share))
+            result = function(_reader(key[1], token), dataset_name, **params, **extra)
             save_derived(path, result)
             return result
 
@@ -212,7 +226,7 @@ def prefetch_model(metric: Callable[..., Any], dataset_name: str, **params: Any)
     _model_future(metric, dataset_name, params)
 
 
-def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, **params: Any) -> Any:
+def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, **params: Any) -> Any:  # noqa: D417
     """``metric(con, dataset_name, **params)`` fitted once per dataset version in the background.
 
     Kept in memory and beside the dataset's snapshot on disk (other processes and restarts reuse it).
@@ -224,9 +238,14 @@ def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, 
     if not future.done():
         bar = st.progress(0.0, text=wait_text)
         began = time.monotonic()
+        reported = _progress()
         while not future.done():
             elapsed = time.monotonic() - began
-            bar.progress(min(0.95, elapsed / (elapsed + 10.0)), text=f"{wait_text} · {elapsed:.0f} s")
+            share = next((v for k, v in reported.items() if k[0] == f"{metric.__module__}:{metric.__qualname__}"
+                          and k[3] == dataset_name), None)
+            # a fit that reports nothing still shows it is moving: a bar that slows as it nears the end
+            share = elapsed / (elapsed + 10.0) if share is None else share
+            bar.progress(min(max(share, 0.0), 0.99), text=f"{wait_text} · {elapsed:.0f} s")
             time.sleep(0.25)
         bar.empty()
     return future.result()

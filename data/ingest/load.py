@@ -10,8 +10,8 @@ Modes for an order file: ``new`` (the name must be free), ``replace`` (the datas
 are replaced; its channel costs, CRM spend and customers stay) and ``append`` (lines whose
 ``(order_id, line)`` already exist in the dataset are skipped; synthesised ids are content
 hashes, so for files without order ids "same id" means "same content"). Extra files
-(channel_costs, crm_spend, customers) need an existing dataset and replace (default) or append
-that table's rows for it.
+(channel_costs, crm_spend, customers, weekly_spend, crm_contacts, experiments) need an existing
+dataset and replace (default) or append that table's rows for it.
 """
 
 from __future__ import annotations
@@ -41,8 +41,11 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "channel_costs": ("month", "channel", "cost_type", "amount"),
     "crm_spend": ("month", "programme", "amount"),
     "customers": ("customer_id", "acquisition_channel", "region", "first_order_date", "satisfaction", "churn_reason"),
+    "marketing_weekly": ("week", "channel", "amount"),
+    "crm_contacts": ("programme", "campaign", "customer_id", "contact_date", "is_control"),
+    "experiments": ("lever", "start_date", "end_date", "spend_change", "lift", "std_error"),
 }
-DATE_COLUMNS = {"order_date", "month", "first_order_date"}
+DATE_COLUMNS = {"order_date", "month", "first_order_date", "week", "contact_date", "start_date", "end_date"}
 PAUSE_ENV = "SALESLENS_TEST_PAUSE_BEFORE_COMMIT"
 
 

@@ -100,7 +100,34 @@ CUSTOMERS = TableSpec("customers", "customers", (
     _f("churn_reason", "text", "churn reason|流失原因|reason"),
 ))
 
-SPECS: dict[str, TableSpec] = {s.kind: s for s in (ORDERS, CHANNEL_COSTS, CRM_SPEND, CUSTOMERS)}
+# Budget evidence (migration 010). A weekly spend file without a channel column names the channel
+# by its amount column's header, so a wide export (one column per channel) loads one column at a
+# time: ``--map amount=tv_S --append``.
+WEEKLY_SPEND = TableSpec("weekly_spend", "marketing_weekly", (
+    _f("week", "date", "week|week start|周|周次|周开始|周一|date|日期|期间", True),
+    _f("channel", "text", "channel|medium|渠道|媒体|渠道名称|销售渠道"),
+    _f("amount", "number", "amount|spend|金额|费用|投入|营销费用|cost|支出", True),
+))
+
+CRM_CONTACTS = TableSpec("crm_contacts", "crm_contacts", (
+    _f("programme", "text", "programme|program|项目|客户关系项目|crm programme", True),
+    _f("campaign", "text", "campaign|campaign id|活动|活动编号|批次|波次", True),
+    _f("customer_id", "text", "customer id|customer no|客户|客户id|客户编号|会员id|会员卡号|用户id|customer", True),
+    _f("contact_date", "date", "contact date|触达日期|发送日期|联系日期|date|日期", True),
+    _f("group", "text", "group|组别|分组|holdout|对照|control group|test group|cell", True),
+))
+
+EXPERIMENTS = TableSpec("experiments", "experiments", (
+    _f("lever", "text", "lever|channel|medium|渠道|杠杆|媒体", True),
+    _f("start_date", "date", "start|start date|开始|开始日期|起始日期", True),
+    _f("end_date", "date", "end|end date|结束|结束日期|截止日期", True),
+    _f("spend_change", "number", "spend change|delta spend|test spend|增量投入|投入变化|投入增量", True),
+    _f("lift", "number", "lift|measured lift|incremental revenue|增量销售额|提升|增量收入", True),
+    _f("std_error", "number", "std error|standard error|se|标准误|标准误差", True),
+))
+
+SPECS: dict[str, TableSpec] = {s.kind: s for s in (ORDERS, CHANNEL_COSTS, CRM_SPEND, CUSTOMERS, WEEKLY_SPEND,
+                                                   CRM_CONTACTS, EXPERIMENTS)}
 
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -111,7 +138,8 @@ def normalise_header(header: object) -> str:
 
 
 def spec(kind: str) -> TableSpec:
-    """The spec of a file kind (``orders``, ``channel_costs``, ``crm_spend``, ``customers``)."""
+    """The spec of a file kind (``orders``, ``channel_costs``, ``crm_spend``, ``customers``, ``weekly_spend``,
+    ``crm_contacts``, ``experiments``)."""
     try:
         return SPECS[kind]
     except KeyError:

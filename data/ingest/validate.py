@@ -178,7 +178,8 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
     mapping : dict[str, str], optional
         User overrides ``field → column`` (an empty column removes a field).
     kind : str
-        ``orders`` (default), ``channel_costs``, ``crm_spend`` or ``customers``.
+        ``orders`` (default) or an extra kind: ``channel_costs``, ``crm_spend``, ``customers``,
+        ``weekly_spend``, ``crm_contacts``, ``experiments``.
     date_order : {"auto", "MDY", "DMY"}
     con : DuckDB connection, optional
         When given, what was remembered for these headers (mapping, profile choice) is the start.
@@ -207,6 +208,8 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
     _check_fields(parsed, spec(kind), reasons)
     out = _orders(parsed, resolved, report, reasons.flag, len(table.frame)) if kind == "orders" \
         else _extra_rows(parsed, spec(kind), report, table.frame.index)
+    if kind in _EVIDENCE:  # budget evidence (issue 11): weeks on Mondays, control groups, test windows
+        out = _EVIDENCE[kind](out, resolved, report, reasons.flag)
     keep = _count_rows(table, resolved, reasons, report, raw.columns)
     out = _finish(out[keep].reset_index(drop=True), kind, report)
     report.preview = _preview(out)
@@ -363,6 +366,47 @@ def _preview(out: pd.DataFrame) -> list[dict]:
         if pd.api.types.is_datetime64_any_dtype(head[column].dtype):
             head[column] = head[column].dt.strftime("%Y-%m-%d")
     return json.loads(head.to_json(orient="records", force_ascii=False))
+
+
+# crm_contacts: the words a file uses for the two groups (normalised like headers).
+CONTROL_WORDS = frozenset(normalise_header(w) for w in ("control", "holdout", "hold out", "control group", "对照",
+                                                         "对照组", "控制组", "留出组", "未触达", "0", "false", "no"))
+CONTACTED_WORDS = frozenset(normalise_header(w) for w in ("contacted", "treatment", "test", "test group", "exposed",
+                                                           "触达", "触达组", "实验组", "已触达", "1", "true", "yes"))
+
+
+def _weekly_spend(out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport,
+                  flag: Callable[[np.ndarray, str, str], None]) -> pd.DataFrame:
+    """Weeks move to their Monday; without a channel column the amount column's header names it."""
+    week = out["week"]
+    out["week"] = (week - pd.to_timedelta(week.dt.weekday, unit="D")).astype("datetime64[s]")
+    if "channel" not in mapping:
+        out["channel"] = str(mapping["amount"])
+        report.warnings.append({"code": "channel_from_header", "params": {"value": str(mapping["amount"])}})
+    with np.errstate(invalid="ignore"):
+        flag(out["amount"].to_numpy(dtype="float64", na_value=np.nan) < 0, "negative_spend", "amount")
+    return out
+
+
+def _crm_contacts(out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport,
+                  flag: Callable[[np.ndarray, str, str], None]) -> pd.DataFrame:
+    """The group column becomes ``is_control``; a value that is neither group rejects the row."""
+    words = out["group"].map(lambda v: normalise_header(v) if isinstance(v, str) else "")
+    control, contacted = words.isin(CONTROL_WORDS).to_numpy(), words.isin(CONTACTED_WORDS).to_numpy()
+    flag(~(control | contacted), "bad_group", "group")
+    return out.drop(columns="group").assign(is_control=control)
+
+
+def _experiments(out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport,
+                 flag: Callable[[np.ndarray, str, str], None]) -> pd.DataFrame:
+    """A window must not end before it starts; a standard error must be positive."""
+    with np.errstate(invalid="ignore"):
+        flag((out["end_date"] < out["start_date"]).to_numpy(dtype=bool, na_value=False), "bad_window", "end_date")
+        flag(~(out["std_error"].to_numpy(dtype="float64", na_value=np.nan) > 0), "bad_std_error", "std_error")
+    return out
+
+
+_EVIDENCE = {"weekly_spend": _weekly_spend, "crm_contacts": _crm_contacts, "experiments": _experiments}
 
 
 def _orders(parsed: dict[str, Parsed], mapping: dict[str, str], report: ValidationReport,

@@ -14,7 +14,7 @@ from data import registry
 from metrics import channels, clv, overview, rfm
 from metrics.advisor.config import MIN_CUSTOMERS_FOR_TOP, SIGNALS, TOP_SHARE
 from metrics.budget import BudgetModel, budget_model
-from metrics.budget.projection import arrays, marginal_returns
+from metrics.budget.projection import arrays, marginal_draws, marginal_returns
 from metrics.filters import Filters
 
 
@@ -129,25 +129,37 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
 
 
 def _roi_gap(model: BudgetModel, ds: registry.Dataset, pnl: pd.DataFrame) -> Measurement:
+    """CRM's next-yuan return minus channels' (spend-weighted marginal returns at current spend).
+
+    It votes only when the evidence is clear (METRICS.md "Uncertainty"): the gap computed under each
+    of the curves' joint draws has a P10–P90 interval that excludes 0. Otherwise it abstains with
+    reason ``advisor_na_unclear`` and keeps the numbers, so the page says how unclear it is.
+    """
     if not ds.has_customer:
         return _na("roi_gap", "advisor_na_no_customer")
     a = arrays(model)
     x = model.current_allocation()
-    returns = marginal_returns(a, x) if len(x) else np.zeros(0)
     usable = np.array([lv.current > 0 and lv.curve.source != "none" for lv in model.levers], dtype=bool)
     crm = np.array([lv.kind == "crm" for lv in model.levers], dtype=bool)
     if not (usable & ~crm).any():
         return _na("roi_gap", "advisor_na_no_channel_costs")
     if not (usable & crm).any():
         return _na("roi_gap", "advisor_na_no_crm_spend")
-    channel_mr = float(np.average(returns[usable & ~crm], weights=x[usable & ~crm]))
-    crm_mr = float(np.average(returns[usable & crm], weights=x[usable & crm]))
+    returns = marginal_returns(a, x)
+    draws = marginal_draws(a, x)
+    channels, programmes = usable & ~crm, usable & crm
+    channel_mr = float(np.average(returns[channels], weights=x[channels]))
+    crm_mr = float(np.average(returns[programmes], weights=x[programmes]))
+    gaps = (np.average(draws[:, programmes], axis=1, weights=x[programmes])
+            - np.average(draws[:, channels], axis=1, weights=x[channels]))
+    low, high = (float(v) for v in np.percentile(gaps, [10, 90]))
     cost = float(pnl["channel_cost"].sum(min_count=1)) if "channel_cost" in pnl else float("nan")
     contribution = float(pnl["contribution"].sum(min_count=1)) if "contribution" in pnl else float("nan")
     channel_roi = contribution / cost if cost and np.isfinite(cost) and np.isfinite(contribution) else None
-    return Measurement("roi_gap", crm_mr - channel_mr, None, {
-        "channel_marginal": channel_mr, "crm_marginal": crm_mr, "channel_roi": channel_roi,
-        "start": str(model.start), "end": str(model.end)})
+    clear = low > 0 or high < 0
+    return Measurement("roi_gap", crm_mr - channel_mr, None if clear else "advisor_na_unclear", {
+        "channel_marginal": channel_mr, "crm_marginal": crm_mr, "channel_roi": channel_roi, "gap_p10": low,
+        "gap_p90": high, "start": str(model.start), "end": str(model.end)})
 
 
 def clv_signal(has_customer: bool, cost: pd.DataFrame, fit: Callable[[], clv.ClvResult]) -> Measurement:

@@ -1,10 +1,13 @@
 """Budget what-if (METRICS.md "Budget what-if"): response curves per lever, projections with
 P10–P90 bands, an optimizer across channels and CRM programmes, and saved scenarios.
 
-Modules, PyMC-Marketing style: :mod:`curves` (Hill curves, fitting, assumed fallback),
-:mod:`model` (a dataset's levers and economics), :mod:`projection` (vectorised outcomes),
-:mod:`constraints` (budget, bounds, locks, BudgetError), :mod:`optimizer` (greedy + SLSQP, with
-explanation), :mod:`explain` (sentences), :mod:`plotting` (chart-ready frames), :mod:`scenarios`.
+Modules, PyMC-Marketing style: :mod:`mmm` (the response model: baseline + adstock + Hill per
+revenue series), :mod:`holdout` (CRM uplift from control groups), :mod:`curves` (annual curves,
+their sources, CRM fits, the assumed fallback), :mod:`model` (a dataset's levers and economics,
+fitted once per version), :mod:`projection` (vectorised outcomes), :mod:`constraints` (budget,
+bounds, locks, guardrail, BudgetError), :mod:`optimizer` (grid programme + SLSQP, with
+explanation), :mod:`plotting` (chart- and table-ready frames), :mod:`check` (fitted against planted
+curves on a demo), :mod:`scenarios`. Sentences live in :mod:`present.sentences.budget`.
 """
 
 from __future__ import annotations

@@ -1,98 +1,103 @@
-"""Hill response curves: evaluation, fitting with scipy, the "assumed" fallback and sampling.
+"""Response curves of the budget levers, in annual terms, and where each one comes from.
 
-A curve maps *monthly* spend s (yuan) to a monthly outcome (METRICS.md "Budget what-if"):
+A :class:`Curve` maps a lever's *annual* spend A (yuan, spread evenly over the year) to an annual
+response (METRICS.md "Budget what-if"):
 
-- channel: revenue(s) = beta · hill(s), hill(s) = s^alpha / (s^alpha + kappa^alpha);
-- CRM programme: relative churn reduction(s) = max_reduction · hill(s), so
-  churn(s) = churn0 · (1 − max_reduction · hill(s)).
+- channel: incremental revenue (yuan/year) = top · hill(A; alpha, kappa). An evenly spread plan
+  reaches the steady state x = s / (1 − theta) of the adstock, so a curve fitted per period
+  (beta, alpha, kappa on the adstocked spend, theta; P periods a year) becomes
+  top = P · beta and kappa_annual = P · (1 − theta) · kappa (:func:`annual`);
+- CRM programme: customers retained per year = top · hill(A; alpha, kappa), where top = reach ×
+  the largest uplift in the 180-day repurchase rate (holdout-measured programmes) or the active
+  base × churn × the largest relative churn reduction (programmes fitted on lapse rates, assumed).
 
-Both share one shape, so a :class:`Curve` stores ``top`` (beta in yuan, or max_reduction as a
-fraction), ``alpha`` (shape; S-shaped when > 1) and ``kappa`` (half-saturation spend, yuan/month).
+Sources (``SOURCES``): ``fitted`` (the response model, :mod:`metrics.budget.mmm`), ``calibrated``
+(fitted with lift tests), ``holdout`` (CRM uplift measured on control groups), ``manual`` (a
+manager's curve), ``assumed`` (no usable fit: the data are too thin, or the fit failed a
+plausibility check; ``reason`` says which), ``none`` (no spend history and no manual curve).
 
-Fitting is bounded least squares on log parameters from several starts (the S-shaped case has
-local optima). A fit is *poor* — and an assumed curve is used instead — when fewer than
-``MIN_MONTHS`` months carry spend, the least squares did not converge, R² < ``MIN_R2``, or a
-parameter ends within 1% (in log terms) of its bound (the data do not pin it down).
+The assumed curve goes through the current operating point with elasticity 0.3: alpha = 1 and
+hill(A0) = 0.7, so kappa = A0 · 0.3 / 0.7. A channel's incremental revenue there is
+(1 − ``ASSUMED_BASELINE_SHARE``) of its revenue, so marginal ROAS = 0.3 · 0.3 · revenue ÷ spend; a
+CRM programme then retains ``ASSUMED_MAX_REDUCTION`` × 0.7 of the churners. Both are stated
+guesses, shown as such, and the optimizer keeps an assumed lever within ±20% of today's spend.
 
-The assumed curve goes through the current operating point (s0, y0) with elasticity
-d ln y / d ln s = 0.3: with alpha = 1 the elasticity is 1 − hill(s0), so hill(s0) = 0.7,
-kappa = s0 · 0.3 / 0.7 and beta = y0 / 0.7. For CRM the level y0 is unknown, so the assumed
-max_reduction is ``ASSUMED_MAX_REDUCTION`` (0.2) — a stated guess the manager can override.
-
-Uncertainty: ``samples`` holds ``N_SAMPLES`` parameter draws (top, alpha, kappa) from the fit's
-Gaussian approximation in log space (covariance s²·(JᵀJ)⁻¹ of the residual Jacobian), with a fixed
-seed; assumed curves get a wide fixed spread (log sd ``ASSUMED_LOG_SD``), manual ones none.
+Uncertainty: ``samples`` holds ``N_SAMPLES`` draws of (top, alpha, kappa) from the fit's Gaussian
+(Laplace) approximation; assumed curves get a log-sd of ``ASSUMED_LOG_SD`` on top and kappa,
+manual ones none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import least_squares
 
-MIN_MONTHS = 6
-MIN_R2 = 0.3
+from metrics.budget import mmm
+
 ELASTICITY = 0.3
+ASSUMED_BASELINE_SHARE = 0.7
 ASSUMED_MAX_REDUCTION = 0.2
 ASSUMED_LOG_SD = 0.3
-N_SAMPLES = 400
+N_SAMPLES = mmm.N_DRAWS
 SEED = 20251231
-_AT_BOUND = 0.01  # log distance to a bound that counts as "at the bound"
+MIN_MONTHS = 6  # a CRM lapse fit needs this many months with spend
+_AT_BOUND = 0.01  # log distance to a bound that counts as "at the bound" (lapse fits)
 
-SOURCES = ("fitted", "assumed", "manual", "none")
+SOURCES = ("fitted", "calibrated", "holdout", "manual", "assumed", "none")
+REASONS = ("few_periods", "no_convergence", "at_bound", "mroas_high", "baseline_low", "weak", "poor_fit",
+           "holdout_unclear")
+
+hill = mmm.hill
+hill_slope = mmm.hill_slope
 
 
-def hill(s: np.ndarray | float, alpha: np.ndarray | float, kappa: np.ndarray | float) -> np.ndarray:
-    """s^alpha / (s^alpha + kappa^alpha) in 0..1, written as 1 / (1 + (kappa/s)^alpha) to avoid overflow.
+@dataclass(frozen=True)
+class Provenance:
+    """How a curve was found, for the pages and the CLI (all optional).
 
-    Broadcasts over its arguments. s ≤ 0 gives 0 (no spend, no effect).
+    ``grain`` week | month; ``periods`` with spend; ``series``: the revenue the lever's fit used (its
+    channel, or ``*`` for the sales no channel lever claims); the fit's own ``theta``, ``beta``,
+    ``alpha`` and ``kappa`` per period (also when an implausible fit gave way to the assumed curve);
+    ``baseline_share`` (P10, P50, P90) of that series; ``r2`` of the series fit; ``lifts``
+    used; ``flags`` the fit raised. For holdout curves: ``campaigns`` used, ``reach`` (contacts a year)
+    and ``uplift`` (P10, P50, P90) at the current spend.
     """
-    s = np.asarray(s, dtype=float)
-    safe = np.where(s > 0, s, 1.0)
-    with np.errstate(over="ignore", divide="ignore"):
-        value = 1.0 / (1.0 + np.power(np.asarray(kappa, dtype=float) / safe, alpha))
-    return np.where(s > 0, value, 0.0)
 
-
-def hill_slope(s: np.ndarray | float, alpha: np.ndarray | float, kappa: np.ndarray | float) -> np.ndarray:
-    """d hill / d s per yuan of monthly spend: alpha · h · (1 − h) / s (0 at s = 0 unless alpha < 1)."""
-    s = np.asarray(s, dtype=float)
-    h = hill(s, alpha, kappa)
-    safe = np.where(s > 0, s, 1.0)
-    slope = np.asarray(alpha, dtype=float) * h * (1.0 - h) / safe
-    # At s = 0 the slope is 0 for alpha > 1, 1/kappa for alpha = 1 and unbounded below 1; a tiny
-    # positive spend stands in for 0 so the optimizer sees the right order of magnitude.
-    tiny = np.asarray(kappa, dtype=float) * 1e-6
-    at_zero = np.asarray(alpha, dtype=float) * hill(tiny, alpha, kappa) * (1 - hill(tiny, alpha, kappa)) / tiny
-    return np.where(s > 0, slope, at_zero)
+    grain: str | None = None
+    periods: int = 0
+    series: str | None = None
+    theta: float | None = None
+    beta: float | None = None
+    kappa: float | None = None
+    baseline_share: tuple[float, float, float] | None = None
+    r2: float | None = None
+    lifts: int = 0
+    flags: tuple[str, ...] = ()
+    campaigns: int = 0
+    reach: float | None = None
+    uplift: tuple[float, float, float] | None = None
+    alpha: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class Curve:
-    """One lever's response curve in monthly units.
-
-    ``source`` is fitted | assumed | manual | none ("none": no spend history and no manual curve,
-    the lever returns nothing until a manager enters one). ``reason`` says why a curve is assumed
-    (``few_months``, ``poor_fit``, ``at_bound``, ``no_convergence``). ``r2``/``rmse`` describe the fit
-    on the outcome's own scale (revenue in yuan, churn as a rate); None when not fitted.
-    """
+    """One lever's annual response curve (module docstring); ``reason`` says why it is assumed."""
 
     top: float
     alpha: float
     kappa: float
     source: str
     reason: str | None = None
-    r2: float | None = None
-    rmse: float | None = None
-    months: int = 0
     samples: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)), repr=False)
+    fit: Provenance = field(default_factory=Provenance)
 
-    def response(self, s: np.ndarray | float) -> np.ndarray:
-        return self.top * hill(s, self.alpha, self.kappa)
+    def response(self, spend: np.ndarray | float) -> np.ndarray:
+        return self.top * hill(spend, self.alpha, self.kappa)
 
-    def slope(self, s: np.ndarray | float) -> np.ndarray:
-        return self.top * hill_slope(s, self.alpha, self.kappa)
+    def slope(self, spend: np.ndarray | float) -> np.ndarray:
+        return self.top * hill_slope(spend, self.alpha, self.kappa)
 
     def draws(self) -> np.ndarray:
         """(N_SAMPLES, 3) parameter draws; the point estimate repeated when there is no uncertainty."""
@@ -105,7 +110,7 @@ NO_CURVE = Curve(0.0, 1.0, 1.0, "none")
 
 
 def manual(top: float, alpha: float, kappa: float) -> Curve:
-    """A manager's curve: taken as given, no uncertainty. Non-positive values raise ValueError."""
+    """A manager's curve (annual terms): taken as given, no uncertainty. Non-positive values raise ValueError."""
     if not (top > 0 and alpha > 0 and kappa > 0):
         raise ValueError("curve parameters must be positive")
     return Curve(float(top), float(alpha), float(kappa), "manual")
@@ -122,129 +127,107 @@ def _log_normal_draws(center: np.ndarray, cov: np.ndarray, salt: int) -> np.ndar
     return np.exp(center + z @ root.T)
 
 
-def assumed(s0: float, y0: float | None, *, crm: bool = False, reason: str | None = None, months: int = 0,
-            salt: int = 0) -> Curve:
-    """The curve through (s0, y0) with elasticity 0.3 (module docstring); NO_CURVE when s0 ≤ 0.
+def assumed(current: float, level: float | None, *, reason: str | None, salt: int = 0,
+            fit: Provenance | None = None) -> Curve:
+    """The curve through the current operating point with elasticity 0.3 (module docstring).
 
-    For CRM ``y0`` is ignored and max_reduction is ``ASSUMED_MAX_REDUCTION``.
+    ``current`` = annual spend; ``level`` = the response it buys there (a channel's incremental
+    revenue, a programme's retained customers). NO_CURVE when either is not positive.
     """
-    if not s0 or s0 <= 0 or (not crm and (y0 is None or not np.isfinite(y0) or y0 <= 0)):
-        return replace(NO_CURVE, reason=reason, months=months)
+    if not current or current <= 0 or level is None or not np.isfinite(level) or level <= 0:
+        return Curve(0.0, 1.0, 1.0, "none", reason=reason, fit=fit or Provenance())
     h0 = 1.0 - ELASTICITY
-    top = ASSUMED_MAX_REDUCTION if crm else float(y0) / h0
-    kappa = s0 * ELASTICITY / h0
-    center = np.log([top, 1.0, kappa])
-    cov = np.diag([ASSUMED_LOG_SD**2, 0.0, ASSUMED_LOG_SD**2])
-    draws = _log_normal_draws(center, cov, salt)
-    if crm:
-        draws[:, 0] = np.minimum(draws[:, 0], 0.95)
-    return Curve(top, 1.0, kappa, "assumed", reason=reason, months=months, samples=draws)
+    top, kappa = float(level) / h0, current * ELASTICITY / h0
+    draws = _log_normal_draws(np.log([top, 1.0, kappa]), np.diag([ASSUMED_LOG_SD**2, 0.0, ASSUMED_LOG_SD**2]), salt)
+    return Curve(top, 1.0, kappa, "assumed", reason=reason, samples=draws, fit=fit or Provenance())
 
 
-@dataclass(frozen=True)
-class _Fit:
-    theta: np.ndarray
-    cov: np.ndarray
-    success: bool
-    at_bound: bool
-    r2: float
-    rmse: float
+def annual(params: np.ndarray, per_year: int) -> np.ndarray:
+    """(..., 4) per-period (beta, alpha, kappa, theta) → (..., 3) annual (top, alpha, kappa): module docstring."""
+    params = np.asarray(params, dtype=float)
+    beta, alpha, kappa, theta = (params[..., i] for i in range(4))
+    return np.stack([per_year * beta, alpha, per_year * (1.0 - theta) * kappa], axis=-1)
 
 
-def _best_fit(residuals, predict, y: np.ndarray, starts: list[np.ndarray], lower: np.ndarray,
-              upper: np.ndarray) -> _Fit:
-    """Least squares from every start; keep the lowest cost. Covariance from the Jacobian."""
-    best = None
-    for start in starts:
-        x0 = np.clip(start, lower + 1e-6, upper - 1e-6)
-        try:
-            result = least_squares(residuals, x0, bounds=(lower, upper), method="trf", x_scale="jac", max_nfev=400)
-        except (ValueError, np.linalg.LinAlgError):
-            continue
-        if best is None or result.cost < best.cost:
-            best = result
-    if best is None:
-        return _Fit(np.zeros_like(lower), np.eye(len(lower)), False, True, float("nan"), float("nan"))
-    n, k = len(best.fun), len(best.x)
-    s2 = float(best.fun @ best.fun) / max(n - k, 1)
-    try:
-        cov = np.linalg.pinv(best.jac.T @ best.jac) * s2
-    except np.linalg.LinAlgError:
-        cov = np.eye(k)
-    at_bound = bool(np.any(np.minimum(best.x - lower, upper - best.x) < _AT_BOUND))
-    fitted = predict(best.x)
-    sse = float(np.sum((y - fitted) ** 2))
-    sst = float(np.sum((y - y.mean()) ** 2))
-    r2 = 1.0 - sse / sst if sst > 0 else float("nan")
-    return _Fit(best.x, cov, bool(best.success), at_bound, r2, float(np.sqrt(sse / n)))
+def from_fit(result: mmm.Fit, m: int, *, series: str, periods: int, reason: str | None, current: float,
+             revenue: float, salt: int = 0) -> Curve:
+    """Lever ``m`` of a response-model fit as an annual curve.
 
-
-def _quality(fit: _Fit, months: int) -> str | None:
-    if months < MIN_MONTHS:
-        return "few_months"
-    if not fit.success:
-        return "no_convergence"
-    if not np.isfinite(fit.r2) or fit.r2 < MIN_R2:
-        return "poor_fit"
-    if fit.at_bound:
-        return "at_bound"
-    return None
-
-
-def fit_channel(spend: np.ndarray, revenue: np.ndarray, *, current: tuple[float, float] | None = None,
-                salt: int = 0) -> Curve:
-    """Fit revenue = beta · hill(spend) to monthly history (yuan), or fall back to the assumed curve.
-
-    Months with no spend or no revenue are left out (log residuals: the demo's and most real noise
-    is multiplicative). ``current`` = (mean monthly spend, mean monthly revenue) over the last 12
-    months, the operating point the assumed curve goes through.
+    A plausible fit is ``fitted`` (``calibrated`` with lift tests). Flags (``mmm.flags``) make it
+    ``assumed``: implausible fits (no convergence, at a bound, marginal ROAS above 10, baseline under
+    20%) give way to the assumed curve through today's spend; a weakly identified one keeps its
+    fitted shape but is labelled assumed (so the guardrail applies). ``reason`` overrides the flags.
     """
-    spend, revenue = np.asarray(spend, dtype=float), np.asarray(revenue, dtype=float)
-    keep = (spend > 0) & (revenue > 0) & np.isfinite(spend) & np.isfinite(revenue)
-    s, y = spend[keep], revenue[keep]
-    months = int(keep.sum())
-    s0, y0 = current if current else ((s.mean(), y.mean()) if months else (0.0, 0.0))
-    if months < MIN_MONTHS:
-        return assumed(s0, y0, reason="few_months", months=months, salt=salt)
-    log_y, y_max, s_med = np.log(y), y.max(), float(np.median(s))
-    lower = np.log([y_max * 0.5, 0.3, s.min() * 0.01])
-    upper = np.log([y_max * 50.0, 4.0, s.max() * 100.0])
+    flags = mmm.flags(result)[m]
+    p10, p50, p90 = result.quantiles(result.baseline_share_draws)
+    provenance = Provenance(result.grain.name, periods, series, float(result.params[m, 3]), float(result.params[m, 0]),
+                            float(result.params[m, 2]), (p10, p50, p90), result.r2, result.lifts, flags,
+                            alpha=float(result.params[m, 1]))
+    why = reason or (flags[0] if flags else None)
+    top, alpha, kappa = annual(result.params[m], result.grain.per_year)
+    if why is None or why == "weak":
+        source = "assumed" if why else ("calibrated" if result.lifts else "fitted")
+        return Curve(float(top), float(alpha), float(kappa), source, why,
+                     annual(result.draws[:, m], result.grain.per_year), provenance)
+    return assumed(current, (1.0 - ASSUMED_BASELINE_SHARE) * revenue, reason=why, salt=salt, fit=provenance)
 
-    def predict(theta: np.ndarray) -> np.ndarray:
-        return np.exp(theta[0]) * hill(s, np.exp(theta[1]), np.exp(theta[2]))
+
+# --- CRM --------------------------------------------------------------------------------------
+
+PRIOR_LOG_ALPHA = (np.log(1.5), 0.5)
+PRIOR_LOG_KAPPA = 0.7  # sd of log(kappa ÷ mean spend)
+
+
+def fit_uplift(spend: np.ndarray, uplift: np.ndarray, se: np.ndarray, *, salt: int = 0
+               ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Fit uplift(s) = u_max · hill(s; alpha, kappa) to per-campaign holdout uplifts (monthly spend s).
+
+    Parameterised by the uplift at the mean spend (linear: what the campaigns measure, with a normal
+    error) and log alpha, log kappa with weak priors (log alpha ~ N(log 1.5, 0.5), log kappa ~ N(log
+    mean spend, 0.7)): the campaigns pin the level near the usual spend, the spread of spend between
+    months the slope as far as it can. Weighted least squares, then Laplace draws in the same terms.
+    Returns (u_max, alpha, kappa), (N_SAMPLES, 3) draws of them, and whether it converged.
+    """
+    spend, uplift, se = (np.asarray(v, dtype=float) for v in (spend, uplift, se))
+    mean = float(spend.mean())
+    lower = np.array([0.0, np.log(0.3), np.log(mean * 0.02)])
+    upper = np.array([1.0, np.log(4.0), np.log(mean * 50.0)])
+
+    def curve(theta: np.ndarray, s: np.ndarray) -> np.ndarray:
+        level, alpha, kappa = theta[..., :1], np.exp(theta[..., 1:2]), np.exp(theta[..., 2:3])
+        return level * hill(s, alpha, kappa) / hill(mean, alpha, kappa)
 
     def residuals(theta: np.ndarray) -> np.ndarray:
-        return np.log(np.maximum(predict(theta), 1e-300)) - log_y
+        prior = [(theta[1] - PRIOR_LOG_ALPHA[0]) / PRIOR_LOG_ALPHA[1], (theta[2] - np.log(mean)) / PRIOR_LOG_KAPPA]
+        return np.concatenate([(curve(theta, spend) - uplift) / se, prior])
 
-    starts = []
-    for alpha in (0.7, 1.2, 2.0, 3.0):
-        for ratio in (0.3, 1.0, 3.0):
-            kappa = s_med * ratio
-            h_max = float(hill(s.max(), alpha, kappa))
-            starts.append(np.log([max(y_max / max(h_max, 1e-3), y_max * 0.51), alpha, kappa]))
-    fit = _best_fit(residuals, predict, y, starts, lower, upper)
-    problem = _quality(fit, months)
-    if problem:
-        return assumed(s0, y0, reason=problem, months=months, salt=salt)
-    draws = _log_normal_draws(fit.theta, fit.cov, salt)
-    top, alpha, kappa = np.exp(fit.theta)
-    return Curve(float(top), float(alpha), float(kappa), "fitted", r2=fit.r2, rmse=fit.rmse, months=months,
-                 samples=draws)
+    level = float(np.clip(np.average(uplift, weights=1 / se**2), 1e-6, 1 - 1e-6))
+    start = np.clip(np.array([level, np.log(1.5), np.log(mean)]), lower + 1e-9, upper - 1e-9)
+    result = least_squares(residuals, start, bounds=(lower, upper), method="trf", x_scale="jac", max_nfev=400)
+    cov = np.linalg.pinv(result.jac.T @ result.jac)
+    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    z = _rng(salt).standard_normal((N_SAMPLES, 3))
+    theta = np.clip(result.x + z @ (vectors * np.sqrt(np.clip(values, 0.0, None))).T, lower, upper)
+
+    def as_curve(t: np.ndarray) -> np.ndarray:
+        alpha, kappa = np.exp(t[..., 1]), np.exp(t[..., 2])
+        return np.stack([np.minimum(t[..., 0] / hill(mean, alpha, kappa), 1.0), alpha, kappa], axis=-1)
+
+    return as_curve(result.x), as_curve(theta), bool(result.success)
 
 
-def fit_crm(spend: np.ndarray, churn: np.ndarray, *, current_spend: float | None = None, salt: int = 0) -> tuple[Curve, float | None]:
-    """Fit churn = churn0 · (1 − max_reduction · hill(spend)) to monthly (spend, churn rate) pairs.
+def fit_crm(spend: np.ndarray, churn: np.ndarray, *, salt: int = 0) -> tuple[np.ndarray, float, np.ndarray] | None:
+    """Fit churn = churn0 · (1 − max_reduction · hill(spend)) to monthly (spend, lapse rate) pairs.
 
-    Returns the curve (reduction scale) and the fitted churn0 (None when assumed). Months without
-    spend or churn are left out; churn is a rate in 0..1. Falls back to :func:`assumed` (crm=True).
+    Returns ((max_reduction, alpha, kappa per month), churn0, (N_SAMPLES, 3) draws) or None when
+    there are fewer than MIN_MONTHS months, the fit did not converge, explains nothing (R² < 0.3)
+    or ends at a bound. Months without spend or churn are left out; churn is a rate in 0..1.
     """
     spend, churn = np.asarray(spend, dtype=float), np.asarray(churn, dtype=float)
     keep = (spend > 0) & np.isfinite(churn) & (churn > 0) & np.isfinite(spend)
     s, y = spend[keep], churn[keep]
-    months = int(keep.sum())
-    s0 = current_spend if current_spend is not None else (s.mean() if months else 0.0)
-    if months < MIN_MONTHS:
-        return assumed(s0, None, crm=True, reason="few_months", months=months, salt=salt), None
+    if len(s) < MIN_MONTHS:
+        return None
     lower = np.array([np.log(y.max() * 0.8), np.log(0.01), np.log(0.3), np.log(s.min() * 0.05)])
     upper = np.array([np.log(min(y.max() * 5.0, 1.0) + 1e-9), np.log(0.9), np.log(4.0), np.log(s.max() * 20.0)])
 
@@ -252,17 +235,22 @@ def fit_crm(spend: np.ndarray, churn: np.ndarray, *, current_spend: float | None
         c0, mr, alpha, kappa = np.exp(theta)
         return c0 * (1.0 - mr * hill(s, alpha, kappa))
 
-    def residuals(theta: np.ndarray) -> np.ndarray:
-        return predict(theta) - y
-
-    starts = [np.log([y.max() * 1.1, mr, alpha, np.median(s)]) for mr in (0.1, 0.3) for alpha in (1.0, 2.0)]
-    fit = _best_fit(residuals, predict, y, starts, lower, upper)
-    problem = _quality(fit, months)
-    if problem:
-        return assumed(s0, None, crm=True, reason=problem, months=months, salt=salt), None
-    draws = _log_normal_draws(fit.theta[1:], fit.cov[1:, 1:], salt)
+    best = None
+    for mr in (0.1, 0.3):
+        for alpha in (1.0, 2.0):
+            x0 = np.clip(np.log([y.max() * 1.1, mr, alpha, np.median(s)]), lower + 1e-6, upper - 1e-6)
+            result = least_squares(lambda t: predict(t) - y, x0, bounds=(lower, upper), method="trf", x_scale="jac",
+                                   max_nfev=400)
+            if best is None or result.cost < best.cost:
+                best = result
+    sst = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - 2 * best.cost / sst if sst > 0 else float("nan")
+    stuck = bool(np.any(np.minimum(best.x - lower, upper - best.x) < _AT_BOUND))
+    if not best.success or not np.isfinite(r2) or r2 < 0.3 or stuck:
+        return None
+    s2 = 2 * best.cost / max(len(s) - 4, 1)
+    cov = np.linalg.pinv(best.jac.T @ best.jac) * s2
+    draws = _log_normal_draws(best.x[1:], cov[1:, 1:], salt)
     draws[:, 0] = np.minimum(draws[:, 0], 0.95)
-    c0, mr, alpha, kappa = np.exp(fit.theta)
-    curve = Curve(float(mr), float(alpha), float(kappa), "fitted", r2=fit.r2, rmse=fit.rmse, months=months,
-                  samples=draws)
-    return curve, float(c0)
+    c0, mr, alpha, kappa = np.exp(best.x)
+    return np.array([mr, alpha, kappa]), float(c0), draws

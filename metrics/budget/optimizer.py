@@ -1,33 +1,36 @@
 """Maximise incremental gross profit over the levers under a :class:`BudgetSpec`.
 
 Hill curves are concave for alpha ≤ 1 but S-shaped for alpha > 1, so a gradient method alone
-can stop in a local optimum (typically leaving an S-shaped lever at 0 because its first yuan
-returns nothing). The search therefore has two stages:
+can stop in a local optimum, and a greedy allocation from zero can end *worse* than today's plan
+(an S-shaped lever's first yuan returns nothing). The objective is a sum of one curve per lever,
+so the search has two stages:
 
-1. a greedy warm start on a grid of ``GRID_STEPS`` budget steps with *full look-ahead*: at each
-   step every lever is offered every number of further steps, and the move with the best gain per
-   step wins — which jumps an S-curve's dead zone when its average return is worth it;
-2. SLSQP (scaled to budget = 1) polished from the greedy point, the current plan and an equal
-   split, each projected onto the constraints; the best of all candidates is kept.
+1. an exact dynamic programme on a grid of ``GRID_STEPS`` budget steps above the levers' minimums
+   (a max-plus convolution over the levers: the global optimum on the grid, S-curves included);
+2. SLSQP (scaled to budget = 1, analytic gradients) polished from the grid optimum and from the
+   current plan projected onto the constraints; the best candidate is kept.
 
 The result carries the explanation: each lever's marginal return (yuan of contribution per extra
-yuan) at the answer, which bounds bind, and coded reasons (translated in :mod:`explain`).
+yuan) at the answer, which bounds bind, the levers the guardrail held back, and coded reasons
+(translated in :mod:`present.sentences.budget`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from metrics.budget import constraints
 from metrics.budget.constraints import BudgetError, BudgetSpec, Resolved, resolve
+from metrics.budget.curves import hill
 from metrics.budget.model import BudgetModel
 from metrics.budget.projection import Arrays, arrays, marginal_returns, objective
 
-GRID_STEPS = 200
-STATUSES = ("locked", "at_upper", "at_lower", "zero", "interior")
+GRID_STEPS = 300
+STATUSES = ("locked", "held", "at_upper", "at_lower", "zero", "interior")
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,16 @@ class Result:
     shadow: float | None  # the common marginal return of unconstrained levers (None: none is free)
     binding: tuple[str, ...]  # "total", "min:<lever>", "max:<lever>", "lock:<lever>"
     reasons: tuple[Reason, ...]
+    sources: tuple[str, ...] = ()
 
     @property
     def spent(self) -> float:
         return float(self.allocation.sum())
+
+    @property
+    def guardrail_held(self) -> tuple[str, ...]:
+        """Levers the guardrail stopped at ±20% of today's spend (their curves are assumed)."""
+        return tuple(lv for lv, status in zip(self.levers, self.statuses, strict=True) if status == "held")
 
     def frame(self) -> pd.DataFrame:
         """lever, kind, current, proposed, change, lower, upper, status, marginal_return."""
@@ -74,46 +83,51 @@ class Result:
         })
 
     def to_json(self) -> dict[str, object]:
-        """The CLI's JSON: allocation per lever, projected and current objective, binding constraints."""
+        """The CLI's JSON: allocation per lever, projected and current objective, binding constraints,
+        where each curve comes from and the levers the guardrail held back."""
         return {
             "allocation": {lv: round(float(x), 2) for lv, x in zip(self.levers, self.allocation, strict=True)},
             "projected_objective": round(self.objective, 2), "current_objective": round(self.current_objective, 2),
             "total": self.total, "spent": round(self.spent, 2), "exact": self.exact,
             "binding_constraints": list(self.binding),
+            "lever_sources": dict(zip(self.levers, self.sources, strict=True)),
+            "guardrail_held": list(self.guardrail_held),
             "marginal_return": {lv: round(float(m), 4) for lv, m in zip(self.levers, self.marginal, strict=True)},
             "reasons": [{"code": r.code, **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.values}}
                         for r in self.reasons],
         }
 
 
-def _greedy(a: Arrays, lower: np.ndarray, upper: np.ndarray, total: float, exact: bool, steps: int) -> np.ndarray:
-    """Grid warm start with full look-ahead (module docstring). Vectorised over levers × step counts."""
-    x = lower.copy()
-    budget = total - lower.sum()
-    if budget <= 0:
-        return x
-    step = budget / steps
-    remaining = steps
-    n = len(x)
-    while remaining > 0:
-        room = np.floor((upper - x) / step + 1e-9).astype(int)
-        k_max = int(min(remaining, room.max(initial=0)))
-        if k_max <= 0:
-            break
-        ks = np.arange(1, k_max + 1)
-        moves = np.repeat(x[None, :], n * k_max, axis=0).reshape(n, k_max, n)
-        moves[np.arange(n), :, np.arange(n)] += ks[None, :] * step
-        valid = ks[None, :] <= room[:, None]
-        gain = (objective(a, moves) - objective(a, x)) / ks[None, :]
-        gain = np.where(valid, gain, -np.inf)
-        i, j = np.unravel_index(np.argmax(gain), gain.shape)
-        if not np.isfinite(gain[i, j]) or (not exact and gain[i, j] <= 0):
-            break
-        x[i] += ks[j] * step
-        remaining -= int(ks[j])
-    if exact:
-        x = _fill(x, lower, upper, total)
-    return x
+def _grid(a: Arrays, lower: np.ndarray, upper: np.ndarray, total: float, exact: bool, steps: int) -> np.ndarray:
+    """The best allocation on a grid of ``steps`` equal steps of the budget above the minimums.
+
+    dp[j] = the best value of the levers so far with j steps spent; each lever in turn takes k steps
+    (within its bounds) from what the ones before left. With ``exact=False`` any number of steps may go.
+    """
+    free = total - lower.sum()
+    if free <= 0 or not len(lower):
+        return lower.copy()
+    step = free / steps
+    k = np.arange(steps + 1)
+    x = lower[:, None] + k[None, :] * step
+    gain = a.value[:, None] * a.top[:, None] * hill(x, a.alpha[:, None], a.kappa[:, None]) - x
+    gain = np.where(x <= upper[:, None] + 1e-9 * max(total, 1.0), gain, -np.inf)
+    spent = k[:, None] - k[None, :]  # steps before this lever, for (steps so far, steps to it)
+    usable = spent >= 0
+    best = gain[0].copy()
+    choices = [k]
+    for i in range(1, len(lower)):
+        options = np.where(usable, best[np.clip(spent, 0, None)] + gain[i][None, :], -np.inf)
+        choice = np.argmax(options, axis=1)
+        choices.append(choice)
+        best = options[k, choice]
+    end = steps if exact and np.isfinite(best[steps]) else int(np.argmax(best))
+    out = np.empty(len(lower))
+    for i in range(len(lower) - 1, -1, -1):
+        taken = end if i == 0 else int(choices[i][end])
+        out[i] = lower[i] + taken * step
+        end -= taken
+    return np.minimum(out, upper)
 
 
 def _fill(x: np.ndarray, lower: np.ndarray, upper: np.ndarray, total: float) -> np.ndarray:
@@ -167,12 +181,10 @@ def optimize(model: BudgetModel, spec: BudgetSpec, *, a: Arrays | None = None, s
     r = resolve(model, spec)
     a = a or arrays(model)
     total = float(spec.total)
-    candidates = [_greedy(a, r.lower, r.upper, total, spec.exact, steps)]
+    grid = _grid(a, r.lower, r.upper, total, spec.exact, steps)
+    candidates = [_fill(grid, r.lower, r.upper, total) if spec.exact else grid]
     if polish:
-        current = model.current_allocation()
-        equal = np.full(len(current), total / len(current))
-        for start in (candidates[0], _project_start(current, r, total, spec.exact),
-                      _project_start(equal, r, total, spec.exact)):
+        for start in (candidates[0], _project_start(model.current_allocation(), r, total, spec.exact)):
             candidates.append(_slsqp(a, start, r, total, spec.exact))
     feasible = [x for x in candidates if x.sum() <= total * (1 + 1e-9) + 1e-6]
     best = max(feasible, key=lambda x: float(objective(a, x)))
@@ -186,9 +198,12 @@ def explain(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: Bud
     marginal = marginal_returns(a, x)
     ids = model.ids
     statuses = []
+    current = model.current_allocation()
     for i in range(len(x)):
         if r.locked[i]:
             statuses.append("locked")
+        elif r.guarded[i] and abs(x[i] - current[i]) >= constraints.GUARDRAIL * current[i] - tol:
+            statuses.append("held")
         elif x[i] >= r.upper[i] - tol:
             statuses.append("at_upper")
         elif r.lower[i] > 0 and x[i] <= r.lower[i] + tol:
@@ -204,10 +219,9 @@ def explain(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: Bud
     binding += [f"max:{ids[i]}" for i, s in enumerate(statuses) if s == "at_upper" and r.explicit_upper[i]]
     binding += [f"min:{ids[i]}" for i, s in enumerate(statuses) if s == "at_lower" and r.explicit_lower[i]]
     reasons = _reasons(model, a, x, r, spec, statuses, marginal, shadow, spent_all, tol)
-    current = model.current_allocation()
     return Result(tuple(ids), tuple(lv.kind for lv in model.levers), x, current, r.lower, r.upper, marginal,
                   tuple(statuses), float(objective(a, x)), float(objective(a, current)), total, spec.exact, shadow,
-                  tuple(binding), tuple(reasons))
+                  tuple(binding), tuple(reasons), tuple(lv.curve.source for lv in model.levers))
 
 
 def _reasons(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: BudgetSpec, statuses: list[str],
@@ -232,6 +246,9 @@ def _reasons(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: Bu
                                                   ("reference", reference))
         if status == "locked":
             reasons.append(Reason("locked", values))
+        elif status == "held":
+            direction = "up" if x[i] > lever.current else "down"
+            reasons.append(Reason(f"guardrail_{direction}", values + (("reason", lever.curve.reason or "none"),)))
         elif status == "at_upper":
             reasons.append(Reason("at_upper", values))
         elif status == "at_lower":
@@ -273,7 +290,7 @@ def split_by_budget(model: BudgetModel, spec: BudgetSpec, totals: list[float] | 
     rows = []
     for total in totals:
         try:
-            result = optimize(model, BudgetSpec(float(total), spec.exact, spec.bounds, spec.locks), a=a, steps=100)
+            result = optimize(model, replace(spec, total=float(total)), a=a, steps=150)
         except BudgetError:
             rows.append({"total": float(total), "channels": np.nan, "crm": np.nan, "crm_share": np.nan,
                          "objective": np.nan, "feasible": False})

@@ -4,11 +4,20 @@ An allocation is a vector of *annual* spend per lever in the model's lever order
 :func:`project` is what the what-if sliders call on every move: one numpy pass over
 ``curves.N_SAMPLES`` parameter draws gives P10/P50/P90 of every outcome.
 
-Outcomes (annual): spend; revenue (Σ channel revenue); gross_profit (Σ gross margin × revenue,
-NaN when no channel has a known margin); new_customers; churn (12-month rate); retained_customers
-(base × (1 − churn)); retained_value (retained × GP12); incremental_gp, the METRICS.md objective
-= Σ margin × revenue + base × (churn_zero − churn) × GP12 − spend; roi = incremental_gp ÷ spend
-(NaN at zero spend).
+Each lever's curve gives an annual response R_i(x_i) = top_i · hill(x_i; alpha_i, kappa_i):
+incremental revenue for a channel, customers retained for a CRM programme. Outcomes (annual):
+
+- spend; revenue = the window's sales − the channels' response at current spend + their response
+  under the plan (baseline revenue is what the channels sell without marketing and does not move);
+  gross_profit and new_customers likewise, through each channel's gross margin and new customers
+  per yuan (gross_profit NaN without cost);
+- churn = the window's churn − (customers retained under the plan − today) ÷ customers active at
+  the window's start; retained_customers = active base × (1 − churn); retained_value × 12-month
+  gross profit per customer;
+- incremental_gp, the METRICS.md objective = Σ value_i · R_i(x_i) − spend (value: a channel's
+  variable margin, a programme's gross profit per retained customer); roi = incremental_gp ÷ spend.
+
+At the current plan revenue, gross profit and churn are the observed ones.
 """
 
 from __future__ import annotations
@@ -39,81 +48,78 @@ class Arrays:
     alpha: np.ndarray
     kappa: np.ndarray
     draws: np.ndarray  # (S, n, 3)
-    margin: np.ndarray  # variable margin for channels (1 when unknown), 0 for CRM
-    gross_margin: np.ndarray  # NaN when unknown, 0 for CRM
+    value: np.ndarray  # gross profit per unit of response
+    gross_margin: np.ndarray  # channels' gross margin (0 when unknown or CRM)
     new_per_revenue: np.ndarray
+    current: np.ndarray
+    revenue: float
+    gross_profit: float
+    new_customers: float
+    churn: float
+    active_at_start: float
     base: float
-    churn_zero: float
     gp12: float
-
-    @property
-    def crm_weight(self) -> float:
-        """Yuan of retained value per unit of CRM factor reduction: base · churn_zero · GP12 (0 if unknown)."""
-        value = self.base * self.churn_zero * self.gp12
-        return float(value) if np.isfinite(value) else 0.0
 
 
 def arrays(model: BudgetModel) -> Arrays:
     crm = np.array([lv.kind == "crm" for lv in model.levers], dtype=bool)
-    channel_margin = np.array([lv.margin for lv in model.levers], dtype=float)
+    none = np.array([lv.curve.source == "none" for lv in model.levers], dtype=bool)
+    draws = np.stack([lv.curve.draws() for lv in model.levers], axis=1) if model.levers else np.zeros((1, 0, 3))
+    draws[:, none, 0] = 0.0
+    top = np.array([lv.curve.top for lv in model.levers], dtype=float)
+    top[none] = 0.0
     gross = np.array([lv.gross_margin for lv in model.levers], dtype=float)
     npr = np.array([lv.new_per_revenue for lv in model.levers], dtype=float)
-    draws = np.stack([lv.curve.draws() for lv in model.levers], axis=1) if model.levers else np.zeros((1, 0, 3))
-    none = np.array([lv.curve.source == "none" for lv in model.levers], dtype=bool)
-    top = np.array([lv.curve.top for lv in model.levers], dtype=float)
-    draws[:, none, 0] = 0.0
-    top[none] = 0.0
     return Arrays(
         crm=crm, top=top,
         alpha=np.array([lv.curve.alpha for lv in model.levers], dtype=float),
         kappa=np.array([lv.curve.kappa for lv in model.levers], dtype=float),
         draws=draws,
-        margin=np.where(crm, 0.0, np.where(np.isfinite(channel_margin), channel_margin, 1.0)),
-        gross_margin=np.where(crm, 0.0, gross),
+        value=np.array([lv.value for lv in model.levers], dtype=float),
+        gross_margin=np.where(crm | ~np.isfinite(gross), 0.0, gross),
         new_per_revenue=np.where(crm | ~np.isfinite(npr), 0.0, npr),
-        base=model.base_customers, churn_zero=model.churn_zero, gp12=model.gp_per_customer,
+        current=model.current_allocation(), revenue=model.revenue, gross_profit=model.gross_profit,
+        new_customers=model.new_customers, churn=model.churn_observed, active_at_start=model.active_at_start,
+        base=model.base_customers, gp12=model.gp_per_customer,
     )
 
 
 def outcomes(a: Arrays, x: np.ndarray, top: np.ndarray, alpha: np.ndarray, kappa: np.ndarray) -> dict[str, np.ndarray]:
     """Every outcome for allocations ``x`` (..., n) under parameters broadcastable to (..., n)."""
-    response = top * hill(x / 12.0, alpha, kappa)
-    channel = np.where(a.crm, 0.0, response) * 12.0
-    factor = np.prod(np.where(a.crm, 1.0 - response, 1.0), axis=-1)
+    change = top * (hill(x, alpha, kappa) - hill(a.current, alpha, kappa))
+    channel = np.where(a.crm, 0.0, change)
+    retained_gain = np.where(a.crm, change, 0.0).sum(axis=-1)
     spend = x.sum(axis=-1)
-    churn = a.churn_zero * factor
-    retained = a.base * (1.0 - churn)
-    known = np.isfinite(a.gross_margin) & ~a.crm
-    gross_profit = (channel * np.where(known, a.gross_margin, 0.0)).sum(axis=-1)
-    if not known.any():
-        gross_profit = gross_profit * np.nan
-    incremental = (channel * a.margin).sum(axis=-1) + a.crm_weight * (1.0 - factor) - spend
     with np.errstate(divide="ignore", invalid="ignore"):
+        churn = np.clip(a.churn - retained_gain / a.active_at_start, 0.0, 1.0) if a.active_at_start > 0 \
+            else np.full(np.shape(spend), np.nan)
+        incremental = (a.value * top * hill(x, alpha, kappa)).sum(axis=-1) - spend
         roi = np.where(spend > 0, incremental / np.where(spend > 0, spend, 1.0), np.nan)
+    retained = a.base * (1.0 - churn)
     return {
-        "spend": spend, "revenue": channel.sum(axis=-1), "gross_profit": gross_profit,
-        "new_customers": (channel * a.new_per_revenue).sum(axis=-1), "churn": churn, "retained_customers": retained,
-        "retained_value": retained * a.gp12, "incremental_gp": incremental, "roi": roi,
+        "spend": spend, "revenue": a.revenue + channel.sum(axis=-1),
+        "gross_profit": a.gross_profit + (channel * a.gross_margin).sum(axis=-1),
+        "new_customers": a.new_customers + (channel * a.new_per_revenue).sum(axis=-1), "churn": churn,
+        "retained_customers": retained, "retained_value": retained * a.gp12, "incremental_gp": incremental, "roi": roi,
     }
 
 
 def objective(a: Arrays, x: np.ndarray) -> np.ndarray:
     """Incremental gross profit (yuan) at the point curves, for allocations (..., n)."""
-    response = a.top * hill(x / 12.0, a.alpha, a.kappa)
-    factor = np.prod(np.where(a.crm, 1.0 - response, 1.0), axis=-1)
-    return (np.where(a.crm, 0.0, response) * 12.0 * a.margin).sum(axis=-1) + a.crm_weight * (1.0 - factor) - x.sum(axis=-1)
+    return (a.value * a.top * hill(x, a.alpha, a.kappa)).sum(axis=-1) - x.sum(axis=-1)
 
 
 def marginal_returns(a: Arrays, x: np.ndarray) -> np.ndarray:
-    """d(contribution)/d(spend) per lever at allocation ``x`` (n,): yuan returned per extra yuan.
+    """d(contribution)/d(spend) per lever at allocation ``x`` (n,): gross profit per extra yuan.
 
-    The objective's gradient is this minus 1. For CRM the other programmes' factors multiply in.
+    The objective's gradient is this minus 1.
     """
-    response = a.top * hill(x / 12.0, a.alpha, a.kappa)
-    slope = a.top * hill_slope(x / 12.0, a.alpha, a.kappa) / 12.0
-    one_minus = np.where(a.crm, 1.0 - response, 1.0)
-    others = np.array([np.prod(np.delete(one_minus, i)) for i in range(len(x))]) if len(x) else np.zeros(0)
-    return np.where(a.crm, a.crm_weight * others * slope, 12.0 * a.margin * slope)
+    return a.value * a.top * hill_slope(x, a.alpha, a.kappa)
+
+
+def marginal_draws(a: Arrays, x: np.ndarray) -> np.ndarray:
+    """(S, n) marginal returns under each curve draw."""
+    return a.value * a.draws[..., 0] * hill_slope(x, a.draws[..., 1], a.draws[..., 2])
 
 
 def project(model: BudgetModel, allocation: np.ndarray | list[float], *, a: Arrays | None = None) -> pd.DataFrame:
@@ -125,7 +131,7 @@ def project(model: BudgetModel, allocation: np.ndarray | list[float], *, a: Arra
     """
     a = a or arrays(model)
     x = np.asarray(allocation, dtype=float)
-    current = outcomes(a, model.current_allocation(), a.top, a.alpha, a.kappa)
+    current = outcomes(a, a.current, a.top, a.alpha, a.kappa)
     scenario = outcomes(a, x, a.top, a.alpha, a.kappa)
     sampled = outcomes(a, x[None, :], a.draws[..., 0], a.draws[..., 1], a.draws[..., 2])
     rows = []

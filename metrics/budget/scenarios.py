@@ -3,7 +3,9 @@
 A scenario stores its inputs (allocation per lever, manual curves, total, exact) — never its
 outputs: comparing re-projects every scenario with the current model, so numbers side by side
 always come from the same curves. Lever ids the model no longer has are ignored on load (and
-levers the scenario lacks get 0), so a reloaded dataset cannot break a saved scenario.
+levers the scenario lacks get 0), so a reloaded dataset cannot break a saved scenario. Manual
+curves are stored in annual terms (``"units": "annual"``); a scenario saved before that held
+monthly ones (top and kappa per month), converted on load.
 """
 
 from __future__ import annotations
@@ -43,13 +45,15 @@ class Scenario:
         return json.dumps({
             "allocation": {k: float(v) for k, v in self.allocation.items()},
             "overrides": [{"lever": o.lever, "top": o.top, "alpha": o.alpha, "kappa": o.kappa} for o in self.overrides],
-            "total": self.total, "exact": self.exact,
+            "total": self.total, "exact": self.exact, "units": "annual",
         }, ensure_ascii=False, sort_keys=True)
 
 
 def _from_row(name: str, notes: str, payload: str, saved_at: dt.datetime | None) -> Scenario:
     data = json.loads(payload)
-    overrides = tuple(Override(o["lever"], float(o["top"]), float(o["alpha"]), float(o["kappa"]))
+    monthly = data.get("units") != "annual"  # saved before curves were annual: a channel's top and every kappa ×12
+    overrides = tuple(Override(o["lever"], float(o["top"]) * (12 if monthly and o["lever"].startswith("channel:") else 1),
+                               float(o["alpha"]), float(o["kappa"]) * (12 if monthly else 1))
                       for o in data.get("overrides", []))
     return Scenario(name, {k: float(v) for k, v in data.get("allocation", {}).items()}, notes, overrides,
                     data.get("total"), bool(data.get("exact", True)), saved_at)

@@ -21,7 +21,7 @@ def curve(view: CurveView, lang: str) -> go.Figure:
     crm = view.kind == "crm"
     value_hover = (
         dict(
-            customdata=[fmt_pct(v, lang) for v in line["value"]],
+            customdata=[f"{v:,.0f}" for v in line["value"]],
             hovertemplate="%{fullData.name}: %{customdata}<extra></extra>",
         )
         if crm
@@ -65,10 +65,10 @@ def curve(view: CurveView, lang: str) -> go.Figure:
             customdata=theme.money_text(point["spend"], lang),
             hovertemplate="%{fullData.name}: %{customdata}<extra></extra>",
         )
-    y_title = t("budget_col_revenue", lang) if view.kind == "channel" else t("budget_override_top_crm", lang)
+    y_title = t("metric_incremental_revenue", lang) if not crm else t("metric_retained_customers", lang)
     fig.update_layout(
         xaxis=dict(title=t("budget_col_spend", lang)),
-        yaxis=dict(title=y_title, tickformat=".0%" if crm else None),
+        yaxis=dict(title=y_title, tickformat=",.0f" if crm else None),
         hovermode="closest",
     )
     theme.money_axis(fig, "xaxis", line["spend"], lang)
@@ -154,3 +154,60 @@ def compare(frame: pd.DataFrame, lang: str, outcomes: tuple[str, ...]) -> go.Fig
     fig.update_layout(barmode="group", hovermode="x unified")
     theme.money_axis(fig, "yaxis", [*part["value"], *part["p90"], *part["p10"]], lang)
     return theme.layout(fig, height=340)
+
+
+def model_check(line: pd.DataFrame, lever: str, kind: str, lang: str) -> go.Figure:
+    """A lever's fitted curve with its P10–P90 band beside the planted (true) curve, dashed."""
+    tint = theme.lever_color(lever)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
+    )
+    fig.add_scatter(
+        x=line["spend"],
+        y=line["p10"],
+        mode="lines",
+        line=dict(width=0),
+        fill="tonexty",
+        fillcolor=theme.BAND,
+        name="P10–P90",
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=line["spend"], y=line["value"], mode="lines", name=t("budget_check_fitted", lang), line=dict(color=tint, width=3)
+    )
+    fig.add_scatter(
+        x=line["spend"],
+        y=line["planted"],
+        mode="lines",
+        name=t("budget_check_planted", lang),
+        line=dict(color=theme.INK, width=2, dash="dash"),
+    )
+    y_title = t("metric_incremental_revenue", lang) if kind == "channel" else t("metric_retained_customers", lang)
+    fig.update_layout(xaxis=dict(title=t("budget_col_spend", lang)), yaxis=dict(title=y_title), hovermode="x unified")
+    theme.money_axis(fig, "xaxis", line["spend"], lang)
+    if kind == "channel":
+        theme.money_axis(fig, "yaxis", [*line["p90"], *line["planted"]], lang)
+    return theme.layout(fig, height=340)
+
+
+def holdout_uplift(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Each CRM programme's uplift in the repurchase rate (contacted − control) with its 95% interval,
+    one bar per horizon; a bar whose interval crosses 0 is not distinguishable from no effect."""
+    fig = go.Figure()
+    for i, (horizon, part) in enumerate(frame.dropna(subset=["uplift"]).groupby("horizon", sort=True)):
+        fig.add_bar(
+            x=[theme.plain(lever_label(f"crm:{p}", lang)) for p in part["programme"]],
+            y=part["uplift"],
+            name=t("ret_holdout_horizon", lang, days=int(horizon)),
+            marker_color=theme.PALETTE[i % len(theme.PALETTE)],
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=(part["uplift_high"] - part["uplift"]).clip(lower=0),
+                arrayminus=(part["uplift"] - part["uplift_low"]).clip(lower=0),
+            ),
+        )
+    fig.add_hline(y=0, line_color=theme.MUTED)
+    fig.update_layout(barmode="group", yaxis=dict(title=t("metric_uplift", lang), tickformat="+.1%"))
+    return theme.layout(fig, height=320)

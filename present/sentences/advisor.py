@@ -33,6 +33,8 @@ def _detail_values(s: Signal, lang: str) -> dict[str, str]:
         "count": str(d.get("count", "")), "cells": str(d.get("cells", "")), "region": label(d.get("region") or "—", lang),
         "customers": str(d.get("customers", "")),
         "channel_mr": fmt_number(d.get("channel_marginal"), lang), "crm_mr": fmt_number(d.get("crm_marginal"), lang),
+        "gap": fmt_number(s.value, lang), "gap_low": fmt_number(d.get("gap_p10"), lang),
+        "gap_high": fmt_number(d.get("gap_p90"), lang),
         "roi": fmt_pct(d.get("channel_roi"), lang), "start": str(d.get("start", "")), "end": str(d.get("end", "")),
         "worst": label(d.get("worst_channel") or "—", lang), "worst_ratio": format_value("clv_to_cac", d.get("worst_ratio"), lang),
         "best": label(d.get("best_channel") or "—", lang), "best_ratio": format_value("clv_to_cac", d.get("best_ratio"), lang),
@@ -44,7 +46,7 @@ def reason_text(s: Signal, lang: str) -> str:
     if not s.available:
         why = t(s.detail["why"], lang) if s.detail.get("why") else ""
         return t("advisor_unavailable", lang, signal=t(f"advisor_signal_{s.key}", lang),
-                 reason=t(s.reason or "advisor_na_no_sales", lang, why=why))
+                 reason=t(s.reason or "advisor_na_no_sales", lang, why=why, **_detail_values(s, lang)))
     values = _detail_values(s, lang)
     return t(f"advisor_reason_{s.key}", lang, value=format_value(s.catalog, s.value, lang),
              threshold=format_value(s.catalog, s.threshold, lang), lean=lean_text(s.vote, lang), **values)

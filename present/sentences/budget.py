@@ -27,6 +27,10 @@ def _format(values: dict[str, object], lang: str) -> dict[str, object]:
     for key, value in values.items():
         if key == "lever":
             out[key] = lever_label(str(value), lang)
+        elif key == "levers":
+            out[key] = ("、" if lang == "zh" else ", ").join(lever_label(str(v), lang) for v in value)  # type: ignore[union-attr]
+        elif key == "reason":
+            out[key] = t(f"budget_reason_{value}", lang) if value and value != "none" else "—"
         elif key in _MONEY:
             out[key] = fmt_money(value, lang)
         elif key in _RETURNS:

@@ -8,11 +8,14 @@ import pytest
 
 from data import warehouse
 from metrics.budget import BudgetSpec, budget_model, optimize, project
+from present import i18n
 from present.i18n import fmt_money
+from present.sentences.budget import lever_label
 from tests.app.conftest import metric_values
 from tests.conftest import copy_warehouse
 from tests.tiny import line, warehouse_with
 from ui import cached
+from ui.widgets import escape_markdown
 
 BUDGET, OPTIMIZER, SCENARIOS = "pages/budget.py", "pages/budget_optimizer.py", "pages/budget_scenarios.py"
 
@@ -79,16 +82,17 @@ def test_total_slider_rescales_every_lever_and_amount_mode(make_app):
 
 def test_manual_curve_override_changes_the_model(make_app):
     at = open_page(make_app, BUDGET, lang="en")
-    before = metric_values(at)["Revenue"]
+    before = metric_values(at)["Incremental gross profit"]
     picked = at.selectbox(key="budget_curve").value
     at.number_input(key=f"budget_top_{picked}").set_value(10_000_000.0).run()
     at.button(key="budget_override_apply").click().run()
     no_exception(at)
     assert picked in at.session_state["_budget_overrides"]
-    assert metric_values(at)["Revenue"] != before
+    # at today's spend revenue is what was sold; the objective counts the lever's whole response
+    assert metric_values(at)["Incremental gross profit"] != before
     assert any("manual" in c.value for c in at.caption)
     at.button(key="budget_override_reset").click().run()
-    assert metric_values(at)["Revenue"] == before
+    assert metric_values(at)["Incremental gross profit"] == before
 
 
 def test_url_prefills_total_and_crm_share(make_app):
@@ -186,13 +190,62 @@ def test_without_spend_data_the_page_explains_and_takes_manual_curves(make_app, 
     assert any("channel-costs file" in i.value for i in at.info)
     assert any("no spend history" in w.value for w in at.warning)
     picked = at.selectbox(key="budget_curve").value
-    at.number_input(key=f"budget_top_{picked}").set_value(1_000.0).run()
-    at.number_input(key=f"budget_kappa_{picked}").set_value(100.0).run()
+    at.number_input(key=f"budget_top_{picked}").set_value(12_000.0).run()
+    at.number_input(key=f"budget_kappa_{picked}").set_value(1_200.0).run()
     at.button(key="budget_override_apply").click().run()
     no_exception(at)
-    i = budget_model(cached.connection(), "plain").ids.index(picked)
+    plain = budget_model(cached.connection(), "plain")
+    i = plain.ids.index(picked)
     at.radio(key="budget_mode").set_value("amount").run()
     at.slider(key=f"budget_amt_{i}").set_value(1_200.0).run()
     no_exception(at)
-    # 12 × 1000 × hill(100/month; alpha 1, kappa 100) = 6000
-    assert metric_values(at)["Revenue"] == fmt_money(6_000.0, "en")
+    # the sales of the year (180) + 12,000 × hill(1,200 a year; alpha 1, kappa 1,200) = 180 + 6,000
+    assert metric_values(at)["Revenue"] == fmt_money(plain.revenue + 6_000.0, "en")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_budget_page_says_where_each_curve_comes_from_and_checks_the_demo(make_app, lang):
+    at = open_page(make_app, BUDGET, lang=lang)
+    m = model()
+    source, lever = ("来源", "杠杆") if lang == "zh" else ("Source", "Lever")
+    sources = next(d.value for d in at.dataframe if source in d.value.columns and len(d.value) == len(m.levers))
+    shown = dict(zip(sources[lever], sources[source], strict=True))
+    for lv in m.levers:
+        assert shown[lever_label(lv.id, lang)] == i18n.t(f"budget_source_{lv.curve.source}", lang)
+    # the picked lever's caption says where its curve comes from
+    picked = m.lever(at.selectbox(key="budget_curve").value)
+    assert any(i18n.t(f"budget_source_{picked.curve.source}", lang) in c.value for c in at.caption)
+    # the demo was generated, so the model check sets each fitted curve beside the planted one
+    assert any(e.label == i18n.t("budget_check", lang) for e in at.expander)
+    planted = i18n.t("budget_col_planted_mroas", lang)
+    assert any(planted in d.value.columns for d in at.dataframe)
+
+
+def test_optimizer_names_and_releases_the_levers_the_guardrail_holds(make_app):
+    at = open_page(make_app, OPTIMIZER, lang="en")
+    m = model()
+    assumed = [lv.id for lv in m.levers if lv.curve.source == "assumed"]
+    if not assumed:
+        pytest.skip("every curve of this demo is identified")
+    current = m.current_allocation()
+    result = optimize(m, BudgetSpec(float(round(current.sum(), 2))))
+    assert result.guardrail_held, "with assumed levers at today's total, the guardrail binds on this demo"
+    for lever in result.guardrail_held:
+        name = escape_markdown(lever_label(lever, "en"))
+        assert any("guardrail" in md.value and name in md.value for md in at.markdown), name
+    assert any("Held by the guardrail" in c.value for c in at.caption)
+    at.multiselect(key="budget_opt_unlock").set_value(assumed).run()
+    no_exception(at)
+    assert not any("Held by the guardrail" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_retention_page_shows_each_programmes_measured_uplift(make_app, lang):
+    at = open_page(make_app, "pages/retention.py", lang=lang)
+    title = "CRM 项目的实测效果（对照组）" if lang == "zh" else "What each CRM programme measurably does (holdout groups)"
+    assert any(h.value == title for h in at.subheader)
+    table = next(d.value for d in at.dataframe if len(d.value) == 6)
+    frame = table.data if hasattr(table, "data") else table
+    assert len(frame) == 6  # three programmes × 90 and 180 days
+    assert any("95%" in str(column) for column in frame.columns)
+

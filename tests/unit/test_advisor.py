@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from data import warehouse
+from data import registry, warehouse
 from metrics import advisor
 from metrics.filters import Filters
 from present import i18n
@@ -221,7 +221,10 @@ def test_demo_startup_contradiction_and_all_signals(demo_db):
         ev = advisor.measure(con, f)
     finally:
         con.close()
-    assert all(m.reason is None for m in ev.measurements), [m for m in ev.measurements if m.reason]
+    # every signal is measured; the next-yuan gap may abstain, but only because its interval includes 0
+    assert all(m.reason is None for m in ev.measurements if m.key != "roi_gap"), [m for m in ev.measurements if m.reason]
+    gap = ev.get("roi_gap")
+    assert gap.value is not None and (gap.reason is None) == (gap.detail["gap_p10"] > 0 or gap.detail["gap_p90"] < 0)
     # the demo plants a planted blind spot and loses over a third of its customers a year
     assert ev.get("blind_spots").detail["count"] >= 1
     assert ev.get("churn_rate").value > 0.3
@@ -241,3 +244,44 @@ def test_clv_signal_can_come_from_a_fit_the_caller_holds():
     assert found.reason == "advisor_na_no_channel_costs" and calls == []  # the slow fit is never asked for
     replaced = churny.with_measurement(advisor.Measurement("clv_cac", 2.0))
     assert replaced.get("clv_cac").value == 2.0 and replaced.get("churn_rate") == churny.get("churn_rate")
+
+
+def _gap_model(crm_spread: float):
+    """A channel and a CRM programme whose marginal returns at current spend are 1.0 and 1.6 (point),
+    with the CRM curve's top drawn ± ``crm_spread`` (log sd): clear or not, depending on the spread."""
+    import numpy as np
+
+    from metrics.budget import curves
+    from metrics.budget.model import BudgetModel, Lever, lever_id
+
+    def curve(top: float, spread: float) -> curves.Curve:
+        # alpha 1 and kappa = current: the marginal return there is top / (4 · current)
+        draws = np.column_stack([top * np.exp(spread * np.random.default_rng(1).standard_normal(400)),
+                                 np.ones(400), np.full(400, 1000.0)])
+        return curves.Curve(top, 1.0, 1000.0, "fitted", samples=draws)
+
+    channel = Lever(lever_id("channel", "A"), "channel", "A", 1000.0, curve(4000.0, 0.05), value=1.0, margin=1.0,
+                    gross_margin=1.0, new_per_revenue=0.0)
+    crm = Lever(lever_id("crm", "P"), "crm", "P", 1000.0, curve(32.0, crm_spread), value=200.0)
+    return BudgetModel("t", dt.date(2025, 1, 1), dt.date(2025, 12, 31), (channel, crm), 100.0, 100.0, 0.3, 200.0,
+                       "gross_profit", True, True, True)
+
+
+@pytest.mark.parametrize(("spread", "votes"), [(0.05, True), (1.5, False)], ids=["clear", "unclear"])
+def test_next_yuan_votes_only_when_its_interval_excludes_zero(spread, votes):
+    from metrics.advisor.evidence import _roi_gap
+
+    ds = registry.Dataset("t", "x", "upload", dt.datetime(2025, 1, 1), 1, 1, 1, None, None, 1, True, True, True, True)
+    found = _roi_gap(_gap_model(spread), ds, __import__("pandas").DataFrame())
+    assert found.value == pytest.approx(0.6)
+    assert (found.reason is None) is votes
+    ev = evidence(roi_gap=found.value)
+    ev = ev.with_measurement(found)
+    signal = advisor.combine(ev, "mature", "retail").signal("roi_gap")
+    assert signal.available is votes
+    for lang in ("zh", "en"):
+        text = advisor_text.reason_text(signal, lang)
+        assert "0.6" in text  # the gap and its interval are in the sentence, voting or not
+        if not votes:
+            assert ("P10–P90" in text) and (("includes 0" in text) if lang == "en" else ("包含 0" in text))
+

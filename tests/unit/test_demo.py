@@ -10,7 +10,7 @@ import sys
 import duckdb
 import numpy as np
 import pytest
-from scipy.optimize import curve_fit
+from scipy.signal import lfilter
 
 from data import demo, registry, warehouse
 
@@ -51,7 +51,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection, name: str) -> tuple:
     others = tuple(
         cur.execute(f"SELECT count(*), sum(hash(COLUMNS(* EXCLUDE (dataset)))::HUGEINT) FROM {table} "  # noqa: S608
                     "WHERE dataset = $n", {"n": name}).fetchall()[0]
-        for table in ("customers", "channel_costs", "crm_spend")
+        for table in ("customers", "channel_costs", "crm_spend", "marketing_weekly", "crm_contacts", "experiments")
     )
     return lines + others
 
@@ -193,33 +193,112 @@ def test_multichannel_customers_and_repeat_rate(con, truth):
     assert 0.2 <= truth["dropped_share_at_end"] <= 0.8
 
 
-def _hill(s: np.ndarray, beta: float, alpha: float, kappa: float) -> np.ndarray:
-    return beta * s**alpha / (s**alpha + kappa**alpha)
+def weekly(con: duckdb.DuckDBPyConnection, sql: str, channel: str) -> np.ndarray:
+    return np.array([r[0] for r in rows(con, sql, c=channel)], dtype=float)
 
 
-# The noise is planted (lognormal, sigma 0.05-0.08 on 36 months), so a fit is only as good as
-# 36 noisy points allow: for this seed beta and kappa within 15%, alpha within 20%, for the
-# channels with >= 5% of revenue (other seeds can miss by ~20% on one channel).
-@pytest.mark.parametrize("channel", ["经销商", "电商平台", "直营门店", "直播带货", "B2B直销"])
-def test_hill_curves_are_recoverable_from_spend_and_revenue(con, truth, channel):
-    pairs = np.array(rows(con, """
-        WITH revenue AS (SELECT date_trunc('month', order_date)::DATE AS month, sum(revenue) AS revenue
-                         FROM order_lines WHERE dataset = $n AND channel = $c GROUP BY 1)
-        SELECT k.amount, r.revenue FROM revenue r JOIN channel_costs k
-          ON k.dataset = $n AND k.channel = $c AND k.cost_type = 'marketing' AND k.month = r.month
-        ORDER BY r.month
-    """, c=channel))
-    assert len(pairs) == 36
-    spend, revenue = pairs[:, 0], pairs[:, 1]
-    assert truth["channel_revenue_share"][channel] >= 0.05
-    fitted, _ = curve_fit(lambda s, b, a, k: np.log(_hill(s, b, a, k)), spend, np.log(revenue),
-                          p0=(revenue.max() * 1.3, 1.0, np.median(spend)),
-                          bounds=([revenue.max() * 0.5, 0.2, spend.min() * 0.01], [revenue.max() * 20, 6, spend.max() * 100]))
-    planted = truth["hill_channel"][channel]
-    assert 0.8 <= planted["alpha"] <= 2.5
-    assert fitted[0] == pytest.approx(planted["beta"], rel=0.15)
-    assert fitted[1] == pytest.approx(planted["alpha"], rel=0.20)
-    assert fitted[2] == pytest.approx(planted["kappa"], rel=0.15)
+def test_the_response_truths_have_the_issues_form_and_ranges(truth):
+    response = truth["response"]
+    assert response["grain"] == "week" and set(response["channels"]) == set(CHANNELS)
+    for channel, t in response["channels"].items():
+        assert {"baseline_share", "beta", "alpha", "kappa", "theta", "margin", "current_weekly_spend"} <= set(t)
+        assert 0.55 <= t["baseline_share"] <= 0.85, channel
+        assert 0.5 <= t["marginal_roas"] <= 4 and 0.1 <= t["theta"] <= 0.7 and 0.8 <= t["alpha"] <= 2.5, channel
+        # marginal ROAS at current spend is what the planted curve says it is
+        x = t["current_weekly_spend"] / (1 - t["theta"])
+        h = x**t["alpha"] / (x**t["alpha"] + t["kappa"] ** t["alpha"])
+        slope = t["beta"] * t["alpha"] * h * (1 - h) / x / (1 - t["theta"])
+        assert slope == pytest.approx(t["marginal_roas"], rel=1e-9), channel
+    assert set(response["crm"]) == {"会员积分", "短信企微触达", "专属客服"}
+    for programme, t in response["crm"].items():
+        assert {"max_reduction", "alpha", "kappa", "current_monthly_spend"} <= set(t)
+        assert 0 < t["uplift"]["180"] <= t["max_uplift"] < 1, programme
+
+
+def test_channel_revenue_is_baseline_plus_response(con, truth):
+    """Rebuild each channel's expected weekly net revenue from the truths and the stored weekly spend:
+    the realised sales scatter around it without bias (the planted noise plus the order-size noise)."""
+    cal = demo._calendar()
+    full = np.flatnonzero(cal.full)
+    for spec in demo.CHANNELS:
+        t = truth["response"]["channels"][spec.name]
+        spend = np.zeros(demo.N_WEEKS)
+        spend[full] = weekly(con, "SELECT amount FROM marketing_weekly WHERE dataset = $n AND channel = $c ORDER BY week",
+                             spec.name)
+        x = lfilter([1.0], [1.0, -t["theta"]], spend)
+        expected = t["level"] * demo._baseline_shape(spec, cal) + t["beta"] * x**t["alpha"] / (x**t["alpha"] + t["kappa"] ** t["alpha"])
+        got = weekly(con, "SELECT sum(revenue - coalesce(refund, 0)) FROM order_lines WHERE dataset = $n AND channel = $c "
+                          "AND order_date BETWEEN DATE '2023-01-02' AND DATE '2025-12-28' "
+                          "GROUP BY date_trunc('week', order_date) ORDER BY date_trunc('week', order_date)", spec.name)
+        orders = rows(con, "SELECT count(DISTINCT order_id) / 156 FROM order_lines WHERE dataset = $n AND channel = $c "
+                           "AND order_date BETWEEN DATE '2023-01-02' AND DATE '2025-12-28'", c=spec.name)[0][0]
+        # unbiased: within three standard errors of the order sizes' spread (coefficient of variation ≈ 1)
+        assert got.sum() / expected[full].sum() == pytest.approx(1.0, abs=3 / np.sqrt(orders * 156)), spec.name
+        # the planted noise (at most 6%) plus the spread of order sizes (a coefficient of variation near 1)
+        assert (got / expected[full]).std() < 0.1 + 1.2 / np.sqrt(orders), spec.name
+        response = expected[full] - t["level"] * demo._baseline_shape(spec, cal)[full]
+        assert 1 - response.sum() / expected[full].sum() == pytest.approx(t["baseline_share"], abs=1e-6)
+
+
+def test_margin_truth_is_the_variable_contribution_margin_of_2025(con, truth):
+    got = dict(rows(con, """
+        WITH s AS (SELECT channel, sum(revenue - coalesce(refund, 0)) AS net, sum(cost) AS cost FROM order_lines
+                   WHERE dataset = $n AND year(order_date) = 2025 GROUP BY 1),
+             k AS (SELECT channel, sum(amount) AS variable FROM channel_costs WHERE dataset = $n AND year(month) = 2025
+                   AND cost_type IN ('commission', 'rebate') GROUP BY 1)
+        SELECT s.channel, (s.net - s.cost - coalesce(k.variable, 0)) / s.net FROM s LEFT JOIN k USING (channel)"""))
+    for channel, t in truth["response"]["channels"].items():
+        assert got[channel] == pytest.approx(t["margin"], abs=2e-4), channel  # costs are stored to the cent
+
+
+def test_weekly_spend_is_flighted_and_agrees_with_the_monthly_costs(con, truth):
+    for channel, t in truth["response"]["channels"].items():
+        spend = weekly(con, "SELECT amount FROM marketing_weekly WHERE dataset = $n AND channel = $c ORDER BY week", channel)
+        assert len(spend) == 156 and (spend == 0).sum() >= 2 and spend.std() / spend.mean() > 0.4, channel
+        assert spend[-52:].mean() == pytest.approx(t["current_weekly_spend"], abs=0.01)  # stored to the cent
+    monthly, weekly_total = rows(con, """
+        SELECT (SELECT sum(amount) FROM channel_costs WHERE dataset = $n AND cost_type = 'marketing'),
+               (SELECT sum(amount) FROM marketing_weekly WHERE dataset = $n)""")[0]
+    assert monthly == pytest.approx(weekly_total, rel=1e-6)
+
+
+def test_crm_contacts_hold_a_random_tenth_back(con, truth):
+    for programme, campaigns, control, customers in rows(con, """
+            SELECT programme, count(DISTINCT campaign), avg(is_control::INT), count(DISTINCT customer_id)
+            FROM crm_contacts WHERE dataset = $n GROUP BY 1"""):
+        assert campaigns == 36 and control == pytest.approx(0.10, abs=0.025) and customers > 50, programme
+    assert rows(con, "SELECT avg(is_control::INT) FROM crm_contacts WHERE dataset = $n")[0][0] == pytest.approx(0.1, abs=0.005)
+    unknown = rows(con, "SELECT count(*) FROM crm_contacts k WHERE dataset = $n AND NOT EXISTS "
+                        "(SELECT 1 FROM customers c WHERE c.dataset = $n AND c.customer_id = k.customer_id)")[0][0]
+    assert unknown == 0
+    # each programme's audience: 专属客服 contacts business customers only
+    channels = {c for (c,) in rows(con, "SELECT DISTINCT c.acquisition_channel FROM crm_contacts k JOIN customers c "
+                                        "ON c.dataset = $n AND c.customer_id = k.customer_id "
+                                        "WHERE k.dataset = $n AND k.programme = '专属客服'")}
+    assert channels == set(truth["response"]["crm"]["专属客服"]["audience"]) == {"经销商", "B2B直销"}
+
+
+def test_two_lift_tests_are_stored_as_planted(con, truth):
+    stored = rows(con, "SELECT lever, start_date::VARCHAR, end_date::VARCHAR, spend_change, lift, std_error "
+                       "FROM experiments WHERE dataset = $n ORDER BY lever")
+    planted = sorted((e["lever"], e["start"], e["end"], e["spend_change"], e["lift"], e["std_error"])
+                     for e in truth["experiments"])
+    assert stored == planted and len(stored) == 2
+    for e in truth["experiments"]:
+        assert e["spend_change"] > 0 and e["true_lift"] > 0 and e["std_error"] == pytest.approx(0.15 * e["true_lift"], rel=1e-3)
+
+
+def test_cli_prints_the_truths(tmp_path):
+    db = tmp_path / "t.duckdb"
+    subprocess.run([sys.executable, "-m", "data", "demo", "--orders", "5000", "--db", str(db)], check=True,
+                   capture_output=True, cwd=warehouse.PROJECT_ROOT, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "data", "truths", "--dataset", "demo", "--db", str(db)],
+                          capture_output=True, text=True, cwd=warehouse.PROJECT_ROOT, timeout=60)
+    planted = json.loads(done.stdout)
+    assert done.returncode == 0 and planted["response"]["grain"] == "week"
+    missing = subprocess.run([sys.executable, "-m", "data", "truths", "--dataset", "nope", "--db", str(db)],
+                             capture_output=True, text=True, cwd=warehouse.PROJECT_ROOT, timeout=60)
+    assert missing.returncode == 2 and "error" in json.loads(missing.stdout)
 
 
 def test_costs_and_crm_spend(con, truth):
@@ -230,9 +309,10 @@ def test_costs_and_crm_spend(con, truth):
                 AND cost_type = 'commission')
              / (SELECT sum(revenue) FROM order_lines WHERE dataset = $n AND channel = '直播带货')""")[0][0]
     assert live_commission == pytest.approx(0.20, rel=1e-3)
-    crm = rows(con, "SELECT programme, count(*), min(amount) FROM crm_spend WHERE dataset = $n GROUP BY 1")
-    assert {p for p, _, _ in crm} == set(truth["hill_crm"]) == {"会员积分", "短信企微触达", "专属客服"}
-    assert all(n == 36 and low > 0 for _, n, low in crm)
+    crm = rows(con, "SELECT programme, count(*), min(amount), stddev(amount) / avg(amount) FROM crm_spend "
+                    "WHERE dataset = $n GROUP BY 1")
+    assert {p for p, _, _, _ in crm} == set(truth["response"]["crm"]) == {"会员积分", "短信企微触达", "专属客服"}
+    assert all(n == 36 and low > 0 and spread > 0.2 for _, n, low, spread in crm)  # varies month to month
 
 
 def test_seasonality_and_trends(con):

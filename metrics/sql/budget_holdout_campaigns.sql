@@ -1,0 +1,42 @@
+-- CRM holdouts per campaign (METRICS.md "CRM lift"): for the contacted and the control group, how
+-- many contacts have a complete follow-up window of $short and of $long days inside the data, and how
+-- many of those bought again within it (an order on a later day, in any channel). A campaign's month
+-- is its first contact's month.
+-- Grain: one row per (programme, campaign). Counts of contacts.
+WITH bounds AS (
+    SELECT max(order_date) AS last_date FROM order_lines WHERE dataset = $dataset
+),
+days AS (
+    SELECT DISTINCT customer_id, order_date
+    FROM order_lines
+    WHERE dataset = $dataset AND customer_id IS NOT NULL
+),
+followed AS (
+    SELECT c.programme, c.campaign, c.customer_id, c.contact_date, c.is_control,
+           min(d.order_date) AS next_date
+    FROM crm_contacts c
+    LEFT JOIN days d
+      ON d.customer_id = c.customer_id AND d.order_date > c.contact_date AND d.order_date <= c.contact_date + $long
+    WHERE c.dataset = $dataset
+    GROUP BY ALL
+)
+SELECT programme,
+       campaign,
+       date_trunc('month', min(contact_date))::DATE AS month,
+       count(*) FILTER (WHERE NOT is_control) AS contacted,
+       count(*) FILTER (WHERE is_control) AS control,
+       count(*) FILTER (WHERE NOT is_control AND contact_date + $short <= last_date) AS contacted_short,
+       count(*) FILTER (WHERE NOT is_control AND contact_date + $short <= last_date
+                        AND next_date <= contact_date + $short) AS contacted_short_back,
+       count(*) FILTER (WHERE is_control AND contact_date + $short <= last_date) AS control_short,
+       count(*) FILTER (WHERE is_control AND contact_date + $short <= last_date
+                        AND next_date <= contact_date + $short) AS control_short_back,
+       count(*) FILTER (WHERE NOT is_control AND contact_date + $long <= last_date) AS contacted_long,
+       count(*) FILTER (WHERE NOT is_control AND contact_date + $long <= last_date
+                        AND next_date IS NOT NULL) AS contacted_long_back,
+       count(*) FILTER (WHERE is_control AND contact_date + $long <= last_date) AS control_long,
+       count(*) FILTER (WHERE is_control AND contact_date + $long <= last_date
+                        AND next_date IS NOT NULL) AS control_long_back
+FROM followed, bounds
+GROUP BY programme, campaign
+ORDER BY programme, month, campaign
