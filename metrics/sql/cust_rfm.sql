@@ -9,7 +9,7 @@
 --   F: quintiles of the rank with ties broken by order of appearance (first order date, then id),
 --      i.e. rank "first"; rank k of n scores 1 + #{i in 1..4 : k > e_i}, e_i = ⌊i·(n − 1) / 5⌋ + 1
 --      (the same as 5·(k − 1) > i·(n − 1) for integers).
--- How: one pass over the period's lines grouped by the integer customer_key (migration 006).
+-- How: one pass over the period's selected lines grouped by the integer customer_key (migration 006).
 --   frequency counts the order_first lines (one per order × date × channel × region × customer),
 --   which is the number of distinct orders unless the dataset has orders split over several such
 --   combinations (datasets.split_orders, bound as $split_orders before planning): only then is
@@ -30,26 +30,16 @@ WITH per_key AS (
     SELECT customer_key,
            ($end - max(order_date))::INTEGER AS recency_days,
            count(*) FILTER (WHERE order_first) AS order_firsts,
-           sum((revenue - coalesce(refund, 0))::DECIMAL(38, 6))::DOUBLE AS monetary,
+           sum(net_revenue::DECIMAL(38, 6))::DOUBLE AS monetary,
            min(order_date) AS first_seen
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND customer_key IS NOT NULL
-      AND order_date BETWEEN $start AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    FROM selected_lines($dataset, $start, $end, $channels, $regions)
+    WHERE customer_key IS NOT NULL
     GROUP BY customer_key
 ),
 split_frequency AS (
     SELECT customer_key, count(DISTINCT order_id) AS frequency
-    FROM order_lines
-    WHERE $split_orders > 0
-      AND dataset = $dataset
-      AND order_first
-      AND customer_key IS NOT NULL
-      AND order_date BETWEEN $start AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    FROM selected_lines($dataset, $start, $end, $channels, $regions)
+    WHERE $split_orders > 0 AND order_first AND customer_key IS NOT NULL
     GROUP BY customer_key
 ),
 acquired AS (
