@@ -1,6 +1,6 @@
 """Every output of two revisions on the same demo, compared: what a refactor changed, and what not.
 
-    python -m bench.compare_outputs BEFORE AFTER [--orders 40000 300000] [--seed 42] [--keep DIR]
+    python -m bench.compare_outputs BEFORE AFTER [--orders 40000 300000] [--seed 42] [--keep DIR] [--no-rerun]
 
 BEFORE and AFTER are git revisions of this repository (exported with ``git archive`` into a
 temporary folder, so no worktree is touched) or paths of checked-out trees. Each tree builds the
@@ -18,7 +18,8 @@ demo with its own generator at each size (fixed seed) and produces, with its own
 Compared cell by cell: the same columns, the same rows in the same order; integers, strings and
 booleans identical, floats within 1e-9 relative (money sums may add in another order). Prints one
 row per output: identical, different (which columns, in how many rows; or which JSON paths), or
-missing on one side. Asserts nothing.
+missing on one side. BEFORE runs a second time (unless --no-rerun): an output that differs between
+two runs of the same code is marked "unstable", so noise is not taken for a change. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ def materialise(spec: str, into: Path) -> Path:
         return Path(spec).resolve()
     commit = subprocess.run(["git", "rev-parse", "--verify", f"{spec}^{{commit}}"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout.strip()
+    shutil.rmtree(into, ignore_errors=True)  # a --keep folder of an earlier run
     into.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
@@ -150,7 +152,8 @@ def export_tables(tree: Path) -> list[str]:
 
 def produce(tree: Path, db: Path, out: Path, tables: list[str]) -> None:
     """Every output of ``tree`` on warehouse ``db``, written into ``out`` (errors as ``.error``)."""
-    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
     listed = json.loads(run(tree, "-m", "data", "list", "--db", str(db)).stdout)
     demo = next(d for d in listed if d["name"] == "demo")
     last = dt.date.fromisoformat(demo["last_date"])
@@ -301,6 +304,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, nargs="+", default=[40_000, 300_000])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", type=Path, help="keep warehouses and outputs in this folder")
+    parser.add_argument("--no-rerun", action="store_true", dest="no_rerun",
+                        help="skip the second run of BEFORE that tells unstable outputs from changes")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="compare_outputs_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -312,15 +317,23 @@ def main() -> None:
         for orders in args.orders:
             for side, tree in trees.items():
                 db = work / f"{side}_{orders}.duckdb"
-                if not db.exists():
-                    run(tree, "-m", "data", "demo", "--orders", str(orders), "--seed", str(args.seed),
-                        "--db", str(db)).check_returncode()
+                db.unlink(missing_ok=True)
+                run(tree, "-m", "data", "demo", "--orders", str(orders), "--seed", str(args.seed),
+                    "--db", str(db)).check_returncode()
                 produce(tree, db, work / f"out_{side}_{orders}", tables)
             rows = compare(work / f"out_before_{orders}", work / f"out_after_{orders}")
+            if not args.no_rerun:
+                produce(trees["before"], work / f"before_{orders}.duckdb", work / f"out_rerun_{orders}", tables)
+                unstable = {r["output"] for r in compare(work / f"out_before_{orders}", work / f"out_rerun_{orders}")
+                            if not str(r["result"]).startswith(("identical", "both fail"))}
+                for row in rows:
+                    if row["output"] in unstable and str(row["result"]).startswith("DIFFERENT"):
+                        row["result"] = f"unstable (BEFORE differs from itself): {str(row['result'])[11:]}"
             print(f"\n{args.before} → {args.after}, demo of {orders:,} orders (seed {args.seed})")
             print(table(rows))
             summary.append({"orders": f"{orders:,}", "outputs": len(rows),
                             "identical": sum(str(r["result"]).startswith(("identical", "both fail")) for r in rows),
+                            "unstable": sum(str(r["result"]).startswith("unstable") for r in rows),
                             "different": sum(str(r["result"]).startswith(("DIFFERENT", "only", "sheet")) for r in rows)})
         print()
         print(table(summary))
