@@ -1,6 +1,6 @@
 """Every output of two revisions on the same demo, compared: what a refactor changed, and what not.
 
-    python -m bench.compare_outputs BEFORE AFTER [--orders 40000 300000] [--seed 42] [--keep DIR] [--no-rerun]
+    python -m bench.compare_outputs BEFORE AFTER [--orders 40000 300000] [--seed 42] [--keep DIR] [--reruns 3]
 
 BEFORE and AFTER are git revisions of this repository (exported with ``git archive`` into a
 temporary folder, so no worktree is touched) or paths of checked-out trees. Each tree builds the
@@ -18,8 +18,9 @@ demo with its own generator at each size (fixed seed) and produces, with its own
 Compared cell by cell: the same columns, the same rows in the same order; integers, strings and
 booleans identical, floats within 1e-9 relative (money sums may add in another order). Prints one
 row per output: identical, different (which columns, in how many rows; or which JSON paths), or
-missing on one side. BEFORE runs a second time (unless --no-rerun): an output that differs between
-two runs of the same code is marked "unstable", so noise is not taken for a change. Asserts nothing.
+missing on one side. Where an output differs, both sides produce it again (--reruns, default 3):
+when a run of AFTER matches a run of BEFORE, the output varies between runs of the same code and
+the difference is noise; when a side varies but no runs match, "unstable". Asserts nothing.
 """
 
 from __future__ import annotations
@@ -150,8 +151,9 @@ def export_tables(tree: Path) -> list[str]:
     return found.group(1).split(",") if found else []
 
 
-def produce(tree: Path, db: Path, out: Path, tables: list[str]) -> None:
-    """Every output of ``tree`` on warehouse ``db``, written into ``out`` (errors as ``.error``)."""
+def produce(tree: Path, db: Path, out: Path, tables: list[str], only: set[str] | None = None) -> None:
+    """Every output of ``tree`` on warehouse ``db`` (or the jobs named in ``only``; ``lib`` = the
+    page metrics), written into ``out`` (errors as ``.error``)."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     listed = json.loads(run(tree, "-m", "data", "list", "--db", str(db)).stdout)
@@ -178,6 +180,8 @@ def produce(tree: Path, db: Path, out: Path, tables: list[str]) -> None:
     for lang in ("zh", "en"):
         jobs[f"report {lang}.xlsx"] = ["-m", "metrics", "report", *common, "--lang", lang]
     for name, args in jobs.items():
+        if only is not None and name not in only:
+            continue
         target = out / name
         if name.endswith((".csv", ".xlsx")):
             args = [*args, "--out", str(target)]
@@ -186,9 +190,37 @@ def produce(tree: Path, db: Path, out: Path, tables: list[str]) -> None:
             (out / f"{name}.error").write_text(f"exit {done.returncode}: {last_line(done.stderr or done.stdout)}")
         elif name.endswith(".json"):
             target.write_text(done.stdout)
+    if only is not None and "lib" not in only:
+        return
     done = run(tree, "-c", LIBRARY, str(db), str(out))
     if done.returncode != 0:
         (out / "lib.error").write_text(last_line(done.stderr))
+
+
+def job_of(output: str) -> str:
+    """The job of :func:`produce` that writes ``output``."""
+    if output.startswith("lib."):
+        return "lib"
+    return output.split(" [")[0]
+
+
+def settle(rows: list[dict[str, object]], before: list[Path], after: list[Path]) -> None:
+    """Re-judge the differing rows with several runs of each side: an output that varies between
+    runs of the same code (solver tolerances over DuckDB's parallel float sums) is noise when the
+    two sides share a result, and "unstable" when they share none."""
+    def results(a: Path, b: Path) -> dict[str, bool]:
+        return {str(r["output"]): str(r["result"]).startswith(("identical", "both fail")) for r in compare(a, b)}
+
+    shared = [results(x, y) for x in before for y in after]
+    varies = [results(runs[0], other) for runs in (before, after) for other in runs[1:]]
+    for row in rows:
+        name, result = str(row["output"]), str(row["result"])
+        if not result.startswith("DIFFERENT"):
+            continue
+        if any(found.get(name, False) for found in shared):
+            row["result"] = "identical to a run of BEFORE (the output varies between runs of the same code)"
+        elif not all(found.get(name, False) for found in varies):
+            row["result"] = f"unstable (varies between runs of the same code): {result.removeprefix('DIFFERENT: ')}"
 
 
 def _same_cells(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -304,8 +336,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, nargs="+", default=[40_000, 300_000])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", type=Path, help="keep warehouses and outputs in this folder")
-    parser.add_argument("--no-rerun", action="store_true", dest="no_rerun",
-                        help="skip the second run of BEFORE that tells unstable outputs from changes")
+    parser.add_argument("--reruns", type=int, default=3,
+                        help="runs of each side again for each differing output, to tell noise from changes")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="compare_outputs_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -322,17 +354,19 @@ def main() -> None:
                     "--db", str(db)).check_returncode()
                 produce(tree, db, work / f"out_{side}_{orders}", tables)
             rows = compare(work / f"out_before_{orders}", work / f"out_after_{orders}")
-            if not args.no_rerun:
-                produce(trees["before"], work / f"before_{orders}.duckdb", work / f"out_rerun_{orders}", tables)
-                unstable = {r["output"] for r in compare(work / f"out_before_{orders}", work / f"out_rerun_{orders}")
-                            if not str(r["result"]).startswith(("identical", "both fail"))}
-                for row in rows:
-                    if row["output"] in unstable and str(row["result"]).startswith("DIFFERENT"):
-                        row["result"] = f"unstable (BEFORE differs from itself): {str(row['result'])[11:]}"
+            differing = {job_of(str(r["output"])) for r in rows if str(r["result"]).startswith("DIFFERENT")}
+            if differing and args.reruns > 0:
+                runs: dict[str, list[Path]] = {side: [work / f"out_{side}_{orders}"] for side in trees}
+                for i in range(args.reruns):
+                    for side, tree in trees.items():
+                        runs[side].append(work / f"out_{side}_rerun{i + 1}_{orders}")
+                        produce(tree, work / f"{side}_{orders}.duckdb", runs[side][-1], tables, only=differing)
+                settle(rows, runs["before"], runs["after"])
             print(f"\n{args.before} → {args.after}, demo of {orders:,} orders (seed {args.seed})")
             print(table(rows))
             summary.append({"orders": f"{orders:,}", "outputs": len(rows),
                             "identical": sum(str(r["result"]).startswith(("identical", "both fail")) for r in rows),
+                            "of which noise": sum(str(r["result"]).startswith("identical to a run") for r in rows),
                             "unstable": sum(str(r["result"]).startswith("unstable") for r in rows),
                             "different": sum(str(r["result"]).startswith(("DIFFERENT", "only", "sheet")) for r in rows)})
         print()
