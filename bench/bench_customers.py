@@ -41,13 +41,12 @@ def pandas_tables(lines: pd.DataFrame, f: Filters) -> tuple[int, int, int]:
     start, end = pd.Timestamp(f.start), pd.Timestamp(f.end)
     ident = lines[lines["customer_id"].notna()]
     period = ident[(ident["order_date"] >= start) & (ident["order_date"] <= end)]
-    per = period.groupby("customer_id").agg(last=("order_date", "max"), first=("order_date", "min"),
-                                            frequency=("order_id", "nunique"), monetary=("net", "sum"))
+    per = period.groupby("customer_id").agg(last=("order_date", "max"), frequency=("order_id", "nunique"),
+                                            monetary=("net", "sum"))
     per["recency_days"] = (end - per["last"]).dt.days
     per["r"] = 5 - sum((per["recency_days"] > q).astype(int) for q in per["recency_days"].quantile([0.2, 0.4, 0.6, 0.8]))
     per["m"] = 1 + sum((per["monetary"] > q).astype(int) for q in per["monetary"].quantile([0.2, 0.4, 0.6, 0.8]))
-    appearance = per.sort_values(["first"], kind="stable")
-    per["f"] = pd.qcut(appearance["frequency"].rank(method="first"), 5, labels=False).reindex(per.index) + 1
+    per["f"] = 1 + sum((per["frequency"] > q).astype(int) for q in per["frequency"].quantile([0.2, 0.4, 0.6, 0.8]))
     cells = np.array(rfm.schemes()[rfm.DEFAULT_SCHEME])
     per["segment"] = cells[(per["r"].to_numpy() - 1) * 5 + per["f"].to_numpy() - 1]
     window = pd.Timedelta(days=WINDOW)

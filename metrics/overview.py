@@ -72,10 +72,16 @@ def catalog_value(key: str, row: pd.Series) -> float | None:
 
 
 def trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Monthly revenue and gross profit by channel: month, channel, revenue, gross_profit, margin, revenue_with_cost."""
+    """Monthly revenue and gross profit by channel: month, channel, revenue, gross_profit,
+    revenue_with_cost, margin.
+
+    revenue_with_cost is the revenue of lines whose cost is known, margin's denominator: a chart's
+    margin over several channels is Σ gross_profit ÷ Σ revenue_with_cost, as the margin KPI, not
+    ÷ Σ revenue, which counts revenue without a cost and understates it.
+    """
     frame = query(con, "overview_trend", **f.params())
     frame["margin"] = frame["gross_profit"] / frame["revenue_with_cost"].where(frame["revenue_with_cost"] != 0)
-    return frame  # revenue_with_cost stays: a total margin must divide by it too, as the KPI does
+    return frame
 
 
 def movers(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 
 The segment map is data (``metrics/rfm_schemes.toml``): a scheme assigns each of the 25 R×F cells
 to one segment, so a user can switch schemes without touching code. Scores are computed in SQL
-(``cust_rfm.sql``): R and M by quintile edges of the values (ties share a score), F by quintiles of
-the rank with ties broken by order of appearance (rank "first"); segments are looked up here.
+(``cust_rfm.sql``): R, F and M alike by quintile edges of the values over the customers, ties
+sharing a score (so when more than a fifth bought once, F1 is exactly them); segments are looked up
+here.
 """
 
 from __future__ import annotations

@@ -6,18 +6,17 @@
 WITH sales AS (
     SELECT date_trunc('month', order_date)::DATE AS month,
            channel,
-           sum(revenue - coalesce(refund, 0)) AS revenue,
-           sum(revenue - coalesce(refund, 0) - cost) AS gross_profit,
-           sum(revenue - coalesce(refund, 0)) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost
-    FROM order_lines
-    WHERE dataset = $dataset
+           sum(net_revenue) AS revenue,
+           sum(net_revenue - cost) AS gross_profit,
+           sum(net_revenue) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost
+    FROM dataset_lines($dataset)
     GROUP BY ALL
 ),
 firsts AS (
     SELECT date_trunc('month', min(order_date))::DATE AS month,
            arg_min(channel, order_date) AS channel
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL
+    FROM dataset_lines($dataset)
+    WHERE customer_id IS NOT NULL
     GROUP BY customer_id
 ),
 newcomers AS (

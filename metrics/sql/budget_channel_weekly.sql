@@ -5,9 +5,8 @@
 WITH sales AS (
     SELECT date_trunc('week', order_date)::DATE AS week,
            channel,
-           sum(revenue - coalesce(refund, 0)) AS revenue
-    FROM order_lines
-    WHERE dataset = $dataset AND order_date BETWEEN $first AND $last + 6
+           sum(net_revenue) AS revenue
+    FROM selected_lines($dataset, $first, $last + 6, [], [])
     GROUP BY ALL
 ),
 spend AS (

@@ -10,10 +10,10 @@ WITH reached AS (
 ),
 value AS (
     SELECT customer_id,
-           sum(revenue - coalesce(refund, 0)) AS revenue,
-           sum(revenue - coalesce(refund, 0) - cost) AS gross_profit
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL AND order_date BETWEEN $start AND $end
+           sum(net_revenue) AS revenue,
+           sum(net_revenue - cost) AS gross_profit
+    FROM selected_lines($dataset, $start, $end, [], [])
+    WHERE customer_id IS NOT NULL
     GROUP BY customer_id
 )
 SELECT r.programme,

@@ -5,10 +5,8 @@
 -- Grain: one row. Counts of customers, money in yuan.
 WITH orders AS (
     SELECT DISTINCT customer_id, order_date
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND customer_id IS NOT NULL
-      AND order_date BETWEEN $start - $window_days AND $end
+    FROM selected_lines($dataset, $start - $window_days, $end, [], [])
+    WHERE customer_id IS NOT NULL
 ),
 flags AS (
     SELECT customer_id,
@@ -19,13 +17,11 @@ flags AS (
 ),
 value AS (
     SELECT count(DISTINCT customer_id) AS customers,
-           sum(revenue - coalesce(refund, 0)) AS revenue,
-           sum(revenue - coalesce(refund, 0) - cost) AS gross_profit,
-           sum(revenue - coalesce(refund, 0)) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND customer_id IS NOT NULL
-      AND order_date BETWEEN $start AND $end
+           sum(net_revenue) AS revenue,
+           sum(net_revenue - cost) AS gross_profit,
+           sum(net_revenue) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost
+    FROM selected_lines($dataset, $start, $end, [], [])
+    WHERE customer_id IS NOT NULL
 )
 SELECT (SELECT count(*) FILTER (WHERE at_start) FROM flags) AS active_at_start,
        (SELECT count(*) FILTER (WHERE at_start AND NOT at_end) FROM flags) AS churned,

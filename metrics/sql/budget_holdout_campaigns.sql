@@ -4,12 +4,12 @@
 -- is its first contact's month.
 -- Grain: one row per (programme, campaign). Counts of contacts.
 WITH bounds AS (
-    SELECT max(order_date) AS last_date FROM order_lines WHERE dataset = $dataset
+    SELECT max(order_date) AS last_date FROM dataset_lines($dataset)
 ),
 days AS (
     SELECT DISTINCT customer_id, order_date
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL
+    FROM dataset_lines($dataset)
+    WHERE customer_id IS NOT NULL
 ),
 followed AS (
     SELECT c.programme, c.campaign, c.customer_id, c.contact_date, c.is_control,

@@ -5,8 +5,8 @@
 -- Grain: one row per calendar month (first day). Counts of customers.
 WITH days AS (
     SELECT DISTINCT customer_id, order_date
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL
+    FROM dataset_lines($dataset)
+    WHERE customer_id IS NOT NULL
 ),
 steps AS (
     SELECT customer_id, order_date,

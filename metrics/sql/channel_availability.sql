@@ -4,16 +4,16 @@
 -- UNION of small scans plans in ~4 ms where one row of nine scalar subqueries took ~12 ms, and
 -- every channel metric call reads it.
 SELECT 'has_cost' AS flag, NULL::DATE AS first_date, NULL::DATE AS last_date
-FROM (SELECT 1 FROM order_lines WHERE dataset = $dataset AND cost IS NOT NULL LIMIT 1)
+FROM (SELECT 1 FROM dataset_lines($dataset) WHERE cost IS NOT NULL LIMIT 1)
 UNION ALL
 SELECT 'has_customer', NULL, NULL
-FROM (SELECT 1 FROM order_lines WHERE dataset = $dataset AND customer_id IS NOT NULL LIMIT 1)
+FROM (SELECT 1 FROM dataset_lines($dataset) WHERE customer_id IS NOT NULL LIMIT 1)
 UNION ALL
 SELECT 'has_province', NULL, NULL
-FROM (SELECT 1 FROM order_lines WHERE dataset = $dataset AND province IS NOT NULL LIMIT 1)
+FROM (SELECT 1 FROM dataset_lines($dataset) WHERE province IS NOT NULL LIMIT 1)
 UNION ALL
 SELECT 'has_price', NULL, NULL
-FROM (SELECT 1 FROM order_lines WHERE dataset = $dataset AND product IS NOT NULL AND quantity > 0 LIMIT 1)
+FROM (SELECT 1 FROM dataset_lines($dataset) WHERE product IS NOT NULL AND quantity > 0 LIMIT 1)
 UNION ALL
 SELECT 'has_channel_costs', NULL, NULL
 FROM (SELECT 1 FROM channel_costs WHERE dataset = $dataset LIMIT 1)

@@ -7,7 +7,7 @@ FROM (
     SELECT channel, cost_type, amount, date_trunc('month', month)::DATE AS m
     FROM channel_costs
     WHERE dataset = $dataset
-      AND (len($channels) = 0 OR list_contains($channels, channel))
+      AND is_selected($channels, channel)
 )
 WHERE m <= $end AND last_day(m) >= $start
 GROUP BY ALL

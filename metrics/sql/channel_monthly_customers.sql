@@ -3,10 +3,7 @@
 -- Every line's order has its order-first line in the same month, channel and region, so counting
 -- over order-first lines only gives the same customers from fewer rows.
 SELECT date_trunc('month', order_date)::DATE AS month, channel, count(DISTINCT customer_key) AS customers
-FROM order_lines
-WHERE dataset = $dataset AND order_first
-  AND order_date BETWEEN $start AND $end
-  AND (len($channels) = 0 OR list_contains($channels, channel))
-  AND (len($regions) = 0 OR list_contains($regions, region))
+FROM selected_lines($dataset, $start, $end, $channels, $regions)
+WHERE order_first
 GROUP BY ALL
 ORDER BY month, channel

@@ -6,6 +6,6 @@ SELECT first_channel AS channel, count(*) AS new_customers
 FROM customer_firsts
 WHERE dataset = $dataset
   AND first_date BETWEEN $start AND $end
-  AND (len($channels) = 0 OR list_contains($channels, first_channel))
-  AND (len($regions) = 0 OR list_contains($regions, first_region))
+  AND is_selected($channels, first_channel)
+  AND is_selected($regions, first_region)
 GROUP BY first_channel

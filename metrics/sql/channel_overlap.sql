@@ -7,12 +7,9 @@
 -- Identified customers only. Money in the dataset's currency. Only customers with ≥2 channels
 -- can share a pair, so only they go through the self-join (most customers use one channel).
 WITH per_channel AS MATERIALIZED (
-    SELECT customer_key, channel, sum(revenue - coalesce(refund, 0)) AS revenue
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_key IS NOT NULL
-      AND order_date BETWEEN $start AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    SELECT customer_key, channel, sum(net_revenue) AS revenue
+    FROM selected_lines($dataset, $start, $end, $channels, $regions)
+    WHERE customer_key IS NOT NULL
     GROUP BY ALL
 ),
 per_customer AS MATERIALIZED (

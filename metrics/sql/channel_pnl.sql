@@ -6,12 +6,8 @@
 -- The selection and the earlier ranges are read by separate scans: the earlier ones need only
 -- channel, date and revenue, and the distinct count only the selection's rows.
 WITH cur AS (
-    SELECT channel, order_first, customer_key, revenue - coalesce(refund, 0) AS net, cost
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND order_date BETWEEN $start AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    SELECT channel, order_first, customer_key, net_revenue AS net, cost
+    FROM selected_lines($dataset, $start, $end, $channels, $regions)
 ),
 buyers AS (
     SELECT channel, count(DISTINCT customer_key) AS customers FROM cur WHERE order_first GROUP BY channel
@@ -24,13 +20,11 @@ sums AS (
 ),
 earlier AS (
     SELECT channel,
-           sum(revenue - coalesce(refund, 0)) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end) AS prior_revenue,
-           sum(revenue - coalesce(refund, 0)) FILTER (WHERE order_date BETWEEN $ya_start AND $ya_end) AS year_ago_revenue
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND (order_date BETWEEN $prior_start AND $prior_end OR order_date BETWEEN $ya_start AND $ya_end)
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+           sum(net_revenue) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end) AS prior_revenue,
+           sum(net_revenue) FILTER (WHERE order_date BETWEEN $ya_start AND $ya_end) AS year_ago_revenue
+    -- the span of both ranges, narrowed to the two: the scan skips the row groups between them
+    FROM selected_lines($dataset, least($prior_start, $ya_start), greatest($prior_end, $ya_end), $channels, $regions)
+    WHERE order_date BETWEEN $prior_start AND $prior_end OR order_date BETWEEN $ya_start AND $ya_end
     GROUP BY channel
 )
 SELECT channel, coalesce(s.revenue, 0) AS revenue, s.revenue_with_cost, s.cogs, s.gross_profit,

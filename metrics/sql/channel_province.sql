@@ -1,10 +1,6 @@
 -- Province drill-down of one region: revenue per (channel, province) in [start, end].
 -- Grain: one row per cell with sales; a missing province shows as NULL. Money in the dataset's currency.
-SELECT channel, province, sum(revenue - coalesce(refund, 0)) AS revenue
-FROM order_lines
-WHERE dataset = $dataset
-  AND region = $region
-  AND order_date BETWEEN $start AND $end
-  AND (len($channels) = 0 OR list_contains($channels, channel))
+SELECT channel, province, sum(net_revenue) AS revenue
+FROM selected_lines($dataset, $start, $end, $channels, [$region])
 GROUP BY ALL
 ORDER BY channel, province

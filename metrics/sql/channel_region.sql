@@ -4,12 +4,8 @@
 -- anonymous group (customer_key NULL) adds its revenue and counts for no customer.
 SELECT channel, region, sum(revenue) AS revenue, count(customer_key) AS customers
 FROM (
-    SELECT channel, region, customer_key, sum(revenue - coalesce(refund, 0)) AS revenue
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND order_date BETWEEN $start AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    SELECT channel, region, customer_key, sum(net_revenue) AS revenue
+    FROM selected_lines($dataset, $start, $end, $channels, $regions)
     GROUP BY ALL
 )
 GROUP BY ALL

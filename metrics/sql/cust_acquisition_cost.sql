@@ -6,8 +6,8 @@
 WITH firsts AS (
     SELECT customer_id, min(order_date) AS acquired_on,
            substr(min(strftime(order_date, '%Y%m%d') || channel), 9) AS first_channel
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL
+    FROM dataset_lines($dataset)
+    WHERE customer_id IS NOT NULL
     GROUP BY customer_id
 ),
 acquired AS (

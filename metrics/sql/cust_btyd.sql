@@ -5,9 +5,9 @@
 -- holdout_x = purchase days in ($cal_end, $holdout_end] (0 when $holdout_end = $cal_end).
 -- Grain: one row per customer whose first purchase is on or before $cal_end. Times in days.
 WITH days AS (
-    SELECT customer_id, order_date, sum(revenue - coalesce(refund, 0)) AS value
-    FROM order_lines
-    WHERE dataset = $dataset AND customer_id IS NOT NULL AND order_date <= $holdout_end
+    SELECT customer_id, order_date, sum(net_revenue) AS value
+    FROM dataset_lines($dataset)
+    WHERE customer_id IS NOT NULL AND order_date <= $holdout_end
     GROUP BY customer_id, order_date
 ),
 numbered AS (

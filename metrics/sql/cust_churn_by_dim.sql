@@ -12,13 +12,8 @@ WITH flags AS (
            coalesce(channel, region) AS value,
            bool_or(order_date < $start) AS at_start,
            bool_or(order_date > $end - $window_days) AS at_end
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND order_first
-      AND customer_key IS NOT NULL
-      AND order_date BETWEEN $start - $window_days AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    FROM selected_lines($dataset, $start - $window_days, $end, $channels, $regions)
+    WHERE order_first AND customer_key IS NOT NULL
     GROUP BY GROUPING SETS ((customer_key, channel), (customer_key, region))
 )
 SELECT dim, value,

@@ -10,13 +10,8 @@ WITH flags AS (
     SELECT customer_key,
            bool_or(order_date < $start) AS at_start,
            bool_or(order_date > $end - $window_days) AS at_end
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND order_first
-      AND customer_key IS NOT NULL
-      AND order_date BETWEEN $start - $window_days AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    FROM selected_lines($dataset, $start - $window_days, $end, $channels, $regions)
+    WHERE order_first AND customer_key IS NOT NULL
     GROUP BY customer_key
 ),
 reasons AS (

@@ -16,13 +16,8 @@ WITH bounds AS (
 ),
 months AS (
     SELECT customer_key, bit_or(1::HUGEINT << datediff('month', b.m0, order_date)) AS months
-    FROM order_lines, bounds b
-    WHERE dataset = $dataset
-      AND order_first
-      AND customer_key IS NOT NULL
-      AND order_date BETWEEN b.m0 AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    FROM selected_lines($dataset, date_trunc('month', $start)::DATE, $end, $channels, $regions), bounds b
+    WHERE order_first AND customer_key IS NOT NULL
     GROUP BY customer_key
 ),
 acquired AS (
@@ -42,7 +37,7 @@ members AS (
     LEFT JOIN acquired a USING (customer_id)
     WHERE cf.dataset = $dataset
       AND cf.first_date BETWEEN b.m0 AND $end
-      AND (len($acq_channels) = 0 OR list_contains($acq_channels, coalesce(a.acquisition_channel, cf.first_day_channel)))
+      AND is_selected($acq_channels, coalesce(a.acquisition_channel, cf.first_day_channel))
     GROUP BY ALL
 )
 SELECT (b.m0 + to_months(m.cohort_k::INTEGER))::DATE AS cohort,

@@ -12,13 +12,9 @@ WITH firsts AS (
 ),
 lines AS (
     SELECT CASE WHEN order_date >= $start THEN 'current' ELSE 'prior' END AS period,
-           customer_key, order_id, order_first, revenue - coalesce(refund, 0) AS net
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND customer_key IS NOT NULL
-      AND order_date BETWEEN $prior_start AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+           customer_key, order_id, order_first, net_revenue AS net
+    FROM selected_lines($dataset, $prior_start, $end, $channels, $regions)
+    WHERE customer_key IS NOT NULL
 ),
 per_customer AS (
     SELECT period, customer_key, count(*) FILTER (WHERE order_first) AS orders, sum(net) AS revenue

@@ -3,7 +3,6 @@
 SELECT CASE WHEN grouping(channel) = 0 THEN 'channel' ELSE 'region' END AS dim,
        coalesce(channel, region) AS value,
        sum(revenue) AS revenue
-FROM order_lines
-WHERE dataset = $dataset
+FROM dataset_lines($dataset)
 GROUP BY GROUPING SETS ((channel), (region))
 ORDER BY dim, revenue DESC

@@ -7,12 +7,8 @@ SELECT CASE WHEN grouping(channel) = 0 THEN 'channel' ELSE 'region' END AS dim,
        sum(net - cost) FILTER (WHERE order_date >= $start) AS gross_profit,
        sum(net) FILTER (WHERE order_date >= $start AND cost IS NOT NULL) AS revenue_with_cost
 FROM (
-    SELECT order_date, channel, region, revenue - coalesce(refund, 0) AS net, cost
-    FROM order_lines
-    WHERE dataset = $dataset
-      AND order_date BETWEEN $prior_start AND $end
-      AND (len($channels) = 0 OR list_contains($channels, channel))
-      AND (len($regions) = 0 OR list_contains($regions, region))
+    SELECT order_date, channel, region, net_revenue AS net, cost
+    FROM selected_lines($dataset, $prior_start, $end, $channels, $regions)
 )
 GROUP BY GROUPING SETS ((channel), (region))
 ORDER BY dim, revenue DESC

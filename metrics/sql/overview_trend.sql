@@ -1,14 +1,13 @@
 -- Monthly revenue and gross profit by channel within the selected period.
--- Grain: one row per (month, channel). month = first day of the calendar month.
+-- Grain: one row per (month, channel). month = first day of the calendar month. Money in the
+-- dataset's currency. gross_profit counts lines whose cost is known, and revenue_with_cost is their
+-- revenue: the margin's denominator (a margin over all revenue would drift from the margin KPI
+-- whenever some lines have no cost).
 SELECT date_trunc('month', order_date)::DATE AS month,
        channel,
-       sum(revenue - coalesce(refund, 0)) AS revenue,
-       sum(revenue - coalesce(refund, 0) - cost) AS gross_profit,
-       sum(revenue - coalesce(refund, 0)) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost
-FROM order_lines
-WHERE dataset = $dataset
-  AND order_date BETWEEN $start AND $end
-  AND (len($channels) = 0 OR list_contains($channels, channel))
-  AND (len($regions) = 0 OR list_contains($regions, region))
+       sum(net_revenue) AS revenue,
+       sum(net_revenue - cost) AS gross_profit,
+       sum(net_revenue) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost
+FROM selected_lines($dataset, $start, $end, $channels, $regions)
 GROUP BY ALL
 ORDER BY month, channel

@@ -67,10 +67,11 @@ def test_churn_by_channel_region_segment_and_reasons():
     # web: x, y, z active at start; y's February order was in the store → x and y churned from web
     assert out.loc[("channel", "web"), ["active_at_start", "churned"]].tolist() == [3, 2]
     assert out.loc[("region", "west"), ["active_at_start", "churned"]].tolist() == [1, 0]
-    # January's segments (Jan 3–31): x R3 F1, y R3 F3, z R5 F5; only x churned
+    # January's segments (Jan 3–31): one order each, so all F1; R edges over 21, 21, 11 days are
+    # 15, 19, 21, 21 → x, y R3 (about to sleep), z R5 (new); only x churned
     segments = out.loc["segment"]
-    assert segments["active_at_start"].to_dict() == {"champions": 1, "need_attention": 1, "about_to_sleep": 1}
-    assert segments["churned"].to_dict() == {"champions": 0, "need_attention": 0, "about_to_sleep": 1}
+    assert segments["active_at_start"].to_dict() == {"about_to_sleep": 2, "new": 1}
+    assert segments["churned"].to_dict() == {"about_to_sleep": 1, "new": 0}
     reasons = customers.churn_reasons(flags)
     assert reasons.values.tolist() == [["物流慢", 1, 1.0]]  # y did not churn, so its reason is not counted
 
@@ -95,9 +96,9 @@ def test_customer_360_data():
     assert orders["order_id"].tolist() == ["y2", "y1"]
     used = customers.channels_used(orders).set_index("channel")
     assert used["orders"].to_dict() == {"store": 1, "web": 1}
-    # Feb–Mar: y (40 days, 2nd to appear) R5 F5; Dec 3–Jan 31: x, y 21 days, z 11 → y R3 F3
+    # Feb–Mar: y 40 days, z 55, one order each → y R5 F1; Dec 3–Jan 31: x, y 21 days, z 11 → y R3 F1
     history = rfm.segment_history(con, FEB_MAR, customer_id="y", periods=3)
-    assert history["segment"].tolist() == ["champions", "need_attention", rfm.NO_ORDERS]
+    assert history["segment"].tolist() == ["new", "about_to_sleep", rfm.NO_ORDERS]
 
 
 @pytest.fixture(scope="module")
@@ -124,17 +125,30 @@ def test_demo_inactive_share_at_the_end_tracks_true_dropouts(demo_con):
 
 
 def test_demo_segment_shares_follow_the_quintiles(demo_con):
-    """The generator plants no segment truth; what must hold is the quintile construction: F scores
-    split customers into fifths exactly (rank "first"), R and M into fifths up to ties."""
+    """The generator plants no segment truth; what must hold is the quintile construction: R and M
+    split customers into fifths up to ties; F is one score per number of orders, rising with it, and
+    F1 is exactly the one-order customers (more than a fifth of the demo's buyers bought once)."""
     scores = rfm.rfm(demo_con, WHOLE)
     n = len(scores)
-    assert scores.groupby("f").size().between(n // 5, n // 5 + 1).all()
     assert scores.groupby("r").size().div(n).between(0.15, 0.25).all()
+    per_frequency = scores.groupby("frequency")["f"].agg(["min", "max"])
+    assert (per_frequency["min"] == per_frequency["max"]).all() and per_frequency["min"].is_monotonic_increasing
+    assert (scores["frequency"] == 1).mean() > 0.2
+    assert ((scores["f"] == 1) == (scores["frequency"] == 1)).all()
     sizes = rfm.segments(scores)
     assert sizes["share"].sum() == pytest.approx(1.0)
     # R 1–2 segments hold exactly the customers with R ≤ 2
     lost = sizes.set_index("segment").loc[["at_risk", "cant_lose", "hibernating"], "customers"].sum()
     assert lost == (scores["r"] <= 2).sum()
+
+
+@pytest.mark.parametrize("period", [WHOLE, Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))],
+                         ids=["whole", "last_year"])
+def test_demo_new_and_promising_are_not_empty(demo_con, period):
+    """Recent first-time buyers are "New" (R5 F1) and "Promising" (R4 F1), as the KPI cards' new
+    customers suggest; F ties broken by order of appearance used to leave both empty."""
+    sizes = rfm.segments(rfm.rfm(demo_con, period)).set_index("segment")["customers"]
+    assert sizes["new"] > 0 and sizes["promising"] > 0
 
 
 def test_demo_p_alive_and_holdout(demo_con):

@@ -33,32 +33,72 @@ def test_scores_by_hand():
     assert list(frame.columns) == ["recency_days", "frequency", "monetary", "r", "f", "m", "segment"]
     assert frame["recency_days"].tolist() == [0, 3, 6, 9, 12, 15, 18, 21, 24, 27]
     assert frame["r"].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
-    # F ties (1 order: c09 c07 c02 c01 by first appearance; 2 orders: c05 c04 c03) take ranks in that order
-    assert frame["f"].tolist() == [2, 2, 4, 3, 3, 4, 1, 5, 1, 5]
+    # F edges over the orders 1 1 1 1 2 2 2 3 4 5: 1, 1.6, 2, 3.2. Ties share a score: the four
+    # one-order customers (40% > 20%) are exactly F1, the three two-order ones all F3; nobody is F2
+    assert frame["frequency"].tolist() == [1, 1, 2, 2, 2, 3, 1, 5, 1, 4]
+    assert frame["f"].tolist() == [1, 1, 3, 3, 3, 4, 1, 5, 1, 5]
     # M edges 52, 76, 94, 224; c08 and c10 tie at 400 and share 5
     assert frame["monetary"].tolist() == [10, 20, 60, 80, 100, 180, 70, 400, 90, 400]
     assert frame["m"].tolist() == [1, 1, 2, 3, 4, 4, 2, 5, 3, 5]
-    assert frame["segment"].tolist() == ["potential_loyalists", "potential_loyalists", "loyal", "potential_loyalists",
+    # recent first-time buyers are "new"
+    assert frame["segment"].tolist() == ["new", "new", "potential_loyalists", "potential_loyalists",
                                          "need_attention", "loyal", "hibernating", "cant_lose", "hibernating", "cant_lose"]
 
 
-def test_scores_equal_pandas_qcut_when_edges_are_distinct():
+def _edges_exceeded(values: pd.Series) -> pd.Series:
+    """How many of the 20/40/60/80th percentiles (pandas' linear interpolation) each value exceeds."""
+    return sum((values > edge).astype(int) for edge in values.quantile([0.2, 0.4, 0.6, 0.8]))
+
+
+def test_scores_follow_the_quintile_edges_and_qcut_when_edges_are_distinct():
     frame = rfm.rfm(warehouse_with(_ten_customers()), JAN)
-    firsts = pd.DataFrame(_ten_customers()).groupby("customer_id")["order_date"].min()
-    appearance = frame.assign(first=frame["customer_id"].map(firsts)).sort_values(["first", "customer_id"])
-    expected_f = pd.qcut(appearance["frequency"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5]).astype(int)
-    assert frame["f"].tolist() == expected_f.reindex(frame.index).tolist()
+    assert frame["f"].tolist() == (1 + _edges_exceeded(frame["frequency"])).tolist()
+    assert frame["m"].tolist() == (1 + _edges_exceeded(frame["monetary"])).tolist()
     expected_r = pd.qcut(frame["recency_days"], 5, labels=[5, 4, 3, 2, 1]).astype(int)
-    assert frame["r"].tolist() == expected_r.tolist()
+    assert frame["r"].tolist() == expected_r.tolist() == (5 - _edges_exceeded(frame["recency_days"])).tolist()
 
 
-def test_identical_one_order_customers_split_by_appearance_only_in_f():
+def test_identical_customers_share_every_score():
     lines = [line(f"o{i}", "2024-01-20", f"c{i}", "web", "east", 50.0) for i in range(1, 6)]
     frame = rfm.rfm(warehouse_with(lines), JAN).set_index("customer_id")
-    assert frame["r"].tolist() == [5] * 5  # every edge equals the common value: nobody exceeds one
-    assert frame["m"].tolist() == [1] * 5
-    assert frame["f"].tolist() == [1, 2, 3, 4, 5]
-    assert frame["segment"].tolist() == ["new", "potential_loyalists", "potential_loyalists", "champions", "champions"]
+    # every edge equals the common value, so nobody exceeds one: R5 F1 M1 for all, whatever the order
+    assert frame[["r", "f", "m"]].drop_duplicates().values.tolist() == [[5, 1, 1]]
+    assert set(frame["segment"]) == {"new"}
+
+
+def _orders(customer: str, count: int, recency: int) -> list[dict]:
+    """``count`` orders of 10 yuan on consecutive days, the last one ``recency`` days before Jan 31."""
+    return [line(f"{customer}-{j}", f"2024-01-{31 - recency - j:02d}", customer, "web", "east", 10.0)
+            for j in range(count)]
+
+
+def test_few_one_order_customers_share_f1_with_two_order_ones():
+    """10% bought once: orders 1 2 2 2 3 3 4 4 6 8 give F edges 2, 2.6, 3.4, 4.4, so the one- and
+    two-order customers tie in F1, F2 stays empty, and each count keeps one score."""
+    counts = [1, 2, 2, 2, 3, 3, 4, 4, 6, 8]
+    con = warehouse_with([x for i, k in enumerate(counts) for x in _orders(f"k{i:02d}", k, i)])
+    frame = rfm.rfm(con, JAN)
+    assert frame["frequency"].tolist() == counts
+    assert frame["f"].tolist() == [1, 1, 1, 1, 3, 3, 4, 4, 5, 5]
+
+
+def test_more_than_a_fifth_bought_once_f1_is_exactly_them():
+    """3 of 14 (21%) bought once. F edges over 1 1 1 3 3 3 4 4 5 5 6 7 8 9: 2.2 (interpolated between
+    1 and 3), 3.2, 4.8, 6.4, so F1 holds the one-order customers only. R edges over the days 0..13:
+    2.6, 5.2, 7.8, 10.4. The one-order customers bought 0, 1 and 4 days before the end: R5 F1 "new"
+    twice, R4 F1 "promising" once."""
+    plan = [(1, 0), (1, 1), (1, 4), (3, 2), (3, 3), (3, 5), (4, 6), (4, 7), (5, 8), (5, 9), (6, 10), (7, 11),
+            (8, 12), (9, 13)]
+    con = warehouse_with([x for i, (k, days) in enumerate(plan) for x in _orders(f"k{i:02d}", k, days)])
+    frame = rfm.rfm(con, JAN)
+    assert frame["frequency"].tolist() == [k for k, _ in plan]
+    assert frame["f"].tolist() == [1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5]
+    assert frame["r"].tolist() == [5, 5, 4, 5, 4, 4, 3, 3, 2, 2, 2, 1, 1, 1]
+    assert frame["segment"].tolist() == ["new", "new", "promising", "potential_loyalists", "potential_loyalists",
+                                         "potential_loyalists", "need_attention", "need_attention", "at_risk",
+                                         "at_risk", "at_risk", "cant_lose", "cant_lose", "cant_lose"]
+    simple = rfm.rfm(con, JAN, scheme="simple")["segment"]
+    assert simple.tolist()[:3] == ["active_new"] * 3 and simple.tolist()[-1] == "at_risk"
 
 
 def test_single_customer_and_empty_period():
@@ -108,7 +148,8 @@ def test_schemes_cover_every_cell_once_and_bad_ones_fail():
 def test_switching_scheme_changes_segments():
     con = warehouse_with(_ten_customers())
     simple = rfm.rfm(con, JAN, scheme="simple").set_index("customer_id")["segment"]
-    assert simple["c08"] == "at_risk" and simple["c03"] == "active_loyal" and simple["c05"] == "cooling"
+    assert simple["c08"] == "at_risk" and simple["c03"] == "active_new" and simple["c06"] == "cooling"
+    assert simple[["c01", "c02"]].tolist() == ["active_new"] * 2
     sizes = rfm.segments(rfm.rfm(con, JAN, scheme="simple"), scheme="simple")
     assert sizes["segment"].tolist() == rfm.segment_order("simple")
     assert sizes["customers"].sum() == 10 and sizes["share"].sum() == pytest.approx(1.0)
@@ -122,8 +163,9 @@ def test_segment_sizes_revenue_and_members():
     assert sizes.loc["champions", "customers"] == 0 and sizes.loc["champions", "revenue"] == 0
     assert sizes["revenue_share"].sum() == pytest.approx(1.0)
     members = rfm.members(scores, segment="potential_loyalists")
-    assert members["customer_id"].tolist() == ["c04", "c02", "c01"]
+    assert members["customer_id"].tolist() == ["c04", "c03"]
     assert list(members.columns) == rfm.RFM_COLUMNS
+    assert rfm.members(scores, segment="new")["customer_id"].tolist() == ["c02", "c01"]
     # the acquisition column some callers ask for stays out of the download
     assert list(rfm.members(rfm.rfm(con, JAN, acquisition=True), segment="potential_loyalists").columns) == rfm.RFM_COLUMNS
 
@@ -133,11 +175,11 @@ def test_segment_by_acquisition_channel_prefers_the_customers_table():
     lines[0] = {**lines[0], "channel": "store"}  # c01's only order is in the store
     con = warehouse_with(lines)
     out = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
-    pl = out[out["segment"] == "potential_loyalists"].set_index("acquisition_channel")["customers"]
-    assert pl.to_dict() == {"web": 2, "store": 1}
+    new = out[out["segment"] == "new"].set_index("acquisition_channel")["customers"]  # c01 and c02
+    assert new.to_dict() == {"store": 1, "web": 1}
     con.cursor().execute("INSERT INTO customers VALUES ('tiny', 'c01', 'partner', NULL, NULL, NULL, NULL)")
-    pl = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
-    assert set(pl.loc[pl["segment"] == "potential_loyalists", "acquisition_channel"]) == {"web", "partner"}
+    out = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
+    assert set(out.loc[out["segment"] == "new", "acquisition_channel"]) == {"web", "partner"}
 
 
 def test_migration_from_prior_period():
@@ -147,10 +189,10 @@ def test_migration_from_prior_period():
     moves = rfm.migration(rfm.rfm(con, JAN, keys=True), rfm.key_segments(con, JAN.prior))
     assert rfm.key_segments(con, JAN).equals(rfm.rfm(con, JAN, keys=True)[["customer_key", "segment"]])
     as_dict = {(a, b): n for a, b, n in moves.itertuples(index=False)}
-    # December: gone (10 days, 2nd to appear) scores R5 F5, c01 (11 days, 1st) R1 F1
-    assert as_dict[("hibernating", "potential_loyalists")] == 1  # c01
-    assert as_dict[("champions", rfm.NO_ORDERS)] == 1  # "gone" bought in December only
-    assert as_dict[(rfm.NO_ORDERS, "cant_lose")] == 2
+    # December: one order each (F1); gone (10 days) R5, c01 (11 days) R1
+    assert as_dict[("hibernating", "new")] == 1  # c01
+    assert as_dict[("new", rfm.NO_ORDERS)] == 1  # "gone" bought in December only
+    assert as_dict[(rfm.NO_ORDERS, "cant_lose")] == 2 and as_dict[(rfm.NO_ORDERS, "new")] == 1  # c02
     assert moves["customers"].sum() == 11
 
 

@@ -110,6 +110,18 @@ def test_trend_by_month_and_channel(con):
     assert len(frame) == 4
 
 
+def test_trend_gives_the_margin_denominator_of_the_kpi():
+    """A line without cost counts in revenue but not in the margin: summing the trend's months and
+    channels as Σ gross_profit ÷ Σ revenue_with_cost gives the margin KPI."""
+    con = warehouse_with([line("A", "2024-02-02", "c1", "online", "east", 100, 60),
+                          line("B", "2024-02-03", "c2", "store", "west", 50, 20),
+                          line("C", "2024-02-04", "c2", "store", "west", 200, None)])
+    frame = overview.trend(con, FEB)
+    assert frame["revenue"].sum() == pytest.approx(350) and frame["revenue_with_cost"].sum() == pytest.approx(150)
+    margin = by_key(overview.kpis(con, FEB))["margin"].value
+    assert frame["gross_profit"].sum() / frame["revenue_with_cost"].sum() == pytest.approx(margin) == pytest.approx(70 / 150)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_headlines_name_the_driver(con, lang):
     sentences = overview_text.headlines(overview.kpis(con, FEB, window_days=30), overview.movers(con, FEB), lang)
