@@ -38,7 +38,9 @@ TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
 DERIVED = "derived"  # results computed from a snapshot after it was published (fitted models)
 # Sorting the lines by date keeps each row group's date range narrow, so date filters skip groups.
-ORDER_BY = {"order_lines": "order_date, order_id, line"}
+ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and order_heads (Warehouse.upgrade)
+ORDER_BY = {"order_lines": "order_date, order_id, line", "daily_sales": "order_date, channel, region",
+            "order_heads": "order_date, channel, region, customer_key"}
 
 
 class WarehouseBusy(Exception):
@@ -106,7 +108,24 @@ class Warehouse:
                 cls._opened[root] = found
                 if legacy is not None and not found.state.datasets():
                     found.import_legacy(legacy)
+                found.upgrade()
         return found
+
+    def upgrade(self) -> None:
+        """Give every current snapshot the tables derived from its lines that it predates (once).
+
+        A snapshot written before a rollup existed has no file for it; its dataset is rewritten
+        with the rollups derived (same rows and version, a new snapshot), so no query ever reads a
+        missing rollup as "no sales".
+        """
+        for row in self.state.datasets():
+            manifest = json.loads((self.root / SNAPSHOTS / row["snapshot"] / MANIFEST).read_text(encoding="utf-8"))  # type: ignore[operator]
+            if manifest.get("schema", 0) >= ROLLUPS_MIGRATION:
+                continue
+            with self.writer(row["name"]) as con:
+                cur = con.cursor()
+                registry.derive_firsts(cur, row["name"])
+                registry.derive_rollups(cur, row["name"])
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -358,7 +377,8 @@ def _export(con: duckdb.DuckDBPyConnection, dataset: str, folder: Path) -> None:
         cur.execute(f"COPY (SELECT * FROM {_quote(table)}{order}) TO {_literal(folder / (table + '.parquet'))} "  # noqa: S608
                     f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
         tables[table] = int(count)
-    (folder / MANIFEST).write_text(json.dumps({"dataset": dataset, "tables": tables,
+    schema = con.cursor().execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
+    (folder / MANIFEST).write_text(json.dumps({"dataset": dataset, "tables": tables, "schema": schema,
                                                "written_at": dt.datetime.now().isoformat()}, ensure_ascii=False),
                                    encoding="utf-8")
 
