@@ -149,12 +149,12 @@ def derive_firsts(cur: duckdb.DuckDBPyConnection, name: str) -> None:
 
 # Tables rebuilt from the lines on every load (migrations 007, 013): a snapshot without them predates
 # them and gets them on open (data.snapshots.Warehouse.upgrade).
-DERIVED_TABLES = ("customer_firsts", "daily_sales", "order_heads")
+DERIVED_TABLES = ("customer_firsts", "daily_sales", "customer_days")
 
 
 def derive_rollups(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     """Rebuild the dataset's rollups (migration 013) from its lines, sorted by day for zone maps."""
-    for table in ("daily_sales", "order_heads"):
+    for table in ("daily_sales", "customer_days"):
         cur.execute(f"DELETE FROM {table} WHERE dataset = $n", {"n": name})  # noqa: S608 (constants)
         cur.execute(f"INSERT INTO {table} SELECT * FROM {table}_of($n) ORDER BY order_date", {"n": name})  # noqa: S608
 

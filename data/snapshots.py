@@ -38,9 +38,9 @@ TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
 DERIVED = "derived"  # results computed from a snapshot after it was published (fitted models)
 # Sorting the lines by date keeps each row group's date range narrow, so date filters skip groups.
-ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and order_heads (Warehouse.upgrade)
+ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and customer_days (Warehouse.upgrade)
 ORDER_BY = {"order_lines": "order_date, order_id, line", "daily_sales": "order_date, channel, region",
-            "order_heads": "order_date, channel, region, customer_key"}
+            "customer_days": "order_date, channel, region, customer_key"}
 
 
 class WarehouseBusy(Exception):
@@ -122,10 +122,8 @@ class Warehouse:
             manifest = json.loads((self.root / SNAPSHOTS / row["snapshot"] / MANIFEST).read_text(encoding="utf-8"))  # type: ignore[operator]
             if manifest.get("schema", 0) >= ROLLUPS_MIGRATION:
                 continue
-            with self.writer(row["name"]) as con:
-                cur = con.cursor()
-                registry.derive_firsts(cur, row["name"])
-                registry.derive_rollups(cur, row["name"])
+            with self.writer(row["name"]):
+                pass  # the writer derives what the imported rows lack
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -183,9 +181,11 @@ class Warehouse:
                 migrate(con)
                 current = self.state.dataset(dataset)
                 if current is not None:
-                    _import(con, root / SNAPSHOTS / current["snapshot"], skip)
+                    # derived tables are rebuilt from the lines (registry.refresh), never carried over
+                    _import(con, root / SNAPSHOTS / current["snapshot"], (*skip, *registry.DERIVED_TABLES))
                     _import_registry(con, current)
                 yield con
+                _ensure_derived(con, dataset)
                 row = _registry_row(con, dataset)
                 _export(con, dataset, tmp)
             finally:
@@ -343,10 +343,22 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
 
 def _import(con: duckdb.DuckDBPyConnection, folder: Path, skip: tuple[str, ...]) -> None:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    known = set(fact_tables(con))
     for table in manifest["tables"]:
-        if table in skip:
+        if table in skip or table not in known:  # a table an older schema had and this one dropped
             continue
         con.execute(f"INSERT INTO {_quote(table)} BY NAME SELECT * FROM read_parquet({_literal(folder / (table + '.parquet'))})")  # noqa: S608
+
+
+def _ensure_derived(con: duckdb.DuckDBPyConnection, dataset: str) -> None:
+    """Derive the dataset's first orders and rollups when the writer's caller did not (registry.refresh does)."""
+    cur = con.cursor()
+    lines, days = cur.execute(
+        "SELECT (SELECT count(*) FROM order_lines WHERE dataset = $n), (SELECT count(*) FROM daily_sales WHERE dataset = $n)",
+        {"n": dataset}).fetchall()[0]
+    if lines and not days:
+        registry.derive_firsts(cur, dataset)
+        registry.derive_rollups(cur, dataset)
 
 
 def _import_registry(con: duckdb.DuckDBPyConnection, row: dict) -> None:

@@ -7,7 +7,7 @@
 -- channel, date and revenue, and the distinct count only the selection's rows.
 WITH buyers AS (
     SELECT channel, count(DISTINCT customer_key) AS customers
-    FROM selected_heads($dataset, $start, $end, $channels, $regions)
+    FROM selected_customer_days($dataset, $start, $end, $channels, $regions)
     GROUP BY channel
 ),
 sums AS (

@@ -10,7 +10,7 @@ WITH money AS (
 people AS (
     -- every order of a known customer has a head in its channel and region
     SELECT channel, region, count(DISTINCT customer_key) AS customers
-    FROM selected_heads($dataset, $start, $end, $channels, $regions)
+    FROM selected_customer_days($dataset, $start, $end, $channels, $regions)
     GROUP BY ALL
 )
 SELECT channel, region, m.revenue, coalesce(p.customers, 0) AS customers

@@ -1,9 +1,9 @@
 -- Overview KPIs for the selected period and the prior period of equal length.
 -- Grain: one row per period ('current', 'prior'). Money in the dataset's currency; counts.
 -- revenue = Σ (revenue − refund); gross_profit and margin only over lines whose cost is known.
--- Money, orders and lines come from the daily rollup (migration 013); customers from the order
--- heads (one row per order of a known customer, migration 013). One pass over each customer's
--- orders (integer customer_key) gives activity, repeat purchases and churn (METRICS.md: of
+-- Money, orders and lines come from the daily rollup (migration 013); customers from the
+-- customer days (migration 013). One pass over each customer's days (integer customer_key)
+-- gives activity, repeat purchases and churn (METRICS.md: of
 -- customers active at a period's start — an order in the $window_days days before it — the share
 -- with no order in the $window_days days up to and including its end).
 WITH totals AS (
@@ -18,13 +18,13 @@ WITH totals AS (
 ),
 per_customer AS (
     SELECT customer_key,
-           count(*) FILTER (WHERE order_date >= $start) AS cur_orders,
-           count(*) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end) AS pri_orders,
+           coalesce(sum(orders) FILTER (WHERE order_date >= $start), 0) AS cur_orders,
+           coalesce(sum(orders) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end), 0) AS pri_orders,
            bool_or(order_date >= $start - $window_days AND order_date < $start) AS cur_at_start,
            bool_or(order_date > $end - $window_days) AS cur_at_end,
            bool_or(order_date < $prior_start) AS pri_at_start,
            bool_or(order_date > $prior_end - $window_days AND order_date <= $prior_end) AS pri_at_end
-    FROM selected_heads($dataset, $prior_start - $window_days, $end, $channels, $regions)
+    FROM selected_customer_days($dataset, $prior_start - $window_days, $end, $channels, $regions)
     GROUP BY customer_key
 ),
 customers AS (

@@ -47,7 +47,7 @@ def test_rollups_answer_what_the_lines_answer():
     assert days["revenue"].sum() == pytest.approx(100 + 50 + 70 + 40 + 30)
     assert days["gross_profit"].sum() == pytest.approx(40 + 20 + 10 + 10)  # the line without a cost adds nothing
     assert days["revenue_with_cost"].sum() == pytest.approx(100 + 70 + 40 + 30)
-    heads = con.execute("SELECT order_date, customer_key FROM order_heads ORDER BY order_date").fetchall()
+    heads = con.execute("SELECT order_date, customer_key FROM customer_days ORDER BY order_date").fetchall()
     assert len(heads) == 3  # o1, o2, o4: one per order of a known customer, the anonymous o3 left out
     cards = {k.key: k.value for k in overview.kpis(con, F)}
     assert cards["orders"] == 4 and cards["active_customers"] == 2 and cards["repeat_rate"] == 0.5
@@ -96,7 +96,7 @@ def test_a_snapshot_from_before_the_rollups_gets_them_when_opened(tmp_path):
     warehouse_with(LINES, con=wh)
     folder = wh.root / SNAPSHOTS / wh.state.datasets()[0]["snapshot"]
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    for table in ("daily_sales", "order_heads"):  # as written by a version before migration 013
+    for table in ("daily_sales", "customer_days"):  # as written by a version before migration 013
         (folder / f"{table}.parquet").unlink()
         del manifest["tables"][table]
     manifest["schema"] = 12
