@@ -11,6 +11,7 @@ from present.formats import format_value
 from present.formats import label as metric_label
 from present.i18n import fmt_money, fmt_pct
 from ui import cached
+from ui.figures import figure
 from ui.state import label, lang, require_filters, require_shell, t
 from ui.tables import show
 from ui.widgets import bullet_list, escape_markdown
@@ -43,12 +44,12 @@ measure = st.radio(t("channels_measure"), measures, key="channels_measure", hori
                    format_func=lambda m: t(f"chmeasure_{m}"))
 left, right = st.columns([1, 2])
 with left:
-    st.plotly_chart(charts.share_donut(pnl, lang(), name_col="channel", value_col=measure),
+    st.plotly_chart(figure(charts.share_donut, pnl, lang(), name_col="channel", value_col=measure),
                     key="channels_share_donut", width="stretch")
 with right:
     st.markdown(f"**{t('channels_share_trend')}**")
     trend = cached.run(ch.share_trend, f, measure=measure)
-    st.plotly_chart(charts_channels.share_trend(trend, lang()), key="channels_share_trend", width="stretch")
+    st.plotly_chart(figure(charts_channels.share_trend, trend, lang()), key="channels_share_trend", width="stretch")
 
 st.subheader(t("channels_pnl"))
 st.caption(t("channels_pnl_note"))
@@ -61,7 +62,7 @@ with left:
         chosen = st.selectbox(t("channels_waterfall_channel"), pnl["channel"].tolist(), key="channels_waterfall_channel",
                               format_func=label)
         steps = ch.waterfall(pnl, chosen)
-        st.plotly_chart(charts_channels.waterfall(steps, lang()), key="channels_waterfall_chart", width="stretch")
+        st.plotly_chart(figure(charts_channels.waterfall, steps, lang()), key="channels_waterfall_chart", width="stretch")
     else:
         st.info(t("channels_no_cost"))
 with right:
@@ -72,7 +73,7 @@ with right:
     else:
         if (bubbles["y_measure"] == "margin").all():
             st.caption(t("channels_grow_margin_note"))
-        st.plotly_chart(charts_channels.bubbles(bubbles, lang()), key="channels_grow_chart", width="stretch")
+        st.plotly_chart(figure(charts_channels.bubbles, bubbles, lang()), key="channels_grow_chart", width="stretch")
 
 st.subheader(t("channels_concentration"))
 risk = ch.concentration(pnl, cached.run(ch.declining, f))  # pure pandas on the cached P&L
