@@ -12,7 +12,8 @@ version costs that once per process), the background model fits awaited; then fo
   derived frames: ``ui.figures``, ``ui.cached.memo``) on and, beside it in the same run, off
   (``SALESLENS_RERUN_CACHE=0``, the previous design).
 
-Prints medians and the worst first load per page; asserts nothing.
+Prints medians and the worst first load per page, and this process's peak RSS after all pages (the
+app process's memory: AppTest runs the app in it); asserts nothing.
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ def main() -> None:
         path = str(demo_warehouse(size))
         print(f"\n{size:,} order lines ({path})")
         print(table(measure(path, tuple(args.pages), args.repeat, args.warm)))
+        import resource
+
+        print(f"peak RSS of the app process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 
 if __name__ == "__main__":
