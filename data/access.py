@@ -45,11 +45,14 @@ ACTIONS: dict[str, tuple[str, bool]] = {
     "data.load": ("analyst", True),         # upload, append, replace; every extra-file kind alike
     "dataset.delete": ("analyst", True),
     "mapping.save": ("analyst", False),
+    "analysis.whole": ("viewer", True),     # a dataset-wide analysis (customer models, budget): every row
     "roles.edit": ("admin", True),
     "audit.read": ("admin", False),
 }
 
 LOG = logging.getLogger("saleslens.access")
+# A selection that matches no row (no region or channel is named "\x00"): an empty tuple would mean "all".
+NOTHING = ("\x00",)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,20 @@ class Scope:
         if self.channels and (not channels or any(c not in self.channels for c in channels)):
             return False
         return not (self.regions and (not regions or any(r not in self.regions for r in regions)))
+
+    def narrow(self, dim: str, selected: tuple[str, ...]) -> tuple[str, ...]:
+        """A selection of ``dim`` ("channels" or "regions"; empty = all) cut to this scope.
+
+        Empty selection: the scope's own list. A selection wholly outside the scope becomes
+        :data:`NOTHING`, which matches no row (an empty tuple would mean "all").
+        """
+        allowed = getattr(self, dim)
+        if not allowed:
+            return selected
+        if not selected:
+            return allowed
+        kept = tuple(v for v in selected if v in allowed)
+        return kept or NOTHING
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"datasets": list(self.datasets), "regions": list(self.regions), "channels": list(self.channels)}

@@ -240,8 +240,13 @@ def _scoped(goal: Goal, who: access.Principal, action: str) -> Goal:
 
 
 def list_goals(store: object, dataset: str) -> list[Goal]:
-    """The dataset's goals, nearest deadline first (``store``: the warehouse's user-state store)."""
-    return [_row_to_goal(row) for row in store_for(store).goals(dataset)]
+    """The dataset's goals, nearest deadline first (``store``: the warehouse's user-state store).
+
+    Only those inside the acting user's scope (data.access): a user limited to some regions sees
+    neither the goals of other regions nor their progress.
+    """
+    scope = access.current().scope
+    return [goal for goal in (_row_to_goal(row) for row in store_for(store).goals(dataset)) if within(goal, scope)]
 
 
 def get(store: object, dataset: str, goal_id: int) -> Goal:
