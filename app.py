@@ -15,9 +15,10 @@ import sys
 
 import streamlit as st
 
+from data import access
 from metrics import clv
 from metrics.overview import dimension_values
-from ui import budget, cached, navigate, state
+from ui import auth, budget, cached, navigate, state
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -29,6 +30,8 @@ st.set_page_config(page_title="SalesLens 销售透镜", page_icon="🔭", layout
 state.seed_from_url()
 state.keep_sidebar_state()
 state.language_switch()
+who = auth.gate(state.lang())  # sign-in (when configured): a visitor without a role stops here
+auth.show_refusal(state.lang())  # a write a button callback attempted and data.access refused
 
 try:
     datasets = cached.begin_run()  # this run reads the warehouse as it is now, even if a load publishes
@@ -43,6 +46,7 @@ if not datasets:  # a fresh clone's first start
     st.toast(state.t("demo_built"))
     datasets = cached.begin_run()
 
+datasets = [d for d in datasets if who.scope.allows_dataset(d.name)]  # a scope's other datasets are not offered
 f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)
 if f is not None:
@@ -80,6 +84,8 @@ PAGES = {
     state.t("nav_section_data"): [
         st.Page("pages/data.py", title=state.t("nav_data"), icon=":material/upload_file:", url_path="data"),
         st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon=":material/database:", url_path="datasets"),
+        *([st.Page("pages/access.py", title=state.t("nav_access"), icon=":material/admin_panel_settings:", url_path="access")]
+          if who.at_least("admin") else []),
     ],
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed, no untranslated "View more"
@@ -87,6 +93,8 @@ navigate.follow()  # a button on the previous run asked for another page (ui/nav
 state.shell_running(True)
 try:
     page.run()
+except access.PermissionDenied as refused:  # checked where the write happens; shown in the user's language
+    st.error(auth.denied_text(refused, state.lang()))
 except Exception:  # the user sees a sentence in their language, the log keeps the traceback
     logging.getLogger("saleslens").exception("page %s failed", page.url_path)
     st.error(state.t("error_unexpected"))

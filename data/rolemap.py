@@ -35,6 +35,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from data import access
 from data.access import ROLES, Scope
 from data.warehouse import PROJECT_ROOT
 
@@ -248,3 +249,25 @@ def update(path: str | os.PathLike[str] | None, *, put: Entry | None = None, rem
         _write(target, changed)
         _CACHE.pop(target, None)
     return before, after
+
+
+def _described(item: Entry | None) -> dict | None:
+    return None if item is None else {"role": item.role, **item.scope.as_dict()}
+
+
+def save_user(store: object, item: Entry, path: str | os.PathLike[str] | None = None) -> None:
+    """Add or replace a user's entry: admins only (``data.access``), recorded in ``store``'s audit log."""
+    who = access.require("roles.edit", store=store)
+    before, after = update(path, put=item)
+    access.record(store, "roles.edit", target=item.key, principal=who,
+                  detail={"before": _described(before), "after": _described(after)})
+
+
+def remove_user(store: object, key: str, path: str | os.PathLike[str] | None = None) -> bool:
+    """Remove a user's entry (False when there was none): admins only, recorded in the audit log."""
+    who = access.require("roles.edit", store=store)
+    before, _ = update(path, remove=key)
+    if before is not None:
+        access.record(store, "roles.edit", target=check_key(key), principal=who,
+                      detail={"before": _described(before), "after": None})
+    return before is not None

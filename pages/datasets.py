@@ -8,7 +8,7 @@ import streamlit as st
 from data.ingest import SPECS
 from present import i18n
 from present.i18n import fmt_int
-from ui import cached, ingest_flow, ingest_view
+from ui import auth, cached, ingest_flow, ingest_view
 from ui.state import lang, require_shell, t
 from ui.tables import show
 from ui.widgets import escape_markdown
@@ -18,8 +18,13 @@ require_shell()  # before anything else: a page never runs without the shell
 st.title(t("datasets_title"))
 st.caption(t("datasets_caption"))
 current = lang()
+who = auth.principal()
+if auth.configured():
+    st.caption(t("auth_on", who=escape_markdown(who.name), role=t(f"access_role_{who.role}")))
+else:
+    st.info(t("auth_off"))
 
-found = cached.datasets()
+found = [d for d in cached.datasets() if who.scope.allows_dataset(d.name)]
 if not found:
     st.info(t("datasets_none"))
 else:
@@ -49,6 +54,9 @@ def _delete(name: str) -> None:
     st.session_state["datasets_delete_confirm"] = ""
 
 
+if not who.can("data.load"):  # the sections below write; data.access refuses them server-side all the same
+    st.stop()
+
 if found:
     st.subheader(t("datasets_delete"))
     names = [d.name for d in found]
@@ -57,7 +65,7 @@ if found:
         st.warning(t("datasets_delete_demo"))
     typed = st.text_input(t("datasets_delete_confirm"), key="datasets_delete_confirm")
     st.button(t("datasets_delete_button"), key="datasets_delete", type="primary", disabled=typed.strip() != victim,
-              on_click=_delete, args=(victim,))
+              on_click=auth.guarded(_delete), args=(victim,))
 
 st.subheader(t("datasets_extra"))
 st.caption(t("datasets_extra_caption"))
