@@ -160,3 +160,18 @@ def test_roles_come_from_the_file_then_the_claim_then_the_default():
     assert principal_for({"sub": "42"}, roles).role == "viewer"
     assert principal_for({"sub": "42"}, rolemap.RoleMap()).role is None
     assert claim_role({"r": "Owner"}, "r") is None
+
+
+def test_the_report_and_its_export_carry_only_the_scoped_rows(wh):
+    from present import report
+
+    period = (dt.date(2025, 1, 1), dt.date(2025, 2, 28))
+    with access.acting_as(who("viewer", regions=("east",))):
+        data = report.gather(wh.reader(), Filters("tiny", *period), stage="growth", industry="retail", store=wh.state)
+        with pytest.raises(access.PermissionDenied):  # a budget scenario covers every region
+            report.gather(wh.reader(), Filters("tiny", *period), stage="growth", industry="retail", store=wh.state,
+                          scenario="plan")
+    assert data.f.regions == ("east",)
+    assert {k.key: k.value for k in data.kpis}["revenue"] == 500.0
+    assert data.pnl["revenue"].sum() == 500.0
+    assert report.xlsx_bytes(data, "en")  # the export is written from these same scoped frames
