@@ -54,3 +54,20 @@ ALTER TABLE customers ADD COLUMN gender VARCHAR;
 ALTER TABLE customers ADD COLUMN birth_date DATE;
 ALTER TABLE customers ADD COLUMN age DOUBLE;
 ALTER TABLE customers ADD COLUMN invalid_fields VARCHAR;
+
+-- Who a customer is, for the pages that look at customers rather than lines (feedback, contacts,
+-- referrals): every customer id of the order lines or of the customers file, with the acquisition
+-- channel (customers.acquisition_channel, else the first order's, as cust_acquisition.sql), the
+-- region (customers.region, else the first order's), the first order (date, channel, region) and
+-- the referrer the customers file names. The one definition the customer-voice queries share.
+CREATE MACRO customer_scope(ds) AS TABLE
+SELECT customer_id,
+       coalesce(c.acquisition_channel, f.first_day_channel) AS acquisition_channel,
+       coalesce(c.region, f.first_region) AS region,
+       f.first_date, f.first_channel, f.first_region,
+       c.referred_by
+FROM (SELECT customer_id, first_date, first_channel, first_region, first_day_channel
+      FROM customer_firsts WHERE dataset = ds) f
+FULL JOIN (SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel, any_value(region) AS region,
+                  any_value(nullif(trim(referred_by), '')) AS referred_by
+           FROM customers WHERE dataset = ds GROUP BY customer_id) c USING (customer_id);
