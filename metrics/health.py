@@ -223,19 +223,19 @@ def _age(frame: pd.DataFrame, config: HealthConfig) -> _Field:
     return _Field(filled, valid, problem, shown.where(~unread, "?"))
 
 
-def _duplicates(frame: pd.DataFrame) -> pd.Series:
-    """Per customer: shares a normalised phone (≥ 7 digits) or e-mail with another customer id."""
-    found = pd.Series(False, index=frame.index)
+def _duplicates(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per contact field (phone, email): whether each customer shares its normalised value (a phone of
+    at least 7 digits) with another customer id."""
     phone = normalise_phone(frame["phone"])
     phone = phone.where(phone.map(lambda v: v is not None and sum(ch.isdigit() for ch in v) >= MIN_PHONE_DIGITS), None)
-    for key in (phone, normalise_email(frame["email"])):
+    found = {}
+    for name, key in (("phone", phone), ("email", normalise_email(frame["email"]))):
         known = key.notna()
-        if not known.any():
-            continue
-        ids = frame.loc[known, "customer_id"]
-        per_value = ids.groupby(key[known]).nunique()
-        shared = set(per_value[per_value > 1].index)
-        found |= key.isin(shared) & known
+        shared: set[str] = set()
+        if known.any():
+            per_value = frame.loc[known, "customer_id"].groupby(key[known]).nunique()
+            shared = set(per_value[per_value > 1].index)
+        found[name] = (key.isin(shared) & known).astype(bool)
     return found
 
 
@@ -255,11 +255,13 @@ def assess(frame: pd.DataFrame, config: HealthConfig) -> HealthReport:
     frame = frame.reset_index(drop=True)
     n = len(frame)
     judged = {name: _judge(config.rules[name], name, frame, config) for name in config.fields}
-    duplicate = _duplicates(frame)
+    shared = _duplicates(frame)
+    duplicate = shared["phone"] | shared["email"]
     rows = []
     for name in config.fields:
         j = judged[name]
-        dups = int((duplicate & j.filled).sum()) if name in ("phone", "email") else 0
+        rule = config.rules[name]
+        dups = int(shared[rule].sum()) if rule in shared else 0
         rows.append({"field": name, "completeness": float(j.valid.mean()), "invalid": int((j.filled & ~j.valid).sum()),
                      "duplicates": dups, "filled": int(j.filled.sum()), "collected": bool(j.filled.any()),
                      "required": name in config.required})
