@@ -83,10 +83,9 @@ def test_csat_mean_and_top_two_boxes_on_its_own_scale():
 def test_lapse_after_the_latest_answer_needs_a_complete_window():
     con = tiny(feedback=FEEDBACK)
     period = Filters("tiny", dt.date(2024, 1, 1), dt.date(2024, 1, 31))
-    # B's latest January answer (6, detractor, 01-11) is followed by an order on 02-20 within 30 days;
-    # A's (3, detractor, 01-06) by nothing within 30 days; both windows end by the as-of 01-31+? no:
+    # January's latest answers: A 3 (01-06) and B 6 (01-11), both detractors. With a 20-day window and the
+    # as-of date 01-31 both windows are complete (01-26, 01-31) and neither customer ordered in them.
     table = voice.churn_by_group(con, period, window_days=20).set_index("group")
-    # window 20 days, as-of 2024-01-31: A (01-06 → 01-26) judged, lapsed; B (01-11 → 01-31) judged, no order by 01-31
     assert table.loc["detractor", ["respondents", "judged", "lapsed"]].tolist() == [2, 2, 2]
     longer = voice.churn_by_group(con, Filters("tiny", dt.date(2024, 1, 1), dt.date(2024, 3, 31)), window_days=45)
     row = longer.set_index("group")
