@@ -68,18 +68,19 @@ def export_frame(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 
 def sources(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Per traffic source within its channel: channel, source, visitors, share (of its channel's or,
-    without a channel, of all sourceless visitors), stated_rate (visitor-weighted) and stated orders."""
+    """Per traffic source within its channel: channel, source, visitors, visitor_share (of its channel's
+    or, without a channel, of all sourceless visitors), conversion_rate (the stated rates, visitor-weighted;
+    NaN when the rows state none) and orders (visitors × stated rate)."""
     rows = _rows(con, f)
     rows = rows[rows["source"].notna()]
-    columns = ["channel", "source", "visitors", "share", "stated_rate", "orders"]
+    columns = ["channel", "source", "visitors", "visitor_share", "conversion_rate", "orders"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows = rows.assign(channel=rows["channel"].fillna(""), stated=rows["visitors"] * rows["stated_rate"])
     out = rows.groupby(["channel", "source"], as_index=False).agg(visitors=("visitors", "sum"),
                                                                  orders=("stated", lambda s: s.sum(min_count=1)))
-    out["share"] = out["visitors"] / out.groupby("channel")["visitors"].transform("sum")
-    out["stated_rate"] = out["orders"] / out["visitors"]
+    out["visitor_share"] = out["visitors"] / out.groupby("channel")["visitors"].transform("sum")
+    out["conversion_rate"] = out["orders"] / out["visitors"]
     out["channel"] = out["channel"].replace("", None)
     return out.sort_values(["channel", "visitors"], ascending=[True, False], ignore_index=True)[columns]
 

@@ -32,9 +32,9 @@ BUCKETS = ((30, "le30"), (90, "le90"), (180, "le180"), (365, "le365"), (None, "o
 
 
 def monthly(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """month, contacts (and visits, calls, wecom, email), active_customers, contacts_per_customer."""
-    frame = query(con, "rel_monthly", window=ACTIVE_WINDOW_DAYS, **f.params())
-    frame["contacts_per_customer"] = frame["contacts"] / frame["active_customers"].where(frame["active_customers"] > 0)
+    """month, interactions (contacts; and visits, calls, wecom, email), active_customers, contacts_per_customer."""
+    frame = query(con, "rel_monthly", window=ACTIVE_WINDOW_DAYS, **f.params()).rename(columns={"contacts": "interactions"})
+    frame["contacts_per_customer"] = frame["interactions"] / frame["active_customers"].where(frame["active_customers"] > 0)
     return frame.drop(columns=["d0", "d1"])
 
 
@@ -45,7 +45,7 @@ def per_customer(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 
 def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | int | None]:
-    """contacts, contacts_per_customer (period average of the monthly rates, contacts ÷ active-customer
+    """interactions (contacts), contacts_per_customer (period average of the monthly rates, contacts ÷ active-customer
     months), active_customers (at the as-of date), median_days_since_contact (active customers ever
     contacted), never_contacted_share (of active customers)."""
     months = monthly(con, f)
@@ -54,8 +54,8 @@ def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | int
     touched = active["days_since_contact"].dropna()
     customer_months = float(months["active_customers"].sum())
     return {
-        "contacts": int(months["contacts"].sum()),
-        "contacts_per_customer": float(months["contacts"].sum()) / customer_months if customer_months else None,
+        "interactions": int(months["interactions"].sum()),
+        "contacts_per_customer": float(months["interactions"].sum()) / customer_months if customer_months else None,
         "active_customers": len(active),
         "median_days_since_contact": float(touched.median()) if len(touched) else None,
         "never_contacted_share": float(active["days_since_contact"].isna().mean()) if len(active) else None,
@@ -63,18 +63,18 @@ def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | int
 
 
 def days_since_contact(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """bucket (le30 … over365, never), customers, share: active customers by days since their last contact."""
+    """bucket (le30 … over365, never), customers, customer_share: active customers by days since their last contact."""
     people = per_customer(con, f)
     days = people.loc[people["active"].fillna(False).astype(bool), "days_since_contact"]
     keys = [key for _, key in BUCKETS] + ["never"]
     if days.empty:
-        return pd.DataFrame({"bucket": keys, "customers": 0, "share": np.nan})
+        return pd.DataFrame({"bucket": keys, "customers": 0, "customer_share": np.nan})
     edges = [-np.inf] + [b for b, _ in BUCKETS if b is not None] + [np.inf]
     cut = pd.cut(days.dropna(), edges, labels=[key for _, key in BUCKETS], right=True)
     counts = cut.value_counts().reindex([key for _, key in BUCKETS], fill_value=0)
     counts["never"] = int(days.isna().sum())
     out = pd.DataFrame({"bucket": keys, "customers": counts.reindex(keys).to_numpy(dtype="int64")})
-    out["share"] = out["customers"] / len(days)
+    out["customer_share"] = out["customers"] / len(days)
     return out
 
 

@@ -240,7 +240,7 @@ def phrases_of(comment: str) -> set[str]:
 
 def phrases(con: duckdb.DuckDBPyConnection, f: Filters, *, group: str | None = None, top: int = MAX_PHRASES) -> pd.DataFrame:
     """The most frequent phrases in the period's comments: phrase, language (zh|en), comments (how many
-    comments hold it), share (of the comments), and per NPS group how many (0–10 answers).
+    comments hold it), comment_share (of the comments), and per NPS group how many (0–10 answers).
 
     ``group`` keeps the comments of one NPS group (promoter, passive, detractor).
     """
@@ -250,7 +250,7 @@ def phrases(con: duckdb.DuckDBPyConnection, f: Filters, *, group: str | None = N
     frame = frame.assign(group=np.where(nps, group_of(frame["score"]), None))
     if group is not None:
         frame = frame[frame["group"] == group]
-    columns = ["phrase", "language", "comments", "share", *[f"{g}s" for g in GROUPS]]
+    columns = ["phrase", "language", "comments", "comment_share", *[f"{g}s" for g in GROUPS]]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     counts: Counter[str] = Counter()
@@ -263,7 +263,7 @@ def phrases(con: duckdb.DuckDBPyConnection, f: Filters, *, group: str | None = N
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     out = pd.DataFrame({"phrase": [p for p, _ in ranked], "comments": [n for _, n in ranked]})
     out["language"] = ["zh" if _CJK.search(p) else "en" for p in out["phrase"]]
-    out["share"] = out["comments"] / len(frame)
+    out["comment_share"] = out["comments"] / len(frame)
     for g in GROUPS:
         out[f"{g}s"] = [per_group[g][p] for p in out["phrase"]]
     return out[columns]
@@ -320,15 +320,16 @@ def referral_by_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
 
 
 def top_referrers(con: duckdb.DuckDBPyConnection, f: Filters, *, top: int = 10) -> pd.DataFrame:
-    """The referrers who brought most of the period's new customers: referrer, referred (new customers),
+    """The referrers who brought most of the period's new customers: referrer, referred_customers (new ones),
     referred_revenue (theirs, to the as-of date), is_customer, revenue (the referrer's own), latest_score."""
     frame = new_customers(con, f)
     frame = frame[frame["referred"]]
-    columns = ["referrer", "referred", "referred_revenue", "is_customer", "revenue", "latest_score"]
+    columns = ["referrer", "referred_customers", "referred_revenue", "is_customer", "revenue", "latest_score"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    counts = frame.groupby("referred_by").agg(referred=("customer_id", "size"), referred_revenue=("revenue", "sum"))
-    counts = counts.reset_index().sort_values(["referred", "referred_revenue", "referred_by"],
+    counts = frame.groupby("referred_by").agg(referred_customers=("customer_id", "size"),
+                                              referred_revenue=("revenue", "sum"))
+    counts = counts.reset_index().sort_values(["referred_customers", "referred_revenue", "referred_by"],
                                               ascending=[False, False, True]).head(top)
     who = query(con, "voice_referrers", referrers=counts["referred_by"].tolist(), **f.params())
     out = counts.merge(who, left_on="referred_by", right_on="customer_id", how="left")

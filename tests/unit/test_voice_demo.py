@@ -63,7 +63,7 @@ def test_referral_rate_and_the_planted_super_referrers(con, truth):
     assert summary.rate == pytest.approx(planted["rate_by_year"]["2025"])
     assert voice.referral_summary(con, LAST_YEAR).rate == pytest.approx(planted["rate_by_year"]["2024"])
     top = voice.top_referrers(con, YEAR, top=20)
-    counts = dict(zip(top["referrer"], top["referred"], strict=True))
+    counts = dict(zip(top["referrer"], top["referred_customers"], strict=True))
     assert {k: counts.get(k, 0) for k in planted["super_referrers"]} == planted["super_referred_2025"]
     assert top["referrer"].iloc[0] in planted["super_referrers"]  # a quarter of referrals go to five KOCs
     # referred customers were drawn mostly from those who stay: they come back more often
@@ -94,7 +94,7 @@ def test_conversion_recovers_the_planted_rates(con, truth):
         assert found.loc[channel, "basis"] == "computed"
         assert found.loc[channel, "conversion_rate"] == pytest.approx(planted["rate_by_year"][channel]["2025"])
         assert found.loc[channel, "conversion_rate"] == pytest.approx(rate, rel=0.1)  # monthly noise averages out
-    mix = conversion.sources(con, YEAR).set_index("source")["share"]
+    mix = conversion.sources(con, YEAR).set_index("source")["visitor_share"]
     assert mix.to_dict() == pytest.approx(planted["sources"]["电商平台"], abs=0.03)
 
 

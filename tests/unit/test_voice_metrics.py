@@ -104,7 +104,7 @@ def test_phrases_are_clauses_and_english_bigrams_counted_once_per_comment():
     # 物流太慢 in A's January comment, B's and C's ("物流太慢!")
     assert (top["phrase"], top["language"], top["comments"], top["detractors"], top["promoters"]) == (
         "物流太慢", "zh", 3, 2, 1)
-    assert table["share"].iloc[0] == pytest.approx(3 / 4)  # of the 4 comments in the period
+    assert table["comment_share"].iloc[0] == pytest.approx(3 / 4)  # of the 4 comments in the period
     assert "en" in set(table["language"])
 
 
@@ -116,7 +116,7 @@ def test_referral_rate_value_and_top_referrers():
     value = voice.referral_value(con, Filters("tiny", dt.date(2024, 1, 1), dt.date(2024, 3, 31)), ).set_index("group")
     assert value.loc["referred", ["customers", "revenue_per_customer"]].tolist() == [2, 100.0]  # (120 + 80) / 2
     top = voice.top_referrers(con, JAN_FEB)
-    assert top[["referrer", "referred", "referred_revenue", "is_customer", "revenue"]].values.tolist() == [
+    assert top[["referrer", "referred_customers", "referred_revenue", "is_customer", "revenue"]].values.tolist() == [
         ["A", 2, 200.0, True, 400.0]]
 
 
@@ -125,12 +125,12 @@ def test_contacts_per_active_customer_per_month_and_the_no_contact_list():
                             "C,2024-02-05,企业微信,李娜\nZ,2024-02-06,call,李娜\n")
     months = relationship.monthly(con, JAN_FEB)
     # active at 01-31: A, B (orders within 180 days); at 02-29: A, B, C, D
-    assert months[["contacts", "active_customers"]].values.tolist() == [[2, 2], [2, 4]]
+    assert months[["interactions", "active_customers"]].values.tolist() == [[2, 2], [2, 4]]
     assert months["contacts_per_customer"].tolist() == [1.0, 0.5]
     assert relationship.summary(con, JAN_FEB)["contacts_per_customer"] == pytest.approx(4 / 6)
     # with a channel filter the unknown Z no longer counts and actives are 天猫's customers (A, B)
     scoped = relationship.monthly(con, Filters("tiny", JAN_FEB.start, JAN_FEB.end, channels=("天猫",)))
-    assert scoped[["contacts", "active_customers"]].values.tolist() == [[2, 2], [0, 2]]
+    assert scoped[["interactions", "active_customers"]].values.tolist() == [[2, 2], [0, 2]]
     buckets = relationship.days_since_contact(con, JAN_FEB).set_index("bucket")["customers"]
     assert buckets[["le30", "le90", "never"]].tolist() == [1, 1, 2]  # C 24 days, A 40 days; B and D never
     listed = relationship.no_contact(con, JAN_FEB, days=30)
