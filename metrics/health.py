@@ -118,6 +118,13 @@ class HealthReport:
     def duplicate_rate(self) -> float:
         return self.duplicate_customers / self.customers if self.customers else float("nan")
 
+    def weakest_region(self, field: str) -> tuple[str, float] | None:
+        """The region whose customers have ``field`` valid least often, and that share (None: one region)."""
+        if field not in self.by_region or len(self.by_region) < 2:
+            return None
+        row = self.by_region.sort_values([field, "region"]).iloc[0]
+        return str(row["region"]), float(row[field])
+
 
 # --- per-field rules ------------------------------------------------------------------------------
 

@@ -65,17 +65,15 @@ if conv.empty:
     needs("traffic", "conv_view")
 else:
     st.caption(t("conv_note"))
-    left, right = st.columns([2, 3])
-    with left:
-        show(conv, key="channels_conversion_table", download="conversion",
-             dims={"channel": "data", "level": "key:conv_level_", "basis": "key:conv_basis_"})
-    with right:
-        monthly = cached.run(conversion.by_month, f)
-        if monthly.empty:
-            st.info(t("conv_no_months"))
-        else:
-            st.plotly_chart(charts_voice.conversion_trend(monthly, lang()), key="channels_conversion_trend",
-                            width="stretch")
+    shown = conv[["channel", "conversion_rate", "visitors", "orders", "leads", "stated_aov", "basis", "level"]]
+    show(shown.dropna(axis=1, how="all"), key="channels_conversion_table", download="conversion",
+         dims={"channel": "data", "level": "key:conv_level_", "basis": "key:conv_basis_"})
+    monthly = cached.run(conversion.by_month, f)
+    if monthly.empty:
+        st.info(t("conv_no_months"))
+    else:
+        st.plotly_chart(charts_voice.conversion_trend(monthly, lang()), key="channels_conversion_trend",
+                        width="stretch")
     mix = cached.run(conversion.sources, f)
     if not mix.empty:
         with st.expander(t("conv_sources")):

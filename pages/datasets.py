@@ -100,11 +100,14 @@ if found:
                           "invalid": "metric_invalid_values", "duplicates": "metric_duplicate_customers",
                           "filled": "metric_filled_values", "collected": "health_col_collected",
                           "required": "health_col_required"})
-        with st.expander(t("health_by_region")):
-            fields = [c for c in report.by_region.columns if c not in ("region", "customers")]
-            show(report.by_region, key="datasets_health_regions", dims={"region": "data"},
-                 row_metrics=dict.fromkeys(fields, "profile_completeness"),
-                 headers={c: f"data_field_{c}" for c in fields})
+        st.markdown(f"**{t('health_by_region')}**")
+        weakest = report.weakest_region("phone")
+        if weakest is not None:
+            st.caption(t("health_weakest_region", region=escape_markdown(i18n.label(weakest[0], current)),
+                         share=i18n.fmt_pct(weakest[1], current)))
+        fields = [c for c in report.by_region.columns if c not in ("region", "customers")]
+        show(report.by_region, key="datasets_health_regions", dims={"region": "data"},
+             row_metrics=dict.fromkeys(fields, "profile_completeness"), headers={c: f"data_field_{c}" for c in fields})
         if not report.problems.empty:
             st.markdown(f"**{t('health_problems', count=fmt_int(len(report.problems), current))}**")
             show(report.problems.head(200), key="datasets_health_problems",

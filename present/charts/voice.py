@@ -72,7 +72,8 @@ def referral_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
                     mode="lines+markers", line=dict(color=theme.ACCENT_2),
                     hovertemplate="%{fullData.name}: %{y:.1%}<extra></extra>")
     fig.update_layout(yaxis=dict(title=t("metric_new_customers", lang)),
-                      yaxis2=dict(overlaying="y", side="right", tickformat=".0%", rangemode="tozero", showgrid=False),
+                      yaxis2=dict(overlaying="y", side="right", tickformat=".0%", rangemode="tozero", showgrid=False,
+                                  tickmode="auto"),
                       hovermode="x unified")
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=320)
@@ -91,7 +92,8 @@ def contacts_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
                     yaxis="y2", mode="lines+markers", line=dict(color=theme.INK),
                     hovertemplate="%{fullData.name}: %{y:.2f}<extra></extra>")
     fig.update_layout(barmode="stack", yaxis=dict(title=t("metric_interactions", lang)),
-                      yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False),
+                      yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False, tickmode="auto",
+                                  tickformat=".2f"),
                       hovermode="x unified")
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=340)
