@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 import zipfile
 from io import BytesIO, StringIO
 
@@ -18,7 +16,6 @@ from metrics import advisor, conversion, goals, health, voice
 from metrics.filters import Filters
 from present import report
 from present.sentences import advisor as advisor_text
-from tests.conftest import ROOT
 from tests.tiny import line, warehouse_with
 
 YEAR = Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
@@ -90,13 +87,13 @@ def test_the_report_has_the_voice_section_or_names_the_missing_files(con, demo_d
     assert "没有“客户反馈" in bare.html and "没有“流量" in bare.html
 
 
-def test_cli_exports(demo_db):
+def test_cli_exports(demo_db, capsys):
+    from cli.main import main
+
     def export(table: str) -> pd.DataFrame:
-        done = subprocess.run([sys.executable, "-m", "metrics", "export", table, "--dataset", "demo", "--start",
-                               "2025-01-01", "--end", "2025-12-31", "--db", str(demo_db)],
-                              capture_output=True, text=True, cwd=ROOT, timeout=120)
-        assert done.returncode == 0, done.stderr
-        return pd.read_csv(StringIO(done.stdout))
+        assert main(["export", table, "--dataset", "demo", "--start", "2025-01-01", "--end", "2025-12-31",
+                     "--db", str(demo_db)]) == 0
+        return pd.read_csv(StringIO(capsys.readouterr().out))
 
     nps = export("nps")
     assert nps.columns.tolist() == ["dimension", "value", "responses", "promoters", "passives", "detractors", "nps"]
