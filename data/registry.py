@@ -16,7 +16,7 @@ from data.warehouse import transaction
 # The data a load or a demo rebuild replaces. User-authored rows (saved scenarios, goals) are not
 # facts: a rebuild keeps them, and only deleting the dataset removes them (see dataset_tables).
 FACT_TABLES = ("order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths", "marketing_weekly",
-               "crm_contacts", "experiments")
+               "crm_contacts", "experiments", "feedback", "interactions", "traffic")
 
 
 @dataclass(frozen=True)
