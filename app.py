@@ -17,6 +17,7 @@ import streamlit as st
 
 from data import access
 from metrics import clv
+from metrics.budget import holdout
 from metrics.overview import dimension_values
 from ui import auth, budget, cached, navigate, state
 
@@ -52,12 +53,13 @@ state.write_url(f)
 if f is not None:
     # Models that take seconds to minutes are fitted now, once per data version, in the background
     # (one at a time), so the pages that need them find them ready: the budget model, then the
-    # customer-value model and its holdout check.
+    # customer-value model and its holdout check, then the CRM holdout groups' uplift.
     budget.start(f.dataset)
     if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
         cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
         cached.prefetch_model(clv.calibration, f.dataset,
                               cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS), holdout_end=f.end)
+        cached.prefetch_model(holdout.table, f.dataset)
 
 # Sections in the order a user's question runs: where are we, channels, customers, where the
 # next yuan goes, and the data behind it. Material icons ship with Streamlit (no emoji font needed).
@@ -75,6 +77,8 @@ PAGES = {
         st.Page("pages/customers.py", title=state.t("nav_customers"), icon=":material/groups:", url_path="customers"),
         st.Page("pages/retention.py", title=state.t("nav_retention"), icon=":material/autorenew:", url_path="retention"),
         st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon=":material/diamond:", url_path="customer_value"),
+        st.Page("pages/voice.py", title=state.t("nav_voice"), icon=":material/record_voice_over:", url_path="voice"),
+        st.Page("pages/relationship.py", title=state.t("nav_relationship"), icon=":material/handshake:", url_path="relationship"),
     ],
     state.t("nav_section_budget"): [
         st.Page("pages/budget.py", title=state.t("nav_budget"), icon=":material/tune:", url_path="budget"),

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from data import access, registry
 from data.state import USER_TABLES, Store
@@ -336,8 +337,8 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
     # some, else over the empty table, kept under another name.
     for table in [*fact_tables(con), "datasets"]:
         if table in files:
+            source = _parquet_source(cur, table, files[table])
             cur.execute(f"DROP TABLE {_quote(table)}")
-            source = f"read_parquet([{', '.join(map(_literal, files[table]))}])"
         else:
             cur.execute(f"ALTER TABLE {_quote(table)} RENAME TO {_quote('_empty_' + table)}")
             source = _quote("_empty_" + table)
@@ -347,6 +348,27 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
     cur.execute("SET temp_directory = ''")  # a reader writes nowhere, spill files included
     lock_down(con)
     return con
+
+
+def _parquet_source(cur: duckdb.DuckDBPyConnection, table: str, paths: list[Path]) -> str:
+    """The SELECT source over a table's snapshot files, in the table's current columns.
+
+    A migration that adds a column to a fact table (011: the customers' profile fields) leaves the
+    snapshots written before it without that column; those files are read by name and the missing
+    columns come back as typed NULLs, so every query sees the schema the migrations define. Files
+    that have every column (the usual case) are read as they are.
+    """
+    columns = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
+                          "WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position",
+                          {"t": table}).fetchall()
+    have = [set(pq.read_schema(path).names) for path in paths]
+    listing = ", ".join(map(_literal, paths))
+    if all(name in names for names in have for name, _ in columns):
+        return f"read_parquet([{listing}])"
+    found = set().union(*have)
+    select = ", ".join(_quote(name) if name in found else f"CAST(NULL AS {kind}) AS {_quote(name)}"
+                       for name, kind in columns)
+    return f"(SELECT {select} FROM read_parquet([{listing}], union_by_name = true))"  # noqa: S608 (catalog names, our paths)
 
 
 def _import(con: duckdb.DuckDBPyConnection, folder: Path, skip: tuple[str, ...]) -> None:

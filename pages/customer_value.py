@@ -7,8 +7,9 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import clv, customers, rfm, tiers
+from metrics import clv, customers, relationship, rfm, tiers
 from present.charts import customers as charts_customers
+from present.charts import voice as charts_voice
 from present.i18n import fmt_int, fmt_pct
 from ui import cached
 from ui.customer_pages import selection
@@ -19,6 +20,12 @@ from ui.tables import show
 from ui.widgets import metric_card
 
 require_shell()  # before anything else: a page never runs without the shell
+
+
+def timeline_detail(value: object) -> str:
+    """A contact type in words (visit, call …), a survey's scale as it is, any other type as written."""
+    return t(f"ctype_{value}") if value in ("visit", "call", "wecom", "email", "sms") else str(value)
+
 
 st.title(t("customer_value_title"))
 f = selection()
@@ -110,3 +117,14 @@ if not matches.empty:
     st.markdown(f"**{t('val_orders')}**")
     show(orders, key="customer_value_orders",
          dims={"order_id": "raw", "order_date": "raw", "channel": "data", "region": "data"})
+    # issue 15: the customer's timeline of orders, contacts and survey answers
+    st.markdown(f"**{t('val_timeline')}**")
+    events = cached.run_dataset(relationship.timeline, f.dataset, customer_id=customer)
+    st.plotly_chart(figure(charts_voice.timeline, events, lang()), key="customer_value_timeline", width="stretch")
+    if not (events["kind"] != "order").any():
+        st.caption(t("val_timeline_needs"))
+    else:
+        show(events[events["kind"] != "order"].drop(columns=["revenue", "ref"]), key="customer_value_events",
+             dims={"kind": "key:rel_event_", "day": "raw", "channel": "data", "detail": timeline_detail, "note": "raw",
+                   "score": lambda v: f"{v:.0f}"},
+             headers={"day": "val_col_day", "detail": "val_col_detail", "note": "val_col_note", "score": "val_col_score"})
