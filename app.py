@@ -28,6 +28,7 @@ if _db:
     os.environ["SALESLENS_DB"] = _db
 
 st.set_page_config(page_title="SalesLens 销售透镜", page_icon="🔭", layout="wide")
+auth.restore_view()  # sign-in returns to the bare address: a signed-in user's last filters and language come back
 state.seed_from_url()
 state.keep_sidebar_state()
 state.language_switch()
@@ -50,6 +51,7 @@ if not datasets:  # a fresh clone's first start
 datasets = [d for d in datasets if who.scope.allows_dataset(d.name)]  # a scope's other datasets are not offered
 f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)
+auth.remember_view(who)
 if f is not None:
     # Models that take seconds to minutes are fitted now, once per data version, in the background
     # (one at a time), so the pages that need them find them ready: the budget model, then the

@@ -319,7 +319,7 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
     """The reader for these registry rows: views over exactly their files, and nothing else reachable."""
     con = duckdb.connect(":memory:", config={"memory_limit": memory_limit()})
     migrate(con)
-    for table in USER_TABLES + ("ingest_mappings", "audit_log"):  # user state lives in the store: using it here must fail loudly
+    for table in USER_TABLES + ("ingest_mappings", "audit_log", "user_views"):  # user state lives in the store: using it here must fail loudly
         con.execute(f"DROP TABLE {_quote(table)}")
     files: dict[str, list[Path]] = {}
     for row in rows:

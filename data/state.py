@@ -72,6 +72,7 @@ SCHEMA = (
         action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL
     );
     CREATE INDEX audit_log_at ON audit_log (happened_at);
+    CREATE TABLE user_views (actor TEXT PRIMARY KEY, query TEXT NOT NULL, updated_at TIMESTAMP NOT NULL);
     """,
 )
 # Tables whose rows belong to one dataset: deleting the dataset deletes them.
@@ -254,6 +255,17 @@ class Store:
     def delete_goal(self, dataset: str, goal_id: int) -> bool:
         return bool(self.rows("DELETE FROM goals WHERE dataset = :d AND id = :id RETURNING id",
                               {"d": dataset, "id": int(goal_id)}))
+
+    # --- each signed-in user's last view (ui.auth: signing in or out keeps filters and language) ------
+
+    def save_view(self, actor: str, query: str) -> None:
+        self.rows("INSERT INTO user_views (actor, query, updated_at) VALUES (:a, :q, :t) ON CONFLICT (actor) DO UPDATE "
+                  "SET query = excluded.query, updated_at = excluded.updated_at",
+                  {"a": str(actor)[:300], "q": query[:4000], "t": dt.datetime.now()})
+
+    def view(self, actor: str) -> str | None:
+        found = self.rows("SELECT query FROM user_views WHERE actor = :a", {"a": str(actor)[:300]})
+        return found[0]["query"] if found else None
 
     # --- the audit log (data.access.record) -----------------------------------------------------------
 

@@ -14,6 +14,7 @@ tells ``data.access`` who is acting; every write checks the role itself, server-
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -186,3 +187,37 @@ def show_refusal(lang: str) -> None:
 def require(action: str, *, dataset: str | None = None) -> Principal:
     """``data.access.require`` for this session, writing a refusal to the warehouse's audit log."""
     return access.require(action, dataset=dataset, store=cached.store())
+
+
+URL_KEYS = ("lang", "dataset", "preset", "start", "end", "channel", "region")
+VIEW_SAVED = "_auth_view_saved"
+
+
+def _signed_in(who: Principal) -> bool:
+    return who.source not in ("local", "anonymous", "operator")
+
+
+def restore_view() -> None:
+    """Before the URL seeds the sidebar: a signed-in user arriving on the bare address (the provider
+    redirects there after sign-in) gets back the filters and language of their last view."""
+    if st.session_state.get("_url_seeded") or not configured():
+        return
+    who = principal()
+    if not _signed_in(who) or any(k in st.query_params for k in URL_KEYS):
+        return
+    try:
+        saved = json.loads(cached.store().view(who.actor) or "{}")
+    except (ValueError, OSError):
+        return
+    if isinstance(saved, dict) and saved:
+        st.query_params.from_dict({k: v for k, v in saved.items() if k in URL_KEYS})
+
+
+def remember_view(who: Principal) -> None:
+    """After the URL is written: keep the signed-in user's filters and language (only when changed)."""
+    if not configured() or not _signed_in(who):
+        return
+    wanted = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in URL_KEYS}
+    if wanted and st.session_state.get(VIEW_SAVED) != wanted:
+        cached.store().save_view(who.actor, json.dumps(wanted, ensure_ascii=False, sort_keys=True))
+        st.session_state[VIEW_SAVED] = wanted

@@ -23,3 +23,10 @@ CREATE TABLE audit_log (
     outcome VARCHAR NOT NULL,
     detail  VARCHAR NOT NULL
 );
+-- Each signed-in user's last view (the URL's filters and language), restored after signing in again:
+-- the identity provider's redirect returns to the bare address.
+CREATE TABLE user_views (
+    actor   VARCHAR PRIMARY KEY,
+    query   VARCHAR NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);

@@ -180,3 +180,16 @@ def test_a_region_scoped_user_sees_only_their_regions_numbers(signed_in, make_ap
     assert mine != {m.label: m.value for m in whole.metric}
     scoped.switch_page("pages/customer_value.py").run()  # a dataset-wide model: refused, not shown
     assert any("限于部分区域或渠道" in e.value for e in scoped.error)
+
+
+def test_signing_in_again_keeps_filters_and_language(signed_in, small_db, tmp_path):
+    db = copy_warehouse(small_db, tmp_path / "w.duckdb")
+    first = signed_in(EMAILS["planner"], db=db, lang="zh", preset="all", region=signed_in.region).run()
+    assert not first.exception
+    # the provider's redirect after signing in lands on the bare address, in a new session
+    again = signed_in(EMAILS["planner"], db=db).run()
+    assert again.session_state["sidebar_lang"] == "zh"
+    assert again.session_state["sidebar_regions"] == [signed_in.region]
+    assert again.session_state["sidebar_preset"] == "all"
+    other = signed_in(EMAILS["analyst"], db=db).run()  # each user's own view
+    assert other.session_state["sidebar_regions"] == []
