@@ -17,7 +17,7 @@ roles_file`` in the secrets or ``SALESLENS_ROLES_FILE`` choose another)::
     channels = []                 # missing or [] = every channel
 
 A user's role is the file's when it names one, else the ID token's claim, else ``signed_in``
-(ui/auth.py). The file is the admins' to edit on the Access page (or ``python -m data roles``);
+(ui/auth.py). The file is the admins' to edit on the Access & audit page (or by hand);
 every change is written whole to a temporary file and renamed over the old one under a lock, so
 two admins (or two processes) never interleave, and recorded in the audit log by the caller.
 """
@@ -42,8 +42,8 @@ from data.warehouse import PROJECT_ROOT
 DEFAULT_PATH = PROJECT_ROOT / ".streamlit" / "roles.toml"
 MAX_KEY = 200
 MAX_VALUES = 200
-HEADER = ("# SalesLens role mapping (README: \"Sign-in and roles\"). Edited on the Access page by admins or with\n"
-          "# `python -m data roles`; a hand edit takes effect on each user's next click.\n")
+HEADER = ("# SalesLens role mapping (README: \"Sign-in and roles\"). Edited on the Access & audit page by admins\n"
+          "# or by hand; an edit takes effect on each user's next click.\n")
 
 
 class RoleMapError(ValueError):

@@ -89,7 +89,22 @@ def principal_for(claims: Mapping[str, Any], roles: rolemap.RoleMap, claim: str 
 
 
 def principal() -> Principal:
-    """The principal of this browser session."""
+    """The principal of this browser session, worked out once per script run.
+
+    Every Filters asks (metrics.filters), so the answer is kept on the run's context: a run
+    starts with fresh ``cursors``, so a role changed between two clicks applies on the next one.
+    """
+    ctx = get_script_run_ctx()
+    kept = getattr(ctx, "_saleslens_principal", None) if ctx is not None else None
+    if kept is not None and kept[0] is ctx.cursors:
+        return kept[1]
+    who = _principal()
+    if ctx is not None:
+        ctx._saleslens_principal = (ctx.cursors, who)  # type: ignore[attr-defined]
+    return who
+
+
+def _principal() -> Principal:
     if not configured():
         return access.LOCAL
     claims = _user()
