@@ -20,10 +20,11 @@ clipped AS (
 ),
 windows AS (SELECT DISTINCT channel, d0, d1 FROM clipped WHERE channel IS NOT NULL),
 sold AS (
-    SELECT w.channel, w.d0, w.d1, count(l.order_id) AS orders
+    -- orders per day from the daily rollup (migration 013), not every line
+    SELECT w.channel, w.d0, w.d1, coalesce(sum(d.orders), 0)::BIGINT AS orders
     FROM windows w
-    LEFT JOIN selected_lines($dataset, $start, $end, $channels, []::VARCHAR[]) l
-           ON l.order_first AND l.channel = w.channel AND l.order_date BETWEEN w.d0 AND w.d1
+    LEFT JOIN selected_days($dataset, $start, $end, $channels, []::VARCHAR[]) d
+           ON d.channel = w.channel AND d.order_date BETWEEN w.d0 AND w.d1
     GROUP BY ALL
 )
 SELECT c.channel, c.source, c.source_detail, c.d0, c.d1, c.undated, c.visitors * c.kept AS visitors,
