@@ -191,19 +191,6 @@ def csat(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scale", "responses", "csat_mean", "csat_top2"])
 
 
-def csat_by_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """month, scale, responses, csat_mean, csat_top2 per calendar month of the period."""
-    frame = answers(con, f)
-    frame = frame[frame["scale"] != NPS_SCALE]
-    if frame.empty:
-        return pd.DataFrame(columns=["month", "scale", "responses", "csat_mean", "csat_top2"])
-    frame = frame.assign(month=frame["feedback_date"].dt.to_period("M").dt.start_time,
-                         top=frame["score"] >= frame["scale"].map(TOP_BOXES))
-    out = frame.groupby(["month", "scale"]).agg(responses=("score", "size"), csat_mean=("score", "mean"),
-                                               csat_top2=("top", "mean"))
-    return out.reset_index()
-
-
 def csat_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.DataFrame:
     """CSAT per month, channel, region or RFM segment of the period, on the period's main CSAT scale
     (the one with the most answers; ties by name): every answer counts (METRICS.md "CSAT").
