@@ -1002,6 +1002,8 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
                 """,
                 {**dims, "products": PRODUCT_NAMES, "categories": PRODUCT_CATEGORIES},
             )
+            cur.unregister("demo_lines")  # the lines are in DuckDB now: free their Arrow copy before the rest
+            del tables["lines"]
             cur.execute(
                 "INSERT INTO channel_costs SELECT $n, month, $channels[ch + 1], $types[cost_type + 1], amount "
                 "FROM demo_costs",
