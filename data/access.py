@@ -38,14 +38,14 @@ ROLES = ("viewer", "planner", "analyst", "admin")
 ACTIONS: dict[str, tuple[str, bool]] = {
     "scenario.save": ("planner", True),
     "scenario.delete": ("planner", True),
-    "goal.save": ("planner", False),        # a goal's own scope must lie inside the user's (metrics.goals)
+    "goal.save": ("planner", False),  # a goal's own scope must lie inside the user's (metrics.goals)
     "goal.delete": ("planner", False),
     "risk_plan.save": ("planner", False),
     "risk_plan.delete": ("planner", False),
-    "data.load": ("analyst", True),         # upload, append, replace; every extra-file kind alike
+    "data.load": ("analyst", True),  # upload, append, replace; every extra-file kind alike
     "dataset.delete": ("analyst", True),
     "mapping.save": ("analyst", False),
-    "analysis.whole": ("viewer", True),     # a dataset-wide analysis (customer models, budget): every row
+    "analysis.whole": ("viewer", True),  # a dataset-wide analysis (customer models, budget): every row
     "roles.edit": ("admin", True),
     "audit.read": ("admin", False),
 }
@@ -180,8 +180,11 @@ class PermissionDenied(Exception):
     def __init__(self, action: str, principal: Principal, reason: str, dataset: str | None = None) -> None:
         self.action, self.principal, self.reason, self.dataset = action, principal, reason, dataset
         self.needed = ACTIONS[action][0] if action in ACTIONS else None
-        super().__init__(f"{principal.actor} (role {principal.role or 'none'}) may not {action}"
-                         + (f" on {dataset!r}" if dataset else "") + f": {reason}")
+        super().__init__(
+            f"{principal.actor} (role {principal.role or 'none'}) may not {action}"
+            + (f" on {dataset!r}" if dataset else "")
+            + f": {reason}"
+        )
 
 
 class ScopeDenied(PermissionDenied):
@@ -223,8 +226,15 @@ def require_dataset(name: str) -> Principal:
     return principal
 
 
-def record(store: object, action: str, *, target: str = "", outcome: str = "ok", detail: dict | None = None,
-           principal: Principal | None = None) -> None:
+def record(
+    store: object,
+    action: str,
+    *,
+    target: str = "",
+    outcome: str = "ok",
+    detail: dict | None = None,
+    principal: Principal | None = None,
+) -> None:
     """Append one entry to the audit log of ``store`` (a ``data.state.Store``); never raises.
 
     The audit must not turn a finished load into a failure: a write that cannot be recorded is
@@ -232,7 +242,13 @@ def record(store: object, action: str, *, target: str = "", outcome: str = "ok",
     """
     who = principal or current()
     try:
-        store.audit(who.actor, who.role, action, target, outcome,  # type: ignore[attr-defined]
-                    json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str))
+        store.audit(
+            who.actor,
+            who.role,
+            action,
+            target,
+            outcome,  # type: ignore[attr-defined]
+            json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
+        )
     except Exception:
         LOG.exception("could not record %s %s by %s in the audit log", action, target, who.actor)

@@ -42,8 +42,10 @@ from data.warehouse import PROJECT_ROOT
 DEFAULT_PATH = PROJECT_ROOT / ".streamlit" / "roles.toml"
 MAX_KEY = 200
 MAX_VALUES = 200
-HEADER = ("# SalesLens role mapping (README: \"Sign-in and roles\"). Edited on the Access & audit page by admins\n"
-          "# or by hand; an edit takes effect on each user's next click.\n")
+HEADER = (
+    '# SalesLens role mapping (README: "Sign-in and roles"). Edited on the Access & audit page by admins\n'
+    "# or by hand; an edit takes effect on each user's next click.\n"
+)
 
 
 class RoleMapError(ValueError):
@@ -128,8 +130,11 @@ def check_key(key: object) -> str:
 
 def entry(key: str, role: object, *, datasets: object = None, regions: object = None, channels: object = None) -> Entry:
     """A checked entry (lists of names; None or [] = all)."""
-    return Entry(check_key(key), check_role(role),
-                 Scope(_text_list(datasets, "datasets"), _text_list(regions, "regions"), _text_list(channels, "channels")))
+    return Entry(
+        check_key(key),
+        check_role(role),
+        Scope(_text_list(datasets, "datasets"), _text_list(regions, "regions"), _text_list(channels, "channels")),
+    )
 
 
 def parse(raw: Mapping[str, object]) -> RoleMap:
@@ -145,8 +150,13 @@ def parse(raw: Mapping[str, object]) -> RoleMap:
     for key, value in users.items():
         if not isinstance(value, Mapping) or set(value) - {"role", "datasets", "regions", "channels"}:
             raise RoleMapError("roles_error_user", str(key)[:80])
-        item = entry(key, value.get("role"), datasets=value.get("datasets"), regions=value.get("regions"),
-                     channels=value.get("channels"))
+        item = entry(
+            key,
+            value.get("role"),
+            datasets=value.get("datasets"),
+            regions=value.get("regions"),
+            channels=value.get("channels"),
+        )
         found[item.key] = item
     return RoleMap(found, check_role(defaults.get("signed_in")))
 
@@ -222,8 +232,13 @@ def _write(target: Path, rolemap: RoleMap) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def update(path: str | os.PathLike[str] | None, *, put: Entry | None = None, remove: str | None = None,
-           default_role: object = ...) -> tuple[Entry | None, Entry | None]:
+def update(
+    path: str | os.PathLike[str] | None,
+    *,
+    put: Entry | None = None,
+    remove: str | None = None,
+    default_role: object = ...,
+) -> tuple[Entry | None, Entry | None]:
     """Change the file in one locked read-modify-write; returns the entry (or default) before and after.
 
     ``put`` adds or replaces a user's entry, ``remove`` deletes one, ``default_role`` ("" for none)
@@ -259,8 +274,13 @@ def save_user(store: object, item: Entry, path: str | os.PathLike[str] | None = 
     """Add or replace a user's entry: admins only (``data.access``), recorded in ``store``'s audit log."""
     who = access.require("roles.edit", store=store)
     before, after = update(path, put=item)
-    access.record(store, "roles.edit", target=item.key, principal=who,
-                  detail={"before": _described(before), "after": _described(after)})
+    access.record(
+        store,
+        "roles.edit",
+        target=item.key,
+        principal=who,
+        detail={"before": _described(before), "after": _described(after)},
+    )
 
 
 def remove_user(store: object, key: str, path: str | os.PathLike[str] | None = None) -> bool:
@@ -268,6 +288,11 @@ def remove_user(store: object, key: str, path: str | os.PathLike[str] | None = N
     who = access.require("roles.edit", store=store)
     before, _ = update(path, remove=key)
     if before is not None:
-        access.record(store, "roles.edit", target=check_key(key), principal=who,
-                      detail={"before": _described(before), "after": None})
+        access.record(
+            store,
+            "roles.edit",
+            target=check_key(key),
+            principal=who,
+            detail={"before": _described(before), "after": None},
+        )
     return before is not None

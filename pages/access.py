@@ -29,16 +29,32 @@ except rolemap.RoleMapError as error:
     st.error(t(error.code, detail=escape_markdown(error.detail)))
     mapping = rolemap.RoleMap()
 if mapping.users:
-    show(pd.DataFrame({
-        "user": [e.key for e in mapping.users.values()],
-        "role": [e.role or "" for e in mapping.users.values()],
-        "datasets": [", ".join(e.scope.datasets) for e in mapping.users.values()],
-        "regions": [", ".join(e.scope.regions) for e in mapping.users.values()],
-        "channels": [", ".join(e.scope.channels) for e in mapping.users.values()],
-    }), key="roles_table", dims={"user": "raw", "role": lambda r: i18n.t(f"access_role_{r}", current) if r else "—",
-                                 "datasets": "raw", "regions": "raw", "channels": "raw"},
-        headers={"user": "roles_user", "role": "roles_role", "datasets": "auth_scope_datasets",
-                 "regions": "auth_scope_regions", "channels": "auth_scope_channels"})
+    show(
+        pd.DataFrame(
+            {
+                "user": [e.key for e in mapping.users.values()],
+                "role": [e.role or "" for e in mapping.users.values()],
+                "datasets": [", ".join(e.scope.datasets) for e in mapping.users.values()],
+                "regions": [", ".join(e.scope.regions) for e in mapping.users.values()],
+                "channels": [", ".join(e.scope.channels) for e in mapping.users.values()],
+            }
+        ),
+        key="roles_table",
+        dims={
+            "user": "raw",
+            "role": lambda r: i18n.t(f"access_role_{r}", current) if r else "—",
+            "datasets": "raw",
+            "regions": "raw",
+            "channels": "raw",
+        },
+        headers={
+            "user": "roles_user",
+            "role": "roles_role",
+            "datasets": "auth_scope_datasets",
+            "regions": "auth_scope_regions",
+            "channels": "auth_scope_channels",
+        },
+    )
 
 
 def _names(text: str) -> list[str]:
@@ -47,7 +63,9 @@ def _names(text: str) -> list[str]:
 
 with st.form("roles_form", clear_on_submit=False):
     user = st.text_input(t("roles_user"), key="roles_user", max_chars=rolemap.MAX_KEY)
-    role = st.selectbox(t("roles_role"), ROLES, key="roles_role", format_func=lambda r: i18n.t(f"access_role_{r}", current))
+    role = st.selectbox(
+        t("roles_role"), ROLES, key="roles_role", format_func=lambda r: i18n.t(f"access_role_{r}", current)
+    )
     datasets = st.text_input(t("roles_datasets"), key="roles_datasets")
     regions = st.text_input(t("roles_regions"), key="roles_regions")
     channels = st.text_input(t("roles_channels"), key="roles_channels")
@@ -57,7 +75,9 @@ with st.form("roles_form", clear_on_submit=False):
 if save or remove:
     try:
         if save:
-            item = rolemap.entry(user, role, datasets=_names(datasets), regions=_names(regions), channels=_names(channels))
+            item = rolemap.entry(
+                user, role, datasets=_names(datasets), regions=_names(regions), channels=_names(channels)
+            )
             rolemap.save_user(cached.store(), item, auth.roles_path())
             st.success(t("roles_saved", who=escape_markdown(item.key)))
         elif rolemap.remove_user(cached.store(), user, auth.roles_path()):
@@ -72,9 +92,21 @@ if entries.empty:
     st.info(t("audit_none"))
 else:
     entries = entries[["happened_at", "actor", "role", "action", "target", "outcome", "detail"]]
-    show(entries, key="audit_table",
-         dims={c: "raw" for c in ("happened_at", "actor", "role", "action", "target", "outcome", "detail")},
-         headers={c: f"audit_col_{k}" for c, k in (("happened_at", "at"), ("actor", "actor"), ("role", "role"),
-                                                   ("action", "action"), ("target", "target"), ("outcome", "outcome"),
-                                                   ("detail", "detail"))},
-         download="audit_log")
+    show(
+        entries,
+        key="audit_table",
+        dims={c: "raw" for c in ("happened_at", "actor", "role", "action", "target", "outcome", "detail")},
+        headers={
+            c: f"audit_col_{k}"
+            for c, k in (
+                ("happened_at", "at"),
+                ("actor", "actor"),
+                ("role", "role"),
+                ("action", "action"),
+                ("target", "target"),
+                ("outcome", "outcome"),
+                ("detail", "detail"),
+            )
+        },
+        download="audit_log",
+    )

@@ -132,9 +132,15 @@ def denied_text(error: access.PermissionDenied, lang: str) -> str:
     action = i18n.t(f"access_action_{error.action.replace('.', '_')}", lang)
     if error.reason == "role":
         needed = i18n.t(f"access_role_{error.needed}", lang) if error.needed else "—"
-        return i18n.t("access_denied_role", lang, action=action, needed=needed,
-                      role=i18n.t(f"access_role_{error.principal.role}", lang) if error.principal.role else
-                      i18n.t("access_role_none", lang))
+        return i18n.t(
+            "access_denied_role",
+            lang,
+            action=action,
+            needed=needed,
+            role=i18n.t(f"access_role_{error.principal.role}", lang)
+            if error.principal.role
+            else i18n.t("access_role_none", lang),
+        )
     if error.reason == "dataset":
         return i18n.t("access_denied_dataset", lang, action=action)
     return i18n.t("access_denied_rows", lang, action=action)
@@ -168,8 +174,10 @@ def gate(lang: str) -> Principal:
 
 def scope_text(scope: Scope, lang: str) -> str:
     every = i18n.t("auth_scope_all", lang)
-    return "; ".join(f"{i18n.t(f'auth_scope_{dim}', lang)}: {', '.join(getattr(scope, dim)) or every}"
-                     for dim in ("datasets", "regions", "channels"))
+    return "; ".join(
+        f"{i18n.t(f'auth_scope_{dim}', lang)}: {', '.join(getattr(scope, dim)) or every}"
+        for dim in ("datasets", "regions", "channels")
+    )
 
 
 REFUSED = "_access_refused"

@@ -21,9 +21,13 @@ from metrics.overview import dimension_values
 from tests.app.conftest import APP
 from tests.conftest import ROOT, copy_warehouse
 
-SECRETS = {"client_id": "saleslens", "client_secret": "secret", "cookie_secret": "cookie",
-           "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-           "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+SECRETS = {
+    "client_id": "saleslens",
+    "client_secret": "secret",
+    "cookie_secret": "cookie",
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 ROLES_TOML = """
 [defaults]
 signed_in = "viewer"
@@ -47,15 +51,23 @@ ALLOWED = {
     "analyst": {"scenario", "goal", "load", "mapping", "delete"},
     "admin": {"scenario", "goal", "load", "mapping", "delete", "roles"},
 }
-EMAILS = {"viewer": "someone@example.com", "planner": "plan@example.com", "analyst": "ana@example.com",
-          "admin": "boss@example.com"}
+EMAILS = {
+    "viewer": "someone@example.com",
+    "planner": "plan@example.com",
+    "analyst": "ana@example.com",
+    "admin": "boss@example.com",
+}
 
 
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("access") / "base.duckdb"
-    subprocess.run([sys.executable, "-m", "data", "demo", "--orders", "2000", "--db", str(path)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "data", "demo", "--orders", "2000", "--db", str(path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -70,8 +82,11 @@ def signed_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db: Path):
     def build(email: str | None, script: object = APP, db: Path | None = None, **query: object) -> AppTest:
         monkeypatch.setenv("SALESLENS_DB", str(db or demo_db))
         st.cache_data.clear()
-        at = AppTest.from_file(script, default_timeout=90) if isinstance(script, str) else \
-            AppTest.from_function(script, default_timeout=90)
+        at = (
+            AppTest.from_file(script, default_timeout=90)
+            if isinstance(script, str)
+            else AppTest.from_function(script, default_timeout=90)
+        )
         at.secrets["auth"] = SECRETS
         at.user = {"is_logged_in": email is not None, **({"email": email, "sub": email} if email else {})}
         at.query_params.update(query)
@@ -100,9 +115,12 @@ def _every_write() -> None:
         "load": lambda: ingest(cached.current_warehouse(), csv_bytes(ORDERS_CSV), "fresh", filename="a.csv"),
         "mapping": lambda: remember_mapping(cached.store(), ["a"], {"order_id": "a"}),
         "scenario": lambda: scenarios.save(cached.store(), "demo", scenarios.Scenario("p", {"channel:x": 1.0})),
-        "goal": lambda: goals.create(cached.connection(), goals.Goal("demo", "revenue", 1.0, dt.date(2030, 1, 1), "o"),
-                                     store=cached.store()),
-        "roles": lambda: rolemap.save_user(cached.store(), rolemap.entry("new@example.com", "viewer"), auth.roles_path()),
+        "goal": lambda: goals.create(
+            cached.connection(), goals.Goal("demo", "revenue", 1.0, dt.date(2030, 1, 1), "o"), store=cached.store()
+        ),
+        "roles": lambda: rolemap.save_user(
+            cached.store(), rolemap.entry("new@example.com", "viewer"), auth.roles_path()
+        ),
         "delete": lambda: ingest_flow.delete("demo"),
     }
     outcome = {}

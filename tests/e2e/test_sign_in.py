@@ -18,8 +18,12 @@ from data.snapshots import Warehouse
 from tests.conftest import copy_warehouse
 from tests.e2e.conftest import _require, free_port, start_server, wait_idle, wait_text
 
-ROLES = {"viewer": "viewer@example.com", "planner": "planner@example.com", "analyst": "analyst@example.com",
-         "admin": "admin@example.com"}
+ROLES = {
+    "viewer": "viewer@example.com",
+    "planner": "planner@example.com",
+    "analyst": "analyst@example.com",
+    "admin": "admin@example.com",
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +34,17 @@ def provider() -> Iterator[str]:
     except ImportError:
         _require(False, "oidc-provider-mock is not installed (requirements-dev.txt)")
     # viewer and planner get their role from the ID token's claim, analyst and admin from the role file
-    users = [oidc_provider_mock.User(sub=sub, claims={"email": email, "name": sub.title(),
-                                                  **({"saleslens_role": sub} if sub in ("viewer", "planner") else {})})
-             for sub, email in ROLES.items()]
+    users = [
+        oidc_provider_mock.User(
+            sub=sub,
+            claims={
+                "email": email,
+                "name": sub.title(),
+                **({"saleslens_role": sub} if sub in ("viewer", "planner") else {}),
+            },
+        )
+        for sub, email in ROLES.items()
+    ]
     server = make_server("127.0.0.1", free_port(), oidc_provider_mock.app(user_claims=users))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -48,16 +60,20 @@ def app_url(provider: str, demo_db: Path, tmp_path_factory: pytest.TempPathFacto
     db = copy_warehouse(demo_db, folder / "demo.duckdb")
     port = free_port()
     secrets = folder / "secrets.toml"
-    secrets.write_text(f"""
+    secrets.write_text(
+        f"""
 [auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "e2e-cookie-secret-0123456789abcdef"
 client_id = "saleslens-e2e"
 client_secret = "e2e-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     roles = folder / "roles.toml"
-    roles.write_text("""
+    roles.write_text(
+        """
 [defaults]
 signed_in = ""
 
@@ -66,9 +82,16 @@ role = "analyst"
 
 [users."admin@example.com"]
 role = "admin"
-""", encoding="utf-8")
-    with start_server(db, "sign_in_server.log", env={"SALESLENS_ROLES_FILE": str(roles)}, port=port,
-                      args=("--secrets.files", str(secrets))) as url:
+""",
+        encoding="utf-8",
+    )
+    with start_server(
+        db,
+        "sign_in_server.log",
+        env={"SALESLENS_ROLES_FILE": str(roles)},
+        port=port,
+        args=("--secrets.files", str(secrets)),
+    ) as url:
         yield url, db
 
 
@@ -131,7 +154,8 @@ def test_each_role_may_do_its_own_and_is_refused_the_rest(page, app_url, role):
         assert page.locator('[data-testid="stDataFrame"]').count() == 2  # the role mapping and the audit log
         log = Warehouse.open(db).state.audit_log()  # what that grid shows (a canvas: no text to read)
         assert ("admin@example.com", "roles.edit", "new.person@example.com", "ok") in {
-            (e["actor"], e["action"], e["target"], e["outcome"]) for e in log}
+            (e["actor"], e["action"], e["target"], e["outcome"]) for e in log
+        }
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="End session").click(timeout=30_000)  # the provider's end-session step
     wait_text(page, "Please sign in", "Sign in")

@@ -113,11 +113,13 @@ def test_a_region_scope_cuts_every_metric_to_its_rows(wh):
 
 def test_a_scoped_user_sees_and_edits_only_goals_inside_the_scope(wh):
     with access.acting_as(who("planner")):
-        west = goals.create(wh.reader(), goals.Goal("tiny", "revenue", 10.0, dt.date(2025, 12, 31), "W", (), ("west",)),
-                            store=wh.state)
+        west = goals.create(
+            wh.reader(), goals.Goal("tiny", "revenue", 10.0, dt.date(2025, 12, 31), "W", (), ("west",)), store=wh.state
+        )
     with access.acting_as(who("planner", regions=("east",))):
-        everywhere = goals.create(wh.reader(), goals.Goal("tiny", "revenue", 10.0, dt.date(2025, 12, 31), "E"),
-                                  store=wh.state)
+        everywhere = goals.create(
+            wh.reader(), goals.Goal("tiny", "revenue", 10.0, dt.date(2025, 12, 31), "E"), store=wh.state
+        )
         assert everywhere.regions == ("east",)  # "all regions" means all of theirs
         assert [g.id for g in goals.list_goals(wh.state, "tiny")] == [everywhere.id]
         with pytest.raises(KeyError):
@@ -140,10 +142,10 @@ def test_the_role_mapping_file_round_trips_and_refuses_bad_entries(tmp_path, wh)
     with access.acting_as(who("planner")), pytest.raises(access.PermissionDenied):
         rolemap.save_user(wh.state, rolemap.entry("Ann@Example.com", "analyst"), path)
     with access.acting_as(who("admin")):
-        rolemap.save_user(wh.state, rolemap.entry("Ann@Example.com", "analyst", regions=["华东", "x\"y"]), path)
+        rolemap.save_user(wh.state, rolemap.entry("Ann@Example.com", "analyst", regions=["华东", 'x"y']), path)
         rolemap.update(path, default_role="viewer")
     found = rolemap.read(path)
-    assert found.lookup("ann@example.com", None).scope.regions == ("华东", "x\"y") and found.default_role == "viewer"
+    assert found.lookup("ann@example.com", None).scope.regions == ("华东", 'x"y') and found.default_role == "viewer"
     with pytest.raises(rolemap.RoleMapError):
         rolemap.entry("bob@example.com", "superuser")
     entry = [e for e in wh.state.audit_log() if e["action"] == "roles.edit"]
@@ -152,8 +154,12 @@ def test_the_role_mapping_file_round_trips_and_refuses_bad_entries(tmp_path, wh)
 
 
 def test_roles_come_from_the_file_then_the_claim_then_the_default():
-    roles = rolemap.parse({"defaults": {"signed_in": "viewer"},
-                           "users": {"ann@example.com": {"role": "planner"}, "bob@example.com": {"regions": ["east"]}}})
+    roles = rolemap.parse(
+        {
+            "defaults": {"signed_in": "viewer"},
+            "users": {"ann@example.com": {"role": "planner"}, "bob@example.com": {"regions": ["east"]}},
+        }
+    )
     assert principal_for({"email": "ANN@example.com", "saleslens_role": "admin"}, roles).role == "planner"
     bob = principal_for({"email": "bob@example.com", "saleslens_role": ["viewer", "analyst"]}, roles)
     assert (bob.role, bob.source, bob.scope.regions) == ("analyst", "claim", ("east",))
@@ -169,8 +175,14 @@ def test_the_report_and_its_export_carry_only_the_scoped_rows(wh):
     with access.acting_as(who("viewer", regions=("east",))):
         data = report.gather(wh.reader(), Filters("tiny", *period), stage="growth", industry="retail", store=wh.state)
         with pytest.raises(access.PermissionDenied):  # a budget scenario covers every region
-            report.gather(wh.reader(), Filters("tiny", *period), stage="growth", industry="retail", store=wh.state,
-                          scenario="plan")
+            report.gather(
+                wh.reader(),
+                Filters("tiny", *period),
+                stage="growth",
+                industry="retail",
+                store=wh.state,
+                scenario="plan",
+            )
     assert data.f.regions == ("east",)
     assert {k.key: k.value for k in data.kpis}["revenue"] == 500.0
     assert data.pnl["revenue"].sum() == 500.0
