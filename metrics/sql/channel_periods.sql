@@ -3,3 +3,4 @@
 SELECT channel, datediff('day', order_date, $end) // $days AS k, sum(net_revenue) AS revenue
 FROM selected_lines($dataset, $end - CAST($days * $periods - 1 AS INTEGER), $end, $channels, $regions)
 GROUP BY ALL
+ORDER BY channel, k

@@ -3,3 +3,4 @@
 SELECT channel, sum(net_revenue) AS revenue
 FROM selected_lines($dataset, $start, $end, $channels, [])
 GROUP BY channel
+ORDER BY channel

@@ -11,4 +11,4 @@ FROM (
     FROM selected_lines($dataset, $prior_start, $end, $channels, $regions)
 )
 GROUP BY GROUPING SETS ((channel), (region))
-ORDER BY dim, revenue DESC
+ORDER BY dim, revenue DESC, value
