@@ -123,8 +123,13 @@ def session() -> object:
                     raise SparkUnavailable(f"SALESLENS_SPARK_REMOTE=local serves Spark Connect on 127.0.0.1:{LOCAL_PORT}, "
                                            "which another process holds; run a server and use sc://HOST:PORT")
             master = "local[*]" if url == "local" else url
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            # pyspark applies these when it starts the JVM, then tries again on the Connect session,
+            # where the static ones cannot change: that second attempt only warns
+            warnings.filterwarnings("ignore", message="Failed to set spark[.]", category=UserWarning)
             builder = (spark_session.builder.remote(master)
                        .config("spark.ui.enabled", "false")
+                       .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.connect.grpc.binding.address", "127.0.0.1")
                        .config("spark.driver.bindAddress", "127.0.0.1")
                        .config("spark.driver.host", "127.0.0.1")
