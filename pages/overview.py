@@ -8,6 +8,7 @@ from metrics import overview
 from present.charts import overview as charts
 from present.sentences import overview as overview_text
 from ui import cached, goals_widgets
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, kpi_row
 
@@ -35,16 +36,16 @@ trend = cached.run(overview.trend, f)
 left, right = st.columns([2, 1])
 with left:
     st.subheader(t("overview_trend"))
-    st.plotly_chart(charts.trend(trend, lang()), key="overview_trend", width="stretch")
+    st.plotly_chart(figure(charts.trend, trend, lang()), key="overview_trend", width="stretch")
 with right:
     st.subheader(t("overview_share"))
-    st.plotly_chart(charts.share_donut(moves[moves["dim"] == "channel"], lang()), key="overview_share", width="stretch")
+    st.plotly_chart(figure(charts.share_donut, moves[moves["dim"] == "channel"], lang()), key="overview_share", width="stretch")
 
 st.subheader(t("overview_movers"))
 for column, dim, title in zip(st.columns(2), ("channel", "region"),
                               (t("overview_movers_channels"), t("overview_movers_regions")), strict=True):
     with column:
         st.markdown(f"**{title}**")
-        st.plotly_chart(charts.movers(moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")
+        st.plotly_chart(figure(charts.movers, moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")
 
 goals_widgets.overview_section(f)
