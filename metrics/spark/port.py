@@ -47,7 +47,7 @@ from sqlglot.optimizer.scope import traverse_scope
 
 from data.warehouse import MIGRATIONS
 
-MACRO_FILE = MIGRATIONS / "009_selected_lines.sql"
+MACRO_GLOB = "*.sql"  # every migration's macros (009 selected_lines, 011 customer_scope, 013 the rollups)
 TABLE_MARK = "__saleslens_table_{}__"  # a snapshot table in the output, replaced by its view's name
 # Functions sqlglot leaves as Anonymous that mean the same in Spark (checked by the conformance tests).
 SAME_IN_SPARK = frozenset({"last_day", "day", "make_date", "greatest", "least"})
@@ -67,8 +67,9 @@ class Macro:
 
 @functools.cache
 def macros() -> dict[str, Macro]:
-    """The macros of migration 009, parsed from their one definition."""
-    code = re.sub(r"--[^\n]*", "", MACRO_FILE.read_text(encoding="utf-8"))
+    """The macros of the migrations (009, 011, 013, ...), parsed from their one definition."""
+    code = "\n".join(re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
+                     for path in sorted(MIGRATIONS.glob(MACRO_GLOB)))
     found = {}
     pattern = r"create\s+macro\s+(\w+)\s*\(([^)]*)\)\s+as\s+(table\s+)?(.*?);"
     for name, params, table, body in re.findall(pattern, code, flags=re.IGNORECASE | re.DOTALL):
