@@ -16,7 +16,20 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import channels, clv, cohorts, customers, goals, overview, rfm, tiers
+from metrics import (
+    channels,
+    clv,
+    cohorts,
+    conversion,
+    customers,
+    goals,
+    health,
+    overview,
+    relationship,
+    rfm,
+    tiers,
+    voice,
+)
 from metrics.advisor import evidence, score
 from metrics.budget import holdout, model
 from metrics.filters import Filters
@@ -114,6 +127,35 @@ CALLS: dict[str, Call] = {
     "budget.model.budget_model": lambda c: model.budget_model(c.con, DATASET),
     "advisor.evidence.measure": lambda c: evidence.measure(c.con, c.selection),
     "advisor.score.advise": lambda c: score.advise(c.con, c.selection, stage="growth", industry="retail"),
+    # the customer's voice, relationship health, channel conversion, CRM data health (issue 15)
+    "voice.availability": lambda c: voice.availability(c.con, DATASET),
+    "voice.answers": lambda c: voice.answers(c.con, c.everything),
+    "voice.nps_summary": lambda c: voice.nps_summary(c.con, c.selection),
+    "voice.nps_by[channel]": lambda c: voice.nps_by(c.con, c.everything, "channel"),
+    "voice.nps_by[segment]": lambda c: voice.nps_by(c.con, c.selection, "segment"),
+    "voice.nps_by[month]": lambda c: voice.nps_by(c.con, c.everything, "month"),
+    "voice.nps_table": lambda c: voice.nps_table(c.con, c.everything),
+    "voice.csat": lambda c: voice.csat(c.con, c.everything),
+    "voice.csat_by_month": lambda c: voice.csat_by_month(c.con, c.everything),
+    "voice.churn_by_group": lambda c: voice.churn_by_group(c.con, c.selection),
+    "voice.phrases": lambda c: voice.phrases(c.con, c.everything),
+    "voice.new_customers": lambda c: voice.new_customers(c.con, c.selection),
+    "voice.referral_summary": lambda c: voice.referral_summary(c.con, c.everything),
+    "voice.referral_value": lambda c: voice.referral_value(c.con, c.everything),
+    "voice.referral_by_month": lambda c: voice.referral_by_month(c.con, c.everything),
+    "voice.top_referrers": lambda c: voice.top_referrers(c.con, c.everything),
+    "relationship.monthly": lambda c: relationship.monthly(c.con, c.selection),
+    "relationship.per_customer": lambda c: relationship.per_customer(c.con, c.everything),
+    "relationship.summary": lambda c: relationship.summary(c.con, c.selection),
+    "relationship.days_since_contact": lambda c: relationship.days_since_contact(c.con, c.everything),
+    "relationship.no_contact": lambda c: relationship.no_contact(c.con, c.everything),
+    "relationship.timeline": lambda c: relationship.timeline(c.con, DATASET, customer_id=c.customer),
+    "conversion.conversion": lambda c: conversion.conversion(c.con, c.everything),
+    "conversion.export_frame": lambda c: conversion.export_frame(c.con, c.selection),
+    "conversion.sources": lambda c: conversion.sources(c.con, c.everything),
+    "conversion.by_month": lambda c: conversion.by_month(c.con, c.selection),
+    "health.data_health": lambda c: health.data_health(c.con, DATASET),
+    "goals.voice_reason": lambda c: goals.voice_reason(c.con, replace(c.goal, metric="nps")),
 }
 
 # Metric functions taking a connection that the suite does not call, and why.
@@ -132,8 +174,15 @@ def query_params(f: Filters, customer: str = "C000001") -> dict[str, object]:
             "window_days": 90, "days": f.days, "periods": 4, "region": f.regions[0] if f.regions else "",
             "cal_end": f.end - dt.timedelta(days=182), "holdout_end": f.end, "as_of": f.end, "split_orders": 0,
             "ids": True, "acquisition": True, "needle": "1", "limit": 20, "customer_id": customer,
-            "first": f.start, "last": f.end - dt.timedelta(days=6), "short": 90, "long": 180}
+            "first": f.start, "last": f.end - dt.timedelta(days=6), "short": 90, "long": 180, "window": 90,
+            "referrers": [customer]}
 
 
 # The CLI exports (python -m metrics export NAME), over the whole range as the command line defaults.
-EXPORTS = ("channels", "rfm", "customers", "cohorts", "clv")
+def _exports() -> tuple[str, ...]:
+    from cli import main as cli
+
+    return tuple(sorted(cli.exports(cli.area_modules())))
+
+
+EXPORTS = _exports()  # every `python -m metrics export NAME` the command line registers

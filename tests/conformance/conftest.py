@@ -144,6 +144,8 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
         con.close()
         result.seconds["whole fixture"] = time.perf_counter() - began
         print("\n[conformance] " + "; ".join(f"{k}: {v:.1f} s" for k, v in result.seconds.items()))
+        slowest = sorted(recorder.seconds.items(), key=lambda item: -item[1])[:5]
+        print("[conformance] slowest Spark queries: " + ", ".join(f"{k[0]} {v:.1f} s" for k, v in slowest))
         yield result
     finally:
         with engine("spark", spark_server.url):

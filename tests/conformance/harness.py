@@ -163,8 +163,8 @@ def differences(a: object, b: object, where: str = "result") -> list[str]:
         if a is None or b is None:
             return [] if a is b else [f"{where}: {a!r} vs {b!r}"]
         return [] if _close(float(a), float(b)) else [f"{where}: {a!r} vs {b!r}"]
+    if a is pd.NA or a is pd.NaT:  # before dates: NaT is a datetime that equals nothing, itself included
+        return [] if b is a else [f"{where}: {a!r} vs {b!r}"]
     if isinstance(a, (dt.date, str, int, bool, np.integer, np.bool_)) or a is None:
         return [] if a == b or (a is None and b is None) else [f"{where}: {a!r} vs {b!r}"]
-    if a is pd.NA or a is pd.NaT:
-        return [] if b is a else [f"{where}: {a!r} vs {b!r}"]
     return [] if a == b else [f"{where}: {a!r} vs {b!r}"]
