@@ -99,12 +99,8 @@ class LocalServer:
 
 
 def start(run_dir: Path, *, port: int | None = None, cores: int = 2, memory: str = "2g", fast_start: bool = False,
-          shuffle_partitions: int = 4, timeout: float = 180.0, wait: bool = True,
-          extra_conf: dict[str, str] | None = None) -> LocalServer:
-    """Start a server; with ``wait`` return once its gRPC port accepts connections (:meth:`LocalServer.wait`).
-
-    ``extra_conf``: more ``--conf`` settings (the conformance tests trade throughput for latency).
-    """
+          shuffle_partitions: int = 4, timeout: float = 180.0, wait: bool = True) -> LocalServer:
+    """Start a server; with ``wait`` return once its gRPC port accepts connections (:meth:`LocalServer.wait`)."""
     run_dir = Path(run_dir).resolve()
     for sub in ("tmp", "warehouse"):
         (run_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -123,7 +119,6 @@ def start(run_dir: Path, *, port: int | None = None, cores: int = 2, memory: str
         "spark.sql.warehouse.dir": str(run_dir / "warehouse"),
         "spark.local.dir": str(run_dir / "tmp"),
         "spark.driver.extraJavaOptions": java_opts,
-        **(extra_conf or {}),
     }
     home = spark_home()
     command = ["bash", str(home / "bin" / "spark-submit"), "--class", SERVER_CLASS, "--name", "SalesLens Connect",
