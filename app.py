@@ -15,11 +15,12 @@ import sys
 
 import streamlit as st
 
+from data import access
 from metrics import clv
 from metrics.budget import holdout
 from metrics.db import EngineUnavailable, engine
 from metrics.overview import dimension_values
-from ui import budget, cached, navigate, state
+from ui import auth, budget, cached, navigate, state
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -28,9 +29,12 @@ if _db:
     os.environ["SALESLENS_DB"] = _db
 
 st.set_page_config(page_title="SalesLens 销售透镜", page_icon="🔭", layout="wide")
+auth.restore_view()  # sign-in returns to the bare address: a signed-in user's last filters and language come back
 state.seed_from_url()
 state.keep_sidebar_state()
 state.language_switch()
+who = auth.gate(state.lang())  # sign-in (when configured): a visitor without a role stops here
+auth.show_refusal(state.lang())  # a write a button callback attempted and data.access refused
 
 try:
     datasets = cached.begin_run()  # this run reads the warehouse as it is now, even if a load publishes
@@ -53,8 +57,10 @@ if not datasets:  # a fresh clone's first start
     st.toast(state.t("demo_built"))
     datasets = cached.begin_run()
 
+datasets = [d for d in datasets if who.scope.allows_dataset(d.name)]  # a scope's other datasets are not offered
 f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
 state.write_url(f)
+auth.remember_view(who)
 if f is not None:
     # Models that take seconds to minutes are fitted now, once per data version, in the background
     # (one at a time), so the pages that need them find them ready: the budget model, then the
@@ -93,6 +99,8 @@ PAGES = {
     state.t("nav_section_data"): [
         st.Page("pages/data.py", title=state.t("nav_data"), icon=":material/upload_file:", url_path="data"),
         st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon=":material/database:", url_path="datasets"),
+        *([st.Page("pages/access.py", title=state.t("nav_access"), icon=":material/admin_panel_settings:", url_path="access")]
+          if who.at_least("admin") else []),
     ],
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed, no untranslated "View more"
@@ -100,6 +108,8 @@ navigate.follow()  # a button on the previous run asked for another page (ui/nav
 state.shell_running(True)
 try:
     page.run()
+except access.PermissionDenied as refused:  # checked where the write happens; shown in the user's language
+    st.error(auth.denied_text(refused, state.lang()))
 except Exception:  # the user sees a sentence in their language, the log keeps the traceback
     logging.getLogger("saleslens").exception("page %s failed", page.url_path)
     st.error(state.t("error_unexpected"))

@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from data import registry
+from data import access, registry
 from data.state import USER_TABLES, Store
 from data.warehouse import db_path, lock_down, memory_connection, memory_limit, migrate
 
@@ -202,12 +202,20 @@ class Warehouse:
             self._cleanup_locked()
 
     def delete(self, name: str) -> bool:
-        """Remove a dataset (its snapshots once nothing reads them, and the user rows tied to it)."""
+        """Remove a dataset (its snapshots once nothing reads them, and the user rows tied to it).
+
+        Only for those allowed to (``data.access``: analysts and admins whose scope holds the
+        dataset and every row of it); a deletion, and a refused one, is written to the audit log.
+        """
+        who = access.require("dataset.delete", dataset=name, store=self.state)
         if self.memory is not None:
-            return registry.delete_dataset(self.memory, name)
-        with self._writer_lock():
-            existed = self.state.forget(name)
-            self._cleanup_locked()
+            existed = registry.delete_dataset(self.memory, name)
+        else:
+            with self._writer_lock():
+                existed = self.state.forget(name)
+                self._cleanup_locked()
+        if existed:
+            access.record(self.state, "dataset.delete", target=name, principal=who)
         return existed
 
     def cleanup(self) -> None:
@@ -314,7 +322,7 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
     """The reader for these registry rows: views over exactly their files, and nothing else reachable."""
     con = duckdb.connect(":memory:", config={"memory_limit": memory_limit()})
     migrate(con)
-    for table in USER_TABLES + ("ingest_mappings",):  # user state lives in the store: using it here must fail loudly
+    for table in USER_TABLES + ("ingest_mappings", "audit_log", "user_views"):  # user state lives in the store: using it here must fail loudly
         con.execute(f"DROP TABLE {_quote(table)}")
     files: dict[str, list[Path]] = {}
     for row in rows:

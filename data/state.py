@@ -1,7 +1,8 @@
 """User state and the warehouse's catalog of versions, in a store that accepts concurrent writers.
 
-What people author (goals, budget scenarios, confirmed column mappings) and which snapshot of each
-dataset is current live here, not in the snapshots: they change on their own schedule, several
+What people author (goals, budget scenarios, confirmed column mappings, with who saved them and when),
+the audit log (loads, deletes, role changes, refused attempts) and which snapshot of each dataset is
+current live here, not in the snapshots: they change on their own schedule, several
 processes write them at once, and a data reload must not touch them.
 
 A file warehouse keeps them in SQLite (``state.sqlite``, WAL, a busy timeout; a read-then-write runs
@@ -28,7 +29,7 @@ BUSY_TIMEOUT_S = 30.0
 _PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
 # SQLite schema of a file warehouse, applied in order and recorded in user_version. The DuckDB
-# migrations create the same user tables for in-memory warehouses (002, 004, 005, 008).
+# migrations create the same user tables for in-memory warehouses (002, 004, 005, 008, 014).
 SCHEMA = (
     """
     CREATE TABLE datasets (
@@ -57,6 +58,21 @@ SCHEMA = (
         deadline DATE NOT NULL, owner TEXT NOT NULL, scope TEXT NOT NULL, baseline REAL,
         baseline_date DATE NOT NULL, created_at TIMESTAMP NOT NULL, notes TEXT NOT NULL
     );
+    """,
+    # 2 (issue 17): who saved each object, and the audit log (mirrored by DuckDB migration 014).
+    # audit_log has no ``dataset`` column on purpose: deleting a dataset must not delete its history.
+    """
+    ALTER TABLE budget_scenarios ADD COLUMN saved_by TEXT;
+    ALTER TABLE goals ADD COLUMN created_by TEXT;
+    ALTER TABLE goals ADD COLUMN updated_by TEXT;
+    ALTER TABLE goals ADD COLUMN updated_at TIMESTAMP;
+    ALTER TABLE ingest_mappings ADD COLUMN updated_by TEXT;
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, happened_at TIMESTAMP NOT NULL, actor TEXT NOT NULL, role TEXT,
+        action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_at ON audit_log (happened_at);
+    CREATE TABLE user_views (actor TEXT PRIMARY KEY, query TEXT NOT NULL, updated_at TIMESTAMP NOT NULL);
     """,
 )
 # Tables whose rows belong to one dataset: deleting the dataset deletes them.
@@ -182,24 +198,30 @@ class Store:
         return found[0] if found else None
 
     def remember_mapping(self, kind: str, header_key: str, mapping: dict[str, str], profile: str,
-                         chosen: bool, channel: str | None) -> None:
-        self.rows("INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at, profile, profile_chosen, channel) "
-                  "VALUES (:k, :h, :m, :t, :p, :c, :ch) ON CONFLICT (kind, header_key) DO UPDATE SET "
+                         chosen: bool, channel: str | None, by: str | None = None) -> None:
+        self.rows("INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at, profile, profile_chosen, channel, "
+                  "updated_by) VALUES (:k, :h, :m, :t, :p, :c, :ch, :by) ON CONFLICT (kind, header_key) DO UPDATE SET "
                   "mapping = excluded.mapping, updated_at = excluded.updated_at, profile = excluded.profile, "
-                  "profile_chosen = excluded.profile_chosen, channel = excluded.channel",
+                  "profile_chosen = excluded.profile_chosen, channel = excluded.channel, updated_by = excluded.updated_by",
                   {"k": kind, "h": header_key, "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
-                   "t": dt.datetime.now(), "p": profile, "c": bool(chosen), "ch": channel})
+                   "t": dt.datetime.now(), "p": profile, "c": bool(chosen), "ch": channel, "by": by})
+
+    def mappings(self) -> list[dict[str, Any]]:
+        """Every remembered mapping with who confirmed it last and when."""
+        return self.rows("SELECT kind, header_key, mapping, profile, channel, updated_at, updated_by FROM ingest_mappings "
+                         "ORDER BY updated_at DESC")
 
     # --- budget scenarios (metrics.budget.scenarios) ------------------------------------------------
 
-    def save_scenario(self, dataset: str, name: str, notes: str, payload: str) -> None:
-        self.rows("INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at) VALUES (:d, :n, :o, :p, :t) "
+    def save_scenario(self, dataset: str, name: str, notes: str, payload: str, by: str | None = None) -> None:
+        self.rows("INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at, saved_by) "
+                  "VALUES (:d, :n, :o, :p, :t, :by) "
                   "ON CONFLICT (dataset, name) DO UPDATE SET notes = excluded.notes, payload = excluded.payload, "
-                  "saved_at = excluded.saved_at",
-                  {"d": dataset, "n": name, "o": notes, "p": payload, "t": dt.datetime.now()})
+                  "saved_at = excluded.saved_at, saved_by = excluded.saved_by",
+                  {"d": dataset, "n": name, "o": notes, "p": payload, "t": dt.datetime.now(), "by": by})
 
     def scenarios(self, dataset: str) -> list[dict[str, Any]]:
-        return self.rows("SELECT name, notes, payload, saved_at FROM budget_scenarios WHERE dataset = :d "
+        return self.rows("SELECT name, notes, payload, saved_at, saved_by FROM budget_scenarios WHERE dataset = :d "
                          "ORDER BY saved_at DESC, name", {"d": dataset})
 
     def delete_scenario(self, dataset: str, name: str) -> bool:
@@ -212,14 +234,14 @@ class Store:
 
     GOAL_FIELDS = ("dataset", "metric", "target", "deadline", "owner", "scope", "baseline", "baseline_date", "notes")
 
-    def insert_goal(self, fields: Mapping[str, object]) -> int:
-        values = {k: fields[k] for k in self.GOAL_FIELDS} | {"created_at": dt.datetime.now()}
+    def insert_goal(self, fields: Mapping[str, object], by: str | None = None) -> int:
+        values = {k: fields[k] for k in self.GOAL_FIELDS} | {"created_at": dt.datetime.now(), "created_by": by}
         found = self.rows(f"INSERT INTO goals ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)}) "  # noqa: S608
                           "RETURNING id", values)
         return int(found[0]["id"])
 
-    def update_goal(self, goal_id: int, fields: Mapping[str, object]) -> bool:
-        values = {k: fields[k] for k in self.GOAL_FIELDS}
+    def update_goal(self, goal_id: int, fields: Mapping[str, object], by: str | None = None) -> bool:
+        values = {k: fields[k] for k in self.GOAL_FIELDS} | {"updated_at": dt.datetime.now(), "updated_by": by}
         sets = ", ".join(f"{k} = :{k}" for k in values if k != "dataset")
         found = self.rows(f"UPDATE goals SET {sets} WHERE dataset = :dataset AND id = :id RETURNING id",  # noqa: S608
                           values | {"id": int(goal_id)})
@@ -227,11 +249,37 @@ class Store:
 
     def goals(self, dataset: str) -> list[dict[str, Any]]:
         return self.rows("SELECT id, dataset, metric, target, deadline, owner, scope, baseline, baseline_date, "
-                         "created_at, notes FROM goals WHERE dataset = :d ORDER BY deadline, id", {"d": dataset})
+                         "created_at, notes, created_by, updated_at, updated_by FROM goals WHERE dataset = :d "
+                         "ORDER BY deadline, id", {"d": dataset})
 
     def delete_goal(self, dataset: str, goal_id: int) -> bool:
         return bool(self.rows("DELETE FROM goals WHERE dataset = :d AND id = :id RETURNING id",
                               {"d": dataset, "id": int(goal_id)}))
+
+    # --- each signed-in user's last view (ui.auth: signing in or out keeps filters and language) ------
+
+    def save_view(self, actor: str, query: str) -> None:
+        self.rows("INSERT INTO user_views (actor, query, updated_at) VALUES (:a, :q, :t) ON CONFLICT (actor) DO UPDATE "
+                  "SET query = excluded.query, updated_at = excluded.updated_at",
+                  {"a": str(actor)[:300], "q": query[:4000], "t": dt.datetime.now()})
+
+    def view(self, actor: str) -> str | None:
+        found = self.rows("SELECT query FROM user_views WHERE actor = :a", {"a": str(actor)[:300]})
+        return found[0]["query"] if found else None
+
+    # --- the audit log (data.access.record) -----------------------------------------------------------
+
+    def audit(self, actor: str, role: str | None, action: str, target: str, outcome: str, detail: str) -> None:
+        """Append one entry: who (and in which role) did what to which target, with what outcome."""
+        self.rows("INSERT INTO audit_log (happened_at, actor, role, action, target, outcome, detail) "
+                  "VALUES (:at, :actor, :role, :action, :target, :outcome, :detail)",
+                  {"at": dt.datetime.now(), "actor": str(actor)[:300], "role": role, "action": action,
+                   "target": str(target)[:300], "outcome": outcome, "detail": detail[:4000]})
+
+    def audit_log(self, limit: int = 500) -> list[dict[str, Any]]:
+        """The newest ``limit`` entries, newest first."""
+        return self.rows("SELECT id, happened_at, actor, role, action, target, outcome, detail FROM audit_log "
+                         "ORDER BY happened_at DESC, id DESC LIMIT :n", {"n": int(limit)})
 
 
 def _sqlite_value(value: object) -> object:

@@ -10,19 +10,32 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from data import access
+
 PRESETS = ("this_month", "last_90_days", "ytd", "last_year", "all", "custom")
 DEFAULT_PRESET = "last_year"
 
 
 @dataclass(frozen=True)
 class Filters:
-    """A selection. Empty ``channels``/``regions`` mean all of them."""
+    """A selection. Empty ``channels``/``regions`` mean all of them.
+
+    The acting user's scope (``data.access``: a role mapping may limit someone to some regions or
+    channels) is intersected in here, when the selection is made: every metric, cache key, export
+    and report built from a Filters sees only the rows the user may read, whatever page built it.
+    """
 
     dataset: str
     start: dt.date
     end: dt.date
     channels: tuple[str, ...] = field(default_factory=tuple)
     regions: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        scope = access.current().scope
+        if scope.limits_rows:
+            object.__setattr__(self, "channels", scope.narrow("channels", tuple(self.channels)))
+            object.__setattr__(self, "regions", scope.narrow("regions", tuple(self.regions)))
 
     @property
     def days(self) -> int:

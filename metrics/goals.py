@@ -37,7 +37,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from data import registry
+from data import access, registry
 from data.state import store_for
 from metrics import catalog, overview
 from metrics.filters import Filters
@@ -85,6 +85,9 @@ class Goal:
     baseline_date: dt.date | None = None
     id: int | None = None
     created_at: dt.datetime | None = None
+    created_by: str | None = None  # data.access actors; None for goals saved before migration 014
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = None
 
     @property
     def base_metric(self) -> str:
@@ -248,14 +251,38 @@ def unmeasurable_reason(ds: registry.Dataset | None, goal: Goal, known_channels:
 def _row_to_goal(row: dict) -> Goal:
     scope = json.loads(row["scope"])
     baseline = None if row["baseline"] is None or pd.isna(row["baseline"]) else float(row["baseline"])
+    updated = row.get("updated_at")
     return Goal(row["dataset"], row["metric"], float(row["target"]), pd.Timestamp(row["deadline"]).date(), row["owner"],
                 tuple(scope.get("channels", [])), tuple(scope.get("regions", [])), row["notes"], baseline,
-                pd.Timestamp(row["baseline_date"]).date(), int(row["id"]), pd.Timestamp(row["created_at"]).to_pydatetime())
+                pd.Timestamp(row["baseline_date"]).date(), int(row["id"]), pd.Timestamp(row["created_at"]).to_pydatetime(),
+                row.get("created_by"), None if updated is None or pd.isna(updated) else pd.Timestamp(updated).to_pydatetime(),
+                row.get("updated_by"))
+
+
+def within(goal: Goal, scope: access.Scope) -> bool:
+    """Whether a goal measures only rows the scope may read (its channels, regions and share's channel)."""
+    if not scope.allows_dataset(goal.dataset) or not scope.covers(goal.channels, goal.regions):
+        return False
+    return goal.channel is None or not scope.channels or goal.channel in scope.channels
+
+
+def _scoped(goal: Goal, who: access.Principal, action: str) -> Goal:
+    """The goal with an empty scope part narrowed to the user's scope ("all my regions"); a goal
+    that still reaches outside it is refused (PermissionDenied, reason ``rows``)."""
+    goal = replace(goal, channels=goal.channels or who.scope.channels, regions=goal.regions or who.scope.regions)
+    if not within(goal, who.scope):
+        raise access.PermissionDenied(action, who, "rows", goal.dataset)
+    return goal
 
 
 def list_goals(store: object, dataset: str) -> list[Goal]:
-    """The dataset's goals, nearest deadline first (``store``: the warehouse's user-state store)."""
-    return [_row_to_goal(row) for row in store_for(store).goals(dataset)]
+    """The dataset's goals, nearest deadline first (``store``: the warehouse's user-state store).
+
+    Only those inside the acting user's scope (data.access): a user limited to some regions sees
+    neither the goals of other regions nor their progress.
+    """
+    scope = access.current().scope
+    return [goal for goal in (_row_to_goal(row) for row in store_for(store).goals(dataset)) if within(goal, scope)]
 
 
 def get(store: object, dataset: str, goal_id: int) -> Goal:
@@ -294,11 +321,13 @@ def _with_baseline(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
 def create(con: duckdb.DuckDBPyConnection, goal: Goal, *, store: object = None) -> Goal:
     """Save a new goal (baseline measured on ``con`` now unless given); returns it with its id.
 
-    ``store`` is the user-state store (default: an in-memory warehouse's own connection).
+    ``store`` is the user-state store (default: an in-memory warehouse's own connection). Planners
+    and above may save goals inside their scope (data.access); others get PermissionDenied.
     """
     store = store_for(con if store is None else store)
-    goal = _with_baseline(con, validate(goal))
-    new_id = store.insert_goal(_params(goal))
+    who = access.require("goal.save", dataset=goal.dataset, store=store)
+    goal = _with_baseline(con, validate(_scoped(goal, who, "goal.save")))
+    new_id = store.insert_goal(_params(goal), by=who.actor)
     return get(store, goal.dataset, new_id)
 
 
@@ -310,15 +339,28 @@ def update(con: duckdb.DuckDBPyConnection, goal: Goal, *, store: object = None) 
     if goal.id is None:
         raise KeyError("goal without id")
     store = store_for(con if store is None else store)
-    goal = _with_baseline(con, validate(goal))
-    if not store.update_goal(goal.id, _params(goal)):
+    who = access.require("goal.save", dataset=goal.dataset, store=store)
+    _scoped(get(store, goal.dataset, goal.id), who, "goal.save")  # the goal as saved must be theirs to edit
+    goal = _with_baseline(con, validate(_scoped(goal, who, "goal.save")))
+    if not store.update_goal(goal.id, _params(goal), by=who.actor):
         raise KeyError(goal.id)
     return get(store, goal.dataset, goal.id)
 
 
 def delete(store: object, dataset: str, goal_id: int) -> bool:
-    """Delete a goal; False when it did not exist."""
-    return store_for(store).delete_goal(dataset, goal_id)
+    """Delete a goal inside the user's scope; False when it did not exist. Recorded in the audit log."""
+    target = store_for(store)
+    who = access.require("goal.delete", dataset=dataset, store=target)
+    try:
+        goal = get(target, dataset, goal_id)
+    except KeyError:
+        return False
+    _scoped(goal, who, "goal.delete")
+    existed = target.delete_goal(dataset, goal_id)
+    if existed:
+        access.record(target, "goal.delete", target=f"{dataset}/{goal_id}", principal=who,
+                      detail={"metric": goal.metric, "owner": goal.owner})
+    return existed
 
 
 # --- progress -----------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from metrics.budget.plotting import curve_view
 from present.charts import budget as charts_budget
 from present.i18n import fmt_number
 from present.sentences.budget import lever_label
+from ui import auth, cached
 from ui import budget as ui_budget
-from ui import cached
 from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
@@ -127,6 +127,8 @@ def what_if() -> None:
                 st.success(t("budget_saved", name=escape_markdown(saved.name)))
             except ValueError:
                 st.error(t("budget_save_bad_name"))
+            except auth.PermissionDenied as refused:  # data.access, checked inside scenarios.save
+                st.error(auth.denied_text(refused, lang()))
 
 
 what_if()

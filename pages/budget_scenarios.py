@@ -9,8 +9,8 @@ import streamlit as st
 
 from metrics.budget import scenarios
 from present.charts import budget as charts_budget
+from ui import auth, cached
 from ui import budget as ui_budget
-from ui import cached
 from ui.downloads import download_buttons
 from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
@@ -62,6 +62,6 @@ one = st.selectbox(t("budget_scenarios_one"), names, key="budget_scen_one")
 st.caption(escape_markdown(by_name[one].notes or "—"))
 load_col, delete_col = st.columns(2)
 load_col.button(t("budget_scenarios_load"), key="budget_scen_load", on_click=_load, args=(one,), width="stretch")
-delete_col.button(t("budget_scenarios_delete"), key="budget_scen_delete", on_click=_delete, args=(one,), width="stretch")
+delete_col.button(t("budget_scenarios_delete"), key="budget_scen_delete", on_click=auth.guarded(_delete), args=(one,), width="stretch")
 st.markdown(f"**{t('budget_scenarios_export')}**")
 download_buttons(scenarios.export_frame(ui_budget.base_model(f.dataset), by_name[one]), "budget_scenario", key="budget_scen_export")

@@ -7,7 +7,7 @@ import streamlit as st
 from data.ingest import MODES
 from present import i18n
 from present.i18n import fmt_int
-from ui import ingest_flow, ingest_view
+from ui import auth, ingest_flow, ingest_view
 from ui.state import lang, require_shell, t
 from ui.widgets import escape_markdown
 
@@ -15,6 +15,10 @@ require_shell()  # before anything else: a page never runs without the shell
 
 st.title(t("data_title"))
 st.caption(t("data_caption"))
+if not (who := auth.principal()).can("data.load"):  # ingest.load refuses it server-side all the same
+    st.info(auth.denied_text(auth.PermissionDenied("data.load", who, "role" if not who.at_least("analyst") else "rows"),
+                             lang()))
+    st.stop()
 
 flow = ingest_flow.get("data", "orders")
 ingest_view.upload_step("data", flow)

@@ -11,7 +11,7 @@ from metrics import health
 from present import i18n
 from present.charts import voice as charts_voice
 from present.i18n import fmt_int
-from ui import cached, ingest_flow, ingest_view
+from ui import auth, cached, ingest_flow, ingest_view
 from ui.downloads import download_buttons
 from ui.figures import figure
 from ui.state import lang, require_shell, t
@@ -33,8 +33,13 @@ def yes_no(flag: object) -> str:
 st.title(t("datasets_title"))
 st.caption(t("datasets_caption"))
 current = lang()
+who = auth.principal()
+if auth.configured():
+    st.caption(t("auth_on", who=escape_markdown(who.name), role=t(f"access_role_{who.role}")))
+else:
+    st.info(t("auth_off"))
 
-found = cached.datasets()
+found = [d for d in cached.datasets() if who.scope.allows_dataset(d.name)]
 if not found:
     st.info(t("datasets_none"))
 else:
@@ -64,7 +69,8 @@ def _delete(name: str) -> None:
     st.session_state["datasets_delete_confirm"] = ""
 
 
-if found:
+# Writing sections only for those who may write; data.access refuses the writes server-side all the same.
+if found and who.can("dataset.delete"):
     st.subheader(t("datasets_delete"))
     names = [d.name for d in found]
     victim = st.selectbox(t("datasets_delete_choose"), names, key="datasets_delete_name")
@@ -72,10 +78,12 @@ if found:
         st.warning(t("datasets_delete_demo"))
     typed = st.text_input(t("datasets_delete_confirm"), key="datasets_delete_confirm")
     st.button(t("datasets_delete_button"), key="datasets_delete", type="primary", disabled=typed.strip() != victim,
-              on_click=_delete, args=(victim,))
+              on_click=auth.guarded(_delete), args=(victim,))
 
 st.subheader(t("health_title"))
-if found:
+if found and who.scope.limits_rows:  # the health of every customer record: not for a region-scoped user
+    st.info(auth.denied_text(auth.PermissionDenied("analysis.whole", who, "rows"), current))
+elif found:
     health_of = st.selectbox(t("health_dataset"), [d.name for d in found], key="datasets_health_dataset")
     report = cached.run_dataset(health.data_health, health_of)
     if report is None:
@@ -116,6 +124,8 @@ if found:
                  headers={"field": "health_col_field", "value": "health_col_value", "problem": "health_col_problem"})
             download_buttons(report.problems, "crm_problems", key="datasets_health_problems_download")
 
+if not who.can("data.load"):
+    st.stop()
 st.subheader(t("datasets_extra"))
 st.caption(t("datasets_extra_caption"))
 targets = ingest_flow.targets()

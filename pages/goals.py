@@ -14,7 +14,7 @@ from metrics.overview import dimension_values
 from present import i18n
 from present.charts import advisor as charts_advisor
 from present.sentences import goals as goals_text
-from ui import cached, goals_widgets
+from ui import auth, cached, goals_widgets
 from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
@@ -95,6 +95,9 @@ def save(goal: goals.Goal, done: str) -> None:
     except goals.GoalError as error:
         st.error(t(error.code))
         return
+    except auth.PermissionDenied as refused:  # data.access, checked inside goals.create/update
+        st.error(auth.denied_text(refused, lang()))
+        return
     st.session_state[FLASH] = (done, goals_text.metric_label(saved.metric, lang()))
     st.rerun()
 
@@ -112,9 +115,13 @@ if items:
     if edited is not None:
         save(edited, "goals_saved")
     if st.button(t("goals_delete"), key=f"goals_delete_{picked}"):
-        goals.delete(cached.store(), f.dataset, picked)
-        st.session_state[FLASH] = ("goals_deleted", goals_text.metric_label(chosen.goal.metric, lang()))
-        st.rerun()
+        try:
+            goals.delete(cached.store(), f.dataset, picked)
+        except auth.PermissionDenied as refused:
+            st.error(auth.denied_text(refused, lang()))
+        else:
+            st.session_state[FLASH] = ("goals_deleted", goals_text.metric_label(chosen.goal.metric, lang()))
+            st.rerun()
 
 st.subheader(t("goals_new"))
 with st.form("goals_new_form", clear_on_submit=True):

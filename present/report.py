@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import registry
+from data import access, registry
 from metrics import advisor, catalog, channels, goals, overview, rfm
 from metrics.advisor import Advice
 from metrics.budget import budget_model
@@ -84,7 +84,8 @@ def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: 
     if ds is None:
         raise KeyError(f.dataset)
     frame = None
-    if scenario:
+    if scenario:  # a budget scenario plans every row: not for a user limited to some regions or channels
+        access.require("analysis.whole", dataset=f.dataset)
         model = budget_model(con, f.dataset)
         frame = budget_scenarios.export_frame(model, budget_scenarios.load(store, f.dataset, scenario))
     return ReportData(

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from data import registry, warehouse
+from data import access, registry, warehouse
 from data.snapshots import Warehouse, WarehouseBusy, load_derived, save_derived  # noqa: F401 (WarehouseBusy: pages catch it here)
 from data.state import Store
 from metrics.filters import Filters
@@ -175,16 +175,48 @@ def _version(dataset_name: str) -> str:
     return "-"
 
 
+# Dataset-wide results a user limited to some regions or channels may still see: the dimension
+# lists (cut to the scope below), which flags the data has, the churn window's length, and goal
+# progress (goals.list_goals hands such a user only the goals inside the scope, each measured on
+# its own, scoped, filters). Any other dataset-wide analysis (customer models, budget curves,
+# search) covers every row and is refused to them (access.ScopeDenied, shown by the shell).
+ROW_SCOPE_SAFE = frozenset({
+    "metrics.overview:dimension_values", "metrics.channels:availability", "metrics.customers:resolve_window",
+    "metrics.goals:progress_table"})
+
+
+def _check_read(qualname: str, dataset_name: str) -> access.Principal:
+    """The acting principal when it may read ``dataset_name`` whole through ``qualname``; else ScopeDenied."""
+    who = access.require_dataset(dataset_name)
+    if who.scope.limits_rows and qualname not in ROW_SCOPE_SAFE:
+        raise access.ScopeDenied("analysis.whole", who, "rows", dataset_name)
+    return who
+
+
+def _narrowed(result: Any, who: access.Principal) -> Any:
+    """dimension_values cut to the principal's regions and channels."""
+    if not who.scope.limits_rows or not isinstance(result, dict) or set(result) != {"channel", "region"}:
+        return result
+    return {"channel": [v for v in result["channel"] if v in who.scope.narrow("channels", (v,))],
+            "region": [v for v in result["region"] if v in who.scope.narrow("regions", (v,))]}
+
+
 def run(metric: Callable[..., Any], f: Filters, **params: Any) -> Any:
-    """``metric(con, f, **params)``, cached per dataset version and filter values."""
+    """``metric(con, f, **params)``, cached per dataset version and filter values.
+
+    ``f`` carries the user's scope already (metrics.filters); a dataset outside it is refused.
+    """
+    access.require_dataset(f.dataset)
     qualname = f"{metric.__module__}:{metric.__qualname__}"
     return _cached_filtered(qualname, db_path(), _version(f.dataset), f.key(), tuple(sorted(params.items())))
 
 
 def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) -> Any:
-    """``metric(con, dataset_name, **params)``, cached per dataset version."""
+    """``metric(con, dataset_name, **params)``, cached per dataset version (scope: :func:`_check_read`)."""
     qualname = f"{metric.__module__}:{metric.__qualname__}"
-    return _cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items())))
+    who = _check_read(qualname, dataset_name)
+    return _narrowed(_cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name,
+                                     tuple(sorted(params.items()))), who)
 
 
 # --- results derived in pandas from cached results ------------------------------------------------
@@ -280,7 +312,12 @@ def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[st
 
 
 def prefetch_model(metric: Callable[..., Any], dataset_name: str, **params: Any) -> None:
-    """Start fitting in the background now (the shell calls this for the selected dataset)."""
+    """Start fitting in the background now (the shell calls this for the selected dataset); not for
+    a user who may not see the model (a scope limited to some regions or channels)."""
+    try:
+        _check_read(f"{metric.__module__}:{metric.__qualname__}", dataset_name)
+    except access.PermissionDenied:
+        return
     _model_future(metric, dataset_name, params)
 
 
@@ -290,6 +327,7 @@ def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, 
     Kept in memory and beside the dataset's snapshot on disk (other processes and restarts reuse it).
     While the fit runs, the page shows a progress bar with ``wait_text`` and the elapsed time.
     """
+    _check_read(f"{metric.__module__}:{metric.__qualname__}", dataset_name)
     future = _model_future(metric, dataset_name, params)
     if future is None:
         return run_dataset(metric, dataset_name, **params)

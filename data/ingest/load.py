@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from data import registry
+from data import access, registry
 from data.ingest.errors import IngestError
 from data.ingest.mapping import remember_mapping, spec
 from data.ingest.read import Source, read_file
@@ -105,9 +105,15 @@ def load(target: Warehouse | duckdb.DuckDBPyConnection, prepared: Prepared, name
     IngestError
         ``bad_name``, ``bad_mode``, ``not_valid`` (the report has errors), ``has_rejects`` (strict),
         ``dataset_exists`` (mode new), ``dataset_missing`` (extra file for an unknown dataset).
+    data.access.PermissionDenied
+        The one acting may not load (below analyst, the dataset outside their scope, or a scope
+        limited to some regions or channels). Checked here, for every kind of file, so every page
+        and command that loads is covered; the refusal is written to the audit log.
     """
     report = prepared.report
     name = validate_name(name)
+    wh = Warehouse.of(target)
+    who = access.require("data.load", dataset=name, store=wh.state)
     if mode not in MODES:
         raise IngestError("bad_mode", mode=mode)
     if not report.ok:
@@ -116,7 +122,6 @@ def load(target: Warehouse | duckdb.DuckDBPyConnection, prepared: Prepared, name
         raise IngestError("has_rejects", count=report.rows_rejected)
     table = spec(prepared.kind).table
     source_text = str(source or report.source or "upload")[:500]
-    wh = Warehouse.of(target)
     arrow = pa.Table.from_pandas(prepared.frame[list(TABLE_COLUMNS[table])], preserve_index=False)
     view = "ingest_incoming"
     # new and replace loads of an order file do not need the dataset's old lines in the writer
@@ -134,11 +139,14 @@ def load(target: Warehouse | duckdb.DuckDBPyConnection, prepared: Prepared, name
         raise IngestError("write_failed", detail=str(exc).splitlines()[0][:300]) from exc
     except WarehouseBusy:
         raise IngestError("warehouse_busy") from None
-    if remember and report.mapping:
-        remember_mapping(wh.state, prepared.columns, report.mapping, prepared.kind, prepared.memory)
     report.dataset, report.mode, report.loaded = name, mode, True
     report.rows_inserted = inserted
     report.skipped_existing = len(arrow) - inserted
+    access.record(wh.state, "data.load", target=name, principal=who, detail={
+        "kind": prepared.kind, "mode": mode, "source": source_text, "rows_inserted": inserted,
+        "rows_rejected": report.rows_rejected, "skipped_existing": report.skipped_existing})
+    if remember and report.mapping:
+        remember_mapping(wh.state, prepared.columns, report.mapping, prepared.kind, prepared.memory)
     if progress:
         progress(1.0, "write")
     return report

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from data import access
 from data.state import store_for
 
 
@@ -260,9 +261,11 @@ def remember_mapping(store: object, columns: Iterable[str], mapping: dict[str, s
     ``profile`` is ``{"profile", "chosen", "channel"}`` as :class:`Remembered` holds them (default:
     no profile, nothing chosen).
     """
+    target = store_for(store)
+    who = access.require("mapping.save", store=target)  # analysts and admins (data/access.py)
     decided = {"profile": "none", "chosen": False, "channel": None, **(profile or {})}
-    store_for(store).remember_mapping(kind, header_key(columns), mapping, decided["profile"], bool(decided["chosen"]),
-                                      decided["channel"])
+    target.remember_mapping(kind, header_key(columns), mapping, decided["profile"], bool(decided["chosen"]),
+                            decided["channel"], by=who.actor)
 
 
 @dataclass(frozen=True)

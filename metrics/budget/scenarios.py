@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from data import access
 from data.state import store_for
 from metrics.budget.model import BudgetModel, Override, with_overrides
 from metrics.budget.projection import OUTCOMES, project
@@ -36,6 +37,7 @@ class Scenario:
     total: float | None = None
     exact: bool = True
     saved_at: dt.datetime | None = None
+    saved_by: str | None = None  # who saved it last (data.access actor); None before migration 014
 
     def vector(self, model: BudgetModel) -> np.ndarray:
         """The allocation in the model's lever order (missing levers at 0)."""
@@ -49,14 +51,14 @@ class Scenario:
         }, ensure_ascii=False, sort_keys=True)
 
 
-def _from_row(name: str, notes: str, payload: str, saved_at: dt.datetime | None) -> Scenario:
+def _from_row(name: str, notes: str, payload: str, saved_at: dt.datetime | None, saved_by: str | None = None) -> Scenario:
     data = json.loads(payload)
     monthly = data.get("units") != "annual"  # saved before curves were annual: a channel's top and every kappa ×12
     overrides = tuple(Override(o["lever"], float(o["top"]) * (12 if monthly and o["lever"].startswith("channel:") else 1),
                                float(o["alpha"]), float(o["kappa"]) * (12 if monthly else 1))
                       for o in data.get("overrides", []))
     return Scenario(name, {k: float(v) for k, v in data.get("allocation", {}).items()}, notes, overrides,
-                    data.get("total"), bool(data.get("exact", True)), saved_at)
+                    data.get("total"), bool(data.get("exact", True)), saved_at, saved_by)
 
 
 def clean_name(name: str) -> str:
@@ -70,16 +72,20 @@ def clean_name(name: str) -> str:
 def save(store: object, dataset: str, scenario: Scenario) -> Scenario:
     """Save ``scenario`` under its (cleaned) name, replacing one with the same name.
 
-    ``store`` is the warehouse's user-state store (or an in-memory warehouse's connection).
+    ``store`` is the warehouse's user-state store (or an in-memory warehouse's connection). Planners
+    and above whose scope holds the whole dataset may save (data.access); others get PermissionDenied.
     """
+    target = store_for(store)
+    who = access.require("scenario.save", dataset=dataset, store=target)
     name = clean_name(scenario.name)
-    store_for(store).save_scenario(dataset, name, str(scenario.notes)[:MAX_NOTES], scenario.payload())
+    target.save_scenario(dataset, name, str(scenario.notes)[:MAX_NOTES], scenario.payload(), by=who.actor)
     return load(store, dataset, name)
 
 
 def list_scenarios(store: object, dataset: str) -> list[Scenario]:
     """Saved scenarios of ``dataset``, newest first."""
-    return [_from_row(r["name"], r["notes"], r["payload"], r["saved_at"]) for r in store_for(store).scenarios(dataset)]
+    return [_from_row(r["name"], r["notes"], r["payload"], r["saved_at"], r.get("saved_by"))
+            for r in store_for(store).scenarios(dataset)]
 
 
 def load(store: object, dataset: str, name: str) -> Scenario:
@@ -91,8 +97,13 @@ def load(store: object, dataset: str, name: str) -> Scenario:
 
 
 def delete(store: object, dataset: str, name: str) -> bool:
-    """Delete a scenario; False when it did not exist."""
-    return store_for(store).delete_scenario(dataset, name)
+    """Delete a scenario; False when it did not exist. Recorded in the audit log (data.access)."""
+    target = store_for(store)
+    who = access.require("scenario.delete", dataset=dataset, store=target)
+    existed = target.delete_scenario(dataset, name)
+    if existed:
+        access.record(target, "scenario.delete", target=f"{dataset}/{name}", principal=who)
+    return existed
 
 
 def usable_overrides(model: BudgetModel, overrides: tuple[Override, ...]) -> tuple[Override, ...]:

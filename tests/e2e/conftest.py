@@ -43,15 +43,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def start_server(db: Path, log_name: str = "server.log", env: dict[str, str] | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` on 127.0.0.1 and a free port over the warehouse ``db``; yields its URL."""
-    port = free_port()
+def start_server(db: Path, log_name: str = "server.log", env: dict[str, str] | None = None, *,
+                 port: int | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
+    """``streamlit run app.py`` on 127.0.0.1 and a free port (or ``port``) over the warehouse ``db``,
+    with extra ``args`` (e.g. ``--secrets.files``); yields its URL."""
+    port = port or free_port()
     OUTPUT.mkdir(parents=True, exist_ok=True)
     log = OUTPUT / log_name
     with log.open("w") as handle:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
             cwd=ROOT, env=dict(os.environ, SALESLENS_DB=str(db), **(env or {})), stdout=handle,
             stderr=subprocess.STDOUT,
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PAGES = ("overview", "advisor", "goals", "channels", "channels_conflict", "customers", "retention", "customer_value",
-         "voice", "relationship", "budget", "budget_optimizer", "budget_scenarios", "data", "datasets")
+         "voice", "relationship", "budget", "budget_optimizer", "budget_scenarios", "data", "datasets", "access")
 LANGS = ("zh", "en")
 WIDTH = 1440
 

@@ -521,7 +521,7 @@ def test_a_scenario_saved_with_monthly_curves_loads_in_annual_terms():
     old = json.dumps({"allocation": {"channel:online": 100.0}, "overrides": [
         {"lever": "channel:online", "top": 1_000.0, "alpha": 1.0, "kappa": 50.0},
         {"lever": "crm:points", "top": 0.2, "alpha": 1.0, "kappa": 30.0}], "total": 100.0, "exact": True})
-    con.cursor().execute("INSERT INTO budget_scenarios VALUES ('tiny', 'old', '', $p, now()::TIMESTAMP)", {"p": old})
+    con.cursor().execute("INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at) VALUES ('tiny', 'old', '', $p, now()::TIMESTAMP)", {"p": old})
     online, points = scenarios.load(con, "tiny", "old").overrides
     assert (online.top, online.kappa) == (12_000.0, 600.0) and (points.top, points.kappa) == (0.2, 360.0)
 
