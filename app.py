@@ -74,6 +74,8 @@ PAGES = {
         st.Page("pages/customers.py", title=state.t("nav_customers"), icon=":material/groups:", url_path="customers"),
         st.Page("pages/retention.py", title=state.t("nav_retention"), icon=":material/autorenew:", url_path="retention"),
         st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon=":material/diamond:", url_path="customer_value"),
+        st.Page("pages/voice.py", title=state.t("nav_voice"), icon=":material/record_voice_over:", url_path="voice"),
+        st.Page("pages/relationship.py", title=state.t("nav_relationship"), icon=":material/handshake:", url_path="relationship"),
     ],
     state.t("nav_section_budget"): [
         st.Page("pages/budget.py", title=state.t("nav_budget"), icon=":material/tune:", url_path="budget"),

@@ -76,6 +76,12 @@ in yuan, dates are ISO strings:
 - ``order_lines``: lines generated; ``orders``: distinct orders.
 - ``date_range``: [first date, last date] of the generated range.
 - ``seed``: the seed; ``orders_requested``: the ``orders`` argument.
+- ``voice``: the customer's voice (:mod:`data.demo_voice`): {"feedback": NPS by year and by channel in
+  2025, lapse within 180 days after the latest answer per NPS group, detractors' top phrase;
+  "referral": rate by year, the super-referrers and their 2025 referrals; "contacts": contacts per
+  active customer per month in 2025, the rep who left and his accounts; "profiles": completeness,
+  invalid values, duplicate customers, phone completeness by region; "conversion": planted and
+  realised rates by channel and year, the traffic sources' planted mix}.
 """
 
 from __future__ import annotations
@@ -92,7 +98,7 @@ import pyarrow as pa
 from scipy.signal import lfilter
 from scipy.special import ndtr
 
-from data import calendar, registry
+from data import calendar, demo_voice, registry
 from data.warehouse import transaction
 
 START = dt.date(2023, 1, 1)
@@ -856,8 +862,12 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
         "is_control": contacts["control"],
     })
     cust_table = _customers_table(rng, n_cust, c_channel, c_region, c_first, c_dropped)
+    # the customer's voice (issue 15), from these orders and customers on a random stream of its own
+    voice_tables, truth["voice"] = demo_voice.generate(seed, demo_voice.Facts(
+        CHANNEL_NAMES, REGION_NAMES, c_channel, c_region, c_first, c_dropped, day, channel, cust_no - 1, N_DAYS,
+        cal.month_start))
     return {"lines": tables_lines, "costs": costs, "customers": cust_table, "crm": crm_table, "weekly": weekly,
-            "contacts": contacts_table}, truth
+            "contacts": contacts_table, **{f"voice_{k}": v for k, v in voice_tables.items()}}, truth
 
 
 def _channel_costs(rng: np.random.Generator, cal: _Calendar, spend: np.ndarray, rev_cm: np.ndarray) -> pa.Table:
@@ -968,6 +978,7 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
     """Replace dataset ``name`` in every table and refresh its registry row, in one transaction."""
     cur = con.cursor()
     dims = {"n": name, "channels": CHANNEL_NAMES, "regions": REGION_NAMES, "provinces": PROVINCE_NAMES}
+    voice = {alias[len("voice_"):]: tables.pop(alias) for alias in list(tables) if alias.startswith("voice_")}
     for alias, table in tables.items():
         cur.register(f"demo_{alias}", table)
     try:
@@ -1014,7 +1025,8 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
             )
             cur.execute(
                 """
-                INSERT INTO customers
+                INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date,
+                                       satisfaction, churn_reason)
                 SELECT $n, 'C' || lpad(cust_no::VARCHAR, 8, '0'), $channels[ch + 1], $regions[reg + 1],
                        first_order_date, satisfaction, $reasons[reason + 1]
                 FROM demo_customers
@@ -1022,6 +1034,7 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
                 {"n": name, "channels": CHANNEL_NAMES, "regions": REGION_NAMES,
                  "reasons": [r for r, _ in CHURN_REASONS]},
             )
+            demo_voice.write(cur, name, voice, CHANNEL_NAMES)
             cur.executemany(
                 "INSERT INTO dataset_truths VALUES ($n, $k, $v)",
                 [{"n": name, "k": key, "v": json.dumps(value, ensure_ascii=False)} for key, value in truth.items()],

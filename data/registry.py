@@ -16,7 +16,7 @@ from data.warehouse import transaction
 # The data a load or a demo rebuild replaces. User-authored rows (saved scenarios, goals) are not
 # facts: a rebuild keeps them, and only deleting the dataset removes them (see dataset_tables).
 FACT_TABLES = ("order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths", "marketing_weekly",
-               "crm_contacts", "experiments")
+               "crm_contacts", "experiments", "feedback", "interactions", "traffic")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str
     """
     derive_keys(cur, name)
     derive_firsts(cur, name)
+    derive_rollups(cur, name)
     stats = cur.execute(
         """
         SELECT count(*), count(*) FILTER (WHERE order_first), count(DISTINCT customer_key),
@@ -144,6 +145,18 @@ def derive_firsts(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     """
     cur.execute("DELETE FROM customer_firsts WHERE dataset = $n", {"n": name})
     cur.execute("INSERT INTO customer_firsts SELECT * FROM customer_firsts_derived WHERE dataset = $n", {"n": name})
+
+
+# Tables rebuilt from the lines on every load (migrations 007, 013): a snapshot without them predates
+# them and gets them on open (data.snapshots.Warehouse.upgrade).
+DERIVED_TABLES = ("customer_firsts", "daily_sales", "customer_days")
+
+
+def derive_rollups(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Rebuild the dataset's rollups (migration 013) from its lines, sorted by day for zone maps."""
+    for table in ("daily_sales", "customer_days"):
+        cur.execute(f"DELETE FROM {table} WHERE dataset = $n", {"n": name})  # noqa: S608 (constants)
+        cur.execute(f"INSERT INTO {table} SELECT * FROM {table}_of($n) ORDER BY order_date", {"n": name})  # noqa: S608
 
 
 def delete_dataset(con: duckdb.DuckDBPyConnection, name: str) -> bool:

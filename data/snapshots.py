@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from data import registry
 from data.state import USER_TABLES, Store
@@ -38,7 +39,9 @@ TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
 DERIVED = "derived"  # results computed from a snapshot after it was published (fitted models)
 # Sorting the lines by date keeps each row group's date range narrow, so date filters skip groups.
-ORDER_BY = {"order_lines": "order_date, order_id, line"}
+ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and customer_days (Warehouse.upgrade)
+ORDER_BY = {"order_lines": "order_date, order_id, line", "daily_sales": "order_date, channel, region",
+            "customer_days": "order_date, channel, region, customer_key"}
 
 
 class WarehouseBusy(Exception):
@@ -106,7 +109,22 @@ class Warehouse:
                 cls._opened[root] = found
                 if legacy is not None and not found.state.datasets():
                     found.import_legacy(legacy)
+                found.upgrade()
         return found
+
+    def upgrade(self) -> None:
+        """Give every current snapshot the tables derived from its lines that it predates (once).
+
+        A snapshot written before a rollup existed has no file for it; its dataset is rewritten
+        with the rollups derived (same rows and version, a new snapshot), so no query ever reads a
+        missing rollup as "no sales".
+        """
+        for row in self.state.datasets():
+            manifest = json.loads((self.root / SNAPSHOTS / row["snapshot"] / MANIFEST).read_text(encoding="utf-8"))  # type: ignore[operator]
+            if manifest.get("schema", 0) >= ROLLUPS_MIGRATION:
+                continue
+            with self.writer(row["name"]):
+                pass  # the writer derives what the imported rows lack
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -164,9 +182,11 @@ class Warehouse:
                 migrate(con)
                 current = self.state.dataset(dataset)
                 if current is not None:
-                    _import(con, root / SNAPSHOTS / current["snapshot"], skip)
+                    # derived tables are rebuilt from the lines (registry.refresh), never carried over
+                    _import(con, root / SNAPSHOTS / current["snapshot"], (*skip, *registry.DERIVED_TABLES))
                     _import_registry(con, current)
                 yield con
+                _ensure_derived(con, dataset)
                 row = _registry_row(con, dataset)
                 _export(con, dataset, tmp)
             finally:
@@ -309,8 +329,8 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
     # some, else over the empty table, kept under another name.
     for table in [*fact_tables(con), "datasets"]:
         if table in files:
+            source = _parquet_source(cur, table, files[table])
             cur.execute(f"DROP TABLE {_quote(table)}")
-            source = f"read_parquet([{', '.join(map(_literal, files[table]))}])"
         else:
             cur.execute(f"ALTER TABLE {_quote(table)} RENAME TO {_quote('_empty_' + table)}")
             source = _quote("_empty_" + table)
@@ -322,12 +342,45 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _parquet_source(cur: duckdb.DuckDBPyConnection, table: str, paths: list[Path]) -> str:
+    """The SELECT source over a table's snapshot files, in the table's current columns.
+
+    A migration that adds a column to a fact table (011: the customers' profile fields) leaves the
+    snapshots written before it without that column; those files are read by name and the missing
+    columns come back as typed NULLs, so every query sees the schema the migrations define. Files
+    that have every column (the usual case) are read as they are.
+    """
+    columns = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
+                          "WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position",
+                          {"t": table}).fetchall()
+    have = [set(pq.read_schema(path).names) for path in paths]
+    listing = ", ".join(map(_literal, paths))
+    if all(name in names for names in have for name, _ in columns):
+        return f"read_parquet([{listing}])"
+    found = set().union(*have)
+    select = ", ".join(_quote(name) if name in found else f"CAST(NULL AS {kind}) AS {_quote(name)}"
+                       for name, kind in columns)
+    return f"(SELECT {select} FROM read_parquet([{listing}], union_by_name = true))"  # noqa: S608 (catalog names, our paths)
+
+
 def _import(con: duckdb.DuckDBPyConnection, folder: Path, skip: tuple[str, ...]) -> None:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    known = set(fact_tables(con))
     for table in manifest["tables"]:
-        if table in skip:
+        if table in skip or table not in known:  # a table an older schema had and this one dropped
             continue
         con.execute(f"INSERT INTO {_quote(table)} BY NAME SELECT * FROM read_parquet({_literal(folder / (table + '.parquet'))})")  # noqa: S608
+
+
+def _ensure_derived(con: duckdb.DuckDBPyConnection, dataset: str) -> None:
+    """Derive the dataset's first orders and rollups when the writer's caller did not (registry.refresh does)."""
+    cur = con.cursor()
+    lines, days = cur.execute(
+        "SELECT (SELECT count(*) FROM order_lines WHERE dataset = $n), (SELECT count(*) FROM daily_sales WHERE dataset = $n)",
+        {"n": dataset}).fetchall()[0]
+    if lines and not days:
+        registry.derive_firsts(cur, dataset)
+        registry.derive_rollups(cur, dataset)
 
 
 def _import_registry(con: duckdb.DuckDBPyConnection, row: dict) -> None:
@@ -358,7 +411,8 @@ def _export(con: duckdb.DuckDBPyConnection, dataset: str, folder: Path) -> None:
         cur.execute(f"COPY (SELECT * FROM {_quote(table)}{order}) TO {_literal(folder / (table + '.parquet'))} "  # noqa: S608
                     f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
         tables[table] = int(count)
-    (folder / MANIFEST).write_text(json.dumps({"dataset": dataset, "tables": tables,
+    schema = con.cursor().execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
+    (folder / MANIFEST).write_text(json.dumps({"dataset": dataset, "tables": tables, "schema": schema,
                                                "written_at": dt.datetime.now().isoformat()}, ensure_ascii=False),
                                    encoding="utf-8")
 

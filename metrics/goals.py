@@ -6,7 +6,10 @@ Rules where METRICS.md is silent:
 - **Monthly values.** A goal's metric is measured per calendar month with the goal's scope
   (revenue of the month, churn of the month — the share of customers active at the month's start
   not active at its end, 180-day window, as on the Retention page — HHI of the month's channel
-  shares...). Money and counts are monthly totals; rates are monthly rates.
+  shares...). Money and counts are monthly totals; rates are monthly rates. NPS, referral rate and
+  conversion rate (issue 15) are the month's, as the Customer voice page and the Channels page
+  compute them for a month (NPS over each customer's latest answer in it; conversion pooled over the
+  channels and sources with a rate); they are unmeasurable without the file they need.
 - **As-of.** The dataset's last order date, not today's clock (like the sidebar presets). The
   *current* month is the last complete month of data: the as-of date's month when the as-of date is
   its last day, otherwise the month before.
@@ -47,7 +50,8 @@ from metrics.filters import Filters
 KPI_METRICS = ("revenue", "gross_profit", "gross_margin", "orders", "active_customers", "aov", "repeat_rate",
                "churn_rate")  # measured monthly with metrics.overview.kpis
 CATALOG_KEY = {"gross_margin": "margin", "channel_share": "share"}
-METRICS = (*KPI_METRICS, "hhi", "channel_share")
+VOICE_METRICS = ("nps", "referral_rate", "conversion_rate")  # issue 15: from the customer-voice files
+METRICS = (*KPI_METRICS, "hhi", "channel_share", *VOICE_METRICS)
 CHANNEL_SHARE = "channel_share:"
 TREND_METRICS = ("revenue", "gross_profit")  # sums that metrics.overview.trend already gives per month
 NEEDS_CUSTOMER = ("active_customers", "repeat_rate", "churn_rate")
@@ -116,6 +120,8 @@ def validate(goal: Goal) -> Goal:
         raise GoalError("goals_err_target")
     if is_rate(goal.metric) and not 0 <= goal.target <= 1:
         raise GoalError("goals_err_ratio")
+    if goal.metric == "nps" and not -100 <= goal.target <= 100:
+        raise GoalError("goals_err_nps")
     owner = " ".join(str(goal.owner).split())
     if not owner or len(owner) > MAX_OWNER:
         raise GoalError("goals_err_owner")
@@ -162,6 +168,10 @@ def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, fi
     start = month_start(ds.first_date) if ds is not None and ds.first_date is not None else None
     if not months:
         return pd.DataFrame({"month": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
+    if metric in VOICE_METRICS:
+        values = [np.nan if start is None or m < start else
+                  _voice_value(con, metric, Filters(dataset, m, month_end(m), channels, regions)) for m in months]
+        return pd.DataFrame({"month": months, "value": np.asarray(values, dtype=float)})
     if metric in TREND_METRICS or metric == "hhi" or metric.startswith(CHANNEL_SHARE):
         trend = overview.trend(con, Filters(dataset, months[0], month_end(months[-1]), channels, regions))
         trend["month"] = pd.to_datetime(trend["month"]).dt.date
@@ -190,6 +200,32 @@ def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, fi
             values.append(np.nan if value is None else float(value))
     values = [np.nan if start is None or m < start else v for m, v in zip(months, values, strict=True)]
     return pd.DataFrame({"month": months, "value": np.asarray(values, dtype=float)})
+
+
+def _voice_value(con: duckdb.DuckDBPyConnection, metric: str, f: Filters) -> float:
+    """A month's NPS (latest answer per customer), referral rate or pooled conversion rate; NaN when undefined."""
+    from metrics import conversion, voice  # the goal metrics of issue 15
+
+    if metric == "nps":
+        value = voice.nps_summary(con, f).nps
+    elif metric == "referral_rate":
+        new = voice.new_customers(con, f)
+        value = float(new["referred"].mean()) if len(new) else None
+    else:
+        value = conversion.pooled_rate(conversion.conversion(con, f))
+    return np.nan if value is None else float(value)
+
+
+def voice_reason(con: duckdb.DuckDBPyConnection, goal: Goal) -> str | None:
+    """A translation key when the customer-voice file a goal needs is missing (feedback, referrals, traffic)."""
+    if goal.base_metric not in VOICE_METRICS:
+        return None
+    from metrics import voice
+
+    found = voice.availability(con, goal.dataset)
+    missing = {"nps": found.nps_answers == 0, "referral_rate": found.referrals == 0,
+               "conversion_rate": found.traffic_rows == 0}
+    return f"goals_why_no_{goal.base_metric}" if missing[goal.base_metric] else None
 
 
 def unmeasurable_reason(ds: registry.Dataset | None, goal: Goal, known_channels: list[str]) -> str | None:
@@ -381,7 +417,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, goal: Goal) -> Progress:
     """Measure the goal on the loaded data and judge it (module docstring)."""
     ds = registry.get_dataset(con, goal.dataset)
     known = overview.dimension_values(con, goal.dataset)["channel"] if ds is not None else []
-    why = unmeasurable_reason(ds, goal, known)
+    why = unmeasurable_reason(ds, goal, known) or (voice_reason(con, goal) if ds is not None else None)
     if why is not None:
         return Progress(goal, "unmeasurable", None if ds is None else ds.last_date, None, None, goal.baseline, None,
                         None, None, None, why)

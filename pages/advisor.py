@@ -20,6 +20,7 @@ from present.charts import advisor as charts_advisor
 from present.sentences import advisor as advisor_text
 from ui import budget as ui_budget
 from ui import cached, navigate
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.tables import show
 from ui.widgets import bullet_list, escape_markdown
@@ -66,8 +67,8 @@ for note in advice.notes:
 for text in advisor_text.contradiction_texts(advice, lang()):
     st.warning(escape_markdown(text), icon=":material/warning:")
 chart_left, chart_right = st.columns([1, 2])
-chart_left.plotly_chart(charts_advisor.gauge(advice, lang()), key="advisor_gauge", width="stretch")
-chart_right.plotly_chart(charts_advisor.votes(advice, lang()), key="advisor_votes", width="stretch")
+chart_left.plotly_chart(figure(charts_advisor.gauge, advice, lang()), key="advisor_gauge", width="stretch")
+chart_right.plotly_chart(figure(charts_advisor.votes, advice, lang()), key="advisor_votes", width="stretch")
 
 st.subheader(t("advisor_reasons"))
 bullet_list(advisor_text.reasons(advice, lang()))

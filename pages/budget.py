@@ -20,6 +20,7 @@ from present.i18n import fmt_number
 from present.sentences.budget import lever_label
 from ui import budget as ui_budget
 from ui import cached
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
 
@@ -65,7 +66,7 @@ if planted:
         st.caption(t("budget_check_caption"))
         pair = check.curve_pair(ui_budget.base_model(f.dataset), planted, picked)
         if pair is not None:
-            st.plotly_chart(charts_budget.model_check(pair, picked, lever.kind, lang()), key="budget_check_chart",
+            st.plotly_chart(figure(charts_budget.model_check, pair, picked, lever.kind, lang()), key="budget_check_chart",
                             width="stretch")
         ui_budget.check_table(check.table(ui_budget.base_model(f.dataset), planted))
 with st.expander(t("budget_override"), expanded=curve.source == "none"):
@@ -106,11 +107,11 @@ def what_if() -> None:
     marks = view.points.set_index("which")["marginal_return"]
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts_budget.curve(view, lang()), key="budget_curve_chart", width="stretch")
+        st.plotly_chart(figure(charts_budget.curve, view, lang()), key="budget_curve_chart", width="stretch")
         st.caption(t("budget_marginal", current=fmt_number(marks["current"], lang()),
                      proposed=fmt_number(marks["proposed"], lang())))
     with right:
-        st.plotly_chart(charts_budget.projection(projection, lang(), MONEY_OUTCOMES), key="budget_projection_chart",
+        st.plotly_chart(figure(charts_budget.projection, projection, lang(), MONEY_OUTCOMES), key="budget_projection_chart",
                         width="stretch")
     with st.expander(t("budget_projection_table")):
         ui_budget.projection_table(projection)

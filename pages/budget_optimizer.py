@@ -16,6 +16,7 @@ from present.charts import budget as charts_budget
 from present.i18n import fmt_money
 from present.sentences.budget import error_text, lever_label, reasons_text
 from ui import budget as ui_budget
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, escape_markdown
 
@@ -78,6 +79,6 @@ levels = tuple(float(x) for x in SPLIT_LEVELS * max(current_total, float(total),
 overrides = tuple(sorted(st.session_state[ui_budget.OVERRIDES].items()))
 split = ui_budget.memo("_budget_split", (f.dataset, overrides, spec, levels),
                        lambda: split_by_budget(model, spec, levels, a=arrays))
-st.plotly_chart(charts_budget.split(split, lang(), current_total=current_total), key="budget_split_chart",
+st.plotly_chart(figure(charts_budget.split, split, lang(), current_total=current_total), key="budget_split_chart",
                 width="stretch")
 ui_budget.split_table(split, download="budget_channels_vs_crm")

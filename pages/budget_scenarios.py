@@ -12,6 +12,7 @@ from present.charts import budget as charts_budget
 from ui import budget as ui_budget
 from ui import cached
 from ui.downloads import download_buttons
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
 
@@ -41,7 +42,7 @@ picked = st.multiselect(t("budget_scenarios_pick"), names, key="budget_scen_pick
 compared = scenarios.compare(ui_budget.base_model(f.dataset), [by_name[n] for n in picked])
 if not compared.empty:
     ui_budget.compare_table(compared)
-    st.plotly_chart(charts_budget.compare(compared, lang(), MONEY_OUTCOMES), key="budget_scen_chart", width="stretch")
+    st.plotly_chart(figure(charts_budget.compare, compared, lang(), MONEY_OUTCOMES), key="budget_scen_chart", width="stretch")
 
 
 def _load(name: str) -> None:

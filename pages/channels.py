@@ -1,20 +1,25 @@
-"""Channels: share, the channel P&L, margin waterfall, where to grow, concentration and risk."""
+"""Channels: share, the channel P&L with conversion beside it, margin waterfall, where to grow,
+concentration and risk."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from metrics import channels as ch
+from metrics import conversion
 from present.charts import channels as charts_channels
 from present.charts import outlook as charts_outlook
 from present.charts import overview as charts
+from present.charts import voice as charts_voice
 from present.formats import format_value
 from present.formats import label as metric_label
 from present.i18n import fmt_money, fmt_pct
 from ui import cached
 from ui import outlook as ui_outlook
+from ui.figures import figure
 from ui.state import label, lang, require_filters, require_shell, t
 from ui.tables import show
+from ui.voice_pages import needs
 from ui.widgets import bullet_list, escape_markdown
 
 require_shell()  # before anything else: a page never runs without the shell
@@ -45,16 +50,38 @@ measure = st.radio(t("channels_measure"), measures, key="channels_measure", hori
                    format_func=lambda m: t(f"chmeasure_{m}"))
 left, right = st.columns([1, 2])
 with left:
-    st.plotly_chart(charts.share_donut(pnl, lang(), name_col="channel", value_col=measure),
+    st.plotly_chart(figure(charts.share_donut, pnl, lang(), name_col="channel", value_col=measure),
                     key="channels_share_donut", width="stretch")
 with right:
     st.markdown(f"**{t('channels_share_trend')}**")
     trend = cached.run(ch.share_trend, f, measure=measure)
-    st.plotly_chart(charts_channels.share_trend(trend, lang()), key="channels_share_trend", width="stretch")
+    st.plotly_chart(figure(charts_channels.share_trend, trend, lang()), key="channels_share_trend", width="stretch")
 
 st.subheader(t("channels_pnl"))
 st.caption(t("channels_pnl_note"))
 show(pnl, key="channels_pnl_table", dims={"channel": "data"}, download="channel_pnl")
+
+# issue 15: visitors → orders beside the P&L, where a traffic file gives the visitors
+st.subheader(t("conv_title"))
+conv = cached.run(conversion.conversion, f)
+if conv.empty:
+    needs("traffic", "conv_view")
+else:
+    st.caption(t("conv_note"))
+    shown = conv[["channel", "conversion_rate", "visitors", "orders", "leads", "stated_aov", "basis", "level"]]
+    show(shown.dropna(axis=1, how="all"), key="channels_conversion_table", download="conversion",
+         dims={"channel": "data", "level": "key:conv_level_", "basis": "key:conv_basis_"})
+    monthly = cached.run(conversion.by_month, f)
+    if monthly.empty:
+        st.info(t("conv_no_months"))
+    else:
+        st.plotly_chart(charts_voice.conversion_trend(monthly, lang()), key="channels_conversion_trend",
+                        width="stretch")
+    mix = cached.run(conversion.sources, f)
+    if not mix.empty:
+        with st.expander(t("conv_sources")):
+            show(mix, key="channels_conversion_sources", dims={"channel": "data", "source": "raw"},
+                 headers={"source": "conv_col_source"})
 
 left, right = st.columns(2)
 with left:
@@ -63,7 +90,7 @@ with left:
         chosen = st.selectbox(t("channels_waterfall_channel"), pnl["channel"].tolist(), key="channels_waterfall_channel",
                               format_func=label)
         steps = ch.waterfall(pnl, chosen)
-        st.plotly_chart(charts_channels.waterfall(steps, lang()), key="channels_waterfall_chart", width="stretch")
+        st.plotly_chart(figure(charts_channels.waterfall, steps, lang()), key="channels_waterfall_chart", width="stretch")
     else:
         st.info(t("channels_no_cost"))
 with right:
@@ -74,7 +101,7 @@ with right:
     else:
         if (bubbles["y_measure"] == "margin").all():
             st.caption(t("channels_grow_margin_note"))
-        st.plotly_chart(charts_channels.bubbles(bubbles, lang()), key="channels_grow_chart", width="stretch")
+        st.plotly_chart(figure(charts_channels.bubbles, bubbles, lang()), key="channels_grow_chart", width="stretch")
 
 # Growth potential belongs to "where to grow", but it waits for two background fits: its place is
 # kept here and filled at the end of the run, so the sections below never wait for it.
@@ -112,7 +139,7 @@ with growth_box:
     if potential.empty:
         st.info(t("outlook_filtered_out"))
     else:
-        st.plotly_chart(charts_outlook.growth(potential, lang()), key="channels_growth_chart", width="stretch")
+        st.plotly_chart(figure(charts_outlook.growth, potential, lang()), key="channels_growth_chart", width="stretch")
         show(potential.drop(columns=["method", "months"]), key="channels_growth_table", download="growth_potential",
              dims={"channel": "data", "source": "key:budget_source_"},
              headers={"last12_revenue": "outlook_col_last12", "next12_p50": "outlook_col_next12",

@@ -9,6 +9,7 @@ from metrics import channels as ch
 from present.charts import channels as charts_channels
 from present.i18n import fmt_int, fmt_money, fmt_pct
 from ui import cached
+from ui.figures import figure
 from ui.state import label, lang, require_filters, require_shell, t
 from ui.tables import show
 from ui.widgets import bullet_list
@@ -26,7 +27,7 @@ if cells.empty:
 st.subheader(t("channels_coverage"))
 shown = st.radio(t("channels_coverage_value"), ["revenue", "share_of_region"], key="channels_conflict_coverage_value",
                  horizontal=True, format_func=lambda v: t("channels_coverage_revenue" if v == "revenue" else "channels_coverage_share"))
-st.plotly_chart(charts_channels.heatmap(cells, "channel", "region", shown, lang(), percent=shown != "revenue"),
+st.plotly_chart(figure(charts_channels.heatmap, cells, "channel", "region", shown, lang(), percent=shown != "revenue"),
                 key="channels_conflict_heatmap", width="stretch")
 
 st.markdown(f"**{t('channels_blind_spots')}**")
@@ -48,7 +49,7 @@ if avail.has_province:
     regions = sorted(cells["region"].unique())
     region = st.selectbox(t("channels_drill_region"), regions, key="channels_conflict_region", format_func=label)
     drill = cached.run(ch.provinces, f, region=region)
-    st.plotly_chart(charts_channels.province_bars(drill, lang()), key="channels_conflict_provinces", width="stretch")
+    st.plotly_chart(figure(charts_channels.province_bars, drill, lang()), key="channels_conflict_provinces", width="stretch")
 else:
     st.info(t("channels_no_province"))
 
@@ -63,7 +64,7 @@ if avail.has_customer:
                  fmt_pct(summary.revenue_share, lang()), delta_color="off", border=True)
     measure = st.radio(t("channels_overlap_value"), ["customers", "revenue"], key="channels_conflict_overlap_value",
                        horizontal=True, format_func=lambda v: t(f"channels_overlap_{v}"))
-    st.plotly_chart(charts_channels.heatmap(mix.matrix, "channel_a", "channel_b", measure, lang()),
+    st.plotly_chart(figure(charts_channels.heatmap, mix.matrix, "channel_a", "channel_b", measure, lang()),
                     key="channels_conflict_overlap", width="stretch")
 else:
     st.info(t("channels_no_customer"))

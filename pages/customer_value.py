@@ -7,17 +7,25 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import clv, customers, rfm, tiers
+from metrics import clv, customers, relationship, rfm, tiers
 from present.charts import customers as charts_customers
+from present.charts import voice as charts_voice
 from present.i18n import fmt_int, fmt_pct
 from ui import cached
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
+from ui.figures import figure
 from ui.state import lang, require_shell, t
 from ui.tables import show
 from ui.widgets import metric_card
 
 require_shell()  # before anything else: a page never runs without the shell
+
+
+def timeline_detail(value: object) -> str:
+    """A contact type in words (visit, call …), a survey's scale as it is, any other type as written."""
+    return t(f"ctype_{value}") if value in ("visit", "call", "wecom", "email", "sms") else str(value)
+
 
 st.title(t("customer_value_title"))
 f = selection()
@@ -25,13 +33,13 @@ has_cost = cached.dataset(f.dataset).has_cost
 
 st.subheader(t("val_abc"))
 st.caption(t("val_abc_note"))
-abc = tiers.abc_summary(cached.run(tiers.abc, f))
+abc = cached.memo(lambda: tiers.abc_summary(cached.run(tiers.abc, f)), f, "abc_summary")
 if abc["customers"].sum() == 0:
     st.info(t("cust_no_customers_in_period"))
 else:
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(charts_customers.tier_bars(abc, "tier_", lang()), key="customer_value_abc", width="stretch")
+        st.plotly_chart(figure(charts_customers.tier_bars, abc, "tier_", lang()), key="customer_value_abc", width="stretch")
     with right:
         show(abc, key="customer_value_abc_table", dims={"tier": "key:tier_"})
 
@@ -53,15 +61,16 @@ else:
 
     st.subheader(t("val_value_tiers"))
     st.caption(t("val_value_tiers_note", measure=t("measure_gross_profit") if has_cost else t("measure_revenue_lower")))
-    value_tiers = tiers.value_tiers(fit, cached.run_dataset(tiers.current_value, f.dataset, as_of=f.end), has_cost=has_cost)
-    st.plotly_chart(charts_customers.value_quadrants(tiers.value_tier_summary(value_tiers), lang()),
+    tier_summary = cached.memo(lambda: tiers.value_tier_summary(tiers.value_tiers(
+        fit, cached.run_dataset(tiers.current_value, f.dataset, as_of=f.end), has_cost=has_cost)), f, "value_tier_summary")
+    st.plotly_chart(figure(charts_customers.value_quadrants, tier_summary, lang()),
                     key="customer_value_tiers", width="stretch")
 
     st.subheader(t("val_clv_by_channel"))
-    by_channel = clv.channel_value(fit, cached.run(clv.acquisition_cost, f))
+    by_channel = cached.memo(lambda: clv.channel_value(fit, cached.run(clv.acquisition_cost, f)), f, "channel_value")
     if by_channel["marketing_cost"].isna().all():
         st.info(t("val_no_cac"))
-    st.plotly_chart(charts_customers.clv_by_channel(by_channel, lang()), key="customer_value_clv_channel", width="stretch")
+    st.plotly_chart(figure(charts_customers.clv_by_channel, by_channel, lang()), key="customer_value_clv_channel", width="stretch")
     show(by_channel.rename(columns={"channel": "acquisition_channel"}), key="customer_value_clv_table",
          dims={"acquisition_channel": "data"})
     download_buttons(values[clv.CLV_COLUMNS], f"clv_{f.end.isoformat()}", key="customer_value_clv")
@@ -76,7 +85,7 @@ else:
     error = (check.predicted_total - check.actual_total) / check.actual_total if check.actual_total else None
     st.caption(t("val_calibration_note", cal_end=check.cal_end, end=check.holdout_end, actual=fmt_int(check.actual_total, lang()),
                  predicted=fmt_int(check.predicted_total, lang()), error=fmt_pct(error, lang(), signed=True)))
-    st.plotly_chart(charts_customers.calibration(check.buckets, lang()), key="customer_value_calibration", width="stretch")
+    st.plotly_chart(figure(charts_customers.calibration, check.buckets, lang()), key="customer_value_calibration", width="stretch")
 
 st.subheader(t("val_360"))
 needle = st.text_input(t("val_search"), key="customer_value_search")
@@ -94,7 +103,7 @@ if not matches.empty:
             metric_card(key, value)
     if row is None:
         st.caption(t("val_customer_not_in_fit"))
-    st.plotly_chart(charts_customers.customer_orders(orders, lang()), key="customer_value_orders_chart", width="stretch")
+    st.plotly_chart(figure(charts_customers.customer_orders, orders, lang()), key="customer_value_orders_chart", width="stretch")
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('val_channels_used')}**")
@@ -108,3 +117,14 @@ if not matches.empty:
     st.markdown(f"**{t('val_orders')}**")
     show(orders, key="customer_value_orders",
          dims={"order_id": "raw", "order_date": "raw", "channel": "data", "region": "data"})
+    # issue 15: the customer's timeline of orders, contacts and survey answers
+    st.markdown(f"**{t('val_timeline')}**")
+    events = cached.run_dataset(relationship.timeline, f.dataset, customer_id=customer)
+    st.plotly_chart(charts_voice.timeline(events, lang()), key="customer_value_timeline", width="stretch")
+    if not (events["kind"] != "order").any():
+        st.caption(t("val_timeline_needs"))
+    else:
+        show(events[events["kind"] != "order"].drop(columns=["revenue", "ref"]), key="customer_value_events",
+             dims={"kind": "key:rel_event_", "day": "raw", "channel": "data", "detail": timeline_detail, "note": "raw",
+                   "score": lambda v: f"{v:.0f}"},
+             headers={"day": "val_col_day", "detail": "val_col_detail", "note": "val_col_note", "score": "val_col_score"})

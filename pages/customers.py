@@ -10,6 +10,7 @@ from present.charts import customers as charts_customers
 from ui import cached
 from ui.customer_pages import selection
 from ui.downloads import download_buttons
+from ui.figures import figure
 from ui.state import lang, require_shell, t
 from ui.tables import show
 from ui.widgets import kpi_row
@@ -42,16 +43,16 @@ tables = cached.run(rfm.segment_view, f, scheme=scheme)
 scores, sizes = tables.scores, tables.sizes
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(charts_customers.segment_bars(sizes, measure, lang()), key="customers_segment_bars", width="stretch")
+    st.plotly_chart(figure(charts_customers.segment_bars, sizes, measure, lang()), key="customers_segment_bars", width="stretch")
 with right:
     st.markdown(f"**{t('cust_rfm_grid')}**")
-    st.plotly_chart(charts_customers.rfm_grid(tables.cells, lang()), key="customers_rfm_grid", width="stretch")
+    st.plotly_chart(figure(charts_customers.rfm_grid, tables.cells, lang()), key="customers_rfm_grid", width="stretch")
 show(sizes.rename(columns={"share": "customer_share"}), key="customers_segment_table",
      dims={"segment": lambda s: charts_customers.seg_label(s, lang())}, download=f"rfm_segments_{f.end.isoformat()}")
 
 st.subheader(t("cust_segment_channels"))
 by_channel = tables.by_channel
-st.plotly_chart(charts_customers.segment_channels(by_channel, lang()), key="customers_segment_channels", width="stretch")
+st.plotly_chart(figure(charts_customers.segment_channels, by_channel, lang()), key="customers_segment_channels", width="stretch")
 
 st.subheader(t("cust_actions"))
 order = rfm.segment_order(scheme)
@@ -74,8 +75,8 @@ view = st.radio(t("cust_migration_view"), ["matrix", "sankey"], key="customers_m
 moves = tables.moves
 with_none = [*order, rfm.NO_ORDERS]
 if view == "matrix":
-    st.plotly_chart(charts_customers.migration_matrix(moves, with_none, lang()), key="customers_migration_matrix",
+    st.plotly_chart(figure(charts_customers.migration_matrix, moves, with_none, lang()), key="customers_migration_matrix",
                     width="stretch")
 else:
-    st.plotly_chart(charts_customers.migration_sankey(moves, with_none, lang()), key="customers_migration_sankey",
+    st.plotly_chart(figure(charts_customers.migration_sankey, moves, with_none, lang()), key="customers_migration_sankey",
                     width="stretch")

@@ -1,4 +1,5 @@
-"""Datasets: what the warehouse holds, deleting one (confirmed by its name), and extra files per dataset."""
+"""Datasets: what the warehouse holds, deleting one (confirmed by its name), the CRM data health of its
+customer records, and extra files per dataset."""
 
 from __future__ import annotations
 
@@ -6,14 +7,27 @@ import pandas as pd
 import streamlit as st
 
 from data.ingest import SPECS
+from metrics import health
 from present import i18n
+from present.charts import voice as charts_voice
 from present.i18n import fmt_int
 from ui import cached, ingest_flow, ingest_view
+from ui.downloads import download_buttons
 from ui.state import lang, require_shell, t
 from ui.tables import show
-from ui.widgets import escape_markdown
+from ui.voice_pages import needs
+from ui.widgets import escape_markdown, metric_card
 
 require_shell()  # before anything else: a page never runs without the shell
+
+
+def field_label(name: object) -> str:
+    return i18n.t(f"data_field_{name}", current) if name != "phone_or_email" else i18n.t("health_phone_or_email", current)
+
+
+def yes_no(flag: object) -> str:
+    return i18n.t("voice_yes" if flag else "voice_no", current)
+
 
 st.title(t("datasets_title"))
 st.caption(t("datasets_caption"))
@@ -58,6 +72,48 @@ if found:
     typed = st.text_input(t("datasets_delete_confirm"), key="datasets_delete_confirm")
     st.button(t("datasets_delete_button"), key="datasets_delete", type="primary", disabled=typed.strip() != victim,
               on_click=_delete, args=(victim,))
+
+st.subheader(t("health_title"))
+if found:
+    health_of = st.selectbox(t("health_dataset"), [d.name for d in found], key="datasets_health_dataset")
+    report = cached.run_dataset(health.data_health, health_of)
+    if report is None:
+        needs("customers", "health_view")
+    else:
+        st.caption(t("health_note", as_of=str(report.as_of)[:10]))
+        cards = st.columns(4)
+        for column, (key, value) in zip(cards, (("data_health_score", report.score), ("customers", report.customers),
+                                                ("complete_records", report.complete_records / report.customers),
+                                                ("duplicate_rate", report.duplicate_rate)), strict=True):
+            with column:
+                metric_card(key, value)
+        left, right = st.columns([2, 3])
+        with left:
+            st.plotly_chart(charts_voice.health_breakdown(report.breakdown, current), key="datasets_health_breakdown",
+                            width="stretch")
+        with right:
+            show(report.fields, key="datasets_health_fields", dims={"field": field_label, "collected": yes_no,
+                                                                    "required": yes_no},
+                 row_metrics={"completeness": "profile_completeness", "invalid": "invalid_values",
+                              "duplicates": "duplicate_customers", "filled": "filled_values"},
+                 headers={"field": "health_col_field", "completeness": "metric_profile_completeness",
+                          "invalid": "metric_invalid_values", "duplicates": "metric_duplicate_customers",
+                          "filled": "metric_filled_values", "collected": "health_col_collected",
+                          "required": "health_col_required"})
+        st.markdown(f"**{t('health_by_region')}**")
+        weakest = report.weakest_region("phone")
+        if weakest is not None:
+            st.caption(t("health_weakest_region", region=escape_markdown(i18n.label(weakest[0], current)),
+                         share=i18n.fmt_pct(weakest[1], current)))
+        fields = [c for c in report.by_region.columns if c not in ("region", "customers")]
+        show(report.by_region, key="datasets_health_regions", dims={"region": "data"},
+             row_metrics=dict.fromkeys(fields, "profile_completeness"), headers={c: f"data_field_{c}" for c in fields})
+        if not report.problems.empty:
+            st.markdown(f"**{t('health_problems', count=fmt_int(len(report.problems), current))}**")
+            show(report.problems.head(200), key="datasets_health_problems",
+                 dims={"customer_id": "raw", "field": field_label, "value": "raw", "problem": "key:health_problem_"},
+                 headers={"field": "health_col_field", "value": "health_col_value", "problem": "health_col_problem"})
+            download_buttons(report.problems, "crm_problems", key="datasets_health_problems_download")
 
 st.subheader(t("datasets_extra"))
 st.caption(t("datasets_extra_caption"))

@@ -15,6 +15,7 @@ from present import i18n
 from present.charts import advisor as charts_advisor
 from present.sentences import goals as goals_text
 from ui import cached, goals_widgets
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import escape_markdown
 
@@ -41,7 +42,7 @@ if not items:
     st.info(t("goals_none"))
 else:
     goals_widgets.progress_table(items, key="goals_table")
-    st.plotly_chart(charts_advisor.goal_progress(items, lang()), key="goals_progress_chart", width="stretch")
+    st.plotly_chart(figure(charts_advisor.goal_progress, items, lang()), key="goals_progress_chart", width="stretch")
 
 
 def metric_options() -> list[str]:
@@ -104,7 +105,7 @@ if items:
     picked = st.selectbox(t("goals_pick"), list(by_id), key="goals_pick",
                           format_func=lambda i: f"{goals_text.metric_label(by_id[i].goal.metric, current_lang)} · {by_id[i].goal.owner} · {by_id[i].goal.deadline}")
     chosen = by_id[picked]
-    st.plotly_chart(charts_advisor.goal_trend(chosen, lang(), t("goals_chart_title", metric=goals_text.metric_label(chosen.goal.metric, lang()))),
+    st.plotly_chart(figure(charts_advisor.goal_trend, chosen, lang(), t("goals_chart_title", metric=goals_text.metric_label(chosen.goal.metric, lang()))),
                     key="goals_trend_chart", width="stretch")
     with st.form(f"goals_edit_form_{picked}"):
         edited = goal_form(f"goals_edit_{picked}", chosen.goal)

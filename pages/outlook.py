@@ -11,6 +11,7 @@ from present import i18n
 from present.charts import outlook as charts_outlook
 from present.sentences import outlook as outlook_text
 from ui import outlook as ui_outlook
+from ui.figures import figure
 from ui.state import label, lang, require_filters, require_shell, t
 from ui.tables import show
 from ui.widgets import bullet_list
@@ -38,8 +39,8 @@ picked = st.selectbox(t("outlook_series"), [s.series for s in shown], key="outlo
 chosen = found.get(picked)
 st.caption(f"{outlook_text.method_note(chosen, lang())} {outlook_text.holidays_text(chosen, lang())}")
 if chosen.ok:
-    st.plotly_chart(charts_outlook.fan(chosen.history, chosen.frame.head(horizon), chosen.series, lang(),
-                                       t("outlook_chart_title", series=label(chosen.series))),
+    st.plotly_chart(figure(charts_outlook.fan, chosen.history, chosen.frame.head(horizon), chosen.series, lang(),
+                           t("outlook_chart_title", series=label(chosen.series))),
                     key="outlook_fan", width="stretch")
 
 rows = []
@@ -81,5 +82,6 @@ show(summary.rename(columns={"series": "channel", "points": "backtest_points", "
      row_metrics={"origins": "backtest_points", "snaive_mase": "mase", "line_mase": "mase",
                   "snaive_coverage": "interval_coverage"})
 if picked in set(points["series"]):
-    st.plotly_chart(charts_outlook.backtest(points, picked, lang(), t("outlook_backtest_chart", series=label(picked))),
+    st.plotly_chart(figure(charts_outlook.backtest, points, picked, lang(),
+                           t("outlook_backtest_chart", series=label(picked))),
                     key="outlook_backtest_chart", width="stretch")

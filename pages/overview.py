@@ -9,6 +9,7 @@ from present.charts import overview as charts
 from present.sentences import overview as overview_text
 from ui import cached, goals_widgets
 from ui import risks as ui_risks
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, kpi_row
 
@@ -36,17 +37,17 @@ trend = cached.run(overview.trend, f)
 left, right = st.columns([2, 1])
 with left:
     st.subheader(t("overview_trend"))
-    st.plotly_chart(charts.trend(trend, lang()), key="overview_trend", width="stretch")
+    st.plotly_chart(figure(charts.trend, trend, lang()), key="overview_trend", width="stretch")
 with right:
     st.subheader(t("overview_share"))
-    st.plotly_chart(charts.share_donut(moves[moves["dim"] == "channel"], lang()), key="overview_share", width="stretch")
+    st.plotly_chart(figure(charts.share_donut, moves[moves["dim"] == "channel"], lang()), key="overview_share", width="stretch")
 
 st.subheader(t("overview_movers"))
 for column, dim, title in zip(st.columns(2), ("channel", "region"),
                               (t("overview_movers_channels"), t("overview_movers_regions")), strict=True):
     with column:
         st.markdown(f"**{title}**")
-        st.plotly_chart(charts.movers(moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")
+        st.plotly_chart(figure(charts.movers, moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")
 
 ui_risks.overview_section(f)
 goals_widgets.overview_section(f)

@@ -14,6 +14,7 @@ from present.charts import overview as charts
 from present.i18n import fmt_pct
 from ui import cached
 from ui.customer_pages import selection, window_picker
+from ui.figures import figure
 from ui.state import label, lang, require_shell, t
 from ui.tables import show
 from ui.widgets import kpi_row
@@ -34,25 +35,26 @@ if cards["churn_rate"].value is None:
 
 st.subheader(t("ret_churn_trend"))
 monthly = cached.run(customers.churn_monthly, f, window_days=window)
-st.plotly_chart(charts_customers.churn_trend(monthly, lang()), key="retention_churn_trend", width="stretch")
+st.plotly_chart(figure(charts_customers.churn_trend, monthly, lang()), key="retention_churn_trend", width="stretch")
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("ret_churn_by"))
     dim = st.radio(t("ret_churn_by"), ["channel", "region", "segment"], key="retention_churn_dim", horizontal=True,
                    format_func=lambda d: t(f"churn_dim_{d}"), label_visibility="collapsed")
-    flags = cached.run(customers.churn_flags, f, window_days=window)
-    by_dim = customers.churn_by_dimension(cached.run(customers.churn_by_place, f, window_days=window), flags,
-                                          cached.run(rfm.key_segments, f.prior, scheme=rfm.DEFAULT_SCHEME))
-    st.plotly_chart(charts_customers.churn_bars(by_dim[by_dim["dim"] == dim], lang(), segments=dim == "segment"),
+    by_dim = cached.memo(lambda: customers.churn_by_dimension(
+        cached.run(customers.churn_by_place, f, window_days=window), cached.run(customers.churn_flags, f, window_days=window),
+        cached.run(rfm.key_segments, f.prior, scheme=rfm.DEFAULT_SCHEME)), f, "churn_by_dimension", window)
+    st.plotly_chart(figure(charts_customers.churn_bars, by_dim[by_dim["dim"] == dim], lang(), segments=dim == "segment"),
                     key="retention_churn_by", width="stretch")
 with right:
     st.subheader(t("ret_reasons"))
-    reasons = customers.churn_reasons(flags)
+    reasons = cached.memo(lambda: customers.churn_reasons(cached.run(customers.churn_flags, f, window_days=window)),
+                          f, "churn_reasons", window)
     if reasons.empty:
         st.info(t("ret_no_reasons"))
     else:
-        st.plotly_chart(charts.share_donut(reasons, lang(), name_col="reason", value_col="customers"),
+        st.plotly_chart(figure(charts.share_donut, reasons, lang(), name_col="reason", value_col="customers"),
                         key="retention_reasons", width="stretch")
 
 st.subheader(t("ret_at_risk"))
@@ -62,7 +64,8 @@ fit = cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("
 if not fit.ok:
     st.warning(t(fit.reason))
 else:
-    risky = customers.at_risk(cached.run(rfm.rfm, f), fit, window_days=window, max_p_alive=threshold)
+    risky = cached.memo(lambda: customers.at_risk(cached.run(rfm.rfm, f), fit, window_days=window, max_p_alive=threshold),
+                        f, "at_risk", window, threshold)
     if risky.empty:
         st.info(t("ret_at_risk_none"))
     else:
@@ -75,7 +78,7 @@ if uplift.empty:
     st.info(t("ret_holdout_none"))
 else:
     st.caption(t("ret_holdout_caption"))
-    st.plotly_chart(charts_budget.holdout_uplift(uplift, lang()), key="retention_holdout_chart", width="stretch")
+    st.plotly_chart(figure(charts_budget.holdout_uplift, uplift, lang()), key="retention_holdout_chart", width="stretch")
     show(uplift.drop(columns="se"), key="retention_holdout_table", download="crm_holdout_uplift",
          dims={"programme": "data", "horizon": lambda d: t("ret_holdout_horizon", days=int(d))},
          headers={"programme": "ret_col_programme", "horizon": "ret_col_horizon", "uplift_low": "ret_col_uplift_low",
@@ -93,8 +96,10 @@ cells = cached.run(cohorts.retention, f, acq_channels=tuple(chosen))
 if cells.empty:
     st.info(t("ret_no_cohorts"))
     st.stop()
-st.plotly_chart(charts_customers.cohort_heatmap(cohorts.retention_matrix(cells), lang()), key="retention_cohort_heatmap",
+st.plotly_chart(figure(charts_customers.cohort_heatmap, cached.memo(lambda: cohorts.retention_matrix(cells), f, "retention_matrix", *chosen),
+                       lang()), key="retention_cohort_heatmap",
                 width="stretch")
 st.subheader(t("ret_curves"))
-st.plotly_chart(charts_customers.retention_curves(cells, cohorts.retention_curve(cells), lang()),
+st.plotly_chart(figure(charts_customers.retention_curves, cells,
+                       cached.memo(lambda: cohorts.retention_curve(cells), f, "retention_curve", *chosen), lang()),
                 key="retention_curves", width="stretch")

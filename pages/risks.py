@@ -11,6 +11,7 @@ from present.charts import risks as charts_risks
 from present.sentences import risks as risks_text
 from ui import cached
 from ui import risks as ui_risks
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, escape_markdown
 
@@ -34,7 +35,7 @@ if flash:
 st.subheader(t("risks_matrix"))
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(charts_risks.matrix(found.items, lang()), key="risks_matrix_chart", width="stretch")
+    st.plotly_chart(figure(charts_risks.matrix, found.items, lang()), key="risks_matrix_chart", width="stretch")
 with right:
     st.caption(t("risks_matrix_help"))
     if found.items:

@@ -2,9 +2,10 @@
 
 Contents: KPIs with deltas (:func:`metrics.overview.kpis`), the channel P&L
 (:func:`metrics.channels.pnl`), RFM segments (:func:`metrics.rfm.segments`, when the data has
-customer ids), the advisor's recommendation with every reason and next step, the goals with their
-status, the risk register with each risk's response plan (:mod:`metrics.risks`), and optionally one
-saved budget scenario (:mod:`metrics.budget.scenarios`).
+customer ids), the advisor's recommendation with every reason and next step, the customer's voice
+(NPS, satisfaction, referral, conversion, CRM data health: :mod:`present.report_voice`), the goals
+with their status, the risk register with each risk's response plan (:mod:`metrics.risks`), and
+optionally one saved budget scenario (:mod:`metrics.budget.scenarios`).
 
 Charts are static PNGs (plotly + kaleido driving the system Chromium; never downloaded at run
 time) embedded as base64, so the file opens anywhere without a network. When kaleido or Chromium
@@ -40,7 +41,7 @@ from metrics.budget.projection import OUTCOME_METRIC
 from metrics.filters import Filters
 from metrics.goals import Progress
 from metrics.overview import Kpi
-from present import exports
+from present import exports, report_voice
 from present.charts import advisor as advisor_charts
 from present.charts import channels as channel_charts
 from present.charts.theme import for_image
@@ -72,6 +73,7 @@ class ReportData:
     goals: list[Progress]
     scenario: str | None
     scenario_frame: pd.DataFrame | None
+    voice: report_voice.VoiceSection | None = None  # NPS, referral, conversion, CRM data health (issue 15)
     risks: list[risks.Item] = field(default_factory=list)  # the register, ranked, with plans
     risks_skipped: dict[str, str] = field(default_factory=dict)  # rules not judged → reason key
 
@@ -95,7 +97,8 @@ def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: 
         segments=rfm.segments(rfm.rfm(con, f)) if ds.has_customer else None,
         advice=advice or advisor.advise(con, f, stage=stage, industry=industry),
         goals=goals.progress_table(con, f.dataset, goals=tuple(goals.list_goals(store, f.dataset))),
-        scenario=scenario, scenario_frame=frame, **_risks(con, f.dataset, store),
+        scenario=scenario, scenario_frame=frame, voice=report_voice.gather(con, f),
+        **_risks(con, f.dataset, store),
     )
 
 
@@ -162,6 +165,7 @@ def tables(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
            t("report_advice", lang): advisor_text.signals_frame(data.advice)}
     if data.segments is not None:
         out[t("report_segments", lang)] = data.segments
+    out |= report_voice.sheets(data.voice, lang)
     out[t("report_goals", lang)] = goals_table(data, lang)
     out[t("report_risks", lang)[:31]] = risks_text.table(data.risks, lang)
     if data.scenario_frame is not None:
@@ -284,6 +288,7 @@ def render_html(data: ReportData, lang: str, *, images: dict[str, bytes] | None 
     segments = segment_table(data, lang)
     parts.append(f"<h2>{_e(t('report_segments', lang))}</h2>")
     parts.append(html_table(segments) if segments is not None else f"<p class='note'>{_e(t('report_segments_na', lang))}</p>")
+    parts += report_voice.html(data.voice, lang, html_table, _e)
     parts.append(f"<h2>{_e(t('report_goals', lang))}</h2>")
     if data.goals:
         parts += [html_table(goals_table(data, lang)), _image(images, "goals", t("report_chart_goals", lang))]

@@ -126,11 +126,22 @@ def view(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] | None
     shown = plan.texts.rename(columns=plan.titles)
     styler = shown.style.format({plan.titles[c]: (lambda v, k=k: format_value(k, v, lang))
                                  for c, k in plan.columns.items()}, na_rep=DASH)
+    cells = getattr(styler, "_display_funcs", None)
     for column, keys in plan.rows.items():
-        for position, key in enumerate(keys):
-            styler = styler.format(lambda v, k=key: format_value(k, v, lang), na_rep=DASH,
-                                   subset=pd.IndexSlice[[shown.index[position]], [plan.titles[column]]])
+        position = list(plan.texts.columns).index(column)
+        for row, key in enumerate(keys):
+            if isinstance(cells, dict):
+                # what Styler.format(subset=one cell) stores, without its per-call indexing, which cost
+                # ~90 ms a rerun on the budget page's projection (pandas keeps a cell's formatter here)
+                cells[(row, position)] = lambda v, k=key: DASH if _missing(v) else format_value(k, v, lang)
+            else:
+                styler = styler.format(lambda v, k=key: format_value(k, v, lang), na_rep=DASH,
+                                       subset=pd.IndexSlice[[shown.index[row]], [plan.titles[column]]])
     return styler
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
 def text_frame(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] | None = None,

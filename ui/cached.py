@@ -21,9 +21,10 @@ import os
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
@@ -32,6 +33,8 @@ from data import registry, warehouse
 from data.snapshots import Warehouse, WarehouseBusy, load_derived, save_derived  # noqa: F401 (WarehouseBusy: pages catch it here)
 from data.state import Store
 from metrics.filters import Filters
+
+T = TypeVar("T")
 
 DEMO_ORDERS = 300_000
 _PINNED = threading.local()  # the registry rows a script run started with (a run is one thread)
@@ -162,6 +165,41 @@ def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) ->
     """``metric(con, dataset_name, **params)``, cached per dataset version."""
     qualname = f"{metric.__module__}:{metric.__qualname__}"
     return _cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items())))
+
+
+# --- results derived in pandas from cached results ------------------------------------------------
+
+MEMO_SLOTS = 256
+
+
+@st.cache_resource(show_spinner=False)
+def _memos() -> tuple[threading.Lock, OrderedDict]:
+    return threading.Lock(), OrderedDict()
+
+
+def memo(compute: Callable[[], T], f: Filters, *key: object) -> T:
+    """``compute()``, kept per (dataset version, selection ``f``, ``key``) for every session of the process.
+
+    For pandas work a page does on results of cached metrics (joins, reshapes) that would otherwise
+    run on every rerun: ``key`` must name everything else ``compute`` depends on (the function,
+    its parameters). The result is shared, so callers must not change it.
+    """
+    from ui.figures import rerun_cache_on
+
+    if not rerun_cache_on():
+        return compute()
+    slot = (_version(f.dataset), f.key(), key)
+    lock, items = _memos()
+    with lock:
+        if slot in items:
+            items.move_to_end(slot)
+            return items[slot]
+    value = compute()
+    with lock:
+        items[slot] = value
+        while len(items) > MEMO_SLOTS:
+            items.popitem(last=False)
+    return value
 
 
 # --- models fitted once per dataset version, in the background -----------------------------------

@@ -10,7 +10,11 @@ import streamlit as st
 from present.formats import DASH
 from present.tables import Translate, export_frame, view
 from ui.downloads import download_buttons
-from ui.state import lang
+from ui.state import lang, t
+
+# Rows drawn on screen at most: formatting a cell costs server CPU on every rerun, and nobody reads
+# 50,000 rows in a grid. The downloads always hold every row.
+MAX_SHOWN_ROWS = 1_000
 
 
 def show(frame: pd.DataFrame, *, key: str | None = None, dims: Mapping[str, Translate] | None = None,
@@ -20,8 +24,13 @@ def show(frame: pd.DataFrame, *, key: str | None = None, dims: Mapping[str, Tran
     """``st.dataframe`` of the formatted view, full width, no index; with ``download`` (a file stem of
     ours), CSV and XLSX buttons for the same table: translated headers, raw numbers, Excel formats."""
     spec = dict(dims=dims, headers=headers, metric_column=metric_column, row_metrics=row_metrics, row_keys=row_keys)
-    st.dataframe(view(frame, lang(), **spec), hide_index=True, width="stretch", key=key, height=height,
+    shown = frame
+    if len(frame) > MAX_SHOWN_ROWS and metric_column is None and row_keys is None:
+        shown = frame.head(MAX_SHOWN_ROWS)
+        st.caption(t("table_first_rows_download" if download else "table_first_rows",
+                     shown=f"{MAX_SHOWN_ROWS:,}", total=f"{len(frame):,}"))
+    st.dataframe(view(shown, lang(), **spec), hide_index=True, width="stretch", key=key, height=height,
                  placeholder=DASH)
     if download:
-        table, number_formats = export_frame(frame, lang(), **spec)
-        download_buttons(table, download, key=f"{key or download}_download", number_formats=number_formats)
+        language = lang()
+        download_buttons(lambda: export_frame(frame, language, **spec), download, key=f"{key or download}_download")

@@ -10,7 +10,8 @@ Modes for an order file: ``new`` (the name must be free), ``replace`` (the datas
 are replaced; its channel costs, CRM spend and customers stay) and ``append`` (lines whose
 ``(order_id, line)`` already exist in the dataset are skipped; synthesised ids are content
 hashes, so for files without order ids "same id" means "same content"). Extra files
-(channel_costs, crm_spend, customers, weekly_spend, crm_contacts, experiments) need an existing
+(channel_costs, crm_spend, customers, weekly_spend, crm_contacts, experiments, feedback, interactions,
+traffic) need an existing
 dataset and replace (default) or append that table's rows for it.
 """
 
@@ -40,12 +41,18 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "order_lines": ORDER_COLUMNS,
     "channel_costs": ("month", "channel", "cost_type", "amount"),
     "crm_spend": ("month", "programme", "amount"),
-    "customers": ("customer_id", "acquisition_channel", "region", "first_order_date", "satisfaction", "churn_reason"),
+    "customers": ("customer_id", "acquisition_channel", "region", "first_order_date", "satisfaction", "churn_reason",
+                  "referred_by", "name", "phone", "email", "gender", "birth_date", "age", "invalid_fields"),
     "marketing_weekly": ("week", "channel", "amount"),
     "crm_contacts": ("programme", "campaign", "customer_id", "contact_date", "is_control"),
     "experiments": ("lever", "start_date", "end_date", "spend_change", "lift", "std_error"),
+    "feedback": ("customer_id", "feedback_date", "score", "scale", "comment", "channel"),
+    "interactions": ("customer_id", "contact_date", "contact_type", "owner", "outcome"),
+    "traffic": ("period_start", "period_end", "channel", "source", "source_detail", "visitors", "leads",
+                "conversion_rate", "aov"),
 }
-DATE_COLUMNS = {"order_date", "month", "first_order_date", "week", "contact_date", "start_date", "end_date"}
+DATE_COLUMNS = {"order_date", "month", "first_order_date", "week", "contact_date", "start_date", "end_date",
+                "feedback_date", "birth_date", "period_start", "period_end"}
 PAUSE_ENV = "SALESLENS_TEST_PAUSE_BEFORE_COMMIT"
 
 

@@ -98,6 +98,16 @@ CUSTOMERS = TableSpec("customers", "customers", (
     _f("first_order_date", "date", "first order date|first purchase date|首次下单日期|首购日期|首次购买日期|注册日期"),
     _f("satisfaction", "number", "satisfaction|满意度|csat|满意度评分|score"),
     _f("churn_reason", "text", "churn reason|流失原因|reason"),
+    # issue 15: referral and the profile fields CRM data health measures (kept as written; see validate)
+    _f("referred_by", "text", "referred by|referrer|referrer id|referral|invited by|推荐人|推荐人编号|推荐人id|"
+       "推荐客户|推荐者|介绍人|邀请人|推荐会员"),
+    _f("name", "text", "name|customer name|full name|contact name|姓名|客户姓名|会员姓名|联系人|联系人姓名"),
+    _f("phone", "text", "phone|mobile|tel|telephone|phone number|mobile phone|cell|手机|手机号|手机号码|电话|"
+       "联系电话|联系方式|移动电话"),
+    _f("email", "text", "email|e-mail|email address|mail|邮箱|电子邮箱|电子邮件|邮件地址"),
+    _f("gender", "text", "gender|sex|性别"),
+    _f("birth_date", "date", "birth date|birthday|date of birth|dob|生日|出生日期|出生年月"),
+    _f("age", "number", "age|年龄"),
 ))
 
 # Budget evidence (migration 010). A weekly spend file without a channel column names the channel
@@ -126,8 +136,46 @@ EXPERIMENTS = TableSpec("experiments", "experiments", (
     _f("std_error", "number", "std error|standard error|se|标准误|标准误差", True),
 ))
 
+# The customer's voice, the relationship and the funnel (migration 011, issue 15).
+FEEDBACK = TableSpec("feedback", "feedback", (
+    _f("customer_id", "text", "customer id|customer no|客户|客户id|客户编号|会员id|会员卡号|用户id|买家id|customer", True),
+    _f("feedback_date", "date", "date|feedback date|survey date|response date|answered at|submitted at|日期|"
+       "反馈日期|评价日期|回复日期|提交时间|调研日期|评价时间|答卷时间|时间", True),
+    _f("score", "number", "score|rating|nps|nps score|csat|satisfaction|评分|分数|得分|打分|满意度|推荐意愿|推荐度|"
+       "推荐得分|星级|评价分", True),
+    _f("scale", "text", "scale|survey|survey type|question|量表|问卷|问卷类型|题目|评分范围"),
+    _f("comment", "text", "comment|comments|feedback|verbatim|review|text|评论|评价|评价内容|意见|建议|留言|反馈内容|"
+       "反馈"),
+    _f("channel", "text", "channel|sales channel|渠道|销售渠道|购买渠道|平台|渠道名称"),
+))
+
+INTERACTIONS = TableSpec("interactions", "interactions", (
+    _f("customer_id", "text", "customer id|customer no|客户|客户id|客户编号|会员id|会员卡号|用户id|customer", True),
+    _f("contact_date", "date", "date|contact date|interaction date|activity date|日期|联系日期|互动日期|跟进日期|"
+       "跟进时间|拜访日期|沟通日期|时间", True),
+    _f("contact_type", "text", "type|contact type|interaction type|activity type|method|channel|方式|类型|联系方式|"
+       "互动方式|跟进方式|跟进类型|沟通方式|活动类型|渠道", True),
+    _f("owner", "text", "owner|rep|sales rep|account manager|assigned to|负责人|跟进人|销售|销售代表|客户经理|业务员|"
+       "归属人|员工"),
+    _f("outcome", "text", "outcome|result|status|结果|跟进结果|沟通结果|状态"),
+))
+
+# One of channel or source is required too (mapping.missing_required).
+TRAFFIC = TableSpec("traffic", "traffic", (
+    _f("period", "text", "period|date|month|week|日期|统计日期|统计时间|统计周期|月份|周|时间|期间"),
+    _f("channel", "text", "channel|sales channel|store|shop|渠道|销售渠道|店铺|平台|渠道名称"),
+    _f("source", "text", "source|traffic source|medium|utm source|流量来源|来源|访客来源|流量渠道|一级来源"),
+    _f("source_detail", "text", "source detail|campaign|utm campaign|来源明细|二级来源|流量来源明细"),
+    _f("visitors", "number", "visitors|visits|sessions|uv|users|traffic|访客数|访客|访问人数|独立访客|uv数|浏览人数|"
+       "进店人数|进店访客数|客流|客流量|观看人数", True),
+    _f("leads", "number", "leads|inquiries|线索|线索数|留资数|咨询人数|询盘|询单人数"),
+    _f("conversion_rate", "number", "conversion rate|conversion|cvr|转化率|支付转化率|成交转化率|下单转化率|"
+       "购买转化率|支付转化"),
+    _f("aov", "number", "aov|average order value|avg order value|客单价|平均客单价|笔单价"),
+))
+
 SPECS: dict[str, TableSpec] = {s.kind: s for s in (ORDERS, CHANNEL_COSTS, CRM_SPEND, CUSTOMERS, WEEKLY_SPEND,
-                                                   CRM_CONTACTS, EXPERIMENTS)}
+                                                   CRM_CONTACTS, EXPERIMENTS, FEEDBACK, INTERACTIONS, TRAFFIC)}
 
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -139,7 +187,7 @@ def normalise_header(header: object) -> str:
 
 def spec(kind: str) -> TableSpec:
     """The spec of a file kind (``orders``, ``channel_costs``, ``crm_spend``, ``customers``, ``weekly_spend``,
-    ``crm_contacts``, ``experiments``)."""
+    ``crm_contacts``, ``experiments``, ``feedback``, ``interactions``, ``traffic``)."""
     try:
         return SPECS[kind]
     except KeyError:
@@ -244,6 +292,8 @@ def missing_required(mapping: dict[str, str], kind: str = "orders") -> list[str]
     missing = [f.name for f in spec(kind).fields if f.required and f.name not in mapping]
     if kind == "orders" and "revenue" not in mapping and not {"unit_price", "quantity"} <= set(mapping):
         missing.append("revenue")
+    if kind == "traffic" and not {"channel", "source"} & set(mapping):  # visitors of what: a channel or a source
+        missing.append("channel")
     return missing
 
 

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from data.ingest import voice
 from data.ingest.errors import IngestError
 from data.ingest.mapping import FieldSpec, TableSpec, missing_required, normalise_header, spec
 from data.ingest.parse import Parsed, parse_dates, parse_numbers, parse_text
@@ -52,6 +53,7 @@ MAX_AMOUNT = 1e13
 PREVIEW_ROWS = 20
 ALL_VALUE = "全部"
 UNKNOWN_VALUE = "未知"
+_MISSING_NUMBER = {"score": "missing_score", "visitors": "missing_visitors"}  # required numbers that are not money
 _RATE_HEADERS = {normalise_header(h) for h in ("折扣率", "discount rate", "discount %", "discount pct", "折扣比例")}
 
 
@@ -179,7 +181,7 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
         User overrides ``field → column`` (an empty column removes a field).
     kind : str
         ``orders`` (default) or an extra kind: ``channel_costs``, ``crm_spend``, ``customers``,
-        ``weekly_spend``, ``crm_contacts``, ``experiments``.
+        ``weekly_spend``, ``crm_contacts``, ``experiments``, ``feedback``, ``interactions``, ``traffic``.
     date_order : {"auto", "MDY", "DMY"}
     con : DuckDB connection, optional
         When given, what was remembered for these headers (mapping, profile choice) is the start.
@@ -210,6 +212,8 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
         else _extra_rows(parsed, spec(kind), report, table.frame.index)
     if kind in _EVIDENCE:  # budget evidence (issue 11): weeks on Mondays, control groups, test windows
         out = _EVIDENCE[kind](out, resolved, report, reasons.flag)
+    if kind in voice.HOOKS:  # customer voice (issue 15): scales, contact types, periods, profile fields
+        out = voice.HOOKS[kind](out, parsed, resolved, report, reasons.flag)
     keep = _count_rows(table, resolved, reasons, report, raw.columns)
     out = _finish(out[keep].reset_index(drop=True), kind, report)
     report.preview = _preview(out)
@@ -273,8 +277,9 @@ class _Reasons:
 def _check_fields(parsed: dict[str, Parsed], table_spec: TableSpec, reasons: _Reasons) -> None:
     """Flag every row whose mapped values are unusable, field by field in spec order."""
     checks = {"date": _check_date, "month": _check_date, "number": _check_number}
+    lenient = voice.LENIENT.get(table_spec.kind, ())  # read leniently by their kind's hook
     for fs in table_spec.fields:
-        if fs.name in parsed:
+        if fs.name in parsed and fs.name not in lenient:
             checks.get(fs.type, _check_text)(parsed[fs.name], fs, reasons)
 
 
@@ -294,7 +299,7 @@ def _check_number(p: Parsed, fs: FieldSpec, reasons: _Reasons) -> None:
         reasons.flag(np.isinf(numbers), "not_finite", fs.name)
         reasons.flag(np.abs(numbers) > MAX_AMOUNT, "amount_out_of_range", fs.name)
     if fs.required:
-        reasons.flag(p.missing, "missing_amount", fs.name)
+        reasons.flag(p.missing, _MISSING_NUMBER.get(fs.name, "missing_amount"), fs.name)
 
 
 def _check_text(p: Parsed, fs: FieldSpec, reasons: _Reasons) -> None:

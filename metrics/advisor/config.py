@@ -10,7 +10,8 @@ from pathlib import Path
 PRESETS_FILE = Path(__file__).resolve().parents[1] / "advisor_presets.toml"
 STAGES = ("startup", "growth", "mature", "transformation")
 INDUSTRIES = ("manufacturing", "retail", "b2b", "services")
-SIGNALS = ("churn_rate", "repeat_rate", "channel_growth", "hhi", "blind_spots", "top20_share", "roi_gap", "clv_cac")
+SIGNALS = ("churn_rate", "repeat_rate", "channel_growth", "hhi", "blind_spots", "top20_share", "roi_gap", "clv_cac",
+           "nps", "data_health", "conversion")  # the last three read the customer-voice files (issue 15)
 DIRECTIONS = {"crm_above": 1.0, "crm_below": -1.0, "channels_above": -1.0}
 VERDICTS = ("channels", "balanced", "crm")
 TOP_SHARE = 0.2  # "top 20% of customers"

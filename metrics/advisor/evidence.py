@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from data import registry
-from metrics import channels, clv, overview, rfm
+from metrics import channels, clv, conversion, health, overview, rfm, voice
 from metrics.advisor.config import MIN_CUSTOMERS_FOR_TOP, SIGNALS, TOP_SHARE
 from metrics.budget import BudgetModel, budget_model
 from metrics.budget.projection import arrays, marginal_draws, marginal_returns
@@ -188,6 +188,34 @@ def clv_signal(has_customer: bool, cost: pd.DataFrame, fit: Callable[[], clv.Clv
         "best_ratio": None if best is None else float(best["clv_to_cac"])})
 
 
+def _voice_signals(con: duckdb.DuckDBPyConnection, f: Filters) -> list[Measurement]:
+    """NPS of the period, the CRM data health score (the customers file as a whole) and the conversion
+    of visitors into orders pooled over the channels (and sources) with a rate (issue 15)."""
+    out = []
+    nps = voice.nps_summary(con, f)
+    total = nps.promoters + nps.passives + nps.detractors
+    out.append(Measurement("nps", nps.nps, None, {"responses": nps.responses, "detractor_share": nps.detractors / total,
+                                                  "prior_nps": nps.prior})
+               if nps.nps is not None else _na("nps", "advisor_na_no_feedback"))
+    report = health.data_health(con, f.dataset)
+    if report is None:
+        out.append(_na("data_health", "advisor_na_no_customers_file"))
+    else:
+        weakest = report.fields.sort_values(["completeness", "field"]).iloc[0]
+        out.append(Measurement("data_health", report.score, None, {
+            "field": weakest["field"], "field_completeness": float(weakest["completeness"]),
+            "duplicate_rate": report.duplicate_rate, "customers": report.customers}))
+    table = conversion.conversion(con, f)
+    pooled = conversion.pooled_rate(table) if not table.empty else None
+    if pooled is None:
+        out.append(_na("conversion", "advisor_na_no_traffic"))
+    else:
+        rated = table.dropna(subset=["conversion_rate"]).sort_values(["conversion_rate", "channel"])
+        out.append(Measurement("conversion", pooled, None, {"channel": rated["channel"].iloc[0],
+                                                            "worst_rate": float(rated["conversion_rate"].iloc[0])}))
+    return out
+
+
 def measure(con: duckdb.DuckDBPyConnection, f: Filters, *, with_clv: bool = True) -> Evidence:
     """Every data signal for the selection (module docstring). Spend covers the dataset's last 12 months.
 
@@ -200,7 +228,7 @@ def measure(con: duckdb.DuckDBPyConnection, f: Filters, *, with_clv: bool = True
     pnl = channels.pnl(con, f, new_customers=False)
     model = budget_model(con, f.dataset)
     found = {m.key: m for m in [*_customer_signals(con, f, ds.has_customer), *_channel_signals(con, f, ds, pnl),
-                                _roi_gap(model, ds, pnl)]}
+                                _roi_gap(model, ds, pnl), *_voice_signals(con, f)]}
     found["clv_cac"] = (clv_signal(ds.has_customer, clv.acquisition_cost(con, f),
                                    lambda: clv.customer_value(con, f.dataset, as_of=f.end))
                         if with_clv else _na("clv_cac", "advisor_na_pending"))

@@ -153,6 +153,12 @@ def actions(advice: Advice) -> tuple[Action, ...]:
                                                      {"channel": d["worst_channel"]}, (d["worst_channel"],))))
         elif s.key == "roi_gap":
             found.append((strength, Action("advisor_do_optimize", "budget_optimizer", s.key, {})))
+        elif s.key == "nps" and s.vote > 0:  # type: ignore[operator]
+            found.append((strength, Action("advisor_do_voice", "voice", s.key, {})))
+        elif s.key == "data_health" and s.vote > 0 and d.get("field"):  # type: ignore[operator]
+            found.append((strength, Action("advisor_do_data_health", "datasets", s.key, {"field": d["field"]})))
+        elif s.key == "conversion" and s.vote > 0 and d.get("channel") is not None:  # type: ignore[operator]
+            found.append((strength, Action("advisor_do_conversion", "channels", s.key, {"channel": d["channel"]})))
     ordered = [a for _, a in sorted(found, key=lambda pair: -pair[0])][:MAX_ACTIONS]
     split = advice.split
     params = {"budget_crm_share": split.crm_share}

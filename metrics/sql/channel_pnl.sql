@@ -5,25 +5,22 @@
 -- selection's order-first lines only (every line's order has one in the same channel and range).
 -- The selection and the earlier ranges are read by separate scans: the earlier ones need only
 -- channel, date and revenue, and the distinct count only the selection's rows.
-WITH cur AS (
-    SELECT channel, order_first, customer_key, net_revenue AS net, cost
-    FROM selected_lines($dataset, $start, $end, $channels, $regions)
-),
-buyers AS (
-    SELECT channel, count(DISTINCT customer_key) AS customers FROM cur WHERE order_first GROUP BY channel
+WITH buyers AS (
+    SELECT channel, count(DISTINCT customer_key) AS customers
+    FROM selected_customer_days($dataset, $start, $end, $channels, $regions)
+    GROUP BY channel
 ),
 sums AS (
-    SELECT channel, sum(net) AS revenue, sum(net) FILTER (WHERE cost IS NOT NULL) AS revenue_with_cost,
-           sum(cost) AS cogs, sum(net - cost) AS gross_profit, count(*) FILTER (WHERE order_first) AS orders
-    FROM cur
+    SELECT channel, sum(net_revenue) AS revenue, sum(revenue_with_cost) AS revenue_with_cost,
+           sum(cost) AS cogs, sum(gross_profit) AS gross_profit, sum(orders) AS orders
+    FROM selected_days($dataset, $start, $end, $channels, $regions)
     GROUP BY channel
 ),
 earlier AS (
     SELECT channel,
            sum(net_revenue) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end) AS prior_revenue,
            sum(net_revenue) FILTER (WHERE order_date BETWEEN $ya_start AND $ya_end) AS year_ago_revenue
-    -- the span of both ranges, narrowed to the two: the scan skips the row groups between them
-    FROM selected_lines($dataset, least($prior_start, $ya_start), greatest($prior_end, $ya_end), $channels, $regions)
+    FROM selected_days($dataset, least($prior_start, $ya_start), greatest($prior_end, $ya_end), $channels, $regions)
     WHERE order_date BETWEEN $prior_start AND $prior_end OR order_date BETWEEN $ya_start AND $ya_end
     GROUP BY channel
 )

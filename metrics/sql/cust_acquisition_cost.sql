@@ -4,11 +4,10 @@
 -- ties on the first day to the alphabetically first).
 -- Grain: one row per channel with marketing cost (yuan) or new customers.
 WITH firsts AS (
-    SELECT customer_id, min(order_date) AS acquired_on,
-           substr(min(strftime(order_date, '%Y%m%d') || channel), 9) AS first_channel
-    FROM dataset_lines($dataset)
-    WHERE customer_id IS NOT NULL
-    GROUP BY customer_id
+    -- the first day's alphabetically first channel, derived once per load (migration 007)
+    SELECT customer_id, first_date AS acquired_on, first_day_channel AS first_channel
+    FROM customer_firsts
+    WHERE dataset = $dataset
 ),
 acquired AS (
     SELECT coalesce(c.acquisition_channel, f.first_channel) AS channel, count(*) AS new_customers

@@ -12,8 +12,7 @@ WITH flags AS (
            coalesce(channel, region) AS value,
            bool_or(order_date < $start) AS at_start,
            bool_or(order_date > $end - $window_days) AS at_end
-    FROM selected_lines($dataset, $start - $window_days, $end, $channels, $regions)
-    WHERE order_first AND customer_key IS NOT NULL
+    FROM selected_customer_days($dataset, $start - $window_days, $end, $channels, $regions)
     GROUP BY GROUPING SETS ((customer_key, channel), (customer_key, region))
 )
 SELECT dim, value,

@@ -10,8 +10,7 @@ WITH flags AS (
     SELECT customer_key,
            bool_or(order_date < $start) AS at_start,
            bool_or(order_date > $end - $window_days) AS at_end
-    FROM selected_lines($dataset, $start - $window_days, $end, $channels, $regions)
-    WHERE order_first AND customer_key IS NOT NULL
+    FROM selected_customer_days($dataset, $start - $window_days, $end, $channels, $regions)
     GROUP BY customer_key
 ),
 reasons AS (

@@ -26,8 +26,7 @@ lines AS (
            CASE WHEN order_date + $window_days > $end THEN b.last_k + 1
                 ELSE datediff('month', b.m0, order_date + $window_days) END AS ib_e,
            order_date + $window_days BETWEEN $start AND $end AS lapses_inside
-    FROM selected_lines($dataset, $start - $window_days, $end, $channels, $regions), bounds b
-    WHERE order_first AND customer_key IS NOT NULL
+    FROM selected_customer_days($dataset, $start - $window_days, $end, $channels, $regions), bounds b
 ),
 masks AS (
     SELECT bit_or(((1::HUGEINT << (ia_e + 1)) - 1) & ~((1::HUGEINT << (ia_d + 1)) - 1)) AS active,

@@ -16,8 +16,7 @@ WITH bounds AS (
 ),
 months AS (
     SELECT customer_key, bit_or(1::HUGEINT << datediff('month', b.m0, order_date)) AS months
-    FROM selected_lines($dataset, date_trunc('month', $start)::DATE, $end, $channels, $regions), bounds b
-    WHERE order_first AND customer_key IS NOT NULL
+    FROM selected_customer_days($dataset, date_trunc('month', $start)::DATE, $end, $channels, $regions), bounds b
     GROUP BY customer_key
 ),
 acquired AS (

@@ -8,8 +8,8 @@
 -- Grain: one row; p80_gap_days is NULL when no customer bought on two different days.
 WITH diffs AS (
     SELECT order_date - lag(order_date) OVER (PARTITION BY customer_key ORDER BY order_date) AS gap
-    FROM dataset_lines($dataset)
-    WHERE order_first AND customer_key IS NOT NULL
+    FROM customer_days
+    WHERE dataset = $dataset
 )
 SELECT quantile_cont(gap, 0.8) AS p80_gap_days, count(gap) AS gaps
 FROM diffs

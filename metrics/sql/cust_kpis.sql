@@ -10,21 +10,18 @@
 WITH firsts AS (
     SELECT customer_key, first_date FROM customer_firsts WHERE dataset = $dataset
 ),
-lines AS (
-    SELECT CASE WHEN order_date >= $start THEN 'current' ELSE 'prior' END AS period,
-           customer_key, order_id, order_first, net_revenue AS net
-    FROM selected_lines($dataset, $prior_start, $end, $channels, $regions)
-    WHERE customer_key IS NOT NULL
-),
 per_customer AS (
-    SELECT period, customer_key, count(*) FILTER (WHERE order_first) AS orders, sum(net) AS revenue
-    FROM lines
+    SELECT CASE WHEN order_date >= $start THEN 'current' ELSE 'prior' END AS period,
+           customer_key, sum(orders) AS orders, sum(net_revenue)::DOUBLE AS revenue
+    FROM selected_customer_days($dataset, $prior_start, $end, $channels, $regions)
     GROUP BY period, customer_key
 ),
 split_orders AS (
-    SELECT period, customer_key, count(DISTINCT order_id) AS orders
-    FROM lines
-    WHERE $split_orders > 0 AND order_first
+    -- an order split over channels or regions has an order_first line in each: count it once
+    SELECT CASE WHEN order_date >= $start THEN 'current' ELSE 'prior' END AS period,
+           customer_key, count(DISTINCT order_id) AS orders
+    FROM selected_lines($dataset, $prior_start, $end, $channels, $regions)
+    WHERE $split_orders > 0 AND order_first AND customer_key IS NOT NULL
     GROUP BY period, customer_key
 ),
 totals AS (

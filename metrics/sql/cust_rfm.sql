@@ -29,10 +29,9 @@
 WITH per_key AS (
     SELECT customer_key,
            ($end - max(order_date))::INTEGER AS recency_days,
-           count(*) FILTER (WHERE order_first) AS order_firsts,
-           sum(net_revenue::DECIMAL(38, 6))::DOUBLE AS monetary
-    FROM selected_lines($dataset, $start, $end, $channels, $regions)
-    WHERE customer_key IS NOT NULL
+           sum(orders) AS order_firsts,
+           sum(net_revenue)::DOUBLE AS monetary  -- an exact DECIMAL sum, as over the lines
+    FROM selected_customer_days($dataset, $start, $end, $channels, $regions)
     GROUP BY customer_key
 ),
 split_frequency AS (

@@ -38,6 +38,10 @@ def _detail_values(s: Signal, lang: str) -> dict[str, str]:
         "roi": fmt_pct(d.get("channel_roi"), lang), "start": str(d.get("start", "")), "end": str(d.get("end", "")),
         "worst": label(d.get("worst_channel") or "—", lang), "worst_ratio": format_value("clv_to_cac", d.get("worst_ratio"), lang),
         "best": label(d.get("best_channel") or "—", lang), "best_ratio": format_value("clv_to_cac", d.get("best_ratio"), lang),
+        # the customer-voice signals (issue 15)
+        "responses": str(d.get("responses", "")), "detractor_share": fmt_pct(d.get("detractor_share"), lang),
+        "field": t(f"data_field_{d['field']}", lang) if d.get("field") else "—",
+        "field_completeness": fmt_pct(d.get("field_completeness"), lang), "worst_rate": fmt_pct(d.get("worst_rate"), lang),
     }
 
 
@@ -95,7 +99,8 @@ def contradiction_texts(advice: Advice, lang: str) -> list[str]:
 
 
 def action_text(action: Action, lang: str) -> str:
-    values = {k: (fmt_pct(v, lang) if k == "crm" else label(v, lang)) for k, v in action.values.items()}
+    values = {k: (fmt_pct(v, lang) if k == "crm" else t(f"data_field_{v}", lang) if k == "field" else label(v, lang))
+              for k, v in action.values.items()}
     return t(action.key, lang, **values)
 
 

@@ -53,9 +53,10 @@ def test_score_follows_the_documented_formula():
     # votes: churn (0.5 − 0.25) ÷ 0.25 → +1 (w 1.5); HHI (5000 − 2500) ÷ 2500 → 1, channels → −1 (w 0.75)
     assert advice.signal("churn_rate").vote == 1.0 and advice.signal("hhi").vote == -1.0
     assert advice.data_score == pytest.approx(100 * (1.5 - 0.75) / 2.25)
-    assert advice.evidence == pytest.approx(2.25 / 8.25)
+    total = sum(rule.weight for rule in advisor.default_config().rules.values())  # 10.75 with issue 15's three
+    assert advice.evidence == pytest.approx(2.25 / total)
     assert advice.prior == pytest.approx(0.6 * 40 + 0.4 * 50)
-    lam = 0.6 * 2.25 / 8.25
+    lam = 0.6 * 2.25 / total
     assert advice.score == pytest.approx((1 - lam) * 44 + lam * 100 / 3)
     assert advice.verdict == "crm"
 
@@ -127,7 +128,10 @@ def test_missing_data_signals_are_listed_with_their_reason_and_the_rest_still_co
     assert advice.data_score is not None and 0 < advice.evidence < 1
     for lang, word in (("zh", "客户编号"), ("en", "customer ids")):
         lines = advisor_text.unavailable(advice, lang)
-        assert len(lines) == 6 and all(word in text for text in lines[:2])
+        assert len(lines) == 9 and all(word in text for text in lines[:2])
+    # no feedback, customers or traffic file: the customer-voice signals say which file is missing
+    assert [measured.get(k).reason for k in ("nps", "data_health", "conversion")] == [
+        "advisor_na_no_feedback", "advisor_na_no_customers_file", "advisor_na_no_traffic"]
 
 
 def test_blind_spot_signal_counts_channel_gaps():

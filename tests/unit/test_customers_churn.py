@@ -58,7 +58,7 @@ def test_auto_window_is_the_80th_percentile_of_gaps():
 
 def test_churn_by_channel_region_segment_and_reasons():
     con = warehouse_with(_three())
-    con.cursor().execute("INSERT INTO customers VALUES ('tiny', 'x', 'web', NULL, NULL, NULL, '物流慢'), "
+    con.cursor().execute("INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'x', 'web', NULL, NULL, NULL, '物流慢'), "
                          "('tiny', 'y', 'web', NULL, NULL, NULL, '不再需要')")
     feb = Filters("tiny", dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     flags = customers.churn_flags(con, feb, window_days=31)

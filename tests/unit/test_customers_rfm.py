@@ -177,7 +177,7 @@ def test_segment_by_acquisition_channel_prefers_the_customers_table():
     out = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
     new = out[out["segment"] == "new"].set_index("acquisition_channel")["customers"]  # c01 and c02
     assert new.to_dict() == {"store": 1, "web": 1}
-    con.cursor().execute("INSERT INTO customers VALUES ('tiny', 'c01', 'partner', NULL, NULL, NULL, NULL)")
+    con.cursor().execute("INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'c01', 'partner', NULL, NULL, NULL, NULL)")
     out = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
     assert set(out.loc[out["segment"] == "new", "acquisition_channel"]) == {"web", "partner"}
 
@@ -278,7 +278,7 @@ def test_acquisition_channels_most_customers_first_ties_by_first_customer_id():
     expected = cohorts.acquisition(con, "tiny")["acquisition_channel"].value_counts().index.tolist()
     assert customers.acquisition_channels(con, "tiny") == expected
     # the customers table overrides the first order's channel: e moves to the web, which now leads
-    con.cursor().execute("INSERT INTO customers VALUES ('tiny', 'e', 'web', NULL, NULL, NULL, NULL)")
+    con.cursor().execute("INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'e', 'web', NULL, NULL, NULL, NULL)")
     assert customers.acquisition_channels(con, "tiny") == ["web", "store"]
 
 def test_customer_kpis_new_and_returning():

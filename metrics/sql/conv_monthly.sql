@@ -1,0 +1,35 @@
+-- Channel conversion per calendar month of the period: each traffic row of a sales channel split into
+-- the months it covers (clipped to $start..$end), its visitors prorated by the days in each, and the
+-- channel's orders on those days; as conv_windows.sql, a row without a period covers the dataset's
+-- whole range and the region filter does not apply. Rows that state a rate keep it.
+-- Grain: one row per (traffic row, month); orders per (channel, window), repeated on its rows.
+WITH ds AS (SELECT first_date, last_date FROM datasets WHERE name = $dataset),
+rows AS (
+    SELECT t.channel, t.source, t.visitors, t.conversion_rate,
+           coalesce(t.period_start, ds.first_date) AS p0, coalesce(t.period_end, ds.last_date) AS p1
+    FROM traffic t, ds
+    WHERE t.dataset = $dataset AND t.channel IS NOT NULL AND is_selected($channels, t.channel)
+),
+months AS (
+    SELECT m::DATE AS month, greatest(m::DATE, $start) AS m0,
+           least((m + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE, $end) AS m1
+    FROM generate_series(date_trunc('month', $start::DATE), $end::DATE, INTERVAL 1 MONTH) AS g(m)
+),
+clipped AS (
+    SELECT r.*, m.month, greatest(r.p0, m.m0) AS d0, least(r.p1, m.m1) AS d1,
+           (least(r.p1, m.m1) - greatest(r.p0, m.m0) + 1) / (r.p1 - r.p0 + 1) AS kept
+    FROM rows r JOIN months m ON r.p0 <= m.m1 AND r.p1 >= m.m0
+),
+windows AS (SELECT DISTINCT channel, d0, d1 FROM clipped),
+sold AS (
+    SELECT w.channel, w.d0, w.d1, count(l.order_id) AS orders
+    FROM windows w
+    LEFT JOIN selected_lines($dataset, $start, $end, $channels, []::VARCHAR[]) l
+           ON l.order_first AND l.channel = w.channel AND l.order_date BETWEEN w.d0 AND w.d1
+    GROUP BY ALL
+)
+SELECT c.month, c.channel, c.source, c.d0, c.d1, c.visitors * c.kept AS visitors, c.conversion_rate AS stated_rate,
+       s.orders AS channel_orders
+FROM clipped c
+JOIN sold s ON s.channel = c.channel AND s.d0 = c.d0 AND s.d1 = c.d1
+ORDER BY c.month, c.channel, c.source

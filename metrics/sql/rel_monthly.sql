@@ -1,0 +1,37 @@
+-- Contact frequency (METRICS.md): per calendar month of the period (clipped to $start..$end), the
+-- contacts with the selection's customers and the customers active at the month's end (an order,
+-- any channel, in the $window days up to and including it). The selection is by customer: their
+-- acquisition channel and region (customer_scope, migration 011); a contact with an id no order or
+-- customer record knows counts only without a channel or region filter.
+-- Grain: one row per month (month = its first day).
+WITH months AS (
+    SELECT m::DATE AS month, greatest(m::DATE, $start) AS d0,
+           least((m + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE, $end) AS d1
+    FROM generate_series(date_trunc('month', $start::DATE), $end::DATE, INTERVAL 1 MONTH) AS g(m)
+),
+chosen AS (
+    SELECT customer_id FROM customer_scope($dataset)
+    WHERE is_selected($channels, acquisition_channel) AND is_selected($regions, region)
+),
+contacts AS (
+    SELECT i.contact_date, i.contact_type
+    FROM interactions i
+    WHERE i.dataset = $dataset AND i.contact_date BETWEEN $start AND $end
+      AND (i.customer_id IN (SELECT customer_id FROM chosen) OR (len($channels) = 0 AND len($regions) = 0))
+),
+orders AS (
+    SELECT l.customer_key, l.order_date
+    FROM dataset_lines($dataset) l
+    WHERE l.order_first AND l.customer_id IN (SELECT customer_id FROM chosen)
+      AND l.order_date BETWEEN $start - $window AND $end
+)
+SELECT m.month, m.d0, m.d1,
+       (SELECT count(*) FROM contacts c WHERE c.contact_date BETWEEN m.d0 AND m.d1) AS contacts,
+       (SELECT count(*) FROM contacts c WHERE c.contact_date BETWEEN m.d0 AND m.d1 AND c.contact_type = 'visit') AS visits,
+       (SELECT count(*) FROM contacts c WHERE c.contact_date BETWEEN m.d0 AND m.d1 AND c.contact_type = 'call') AS calls,
+       (SELECT count(*) FROM contacts c WHERE c.contact_date BETWEEN m.d0 AND m.d1 AND c.contact_type = 'wecom') AS wecom,
+       (SELECT count(*) FROM contacts c WHERE c.contact_date BETWEEN m.d0 AND m.d1 AND c.contact_type = 'email') AS email,
+       (SELECT count(DISTINCT o.customer_key) FROM orders o
+        WHERE o.order_date > m.d1 - $window AND o.order_date <= m.d1) AS active_customers
+FROM months m
+ORDER BY m.month
