@@ -46,7 +46,7 @@ def register(dataset: str, *, wait: bool = True) -> Register:
     else:
         outlook = cached.peek_model(forecast.outlook, dataset)
         model = cached.peek_model(budget_model, dataset)
-    health = cached.run_dataset(risks.data_health, dataset) if risks.data_health is not None else None
+    health = cached.run_dataset(risks.data_health, dataset)
     store = cached.store()
     assessment = risks.assess(evidence, outlook=outlook, budget=model,
                               scenarios=budget_scenarios.list_scenarios(store, dataset) if model is not None else (),

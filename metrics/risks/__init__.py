@@ -30,10 +30,7 @@ from metrics.filters import Filters
 from metrics.risks import rules
 from metrics.risks.rules import CATEGORIES, RULE_CATEGORY, RULES, Risk, level
 
-try:  # issue 15's CRM data-health score; the rule lights up once that module exists
-    from metrics.health import data_health
-except ImportError:
-    data_health = None
+from metrics.health import data_health
 
 __all__ = ["CATEGORIES", "RULES", "RULE_CATEGORY", "STATUSES", "Assessment", "Evidence", "Item", "Plan", "Risk",
            "assess", "delete_plan", "delete_user_risk", "gather", "items", "level", "plans", "register",
@@ -179,29 +176,26 @@ def budget_plans(model: object, scenarios: Iterable[object] = ()) -> list[tuple[
 
 
 def health_parts(breakdown: object) -> dict[str, float]:
-    """A data-health breakdown as part → score (a mapping, a Series, or a frame whose first text
-    column names the part and whose ``score`` column — else last numeric column — scores it)."""
+    """A data-health breakdown as part → score 0–100: :class:`metrics.health.HealthReport`'s frame
+    (component, value as a share 0–1, weight, points) scores each component by 100 × value; a
+    mapping or Series is taken as part → score."""
     if breakdown is None:
         return {}
-    if isinstance(breakdown, Mapping):
-        return {str(k): float(v) for k, v in breakdown.items() if isinstance(v, (int, float))}
-    if isinstance(breakdown, pd.Series):
-        return {str(k): float(v) for k, v in breakdown.items() if isinstance(v, (int, float, np.number))}
-    if isinstance(breakdown, pd.DataFrame) and not breakdown.empty:
-        numeric = [c for c in breakdown.columns if pd.api.types.is_numeric_dtype(breakdown[c])]
-        text = [c for c in breakdown.columns if c not in numeric]
-        if numeric and text:
-            value = "score" if "score" in numeric else numeric[-1]
-            return {str(k): float(v) for k, v in zip(breakdown[text[0]], breakdown[value], strict=True) if pd.notna(v)}
-    return {}
+    if isinstance(breakdown, pd.DataFrame):
+        if breakdown.empty or not {"component", "value"} <= set(breakdown.columns):
+            return {}
+        return {str(k): 100.0 * float(v) for k, v in zip(breakdown["component"], breakdown["value"], strict=True)
+                if pd.notna(v)}
+    items = breakdown.items() if isinstance(breakdown, (Mapping, pd.Series)) else ()
+    return {str(k): float(v) for k, v in items if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)}
 
 
 def assess(evidence: Evidence, *, outlook: forecast.Outlook | None = None, budget: object = None,
-           scenarios: Iterable[object] = (), goals: Iterable[object] = (), health: object = None,
-           health_available: bool | None = None) -> Assessment:
+           scenarios: Iterable[object] = (), goals: Iterable[object] = (), health: object = None) -> Assessment:
     """Apply every rule to ``evidence``. ``outlook`` (the forecast), ``budget`` (the budget model) and
-    ``health`` (a data-health report with ``score`` and ``breakdown``) are optional: a rule whose
-    input is missing is listed in ``skipped`` with the reason, never judged as "no risk"."""
+    ``health`` (:func:`metrics.health.data_health`'s report; None when the dataset has no customers
+    file) are optional: a rule whose input is missing is listed in ``skipped`` with the reason,
+    never judged as "no risk"."""
     e, skipped, found = evidence, {}, []
     if e.as_of is None:
         return Assessment(e.dataset, None, None, None, (), {rule: "risks_skip_no_data" for rule in RULES})
@@ -238,11 +232,10 @@ def assess(evidence: Evidence, *, outlook: forecast.Outlook | None = None, budge
         found += rules.negative_contribution(e.pnl, e.revenue)
     else:
         skipped["negative_contribution"] = "risks_skip_no_costs"
-    available = data_health is not None if health_available is None else health_available
     if health is not None:
         found += rules.data_health(getattr(health, "score", None), health_parts(getattr(health, "breakdown", None)))
     else:
-        skipped["data_health"] = "risks_skip_no_health" if available else "risks_skip_health_missing"
+        skipped["data_health"] = "risks_skip_no_health"
     return Assessment(e.dataset, e.as_of, e.start, e.end, tuple(rank(found)), skipped)
 
 
@@ -261,7 +254,7 @@ def register(con: duckdb.DuckDBPyConnection, dataset: str, *, store: object = No
         return assess(evidence)
     outlook = outlook or forecast.outlook(con, dataset)
     budget = budget or budget_model(con, dataset)
-    health = data_health(con, dataset) if data_health is not None else None
+    health = data_health(con, dataset)
     return assess(evidence, outlook=outlook, budget=budget, scenarios=budget_scenarios.list_scenarios(store, dataset),
                   goals=goal_module.list_goals(store, dataset), health=health)
 

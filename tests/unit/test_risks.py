@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from data import demo, warehouse
-from metrics import forecast, goals, growth, risks
+from metrics import forecast, goals, growth, health, risks
 from metrics.risks import rules
 from present.sentences import risks as risks_text
 
@@ -140,17 +140,39 @@ def test_data_health():
     assert rules.data_health(None) == []
 
 
-def test_data_health_plugs_in_when_the_module_exists():
-    """issue 15's metrics.health: a report with score and breakdown feeds the rule; without the module
-    the register says the score is not available (never "no risk")."""
+def _health_con(customers: str):
+    from data.ingest import ingest
+    from tests.tiny import line, warehouse_with
+
+    con = warehouse_with([line("o1", "2024-01-05", "A", "天猫", "华东", 100.0),
+                          line("o2", "2024-02-01", "B", "京东", "华南", 80.0),
+                          line("o3", "2024-02-02", "C", "京东", "华东", 20.0)])
+    report = ingest(con, customers.encode(), "tiny", kind="customers")
+    assert report.loaded and not report.rows_rejected, report.errors
+    return con
+
+
+def test_data_health_reads_metrics_health_on_a_customers_file():
+    """issue 15's metrics.health feeds the rule: poor records trigger it (with the weakest parts named),
+    clean ones do not, and a dataset without a customers file is skipped with its reason, never "no risk"."""
     empty = risks.Evidence("x", dt.date(2025, 12, 31), dt.date(2025, 1, 1), dt.date(2025, 12, 31), 100.0,
-                           pd.DataFrame(columns=["month", "channel", "revenue"]), pd.Series({c: 20.0 for c in "ABCDE"}), False, False,
-                           False)
-    report = SimpleNamespace(score=40.0, breakdown=pd.DataFrame({"field": ["phone", "email"], "score": [20.0, 70.0]}))
+                           pd.DataFrame(columns=["month", "channel", "revenue"]), pd.Series({c: 20.0 for c in "ABCDE"}),
+                           False, False, False)
+    header = "客户编号,手机号,邮箱,性别,生日,区域,姓名\n"
+    poor = _health_con(header + "A,12345,bad-mail,?,2030-01-01,,李*\nB,12345,,,,,\nC,,,,,,\n")
+    report = health.data_health(poor, "tiny")
     judged = risks.assess(empty, health=report)
-    assert [r.rule for r in judged.risks] == ["data_health"] and judged.risks[0].evidence["weak"] == ["phone"]
-    assert risks.assess(empty, health_available=False).skipped["data_health"] == "risks_skip_health_missing"
-    assert risks.assess(empty, health_available=True).skipped["data_health"] == "risks_skip_no_health"
+    [found] = [r for r in judged.risks if r.rule == "data_health"]
+    assert found.evidence["score"] == pytest.approx(report.score) and report.score < rules.HEALTH_LIMIT
+    assert found.evidence["weak"] and set(found.evidence["weak"]) <= set(report.breakdown["component"])
+    for lang in ("zh", "en"):
+        assert "health_component_" not in risks_text.evidence(found, lang)
+    clean = _health_con(header + "A,13800138000,a@x.cn,女,1990-05-01,华东,王芳\n"
+                                 "B,13900139000,b@x.cn,男,1985-03-02,华南,李四\n"
+                                 "C,13700137000,c@x.cn,女,1992-07-09,华东,赵六\n")
+    assert health.data_health(clean, "tiny").score >= rules.HEALTH_LIMIT
+    assert not [r for r in risks.assess(empty, health=health.data_health(clean, "tiny")).risks if r.rule == "data_health"]
+    assert risks.assess(empty).skipped["data_health"] == "risks_skip_no_health"
     assert risks.assess(empty).skipped["key_customers"] == "risks_skip_no_customer"
 
 
