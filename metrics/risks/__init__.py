@@ -27,10 +27,9 @@ from data.state import store_for
 from metrics import channels, customers, forecast
 from metrics.db import query
 from metrics.filters import Filters
+from metrics.health import data_health
 from metrics.risks import rules
 from metrics.risks.rules import CATEGORIES, RULE_CATEGORY, RULES, Risk, level
-
-from metrics.health import data_health
 
 __all__ = ["CATEGORIES", "RULES", "RULE_CATEGORY", "STATUSES", "Assessment", "Evidence", "Item", "Plan", "Risk",
            "assess", "delete_plan", "delete_user_risk", "gather", "items", "level", "plans", "register",
