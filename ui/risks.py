@@ -55,7 +55,7 @@ def register(dataset: str, *, wait: bool = True) -> Register:
     return Register(assessment, listed, orphans, outlook is None or model is None)
 
 
-COMPACT = ["rank", "risk", "risk_score", "band", "evidence", "owner", "status"]
+COMPACT = ["rank", "risk", "risk_score", "band", "owner", "status", "evidence"]  # the long text last
 
 
 def table(listed: list[risks.Item], *, key: str, download: str | None = None, compact: bool = False) -> None:

@@ -40,6 +40,22 @@ def test_outlook_shows_the_forecast_and_its_backtest(make_app, lang):
     assert len(at.dataframe[1].value) == 7 * 3
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_risks_page_and_the_overviews_top_risks_render(make_app, lang):
+    at = make_app(lang=lang)
+    at.switch_page(RISKS).run()
+    no_exception(at)
+    assert at.title[0].value == i18n.t("risks_title", lang)
+    register = at.dataframe[0].value
+    declining = i18n.t("risks_title_declining", lang, channel=i18n.label("经销商", lang))
+    assert declining in register.iloc[:, 1].tolist()
+    scores = [int(v) for v in register[i18n.t("metric_risk_score", lang)]]
+    assert scores == sorted(scores, reverse=True) and len(scores) >= 3  # ranked by score
+    at.switch_page(OVERVIEW).run()
+    no_exception(at)
+    assert any(s.value == i18n.t("risks_overview_title", lang) for s in at.subheader)
+
+
 def test_a_plan_and_a_users_risk_saved_through_the_forms_reach_the_overview(make_app, own_db):
     at = make_app(own_db, lang="en")
     at.switch_page(RISKS).run()
