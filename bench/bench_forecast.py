@@ -45,11 +45,18 @@ def research_config(y: pd.Series, horizon: int) -> tuple[np.ndarray, str, dict[s
     future = pd.date_range(y.index[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        arima, _ = forecast._sarimax(y, horizon, forecast.holiday_shares(y.index), forecast.holiday_shares(future), log=True)
-        parts = [forecast._ets(y, horizon, log=False, error="mul", trend="add", damped_trend=True, seasonal="mul",
-                               seasonal_periods=12),
-                 forecast._ets(y, horizon, log=True, error="add", trend="add", damped_trend=True, seasonal="add",
-                               seasonal_periods=12), arima]
+        arima, _ = forecast._sarimax(
+            y, horizon, forecast.holiday_shares(y.index), forecast.holiday_shares(future), log=True
+        )
+        parts = [
+            forecast._ets(
+                y, horizon, log=False, error="mul", trend="add", damped_trend=True, seasonal="mul", seasonal_periods=12
+            ),
+            forecast._ets(
+                y, horizon, log=True, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=12
+            ),
+            arima,
+        ]
     return np.clip(np.sort(np.mean(parts, axis=0), axis=1), 0, None), "research", {}
 
 
@@ -70,8 +77,13 @@ def cny_synth(months: int = 72, seed: int = 7) -> dict[str, pd.Series]:
     ds = pd.date_range("2020-01-01", periods=months, freq="MS")
     season = np.array([1.05, 1.0, 0.95, 0.95, 1.0, 1.3, 0.9, 0.9, 0.95, 1.0, 1.6, 1.1])
     shares = forecast.holiday_shares(ds)
-    y = (1e6 * 1.10 ** (np.arange(months) / 12) * season[ds.month - 1] * (1 + 0.4 * shares[:, 0] - 0.5 * shares[:, 1])
-         * np.exp(rng.normal(0, 0.04, months)))
+    y = (
+        1e6
+        * 1.10 ** (np.arange(months) / 12)
+        * season[ds.month - 1]
+        * (1 + 0.4 * shares[:, 0] - 0.5 * shares[:, 1])
+        * np.exp(rng.normal(0, 0.04, months))
+    )
     return {forecast.TOTAL: pd.Series(y, index=ds)}
 
 
@@ -85,8 +97,11 @@ def load_shared() -> dict[str, dict[str, pd.Series]]:
     out: dict[str, dict[str, pd.Series]] = {}
     files = {
         "superstore": (SHARED_DATA / "superstore" / "Sample - Superstore.csv", {"channel": "Segment"}, None),
-        "robyn": (SHARED_DATA / "robyn_mmm_weekly" / "dt_simulated_weekly.csv",
-                  {"order_date": "DATE", "revenue": "revenue"}, None),
+        "robyn": (
+            SHARED_DATA / "robyn_mmm_weekly" / "dt_simulated_weekly.csv",
+            {"order_date": "DATE", "revenue": "revenue"},
+            None,
+        ),
         "cn_sales_2020": (SHARED_DATA / "cn_sales_channels_2020" / "2020年销售数据.xlsx", {}, "data"),
     }
     for name, (path, mapping, sheet) in files.items():
@@ -101,12 +116,19 @@ def load_shared() -> dict[str, dict[str, pd.Series]]:
         out[name] = warehouse_series(con, name)
     cdnow = SHARED_DATA / "cdnow" / "CDNOW_sample.txt"
     if cdnow.exists():
-        raw = pd.read_csv(cdnow, sep=r"\s+", header=None, names=["master", "sample", "day", "cds", "dollars"],
-                          dtype={"day": str})
+        raw = pd.read_csv(
+            cdnow, sep=r"\s+", header=None, names=["master", "sample", "day", "cds", "dollars"], dtype={"day": str}
+        )
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "cdnow.csv"
-            pd.DataFrame({"order_id": range(len(raw)), "order_date": pd.to_datetime(raw["day"], format="%Y%m%d").dt.date,
-                          "customer_id": raw["sample"], "revenue": raw["dollars"]}).to_csv(path, index=False)
+            pd.DataFrame(
+                {
+                    "order_id": range(len(raw)),
+                    "order_date": pd.to_datetime(raw["day"], format="%Y%m%d").dt.date,
+                    "customer_id": raw["sample"],
+                    "revenue": raw["dollars"],
+                }
+            ).to_csv(path, index=False)
             con = warehouse.connect(":memory:")
             if ingest(con, path, "cdnow").loaded:
                 out["cdnow"] = warehouse_series(con, "cdnow")
@@ -119,15 +141,28 @@ def run(name: str, series: dict[str, pd.Series], origins: int, horizon: int, mod
     points = pd.concat(parts, ignore_index=True)
     cpu = time.process_time() - began
     if points.empty:
-        return {"dataset": name, "model": label, "h": horizon, "series": len(series), "months": max(map(len, series.values())),
-                "points": 0}
+        return {
+            "dataset": name,
+            "model": label,
+            "h": horizon,
+            "series": len(series),
+            "months": max(map(len, series.values())),
+            "points": 0,
+        }
     pooled = forecast.pooled(points)
     summary = forecast.summarize(points)
     return {
-        "dataset": name, "model": label, "h": horizon, "series": len(series),
-        "months": max(map(len, series.values())), "origins": points["origin"].nunique(), "points": len(points),
-        "MASE": f"{pooled['mase']:.3f}", "cover": f"{pooled['coverage']:.0%}",
-        "snaive MASE": f"{pooled['snaive_mase']:.3f}", "snaive cover": f"{pooled['snaive_coverage']:.0%}",
+        "dataset": name,
+        "model": label,
+        "h": horizon,
+        "series": len(series),
+        "months": max(map(len, series.values())),
+        "origins": points["origin"].nunique(),
+        "points": len(points),
+        "MASE": f"{pooled['mase']:.3f}",
+        "cover": f"{pooled['coverage']:.0%}",
+        "snaive MASE": f"{pooled['snaive_mase']:.3f}",
+        "snaive cover": f"{pooled['snaive_coverage']:.0%}",
         "line MASE": f"{pooled['line_mase']:.3f}",
         "wins": f"{int(summary['beats_snaive'].sum())}/{len(summary)}",
         "methods": ",".join(f"{m}:{c}" for m, c in points["method"].value_counts().items()),
@@ -155,8 +190,23 @@ def main() -> None:
             elif not args.no_alternative and name in ("demo", "superstore", "robyn"):
                 rows.append(run(name, series, args.origins, horizon, model=research_config, label="research"))
             print(f"done: {name} h={horizon}", flush=True)
-    columns = ["dataset", "model", "h", "series", "months", "origins", "points", "MASE", "cover", "snaive MASE",
-               "snaive cover", "line MASE", "wins", "methods", "cpu s"]
+    columns = [
+        "dataset",
+        "model",
+        "h",
+        "series",
+        "months",
+        "origins",
+        "points",
+        "MASE",
+        "cover",
+        "snaive MASE",
+        "snaive cover",
+        "line MASE",
+        "wins",
+        "methods",
+        "cpu s",
+    ]
     print(table([{c: r.get(c, "—") for c in columns} for r in rows]))
     demo_outlook = forecast.outlook(demo, "demo")
     kept = {s.series: s.holidays for s in demo_outlook.series if s.holidays}

@@ -29,10 +29,18 @@ def _horizon(text: str) -> int:
 def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser, object]:
     command = sub.add_parser("forecast", help="monthly revenue forecast with P10/P50/P90 (CSV)")
     command.add_argument("--dataset", required=True)
-    command.add_argument("--train-end", type=dt.date.fromisoformat, dest="train_end",
-                         help="ISO date: use only the data up to it (default: all)")
-    command.add_argument("--horizon", type=_horizon, default=forecast.DEFAULT_HORIZON,
-                         help=f"months ahead, {forecast.HORIZON_MIN}..{forecast.HORIZON_MAX} (default 12)")
+    command.add_argument(
+        "--train-end",
+        type=dt.date.fromisoformat,
+        dest="train_end",
+        help="ISO date: use only the data up to it (default: all)",
+    )
+    command.add_argument(
+        "--horizon",
+        type=_horizon,
+        default=forecast.DEFAULT_HORIZON,
+        help=f"months ahead, {forecast.HORIZON_MIN}..{forecast.HORIZON_MAX} (default 12)",
+    )
     command.add_argument("--by", choices=("channel", "total"), default="channel")
     command.add_argument("--out", help="CSV (or .xlsx) file to write (default: CSV on stdout)")
     command.add_argument("--db", help="warehouse folder (default: SALESLENS_DB or data/warehouse)")

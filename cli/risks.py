@@ -30,23 +30,44 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
 def _plan(plan: risks.Plan | None) -> dict | None:
     if plan is None:
         return None
-    return {"risk": plan.risk, "owner": plan.owner, "action": plan.action,
-            "due": plan.due.isoformat() if plan.due else None, "status": plan.status}
+    return {
+        "risk": plan.risk,
+        "owner": plan.owner,
+        "action": plan.action,
+        "due": plan.due.isoformat() if plan.due else None,
+        "status": plan.status,
+    }
 
 
 def register_dict(a: risks.Assessment, listed: list[risks.Item], orphans: list[risks.Plan], lang: str) -> dict:
     from cli.advise import _clean
 
-    return _clean({
-        "dataset": a.dataset, "as_of": a.as_of.isoformat() if a.as_of else None,
-        "window": [a.start.isoformat(), a.end.isoformat()] if a.start and a.end else None,
-        "risks": [{"rank": i.rank, "key": i.risk.key, "rule": i.risk.rule, "category": i.risk.category,
-                   "title": risks_text.title(i.risk, lang), "likelihood": i.risk.likelihood, "impact": i.risk.impact,
-                   "score": i.risk.score, "band": risks.band(i.risk.score), "evidence": dict(i.risk.evidence),
-                   "text": risks_text.evidence(i.risk, lang), "plan": _plan(i.plan)} for i in listed],
-        "plans_without_risk": [_plan(p) for p in orphans],
-        "not_judged": dict(a.skipped),
-    })
+    return _clean(
+        {
+            "dataset": a.dataset,
+            "as_of": a.as_of.isoformat() if a.as_of else None,
+            "window": [a.start.isoformat(), a.end.isoformat()] if a.start and a.end else None,
+            "risks": [
+                {
+                    "rank": i.rank,
+                    "key": i.risk.key,
+                    "rule": i.risk.rule,
+                    "category": i.risk.category,
+                    "title": risks_text.title(i.risk, lang),
+                    "likelihood": i.risk.likelihood,
+                    "impact": i.risk.impact,
+                    "score": i.risk.score,
+                    "band": risks.band(i.risk.score),
+                    "evidence": dict(i.risk.evidence),
+                    "text": risks_text.evidence(i.risk, lang),
+                    "plan": _plan(i.plan),
+                }
+                for i in listed
+            ],
+            "plans_without_risk": [_plan(p) for p in orphans],
+            "not_judged": dict(a.skipped),
+        }
+    )
 
 
 def run_risks(args: argparse.Namespace) -> int:
@@ -59,7 +80,9 @@ def run_risks(args: argparse.Namespace) -> int:
         require_dataset(con, args.dataset)
         store = wh.state
         assessment = risks.register(con, args.dataset, store=store)
-        listed, orphans = risks.items(assessment, risks.user_risks(store, args.dataset), risks.plans(store, args.dataset))
+        listed, orphans = risks.items(
+            assessment, risks.user_risks(store, args.dataset), risks.plans(store, args.dataset)
+        )
     finally:
         con.close()
     if args.json:
@@ -74,8 +97,10 @@ def run_risks(args: argparse.Namespace) -> int:
         plan = item.plan
         status = t(f"risks_status_{plan.status}", args.lang) if plan else t("risks_status_none", args.lang)
         owner = f" · {plan.owner}" if plan else ""
-        print(f"#{item.rank} [{r.score:>2} = {r.likelihood}×{r.impact} {t(f'risks_band_{risks.band(r.score)}', args.lang)}] "
-              f"{risks_text.title(r, args.lang)} — {status}{owner}")
+        print(
+            f"#{item.rank} [{r.score:>2} = {r.likelihood}×{r.impact} {t(f'risks_band_{risks.band(r.score)}', args.lang)}] "
+            f"{risks_text.title(r, args.lang)} — {status}{owner}"
+        )
         print(f"    {risks_text.evidence(r, args.lang)}")
     for line in risks_text.skipped(assessment, args.lang):
         print(f"  ({line})")

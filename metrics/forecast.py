@@ -115,8 +115,11 @@ class Outlook:
 
     def frame(self, *, by: str = "all") -> pd.DataFrame:
         """Long form: period, channel (``全部`` for the total), p10, p50, p90. ``by``: all | channel | total."""
-        parts = [s.frame.assign(channel=s.series) for s in self.series if s.ok
-                 and (by == "all" or (by == "total") == (s.series == TOTAL))]
+        parts = [
+            s.frame.assign(channel=s.series)
+            for s in self.series
+            if s.ok and (by == "all" or (by == "total") == (s.series == TOTAL))
+        ]
         if not parts:
             return pd.DataFrame(columns=["period", "channel", "p10", "p50", "p90"])
         return pd.concat(parts, ignore_index=True)[["period", "channel", "p10", "p50", "p90"]]
@@ -163,8 +166,9 @@ def holiday_shares(months: pd.DatetimeIndex) -> np.ndarray:
     return calendar.period_shares(starts, ends, HOLIDAYS)
 
 
-def monthly_history(con: duckdb.DuckDBPyConnection, dataset: str, *, train_end: dt.date | None = None
-                    ) -> tuple[pd.DataFrame, dt.date | None]:
+def monthly_history(
+    con: duckdb.DuckDBPyConnection, dataset: str, *, train_end: dt.date | None = None
+) -> tuple[pd.DataFrame, dt.date | None]:
     """(month, channel, revenue for every complete month up to the as-of date, the last such month).
 
     The as-of date is the dataset's last order date, or ``train_end`` when earlier; the data's first
@@ -221,8 +225,9 @@ def _ets(y: pd.Series, horizon: int, *, log: bool, **spec: object) -> np.ndarray
     return np.exp(out) if log else out
 
 
-def _sarimax(y: pd.Series, horizon: int, x: np.ndarray, x_future: np.ndarray, *, log: bool
-             ) -> tuple[np.ndarray, np.ndarray]:
+def _sarimax(
+    y: pd.Series, horizon: int, x: np.ndarray, x_future: np.ndarray, *, log: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """SARIMAX(1,0,0)(0,1,0)12 with drift; regressors dropped, weakest first, while any p > HOLIDAY_P.
 
     Returns the (horizon, 3) quantiles and the coefficient of each regressor column (0 when dropped).
@@ -280,11 +285,13 @@ def growth_naive(values: np.ndarray, horizon: int, k: int, m: int = 12) -> np.nd
     has fewer than three), widened by √(years ahead). Needs ≥ m + k months of positive values."""
     values = np.asarray(values, dtype=float)
     k = max(1, min(k, len(values) - m))
-    growth = values[-k:].sum() / values[-k - m:-m].sum()
+    growth = values[-k:].sum() / values[-k - m : -m].sum()
     base, years = _ahead(values, horizon, m)
-    p50 = base * growth ** years
-    errors = [np.log(values[t] / (values[t - m] * values[t - k:t].sum() / values[t - k - m:t - m].sum()))
-              for t in range(m + k, len(values))]
+    p50 = base * growth**years
+    errors = [
+        np.log(values[t] / (values[t - m] * values[t - k : t].sum() / values[t - k - m : t - m].sum()))
+        for t in range(m + k, len(values))
+    ]
     if len(errors) < 3:
         errors = list(np.diff(np.log(values)))
     sd = max(float(np.sqrt(np.mean(np.square(errors)))), 1e-6)
@@ -332,25 +339,48 @@ def predict(y: pd.Series, horizon: int) -> tuple[np.ndarray, str, dict[str, floa
             arima, coef = _sarimax(y, horizon, x, x_future, log=True)
             past, ahead = np.exp(x @ coef), np.exp(x_future @ coef)
             adjusted = y / past
-            ets = _ets(adjusted, horizon, log=False, error="mul", trend="add", damped_trend=True, seasonal="mul",
-                       seasonal_periods=12)
+            ets = _ets(
+                adjusted,
+                horizon,
+                log=False,
+                error="mul",
+                trend="add",
+                damped_trend=True,
+                seasonal="mul",
+                seasonal_periods=12,
+            )
             naive = growth_naive(adjusted.to_numpy(), horizon, k=12)
             parts = [arima, ets * ahead[:, None], naive * ahead[:, None]]
             kept = {name: float(c) for name, c in zip(HOLIDAYS, coef, strict=True) if c != 0}
         elif method == "short":
-            parts = [growth_naive(values, horizon, k=GROWTH_MONTHS_SHORT),
-                     _ets(y, horizon, log=True, error="add", trend="add", damped_trend=True)]
+            parts = [
+                growth_naive(values, horizon, k=GROWTH_MONTHS_SHORT),
+                _ets(y, horizon, log=True, error="add", trend="add", damped_trend=True),
+            ]
         elif method == "minimal":
             parts = [_ets(y, horizon, log=True, error="add", trend="add", damped_trend=True)]
         elif n >= FULL_MONTHS:
             x, x_future = holiday_shares(y.index), holiday_shares(future)
             arima, coef = _sarimax(y, horizon, x, x_future, log=False)
-            parts = [arima, _ets(y, horizon, log=False, error="add", trend="add", damped_trend=True, seasonal="add",
-                                 seasonal_periods=12)]
+            parts = [
+                arima,
+                _ets(
+                    y,
+                    horizon,
+                    log=False,
+                    error="add",
+                    trend="add",
+                    damped_trend=True,
+                    seasonal="add",
+                    seasonal_periods=12,
+                ),
+            ]
             kept = {name: float(c) for name, c in zip(HOLIDAYS, coef, strict=True) if c != 0}
         elif n >= SEASONAL_MONTHS:
-            parts = [seasonal_naive(values, horizon), _ets(y, horizon, log=False, error="add", trend="add",
-                                                           damped_trend=True)]
+            parts = [
+                seasonal_naive(values, horizon),
+                _ets(y, horizon, log=False, error="add", trend="add", damped_trend=True),
+            ]
         else:
             parts = [_ets(y, horizon, log=False, error="add", trend="add", damped_trend=True)]
     quantiles = np.sort(np.mean(parts, axis=0), axis=1)  # quantile averaging keeps P10 ≤ P50 ≤ P90
@@ -374,9 +404,14 @@ def forecast_series(name: str, y: pd.Series, horizon: int) -> SeriesForecast:
 # ---------------------------------------------------------------- backtest
 
 
-def backtest_series(name: str, y: pd.Series, *, origins: int = BACKTEST_ORIGINS, horizon: int = BACKTEST_HORIZON,
-                    model: Callable[[pd.Series, int], tuple[np.ndarray, str, dict[str, float]]] | None = None
-                    ) -> pd.DataFrame:
+def backtest_series(
+    name: str,
+    y: pd.Series,
+    *,
+    origins: int = BACKTEST_ORIGINS,
+    horizon: int = BACKTEST_HORIZON,
+    model: Callable[[pd.Series, int], tuple[np.ndarray, str, dict[str, float]]] | None = None,
+) -> pd.DataFrame:
     """Rolling-origin points of one series (columns of :class:`Backtest` ``points``); empty when the
     series is too short for even one origin. ``model`` replaces :func:`predict` (the bench's
     alternatives)."""
@@ -391,22 +426,63 @@ def backtest_series(name: str, y: pd.Series, *, origins: int = BACKTEST_ORIGINS,
         if method_for(past) is None:
             continue
         quantiles, method, _ = model(train, horizon)
-        actual = values[o:o + horizon]
+        actual = values[o : o + horizon]
         m = 12 if o > 12 else 1
         scale = float(np.mean(np.abs(past[m:] - past[:-m])))
         baseline = seasonal_naive(past, horizon) if o > 12 else naive(past, horizon)
         line = straight_line(past, horizon) if o >= 3 else np.full(horizon, np.nan)
         for h in range(horizon):
-            rows.append({"series": name, "origin": y.index[o - 1], "period": y.index[o + h], "h": h + 1,
-                         "actual": actual[h], "p10": quantiles[h, 0], "p50": quantiles[h, 1], "p90": quantiles[h, 2],
-                         "snaive": baseline[h, 1], "snaive_p10": baseline[h, 0], "snaive_p90": baseline[h, 2],
-                         "line": line[h], "scale": scale, "method": method})
-    return pd.DataFrame(rows, columns=["series", "origin", "period", "h", "actual", "p10", "p50", "p90", "snaive",
-                                       "snaive_p10", "snaive_p90", "line", "scale", "method"])
+            rows.append(
+                {
+                    "series": name,
+                    "origin": y.index[o - 1],
+                    "period": y.index[o + h],
+                    "h": h + 1,
+                    "actual": actual[h],
+                    "p10": quantiles[h, 0],
+                    "p50": quantiles[h, 1],
+                    "p90": quantiles[h, 2],
+                    "snaive": baseline[h, 1],
+                    "snaive_p10": baseline[h, 0],
+                    "snaive_p90": baseline[h, 2],
+                    "line": line[h],
+                    "scale": scale,
+                    "method": method,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "series",
+            "origin",
+            "period",
+            "h",
+            "actual",
+            "p10",
+            "p50",
+            "p90",
+            "snaive",
+            "snaive_p10",
+            "snaive_p90",
+            "line",
+            "scale",
+            "method",
+        ],
+    )
 
 
-SUMMARY_COLUMNS = ["series", "points", "origins", "mase", "coverage", "snaive_mase", "snaive_coverage", "line_mase",
-                   "beats_snaive", "beats_line"]
+SUMMARY_COLUMNS = [
+    "series",
+    "points",
+    "origins",
+    "mase",
+    "coverage",
+    "snaive_mase",
+    "snaive_coverage",
+    "line_mase",
+    "beats_snaive",
+    "beats_line",
+]
 
 
 def summarize(points: pd.DataFrame) -> pd.DataFrame:
@@ -424,9 +500,20 @@ def summarize(points: pd.DataFrame) -> pd.DataFrame:
         inside = (part["actual"] >= part["p10"]) & (part["actual"] <= part["p90"])
         naive_inside = (part["actual"] >= part["snaive_p10"]) & (part["actual"] <= part["snaive_p90"])
         ours, naive, line = mase("p50"), mase("snaive"), mase("line")
-        rows.append({"series": name, "points": len(part), "origins": part["origin"].nunique(), "mase": ours,
-                     "coverage": float(inside.mean()), "snaive_mase": naive, "snaive_coverage": float(naive_inside.mean()),
-                     "line_mase": line, "beats_snaive": bool(ours < naive), "beats_line": bool(ours < line)})
+        rows.append(
+            {
+                "series": name,
+                "points": len(part),
+                "origins": part["origin"].nunique(),
+                "mase": ours,
+                "coverage": float(inside.mean()),
+                "snaive_mase": naive,
+                "snaive_coverage": float(naive_inside.mean()),
+                "line_mase": line,
+                "beats_snaive": bool(ours < naive),
+                "beats_line": bool(ours < line),
+            }
+        )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -437,8 +524,9 @@ def pooled(points: pd.DataFrame) -> dict[str, float]:
     for key, column in (("mase", "p50"), ("snaive_mase", "snaive"), ("line_mase", "line")):
         out[key] = float(((points["actual"] - points[column]).abs() / scale).mean())
     out["coverage"] = float(((points["actual"] >= points["p10"]) & (points["actual"] <= points["p90"])).mean())
-    out["snaive_coverage"] = float(((points["actual"] >= points["snaive_p10"])
-                                    & (points["actual"] <= points["snaive_p90"])).mean())
+    out["snaive_coverage"] = float(
+        ((points["actual"] >= points["snaive_p10"]) & (points["actual"] <= points["snaive_p90"])).mean()
+    )
     out["points"] = float(len(points))
     return out
 
@@ -493,9 +581,15 @@ def check_horizon(horizon: int) -> int:
     return int(horizon)
 
 
-def outlook(con: duckdb.DuckDBPyConnection, dataset: str, *, horizon: int = DEFAULT_HORIZON,
-            train_end: dt.date | None = None, only: tuple[str, ...] | None = None,
-            progress: Progress | None = None) -> Outlook:
+def outlook(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    *,
+    horizon: int = DEFAULT_HORIZON,
+    train_end: dt.date | None = None,
+    only: tuple[str, ...] | None = None,
+    progress: Progress | None = None,
+) -> Outlook:
     """Forecast every series of ``dataset`` (the total and each channel), ``horizon`` months ahead.
 
     ``train_end``: use only the data up to that date (a backtest on one's own file). ``only``: the
@@ -518,13 +612,22 @@ def outlook(con: duckdb.DuckDBPyConnection, dataset: str, *, horizon: int = DEFA
     report(1.0)
     if horizon == result.horizon:
         return result
-    return replace(result, horizon=horizon,
-                   series=tuple(replace(s, frame=s.frame.head(horizon).reset_index(drop=True)) for s in result.series))
+    return replace(
+        result,
+        horizon=horizon,
+        series=tuple(replace(s, frame=s.frame.head(horizon).reset_index(drop=True)) for s in result.series),
+    )
 
 
-def backtest(con: duckdb.DuckDBPyConnection, dataset: str, *, origins: int = BACKTEST_ORIGINS,
-             horizon: int = BACKTEST_HORIZON, only: tuple[str, ...] | None = None,
-             progress: Progress | None = None) -> Backtest:
+def backtest(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    *,
+    origins: int = BACKTEST_ORIGINS,
+    horizon: int = BACKTEST_HORIZON,
+    only: tuple[str, ...] | None = None,
+    progress: Progress | None = None,
+) -> Backtest:
     """The rolling-origin backtest of every series (module docstring); ``only`` limits the series."""
     report = progress or (lambda share: None)
     history, _ = monthly_history(con, dataset)

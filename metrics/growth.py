@@ -19,14 +19,28 @@ import pandas as pd
 from metrics import forecast
 from metrics.budget.curves import hill, hill_slope
 
-COLUMNS = ["channel", "last12_revenue", "next12_p50", "forecast_growth", "method", "months", "headroom_revenue",
-           "headroom_p10", "headroom_p90", "headroom_spend", "current_spend", "marginal_return", "source"]
+COLUMNS = [
+    "channel",
+    "last12_revenue",
+    "next12_p50",
+    "forecast_growth",
+    "method",
+    "months",
+    "headroom_revenue",
+    "headroom_p10",
+    "headroom_p90",
+    "headroom_spend",
+    "current_spend",
+    "marginal_return",
+    "source",
+]
 GRID = 400
 REACH = 20.0  # the search for s* runs up to 20 × max(today's spend, kappa)
 
 
-def _break_even(s0: float, value: float, top: np.ndarray, alpha: np.ndarray, kappa: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _break_even(
+    s0: float, value: float, top: np.ndarray, alpha: np.ndarray, kappa: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per parameter draw: the revenue gained and the spend added going from ``s0`` to the largest
     spend whose marginal gross profit per yuan is still ≥ 1 (0 and 0 when none beyond ``s0`` is)."""
     reach = REACH * max(s0, float(np.median(kappa)), 1.0)
@@ -51,21 +65,37 @@ def potential(outlook: forecast.Outlook, model: object | None) -> pd.DataFrame:
         if s.series == forecast.TOTAL:
             continue
         last, ahead = forecast.next_year(s)
-        row = {"channel": s.series, "last12_revenue": last, "next12_p50": ahead,
-               "forecast_growth": ahead / last - 1 if last > 0 and np.isfinite(ahead) else np.nan,
-               "method": s.method if s.ok else s.reason, "months": s.months, "headroom_revenue": np.nan,
-               "headroom_p10": np.nan, "headroom_p90": np.nan, "headroom_spend": np.nan, "current_spend": np.nan,
-               "marginal_return": np.nan, "source": "none"}
+        row = {
+            "channel": s.series,
+            "last12_revenue": last,
+            "next12_p50": ahead,
+            "forecast_growth": ahead / last - 1 if last > 0 and np.isfinite(ahead) else np.nan,
+            "method": s.method if s.ok else s.reason,
+            "months": s.months,
+            "headroom_revenue": np.nan,
+            "headroom_p10": np.nan,
+            "headroom_p90": np.nan,
+            "headroom_spend": np.nan,
+            "current_spend": np.nan,
+            "marginal_return": np.nan,
+            "source": "none",
+        }
         lever = levers.get(s.series)
         if lever is not None and lever.curve.source != "none":
             curve, value = lever.curve, float(lever.value) if np.isfinite(lever.value) else 1.0
-            point_gain, point_spend = _break_even(lever.current, value, np.array([curve.top]), np.array([curve.alpha]),
-                                                  np.array([curve.kappa]))
+            point_gain, point_spend = _break_even(
+                lever.current, value, np.array([curve.top]), np.array([curve.alpha]), np.array([curve.kappa])
+            )
             draws = curve.draws()
             gains, _ = _break_even(lever.current, value, draws[:, 0], draws[:, 1], draws[:, 2])
-            row.update(headroom_revenue=float(point_gain[0]), headroom_p10=float(np.percentile(gains, 10)),
-                       headroom_p90=float(np.percentile(gains, 90)), headroom_spend=float(point_spend[0]),
-                       current_spend=float(lever.current),
-                       marginal_return=float(value * curve.slope(lever.current)), source=curve.source)
+            row.update(
+                headroom_revenue=float(point_gain[0]),
+                headroom_p10=float(np.percentile(gains, 10)),
+                headroom_p90=float(np.percentile(gains, 90)),
+                headroom_spend=float(point_spend[0]),
+                current_spend=float(lever.current),
+                marginal_return=float(value * curve.slope(lever.current)),
+                source=curve.source,
+            )
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)

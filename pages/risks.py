@@ -39,9 +39,14 @@ with left:
 with right:
     st.caption(t("risks_matrix_help"))
     if found.items:
-        bullet_list([f"#{item.rank} {risks_text.title(item.risk, lang())} — "
-                     f"{t(f'risks_band_{risks.band(item.risk.score)}')} ({item.risk.likelihood} × {item.risk.impact} = "
-                     f"{item.risk.score})" for item in found.items[:8]])
+        bullet_list(
+            [
+                f"#{item.rank} {risks_text.title(item.risk, lang())} — "
+                f"{t(f'risks_band_{risks.band(item.risk.score)}')} ({item.risk.likelihood} × {item.risk.impact} = "
+                f"{item.risk.score})"
+                for item in found.items[:8]
+            ]
+        )
     else:
         st.info(t("risks_none"))
     if a.skipped:
@@ -68,13 +73,25 @@ if found.items:
     plan = chosen.plan
     with st.form(f"risks_plan_form_{picked}"):
         left, right = st.columns(2)
-        owner = left.text_input(t("risks_plan_owner"), value=plan.owner if plan else "", max_chars=risks.MAX_OWNER,
-                                key=f"risks_plan_owner_{picked}")
-        status = right.selectbox(t("risks_plan_status"), risks.STATUSES,
-                                 index=risks.STATUSES.index(plan.status) if plan else 0, key=f"risks_plan_status_{picked}",
-                                 format_func=lambda s: i18n.t(f"risks_status_{s}", current_lang))
-        action = st.text_area(t("risks_plan_action"), value=plan.action if plan else "", max_chars=risks.MAX_ACTION,
-                              key=f"risks_plan_action_{picked}")
+        owner = left.text_input(
+            t("risks_plan_owner"),
+            value=plan.owner if plan else "",
+            max_chars=risks.MAX_OWNER,
+            key=f"risks_plan_owner_{picked}",
+        )
+        status = right.selectbox(
+            t("risks_plan_status"),
+            risks.STATUSES,
+            index=risks.STATUSES.index(plan.status) if plan else 0,
+            key=f"risks_plan_status_{picked}",
+            format_func=lambda s: i18n.t(f"risks_status_{s}", current_lang),
+        )
+        action = st.text_area(
+            t("risks_plan_action"),
+            value=plan.action if plan else "",
+            max_chars=risks.MAX_ACTION,
+            key=f"risks_plan_action_{picked}",
+        )
         due = left.date_input(t("risks_plan_due"), value=plan.due if plan else None, key=f"risks_plan_due_{picked}")
         saved = st.form_submit_button(t("risks_plan_save"), type="primary")
     if saved:
@@ -93,19 +110,37 @@ if found.items:
 
 def risk_form(prefix: str, current: risks.Risk | None) -> tuple | None:
     """A user risk's fields; the values when the form's button was pressed."""
-    title = st.text_input(t("risks_user_title"), value=current.title if current else "", max_chars=risks.MAX_TITLE,
-                          key=f"{prefix}_title")
-    description = st.text_area(t("risks_user_description"), value=current.description if current else "",
-                               max_chars=risks.MAX_DESCRIPTION, key=f"{prefix}_description")
+    title = st.text_input(
+        t("risks_user_title"), value=current.title if current else "", max_chars=risks.MAX_TITLE, key=f"{prefix}_title"
+    )
+    description = st.text_area(
+        t("risks_user_description"),
+        value=current.description if current else "",
+        max_chars=risks.MAX_DESCRIPTION,
+        key=f"{prefix}_description",
+    )
     cols = st.columns(3)
-    category = cols[0].selectbox(t("risks_user_category"), risks.CATEGORIES, key=f"{prefix}_category",
-                                 index=risks.CATEGORIES.index(current.category) if current else 0,
-                                 format_func=lambda c: i18n.t(f"risks_category_{c}", current_lang))
-    likelihood = cols[1].select_slider(t("risks_user_likelihood"), risks.SCALE, key=f"{prefix}_likelihood",
-                                       value=current.likelihood if current else 3,
-                                       format_func=lambda v: i18n.t(f"risks_likelihood_{v}", current_lang))
-    impact = cols[2].select_slider(t("risks_user_impact"), risks.SCALE, key=f"{prefix}_impact",
-                                   value=current.impact if current else 3, format_func=lambda v: i18n.t(f"risks_impact_{v}", current_lang))
+    category = cols[0].selectbox(
+        t("risks_user_category"),
+        risks.CATEGORIES,
+        key=f"{prefix}_category",
+        index=risks.CATEGORIES.index(current.category) if current else 0,
+        format_func=lambda c: i18n.t(f"risks_category_{c}", current_lang),
+    )
+    likelihood = cols[1].select_slider(
+        t("risks_user_likelihood"),
+        risks.SCALE,
+        key=f"{prefix}_likelihood",
+        value=current.likelihood if current else 3,
+        format_func=lambda v: i18n.t(f"risks_likelihood_{v}", current_lang),
+    )
+    impact = cols[2].select_slider(
+        t("risks_user_impact"),
+        risks.SCALE,
+        key=f"{prefix}_impact",
+        value=current.impact if current else 3,
+        format_func=lambda v: i18n.t(f"risks_impact_{v}", current_lang),
+    )
     pressed = st.form_submit_button(t("risks_user_update" if current else "risks_user_save"), type="primary")
     return (title, description, category, likelihood, impact) if pressed else None
 
@@ -142,6 +177,18 @@ if added is not None:
 if found.orphans:
     st.subheader(t("risks_orphans"))
     st.caption(t("risks_orphans_caption"))
-    st.dataframe([{t("risks_col_risk"): risks_text.key_label(p.risk, lang()), t("risks_col_owner"): p.owner, t("risks_col_action"): p.action,
-                   t("risks_col_due"): p.due.isoformat() if p.due else "—", t("risks_col_status"): t(f"risks_status_{p.status}")}
-                  for p in found.orphans], hide_index=True, width="stretch", key="risks_orphans_table")
+    st.dataframe(
+        [
+            {
+                t("risks_col_risk"): risks_text.key_label(p.risk, lang()),
+                t("risks_col_owner"): p.owner,
+                t("risks_col_action"): p.action,
+                t("risks_col_due"): p.due.isoformat() if p.due else "—",
+                t("risks_col_status"): t(f"risks_status_{p.status}"),
+            }
+            for p in found.orphans
+        ],
+        hide_index=True,
+        width="stretch",
+        key="risks_orphans_table",
+    )

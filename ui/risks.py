@@ -48,9 +48,14 @@ def register(dataset: str, *, wait: bool = True) -> Register:
         model = cached.peek_model(budget_model, dataset)
     health = cached.run_dataset(risks.data_health, dataset)
     store = cached.store()
-    assessment = risks.assess(evidence, outlook=outlook, budget=model,
-                              scenarios=budget_scenarios.list_scenarios(store, dataset) if model is not None else (),
-                              goals=goals.list_goals(store, dataset), health=health)
+    assessment = risks.assess(
+        evidence,
+        outlook=outlook,
+        budget=model,
+        scenarios=budget_scenarios.list_scenarios(store, dataset) if model is not None else (),
+        goals=goals.list_goals(store, dataset),
+        health=health,
+    )
     listed, orphans = risks.items(assessment, risks.user_risks(store, dataset), risks.plans(store, dataset))
     return Register(assessment, listed, orphans, outlook is None or model is None)
 
@@ -62,8 +67,13 @@ def table(listed: list[risks.Item], *, key: str, download: str | None = None, co
     """The register as a table (translated, numbers by the catalog), with downloads when asked;
     ``compact``: the columns the overview has room for."""
     frame = risks_text.table(listed, lang())
-    show(frame[COMPACT] if compact else frame, key=key, dims=risks_text.TABLE_DIMS, headers=risks_text.TABLE_HEADERS,
-         download=download)
+    show(
+        frame[COMPACT] if compact else frame,
+        key=key,
+        dims=risks_text.TABLE_DIMS,
+        headers=risks_text.TABLE_HEADERS,
+        download=download,
+    )
 
 
 def overview_section(f: Filters) -> None:

@@ -31,9 +31,28 @@ from metrics.health import data_health
 from metrics.risks import rules
 from metrics.risks.rules import CATEGORIES, RULE_CATEGORY, RULES, Risk, level
 
-__all__ = ["CATEGORIES", "RULES", "RULE_CATEGORY", "STATUSES", "Assessment", "Evidence", "Item", "Plan", "Risk",
-           "assess", "delete_plan", "delete_user_risk", "gather", "items", "level", "plans", "register",
-           "save_plan", "save_user_risk", "user_risks"]
+__all__ = [
+    "CATEGORIES",
+    "RULES",
+    "RULE_CATEGORY",
+    "STATUSES",
+    "Assessment",
+    "Evidence",
+    "Item",
+    "Plan",
+    "Risk",
+    "assess",
+    "delete_plan",
+    "delete_user_risk",
+    "gather",
+    "items",
+    "level",
+    "plans",
+    "register",
+    "save_plan",
+    "save_user_risk",
+    "user_risks",
+]
 
 STATUSES = ("open", "in_progress", "done", "accepted")
 OPEN_STATUSES = ("open", "in_progress")
@@ -107,13 +126,33 @@ def gather(con: duckdb.DuckDBPyConnection, dataset: str) -> Evidence:
     prices = query(con, "channel_prices", **window.params())
     conflicts = channels.price_conflicts(con, window)
     low = prices.set_index(["product", "channel"])["revenue"]
-    conflicts = conflicts.assign(low_revenue=[float(low.get((p, c), 0.0)) for p, c in
-                                              zip(conflicts["product"], conflicts["low_channel"], strict=True)])
+    conflicts = conflicts.assign(
+        low_revenue=[
+            float(low.get((p, c), 0.0)) for p, c in zip(conflicts["product"], conflicts["low_channel"], strict=True)
+        ]
+    )
     cells = channels.coverage(con, window, customers=False)
     spots = channels.blind_spots(cells, channels.customer_regions(con, dataset))
-    return Evidence(dataset, ds.last_date, start, end, revenue, monthly,
-                    pnl.set_index("channel")["revenue"], ds.has_customer, ds.has_cost, avail.has_channel_costs,
-                    top, identified, churn, conflicts, channels.out_of_territory(con, window), spots, cells, pnl)
+    return Evidence(
+        dataset,
+        ds.last_date,
+        start,
+        end,
+        revenue,
+        monthly,
+        pnl.set_index("channel")["revenue"],
+        ds.has_customer,
+        ds.has_cost,
+        avail.has_channel_costs,
+        top,
+        identified,
+        churn,
+        conflicts,
+        channels.out_of_territory(con, window),
+        spots,
+        cells,
+        pnl,
+    )
 
 
 # ---------------------------------------------------------------- applying the rules
@@ -151,8 +190,17 @@ def goal_forecasts(goal_list: Iterable[object], outlook: forecast.Outlook) -> li
         row = found.frame[found.frame["period"] == month]
         if row.empty:
             continue
-        out.append({"id": goal.id, "series": series, "month": month.date(), "target": goal.target,  # type: ignore[attr-defined]
-                    "p10": float(row["p10"].iloc[0]), "p50": float(row["p50"].iloc[0]), "p90": float(row["p90"].iloc[0])})
+        out.append(
+            {
+                "id": goal.id,
+                "series": series,
+                "month": month.date(),
+                "target": goal.target,  # type: ignore[attr-defined]
+                "p10": float(row["p10"].iloc[0]),
+                "p50": float(row["p50"].iloc[0]),
+                "p90": float(row["p90"].iloc[0]),
+            }
+        )
     return out
 
 
@@ -164,13 +212,34 @@ def budget_plans(model: object, scenarios: Iterable[object] = ()) -> list[tuple[
     if not levers:
         return []
     current = np.array([lv.current for lv in levers], dtype=float)
-    out = [(None, pd.DataFrame({"lever": [lv.id for lv in levers], "source": [lv.curve.source for lv in levers],
-                                "current": current, "planned": current}))]
+    out = [
+        (
+            None,
+            pd.DataFrame(
+                {
+                    "lever": [lv.id for lv in levers],
+                    "source": [lv.curve.source for lv in levers],
+                    "current": current,
+                    "planned": current,
+                }
+            ),
+        )
+    ]
     for scenario in scenarios:
         chosen = with_overrides(model, tuple(scenario.overrides))  # type: ignore[arg-type, attr-defined]
-        out.append((scenario.name, pd.DataFrame({  # type: ignore[attr-defined]
-            "lever": [lv.id for lv in chosen.levers], "source": [lv.curve.source for lv in chosen.levers],
-            "current": current, "planned": scenario.vector(chosen)})))  # type: ignore[attr-defined]
+        out.append(
+            (
+                scenario.name,
+                pd.DataFrame(
+                    {  # type: ignore[attr-defined]
+                        "lever": [lv.id for lv in chosen.levers],
+                        "source": [lv.curve.source for lv in chosen.levers],
+                        "current": current,
+                        "planned": scenario.vector(chosen),
+                    }
+                ),
+            )
+        )  # type: ignore[attr-defined]
     return out
 
 
@@ -183,14 +252,24 @@ def health_parts(breakdown: object) -> dict[str, float]:
     if isinstance(breakdown, pd.DataFrame):
         if breakdown.empty or not {"component", "value"} <= set(breakdown.columns):
             return {}
-        return {str(k): 100.0 * float(v) for k, v in zip(breakdown["component"], breakdown["value"], strict=True)
-                if pd.notna(v)}
+        return {
+            str(k): 100.0 * float(v)
+            for k, v in zip(breakdown["component"], breakdown["value"], strict=True)
+            if pd.notna(v)
+        }
     items = breakdown.items() if isinstance(breakdown, (Mapping, pd.Series)) else ()
     return {str(k): float(v) for k, v in items if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)}
 
 
-def assess(evidence: Evidence, *, outlook: forecast.Outlook | None = None, budget: object = None,
-           scenarios: Iterable[object] = (), goals: Iterable[object] = (), health: object = None) -> Assessment:
+def assess(
+    evidence: Evidence,
+    *,
+    outlook: forecast.Outlook | None = None,
+    budget: object = None,
+    scenarios: Iterable[object] = (),
+    goals: Iterable[object] = (),
+    health: object = None,
+) -> Assessment:
     """Apply every rule to ``evidence``. ``outlook`` (the forecast), ``budget`` (the budget model) and
     ``health`` (:func:`metrics.health.data_health`'s report; None when the dataset has no customers
     file) are optional: a rule whose input is missing is listed in ``skipped`` with the reason,
@@ -238,8 +317,14 @@ def assess(evidence: Evidence, *, outlook: forecast.Outlook | None = None, budge
     return Assessment(e.dataset, e.as_of, e.start, e.end, tuple(rank(found)), skipped)
 
 
-def register(con: duckdb.DuckDBPyConnection, dataset: str, *, store: object = None,
-             outlook: forecast.Outlook | None = None, budget: object = None) -> Assessment:
+def register(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    *,
+    store: object = None,
+    outlook: forecast.Outlook | None = None,
+    budget: object = None,
+) -> Assessment:
     """Every rule on ``dataset``, fitting the forecast and the budget model when not given (slow:
     the command line and the report; the pages pass the models fitted in the background).
     ``store`` holds the goals and scenarios (default: an in-memory warehouse's own connection)."""
@@ -254,8 +339,14 @@ def register(con: duckdb.DuckDBPyConnection, dataset: str, *, store: object = No
     outlook = outlook or forecast.outlook(con, dataset)
     budget = budget or budget_model(con, dataset)
     health = data_health(con, dataset)
-    return assess(evidence, outlook=outlook, budget=budget, scenarios=budget_scenarios.list_scenarios(store, dataset),
-                  goals=goal_module.list_goals(store, dataset), health=health)
+    return assess(
+        evidence,
+        outlook=outlook,
+        budget=budget,
+        scenarios=budget_scenarios.list_scenarios(store, dataset),
+        goals=goal_module.list_goals(store, dataset),
+        health=health,
+    )
 
 
 # ---------------------------------------------------------------- plans and user-added risks
@@ -311,9 +402,19 @@ def plans(store: object, dataset: str) -> dict[str, Plan]:
     """The dataset's plans by risk key."""
     out = {}
     for row in store_for(store).risk_plans(dataset):
-        due = None if row["due"] is None or (isinstance(row["due"], float) and math.isnan(row["due"])) else pd.Timestamp(row["due"]).date()
-        out[row["risk"]] = Plan(row["risk"], row["owner"], row["action"], due, row["status"],
-                                pd.Timestamp(row["updated_at"]).to_pydatetime())
+        due = (
+            None
+            if row["due"] is None or (isinstance(row["due"], float) and math.isnan(row["due"]))
+            else pd.Timestamp(row["due"]).date()
+        )
+        out[row["risk"]] = Plan(
+            row["risk"],
+            row["owner"],
+            row["action"],
+            due,
+            row["status"],
+            pd.Timestamp(row["updated_at"]).to_pydatetime(),
+        )
     return out
 
 
@@ -321,16 +422,29 @@ def delete_plan(store: object, dataset: str, risk: str) -> bool:
     return store_for(store).delete_risk_plan(dataset, risk)
 
 
-def save_user_risk(store: object, dataset: str, title: str, description: str, category: str, likelihood: int,
-                   impact: int, *, risk_id: int | None = None) -> Risk:
+def save_user_risk(
+    store: object,
+    dataset: str,
+    title: str,
+    description: str,
+    category: str,
+    likelihood: int,
+    impact: int,
+    *,
+    risk_id: int | None = None,
+) -> Risk:
     """Add a risk (or edit user risk ``risk_id``); RiskError with a translation key when invalid."""
     if category not in CATEGORIES:
         raise RiskError("risks_err_category")
     if likelihood not in SCALE or impact not in SCALE:
         raise RiskError("risks_err_scale")
-    fields = {"title": _text(title, MAX_TITLE, "risks_err_title"),
-              "description": _text(description, MAX_DESCRIPTION, "risks_err_description", required=False, one_line=False),
-              "category": category, "likelihood": int(likelihood), "impact": int(impact)}
+    fields = {
+        "title": _text(title, MAX_TITLE, "risks_err_title"),
+        "description": _text(description, MAX_DESCRIPTION, "risks_err_description", required=False, one_line=False),
+        "category": category,
+        "likelihood": int(likelihood),
+        "impact": int(impact),
+    }
     target = store_for(store)
     if risk_id is None:
         risk_id = target.insert_user_risk(dataset, fields)
@@ -340,8 +454,18 @@ def save_user_risk(store: object, dataset: str, title: str, description: str, ca
 
 
 def user_risks(store: object, dataset: str) -> list[Risk]:
-    return [Risk(f"user:{row['id']}", "user", row["category"], int(row["likelihood"]), int(row["impact"]),
-                 title=row["title"], description=row["description"]) for row in store_for(store).user_risks(dataset)]
+    return [
+        Risk(
+            f"user:{row['id']}",
+            "user",
+            row["category"],
+            int(row["likelihood"]),
+            int(row["impact"]),
+            title=row["title"],
+            description=row["description"],
+        )
+        for row in store_for(store).user_risks(dataset)
+    ]
 
 
 def delete_user_risk(store: object, dataset: str, key: str) -> bool:

@@ -16,15 +16,33 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-RULES = ("concentration", "declining", "key_customers", "rising_churn", "price_conflict", "blind_spots",
-         "goal_shortfall", "assumed_curves", "negative_contribution", "data_health")
+RULES = (
+    "concentration",
+    "declining",
+    "key_customers",
+    "rising_churn",
+    "price_conflict",
+    "blind_spots",
+    "goal_shortfall",
+    "assumed_curves",
+    "negative_contribution",
+    "data_health",
+)
 # The source material's four kinds of risk (weak market acceptance, wrong partners, worsening channel
 # conflict, input and output out of balance), plus the data the analysis stands on.
 CATEGORIES = ("market", "partners", "conflict", "balance", "data")
-RULE_CATEGORY = {"concentration": "partners", "declining": "market", "key_customers": "partners",
-                 "rising_churn": "market", "price_conflict": "conflict", "blind_spots": "partners",
-                 "goal_shortfall": "market", "assumed_curves": "balance", "negative_contribution": "balance",
-                 "data_health": "data"}
+RULE_CATEGORY = {
+    "concentration": "partners",
+    "declining": "market",
+    "key_customers": "partners",
+    "rising_churn": "market",
+    "price_conflict": "conflict",
+    "blind_spots": "partners",
+    "goal_shortfall": "market",
+    "assumed_curves": "balance",
+    "negative_contribution": "balance",
+    "data_health": "data",
+}
 
 IMPACT_EDGES = (0.01, 0.03, 0.06, 0.12)  # revenue at stake ÷ the last 12 months' revenue
 
@@ -97,8 +115,15 @@ def impact_of(at_stake: float, revenue: float) -> int:
 
 def _risk(rule: str, likelihood: int, impact: int, subject: str | None = None, **evidence: object) -> Risk:
     key = rule if subject is None else f"{rule}:{subject}"
-    return Risk(key, rule, RULE_CATEGORY[rule], max(1, min(5, int(likelihood))), max(1, min(5, int(impact))),
-                subject, {k: _plain(v) for k, v in evidence.items()})
+    return Risk(
+        key,
+        rule,
+        RULE_CATEGORY[rule],
+        max(1, min(5, int(likelihood))),
+        max(1, min(5, int(impact))),
+        subject,
+        {k: _plain(v) for k, v in evidence.items()},
+    )
 
 
 def _plain(value: object) -> object:
@@ -126,8 +151,17 @@ def concentration(revenue: pd.Series) -> list[Risk]:
     if hhi <= HHI_LIMIT:
         return []
     top = str(shares.idxmax())
-    return [_risk("concentration", level(hhi, HHI_EDGES), impact_of(CONCENTRATION_SHOCK * revenue[top], total),
-                  hhi=hhi, top_channel=top, top_share=float(shares[top]), channels=len(shares))]
+    return [
+        _risk(
+            "concentration",
+            level(hhi, HHI_EDGES),
+            impact_of(CONCENTRATION_SHOCK * revenue[top], total),
+            hhi=hhi,
+            top_channel=top,
+            top_share=float(shares[top]),
+            channels=len(shares),
+        )
+    ]
 
 
 def declining(monthly: pd.DataFrame, *, forecast_next: Mapping[str, float] | None = None) -> list[Risk]:
@@ -142,8 +176,7 @@ def declining(monthly: pd.DataFrame, *, forecast_next: Mapping[str, float] | Non
         return []
     last = monthly["month"].max()
     months = pd.date_range(end=last, periods=24, freq="MS")
-    wide = (monthly.pivot_table(index="month", columns="channel", values="revenue", aggfunc="sum")
-            .reindex(months))
+    wide = monthly.pivot_table(index="month", columns="channel", values="revenue", aggfunc="sum").reindex(months)
     total = float(wide.iloc[12:].sum(min_count=1).sum())
     out = []
     for channel in wide.columns:
@@ -156,13 +189,26 @@ def declining(monthly: pd.DataFrame, *, forecast_next: Mapping[str, float] | Non
         change = recent / prior - 1
         if change > DECLINE_LIMIT:
             continue
-        quarters = [values[12 + 3 * q:15 + 3 * q].sum() < values[3 * q:3 + 3 * q].sum() for q in range(DECLINE_QUARTERS)]
+        quarters = [
+            values[12 + 3 * q : 15 + 3 * q].sum() < values[3 * q : 3 + 3 * q].sum() for q in range(DECLINE_QUARTERS)
+        ]
         likelihood = max(2, 1 + sum(quarters))
         ahead = (forecast_next or {}).get(channel)
         continues = ahead is not None and math.isfinite(ahead) and ahead < recent
-        out.append(_risk("declining", likelihood + int(continues), impact_of(prior - recent, total), channel,
-                         channel=channel, revenue=recent, prior_revenue=prior, change=change,
-                         quarters_down=int(sum(quarters)), forecast_next=ahead if ahead is not None else None))
+        out.append(
+            _risk(
+                "declining",
+                likelihood + int(continues),
+                impact_of(prior - recent, total),
+                channel,
+                channel=channel,
+                revenue=recent,
+                prior_revenue=prior,
+                change=change,
+                quarters_down=int(sum(quarters)),
+                forecast_next=ahead if ahead is not None else None,
+            )
+        )
     return out
 
 
@@ -183,9 +229,18 @@ def key_customers(top: pd.DataFrame, total: float, as_of: object) -> list[Risk]:
     quiet = top.head(10)[pd.to_datetime(top.head(10)["last_order"]) < cutoff]
     dormant = float(quiet["revenue"].sum()) / float(top["revenue"].head(10).sum())
     likelihood = 2 if quiet.empty else max(2, level(dormant, DORMANT_EDGES))
-    return [_risk("key_customers", likelihood, impact_of(float(top["revenue"].iloc[0]), total),
-                  top_customer=str(top["customer_id"].iloc[0]), top1_share=top1, top10_share=top10,
-                  dormant=len(quiet), dormant_share=dormant)]
+    return [
+        _risk(
+            "key_customers",
+            likelihood,
+            impact_of(float(top["revenue"].iloc[0]), total),
+            top_customer=str(top["customer_id"].iloc[0]),
+            top1_share=top1,
+            top10_share=top10,
+            dormant=len(quiet),
+            dormant_share=dormant,
+        )
+    ]
 
 
 def rising_churn(churn: pd.DataFrame, revenue_share: float = 1.0) -> list[Risk]:
@@ -198,15 +253,24 @@ def rising_churn(churn: pd.DataFrame, revenue_share: float = 1.0) -> list[Risk]:
     rates = churn.sort_values("month")["churn_rate"].to_numpy(dtype=float)
     if len(rates) < 12 + CHURN_MONTHS:
         return []
-    recent, before = np.nanmean(rates[-CHURN_MONTHS:]), np.nanmean(rates[-12 - CHURN_MONTHS:-12])
+    recent, before = np.nanmean(rates[-CHURN_MONTHS:]), np.nanmean(rates[-12 - CHURN_MONTHS : -12])
     if not (math.isfinite(recent) and math.isfinite(before)) or before <= 0:
         return []
     rise = recent - before
     if rise < CHURN_RISE_POINTS or rise / before < CHURN_RISE_RELATIVE:
         return []
     at_stake_share = min(1.0, 12 * rise) * revenue_share
-    return [_risk("rising_churn", level(rise / before, CHURN_EDGES), level(at_stake_share, IMPACT_EDGES),
-                  churn=recent, churn_year_ago=before, rise=rise, months=CHURN_MONTHS)]
+    return [
+        _risk(
+            "rising_churn",
+            level(rise / before, CHURN_EDGES),
+            level(at_stake_share, IMPACT_EDGES),
+            churn=recent,
+            churn_year_ago=before,
+            rise=rise,
+            months=CHURN_MONTHS,
+        )
+    ]
 
 
 def price_conflict(conflicts: pd.DataFrame, total: float, out_of_territory: pd.DataFrame | None = None) -> list[Risk]:
@@ -224,10 +288,19 @@ def price_conflict(conflicts: pd.DataFrame, total: float, out_of_territory: pd.D
     likelihood = 5 if outside > 0 else level(gap, GAP_EDGES)
     at_stake = float(conflicts["low_revenue"].sum()) + outside
     worst = conflicts.sort_values("gap", ascending=False).head(3) if not conflicts.empty else conflicts
-    return [_risk("price_conflict", likelihood, impact_of(at_stake, total), products=len(conflicts),
-                  max_gap=gap if math.isfinite(gap) else None, low_revenue=float(conflicts["low_revenue"].sum()) if len(conflicts) else 0.0,
-                  out_of_territory=outside, examples=[str(p) for p in worst["product"]] if len(worst) else [],
-                  channels=sorted({str(c) for c in worst["low_channel"]}) if len(worst) else [])]
+    return [
+        _risk(
+            "price_conflict",
+            likelihood,
+            impact_of(at_stake, total),
+            products=len(conflicts),
+            max_gap=gap if math.isfinite(gap) else None,
+            low_revenue=float(conflicts["low_revenue"].sum()) if len(conflicts) else 0.0,
+            out_of_territory=outside,
+            examples=[str(p) for p in worst["product"]] if len(worst) else [],
+            channels=sorted({str(c) for c in worst["low_channel"]}) if len(worst) else [],
+        )
+    ]
 
 
 def blind_spots(spots: pd.DataFrame, cells: pd.DataFrame) -> list[Risk]:
@@ -249,10 +322,20 @@ def blind_spots(spots: pd.DataFrame, cells: pd.DataFrame) -> list[Risk]:
             at_stake += float(by_channel.get(row["channel"], 0.0)) * float(by_region.get(row["region"], 0.0)) / total
         elif row["rule"] == "customer_share":
             at_stake += max(float(row["customer_share"]) - float(row["revenue_share"]), 0.0) * total
-    cells_named = [f"{c} × {r}" if c is not None and not (isinstance(c, float) and math.isnan(c)) else str(r)
-                   for c, r in zip(spots["channel"], spots["region"], strict=True)]
-    return [_risk("blind_spots", level(len(spots), BLIND_SPOT_EDGES), impact_of(at_stake, total), count=len(spots),
-                  at_stake=at_stake, cells=cells_named[:6])]
+    cells_named = [
+        f"{c} × {r}" if c is not None and not (isinstance(c, float) and math.isnan(c)) else str(r)
+        for c, r in zip(spots["channel"], spots["region"], strict=True)
+    ]
+    return [
+        _risk(
+            "blind_spots",
+            level(len(spots), BLIND_SPOT_EDGES),
+            impact_of(at_stake, total),
+            count=len(spots),
+            at_stake=at_stake,
+            cells=cells_named[:6],
+        )
+    ]
 
 
 def miss_probability(target: float, p10: float, p50: float, p90: float) -> float:
@@ -278,9 +361,23 @@ def goal_shortfall(goals: Iterable[Mapping[str, object]], revenue: float) -> lis
         if not target > p50:
             continue
         miss = miss_probability(target, p10, p50, p90)
-        out.append(_risk("goal_shortfall", level(miss, MISS_EDGES), impact_of(12 * (target - p50), revenue),
-                         str(goal["id"]), goal=goal["id"], series=goal["series"], month=str(goal["month"]),
-                         target=target, p10=p10, p50=p50, p90=p90, miss=miss, shortfall=(target - p50) / target))
+        out.append(
+            _risk(
+                "goal_shortfall",
+                level(miss, MISS_EDGES),
+                impact_of(12 * (target - p50), revenue),
+                str(goal["id"]),
+                goal=goal["id"],
+                series=goal["series"],
+                month=str(goal["month"]),
+                target=target,
+                p10=p10,
+                p50=p50,
+                p90=p90,
+                miss=miss,
+                shortfall=(target - p50) / target,
+            )
+        )
     return out
 
 
@@ -301,11 +398,23 @@ def assumed_curves(plans: Iterable[tuple[str | None, pd.DataFrame]], revenue: fl
         share = float(assumed["planned"].sum()) / spend
         if share < ASSUMED_LIMIT:
             continue
-        moved = assumed[(assumed["current"] > 0) & ((assumed["planned"] / assumed["current"] - 1).abs() > GUARDRAIL + 1e-9)]
-        out.append(_risk("assumed_curves", level(share, ASSUMED_EDGES) + int(not moved.empty),
-                         impact_of(float(assumed["planned"].sum()), revenue), name or "*", plan=name,
-                         share=share, assumed_spend=float(assumed["planned"].sum()), spend=spend,
-                         levers=[str(v) for v in assumed["lever"]], moved=[str(v) for v in moved["lever"]]))
+        moved = assumed[
+            (assumed["current"] > 0) & ((assumed["planned"] / assumed["current"] - 1).abs() > GUARDRAIL + 1e-9)
+        ]
+        out.append(
+            _risk(
+                "assumed_curves",
+                level(share, ASSUMED_EDGES) + int(not moved.empty),
+                impact_of(float(assumed["planned"].sum()), revenue),
+                name or "*",
+                plan=name,
+                share=share,
+                assumed_spend=float(assumed["planned"].sum()),
+                spend=spend,
+                levers=[str(v) for v in assumed["lever"]],
+                moved=[str(v) for v in moved["lever"]],
+            )
+        )
     return out
 
 
@@ -316,9 +425,18 @@ def negative_contribution(pnl: pd.DataFrame, total: float) -> list[Risk]:
     out = []
     for _, row in pnl[pnl["contribution"] < 0].iterrows():
         roi = float(row["roi"]) if pd.notna(row["roi"]) else float("nan")
-        out.append(_risk("negative_contribution", max(2, level(-roi, ROI_EDGES)),
-                         impact_of(-float(row["contribution"]), total), str(row["channel"]), channel=row["channel"],
-                         contribution=float(row["contribution"]), roi=roi, channel_cost=float(row["channel_cost"])))
+        out.append(
+            _risk(
+                "negative_contribution",
+                max(2, level(-roi, ROI_EDGES)),
+                impact_of(-float(row["contribution"]), total),
+                str(row["channel"]),
+                channel=row["channel"],
+                contribution=float(row["contribution"]),
+                roi=roi,
+                channel_cost=float(row["channel_cost"]),
+            )
+        )
     return out
 
 
@@ -334,5 +452,14 @@ def data_health(score: float | None, breakdown: Mapping[str, float] | None = Non
     weak = sorted((k for k, v in parts.items() if v < HEALTH_WEAK), key=lambda k: parts[k])
     share = len(weak) / len(parts) if parts else 0.0
     impact = 2 + sum(share >= e for e in (0.25, 0.5, 0.75))
-    return [_risk("data_health", level(100.0 - float(score), HEALTH_EDGES), impact, score=float(score),
-                  weak=weak[:3], weak_scores=[parts[k] for k in weak[:3]], parts=len(parts))]
+    return [
+        _risk(
+            "data_health",
+            level(100.0 - float(score), HEALTH_EDGES),
+            impact,
+            score=float(score),
+            weak=weak[:3],
+            weak_scores=[parts[k] for k in weak[:3]],
+            parts=len(parts),
+        )
+    ]

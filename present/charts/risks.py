@@ -33,20 +33,53 @@ def matrix(listed: list[Item], lang: str) -> go.Figure:
         z.append(row_z)
         text.append(row_text)
         hover.append(row_hover)
-    fig = go.Figure(go.Heatmap(
-        z=z, x=list(SCALE), y=list(SCALE), zmin=0, zmax=len(names), colorscale=scale, showscale=False,
-        text=text, texttemplate="%{text}", textfont=dict(size=15, color=theme.INK), customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>", xgap=3, ygap=3,
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(SCALE),
+            y=list(SCALE),
+            zmin=0,
+            zmax=len(names),
+            colorscale=scale,
+            showscale=False,
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=15, color=theme.INK),
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            xgap=3,
+            ygap=3,
+        )
+    )
     for impact in SCALE:  # the score in each cell's corner, so the colour never has to be decoded
         for likelihood in SCALE:
-            fig.add_annotation(x=likelihood + 0.42, y=impact - 0.38, text=str(likelihood * impact), showarrow=False,
-                               xanchor="right", yanchor="bottom", font=dict(size=10, color=theme.MUTED))
+            fig.add_annotation(
+                x=likelihood + 0.42,
+                y=impact - 0.38,
+                text=str(likelihood * impact),
+                showarrow=False,
+                xanchor="right",
+                yanchor="bottom",
+                font=dict(size=10, color=theme.MUTED),
+            )
     fig.update_layout(
-        xaxis=dict(title=t("risks_axis_likelihood", lang), tickmode="array", tickvals=list(SCALE),
-                   ticktext=[t(f"risks_likelihood_{v}", lang) for v in SCALE], showgrid=False, zeroline=False),
-        yaxis=dict(title=t("risks_axis_impact", lang), tickmode="array", tickvals=list(SCALE),
-                   ticktext=[t(f"risks_impact_{v}", lang) for v in SCALE], showgrid=False, zeroline=False),
-        hovermode="closest", plot_bgcolor="white",
+        xaxis=dict(
+            title=t("risks_axis_likelihood", lang),
+            tickmode="array",
+            tickvals=list(SCALE),
+            ticktext=[t(f"risks_likelihood_{v}", lang) for v in SCALE],
+            showgrid=False,
+            zeroline=False,
+        ),
+        yaxis=dict(
+            title=t("risks_axis_impact", lang),
+            tickmode="array",
+            tickvals=list(SCALE),
+            ticktext=[t(f"risks_impact_{v}", lang) for v in SCALE],
+            showgrid=False,
+            zeroline=False,
+        ),
+        hovermode="closest",
+        plot_bgcolor="white",
     )
     return theme.layout(fig, height=440, legend=False, margin=dict(l=10, b=10))

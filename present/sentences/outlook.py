@@ -28,7 +28,8 @@ def holidays_text(forecast: SeriesForecast, lang: str) -> str:
         return t("outlook_holidays_none", lang)
     effects = ("、" if lang == "zh" else ", ").join(
         f"{t(f'outlook_holiday_{name}', lang)} {fmt_pct(math.exp(coef) - 1, lang, signed=True, decimals=0)}"
-        for name, coef in forecast.holidays.items())
+        for name, coef in forecast.holidays.items()
+    )
     return t("outlook_holidays_kept", lang, effects=effects)
 
 
@@ -41,6 +42,12 @@ def holidays_cell(forecast: SeriesForecast, lang: str) -> str:
 
 def backtest_summary(pooled: dict[str, float], lang: str) -> str:
     """The pooled backtest in one sentence (MASE beside the seasonal naive and the straight line)."""
-    return t("outlook_backtest_summary", lang, points=int(pooled["points"]), mase=fmt_number(pooled["mase"], lang),
-             snaive=fmt_number(pooled["snaive_mase"], lang), line=fmt_number(pooled["line_mase"], lang),
-             coverage=fmt_pct(pooled["coverage"], lang))
+    return t(
+        "outlook_backtest_summary",
+        lang,
+        points=int(pooled["points"]),
+        mase=fmt_number(pooled["mase"], lang),
+        snaive=fmt_number(pooled["snaive_mase"], lang),
+        line=fmt_number(pooled["line_mase"], lang),
+        coverage=fmt_pct(pooled["coverage"], lang),
+    )

@@ -18,20 +18,28 @@ from tests.tiny import line, warehouse_with
 CHANNELS = ["经销商", "电商平台", "直营门店", "直播带货", "B2B直销", "合作伙伴"]
 
 
-def synthetic(months: int, *, start: str = "2020-01-01", eve: float = 0.0, cny: float = 0.0, seed: int = 3,
-              noise: float = 0.03) -> pd.Series:
+def synthetic(
+    months: int, *, start: str = "2020-01-01", eve: float = 0.0, cny: float = 0.0, seed: int = 3, noise: float = 0.03
+) -> pd.Series:
     """Trend × fixed seasonality × (1 + eve · share before 春节 + cny · share in 春节 week) × noise."""
     ds = pd.date_range(start, periods=months, freq="MS")
     season = np.array([1.05, 1.0, 0.95, 0.95, 1.0, 1.3, 0.9, 0.9, 0.95, 1.0, 1.6, 1.1])
     shares = forecast.holiday_shares(ds)
-    values = (1e6 * 1.1 ** (np.arange(months) / 12) * season[ds.month - 1] * (1 + eve * shares[:, 0] + cny * shares[:, 1])
-              * np.exp(np.random.default_rng(seed).normal(0, noise, months)))
+    values = (
+        1e6
+        * 1.1 ** (np.arange(months) / 12)
+        * season[ds.month - 1]
+        * (1 + eve * shares[:, 0] + cny * shares[:, 1])
+        * np.exp(np.random.default_rng(seed).normal(0, noise, months))
+    )
     return pd.Series(values, index=ds)
 
 
-@pytest.mark.parametrize(("months", "zero", "method"), [(5, False, None), (8, False, "minimal"), (18, False, "short"),
-                                                         (30, False, "seasonal"), (30, True, "additive")],
-                         ids=["too-short", "minimal", "short", "seasonal", "a-zero-month"])
+@pytest.mark.parametrize(
+    ("months", "zero", "method"),
+    [(5, False, None), (8, False, "minimal"), (18, False, "short"), (30, False, "seasonal"), (30, True, "additive")],
+    ids=["too-short", "minimal", "short", "seasonal", "a-zero-month"],
+)
 def test_the_model_follows_the_history(months, zero, method):
     values = synthetic(months).to_numpy().copy()
     if zero:
@@ -121,13 +129,17 @@ def test_cli_writes_the_forecast_csv(tmp_path, capsys):
     path = tmp_path / "wh"
     warehouse_with(tiny_lines(), con=warehouse.open_warehouse(path))
     out = tmp_path / "f.csv"
-    assert main(["forecast", "--dataset", "tiny", "--db", str(path), "--horizon", "4", "--by", "total",
-                 "--out", str(out)]) == 0
+    assert (
+        main(["forecast", "--dataset", "tiny", "--db", str(path), "--horizon", "4", "--by", "total", "--out", str(out)])
+        == 0
+    )
     frame = pd.read_csv(out, encoding="utf-8-sig")
     assert frame.columns.tolist() == ["period", "channel", "p10", "p50", "p90"]
     assert frame["period"].tolist() == ["2024-03", "2024-04", "2024-05", "2024-06"]
     assert (frame["channel"] == "全部").all() and (frame["p10"] <= frame["p90"]).all()
-    assert main(["forecast", "--dataset", "tiny", "--db", str(path), "--train-end", "2023-12-31", "--horizon", "3"]) == 0
+    assert (
+        main(["forecast", "--dataset", "tiny", "--db", str(path), "--train-end", "2023-12-31", "--horizon", "3"]) == 0
+    )
     printed = capsys.readouterr()
     assert printed.out.splitlines()[1].startswith("2024-01,A,")
     assert "not forecast: B (inactive" in printed.err
@@ -158,8 +170,9 @@ def test_the_demo_forecast_recovers_the_planted_trend_and_seasonality(demo_con):
     found = forecast.outlook(demo_con, "demo")
     assert found.last_month == dt.date(2025, 12, 1) and all(s.method == "seasonal" for s in found.series)
     # trend: a channel's sales grow by its baseline's planted growth on its baseline share
-    planted = {c: v["baseline_share"] * v["growth"] + 1 - v["baseline_share"]
-               for c, v in truth["response"]["channels"].items()}
+    planted = {
+        c: v["baseline_share"] * v["growth"] + 1 - v["baseline_share"] for c, v in truth["response"]["channels"].items()
+    }
     growth = {c: forecast.next_year(found.get(c))[1] / forecast.next_year(found.get(c))[0] for c in CHANNELS}
     for channel in CHANNELS:
         assert growth[channel] == pytest.approx(planted[channel], abs=0.15), channel

@@ -21,7 +21,9 @@ YEAR = 1_000_000.0
 def test_scales():
     assert [rules.level(v, rules.IMPACT_EDGES) for v in (0.0, 0.01, 0.02, 0.05, 0.1, 0.5)] == [1, 1, 2, 3, 4, 5]
     assert rules.impact_of(40_000, YEAR) == 3 and rules.impact_of(5, 0.0) == 1
-    assert [risks.band(s) for s in (1, 4, 5, 9, 10, 16, 20, 25)] == ["low"] * 2 + ["medium"] * 2 + ["high"] * 2 + ["critical"] * 2
+    assert [risks.band(s) for s in (1, 4, 5, 9, 10, 16, 20, 25)] == ["low"] * 2 + ["medium"] * 2 + ["high"] * 2 + [
+        "critical"
+    ] * 2
     assert rules.miss_probability(100, 80, 100, 120) == pytest.approx(0.5)
     assert rules.miss_probability(120, 80, 100, 120) == pytest.approx(0.9)
     assert rules.miss_probability(80, 80, 100, 140) == pytest.approx(0.1)  # the low side's own spread
@@ -59,8 +61,13 @@ def test_declining_channel():
 
 
 def test_key_customers():
-    top = pd.DataFrame({"customer_id": ["big", "b", "c"], "revenue": [150.0, 50.0, 40.0],
-                        "last_order": [dt.date(2025, 9, 1), dt.date(2025, 12, 20), dt.date(2025, 12, 1)]})
+    top = pd.DataFrame(
+        {
+            "customer_id": ["big", "b", "c"],
+            "revenue": [150.0, 50.0, 40.0],
+            "last_order": [dt.date(2025, 9, 1), dt.date(2025, 12, 20), dt.date(2025, 12, 1)],
+        }
+    )
     found = rules.key_customers(top, 1000.0, dt.date(2025, 12, 31))
     assert len(found) == 1 and found[0].evidence["top_customer"] == "big"
     assert found[0].evidence["dormant"] == 1 and found[0].likelihood == 5  # 150 of 240 (62%) quiet for 90+ days
@@ -84,8 +91,14 @@ def test_rising_churn():
 
 
 def test_price_conflict_and_out_of_territory():
-    conflicts = pd.DataFrame({"product": ["P1", "P2"], "low_channel": ["Live", "Live"], "gap": [0.45, 0.2],
-                              "low_revenue": [30_000.0, 10_000.0]})
+    conflicts = pd.DataFrame(
+        {
+            "product": ["P1", "P2"],
+            "low_channel": ["Live", "Live"],
+            "gap": [0.45, 0.2],
+            "low_revenue": [30_000.0, 10_000.0],
+        }
+    )
     found = rules.price_conflict(conflicts, YEAR)
     assert found[0].likelihood == 4 and found[0].impact == 3 and found[0].evidence["examples"] == ["P1", "P2"]
     territory = pd.DataFrame({"channel": ["A"], "region": ["R"], "revenue": [5_000.0], "orders": [3]})
@@ -96,8 +109,19 @@ def test_price_conflict_and_out_of_territory():
 
 def test_blind_spots():
     cells = pd.DataFrame({"channel": ["A", "A", "B"], "region": ["N", "S", "N"], "revenue": [600.0, 200.0, 200.0]})
-    spots = pd.DataFrame([{"rule": "channel_gap", "channel": "B", "region": "S", "regions_sold": 1, "regions_total": 2,
-                           "revenue_share": None, "customer_share": None}])
+    spots = pd.DataFrame(
+        [
+            {
+                "rule": "channel_gap",
+                "channel": "B",
+                "region": "S",
+                "regions_sold": 1,
+                "regions_total": 2,
+                "revenue_share": None,
+                "customer_share": None,
+            }
+        ]
+    )
     found = rules.blind_spots(spots, cells)
     assert found[0].evidence["at_stake"] == pytest.approx(200.0 * 200.0 / 1000.0)  # B's revenue × S's share
     assert found[0].likelihood == 2 and found[0].evidence["cells"] == ["B × S"]
@@ -113,8 +137,14 @@ def test_goal_shortfall():
 
 
 def test_assumed_curves():
-    plan = pd.DataFrame({"lever": ["channel:A", "channel:B", "crm:C"], "source": ["assumed", "fitted", "holdout"],
-                         "current": [100.0, 100.0, 100.0], "planned": [100.0, 100.0, 100.0]})
+    plan = pd.DataFrame(
+        {
+            "lever": ["channel:A", "channel:B", "crm:C"],
+            "source": ["assumed", "fitted", "holdout"],
+            "current": [100.0, 100.0, 100.0],
+            "planned": [100.0, 100.0, 100.0],
+        }
+    )
     found = rules.assumed_curves([(None, plan), ("push", plan.assign(planned=[200.0, 100.0, 100.0]))], 10_000.0)
     assert [r.key for r in found] == ["assumed_curves:*", "assumed_curves:push"]
     assert found[0].likelihood == 2 and found[1].likelihood == 4  # 50% on assumed, and A doubled
@@ -124,8 +154,14 @@ def test_assumed_curves():
 
 
 def test_negative_contribution():
-    pnl = pd.DataFrame({"channel": ["A", "B"], "contribution": [-30_000.0, 50_000.0], "roi": [-0.3, 1.2],
-                        "channel_cost": [100_000.0, 40_000.0]})
+    pnl = pd.DataFrame(
+        {
+            "channel": ["A", "B"],
+            "contribution": [-30_000.0, 50_000.0],
+            "roi": [-0.3, 1.2],
+            "channel_cost": [100_000.0, 40_000.0],
+        }
+    )
     found = rules.negative_contribution(pnl, YEAR)
     assert [r.key for r in found] == ["negative_contribution:A"]
     assert found[0].likelihood == 4 and found[0].impact == 2  # ROI −30%; 3% of revenue is not above 3%
@@ -144,9 +180,13 @@ def _health_con(customers: str):
     from data.ingest import ingest
     from tests.tiny import line, warehouse_with
 
-    con = warehouse_with([line("o1", "2024-01-05", "A", "天猫", "华东", 100.0),
-                          line("o2", "2024-02-01", "B", "京东", "华南", 80.0),
-                          line("o3", "2024-02-02", "C", "京东", "华东", 20.0)])
+    con = warehouse_with(
+        [
+            line("o1", "2024-01-05", "A", "天猫", "华东", 100.0),
+            line("o2", "2024-02-01", "B", "京东", "华南", 80.0),
+            line("o3", "2024-02-02", "C", "京东", "华东", 20.0),
+        ]
+    )
     report = ingest(con, customers.encode(), "tiny", kind="customers")
     assert report.loaded and not report.rows_rejected, report.errors
     return con
@@ -155,9 +195,18 @@ def _health_con(customers: str):
 def test_data_health_reads_metrics_health_on_a_customers_file():
     """issue 15's metrics.health feeds the rule: poor records trigger it (with the weakest parts named),
     clean ones do not, and a dataset without a customers file is skipped with its reason, never "no risk"."""
-    empty = risks.Evidence("x", dt.date(2025, 12, 31), dt.date(2025, 1, 1), dt.date(2025, 12, 31), 100.0,
-                           pd.DataFrame(columns=["month", "channel", "revenue"]), pd.Series({c: 20.0 for c in "ABCDE"}),
-                           False, False, False)
+    empty = risks.Evidence(
+        "x",
+        dt.date(2025, 12, 31),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 12, 31),
+        100.0,
+        pd.DataFrame(columns=["month", "channel", "revenue"]),
+        pd.Series({c: 20.0 for c in "ABCDE"}),
+        False,
+        False,
+        False,
+    )
     header = "客户编号,手机号,邮箱,性别,生日,区域,姓名\n"
     poor = _health_con(header + "A,12345,bad-mail,?,2030-01-01,,李*\nB,12345,,,,,\nC,,,,,,\n")
     report = health.data_health(poor, "tiny")
@@ -167,11 +216,15 @@ def test_data_health_reads_metrics_health_on_a_customers_file():
     assert found.evidence["weak"] and set(found.evidence["weak"]) <= set(report.breakdown["component"])
     for lang in ("zh", "en"):
         assert "health_component_" not in risks_text.evidence(found, lang)
-    clean = _health_con(header + "A,13800138000,a@x.cn,女,1990-05-01,华东,王芳\n"
-                                 "B,13900139000,b@x.cn,男,1985-03-02,华南,李四\n"
-                                 "C,13700137000,c@x.cn,女,1992-07-09,华东,赵六\n")
+    clean = _health_con(
+        header + "A,13800138000,a@x.cn,女,1990-05-01,华东,王芳\n"
+        "B,13900139000,b@x.cn,男,1985-03-02,华南,李四\n"
+        "C,13700137000,c@x.cn,女,1992-07-09,华东,赵六\n"
+    )
     assert health.data_health(clean, "tiny").score >= rules.HEALTH_LIMIT
-    assert not [r for r in risks.assess(empty, health=health.data_health(clean, "tiny")).risks if r.rule == "data_health"]
+    assert not [
+        r for r in risks.assess(empty, health=health.data_health(clean, "tiny")).risks if r.rule == "data_health"
+    ]
     assert risks.assess(empty).skipped["data_health"] == "risks_skip_no_health"
     assert risks.assess(empty).skipped["key_customers"] == "risks_skip_no_customer"
 
@@ -193,7 +246,8 @@ def test_the_register_finds_what_the_demo_planted(demo_con):
     assert "declining:经销商" in by_key  # the planted decliner (baseline growth 0.9 a year)
     assert by_key["declining:经销商"].evidence["forecast_next"] < by_key["declining:经销商"].evidence["revenue"]
     assert {tuple(cell.split(" × ")) for cell in by_key["blind_spots"].evidence["cells"]} == {
-        tuple(c) for c in truth["blind_spots"]}
+        tuple(c) for c in truth["blind_spots"]
+    }
     conflict = by_key["price_conflict"].evidence
     assert conflict["channels"] == ["直播带货"] and set(conflict["examples"]) <= set(truth["price_conflict_products"])
     assert "concentration" not in by_key and "rising_churn" not in by_key  # neither is planted
@@ -207,8 +261,9 @@ def test_the_register_finds_what_the_demo_planted(demo_con):
 def test_a_goal_the_forecast_misses_becomes_a_risk_and_is_judged_on_the_forecast(demo_con):
     outlook = forecast.outlook(demo_con, "demo")
     june = outlook.get("电商平台").frame.iloc[5]
-    goal = goals.Goal("demo", "revenue", float(june["p90"]) * 1.3, dt.date(2026, 6, 30), "Ann", channels=("电商平台",),
-                      id=41)
+    goal = goals.Goal(
+        "demo", "revenue", float(june["p90"]) * 1.3, dt.date(2026, 6, 30), "Ann", channels=("电商平台",), id=41
+    )
     judged = risks.assess(risks.gather(demo_con, "demo"), outlook=outlook, goals=[goal])
     missed = next(r for r in judged.risks if r.rule == "goal_shortfall")
     assert missed.key == "goal_shortfall:41" and missed.likelihood == 5 and missed.evidence["miss"] > 0.9
