@@ -50,8 +50,8 @@ def progress_frame(progress: list[Progress], lang: str) -> pd.DataFrame:
             t("goals_col_target", lang): format_value(g.metric, g.target, lang),
             t("goals_col_progress", lang): fmt_pct(p.progress, lang, decimals=0),
             t("goals_col_projected", lang): format_value(g.metric, p.projected, lang),
-            t("goals_col_method", lang): projection_method(p, lang),
             t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
             t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
+            t("goals_col_method", lang): projection_method(p, lang),  # last: the long text
         })
     return pd.DataFrame(rows)

@@ -146,7 +146,7 @@ def evidence(risk: Risk, lang: str) -> str:
     if rule == "data_health":
         if e["weak"]:
             weak = _sep(lang).join(
-                f"{t('health_component_' + k, lang)} {fmt_number(v, lang, decimals=0)}"
+                f"{t(f'health_component_{k}', lang)} {fmt_number(v, lang, decimals=0)}"
                 for k, v in zip(e["weak"], e["weak_scores"], strict=True)
             )
             return t("risks_evidence_data_health", lang, score=fmt_number(e["score"], lang, decimals=0), weak=weak)
