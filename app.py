@@ -16,6 +16,7 @@ import sys
 import streamlit as st
 
 from metrics import clv
+from metrics.budget import holdout
 from metrics.overview import dimension_values
 from ui import budget, cached, navigate, outlook, state
 
@@ -48,13 +49,15 @@ state.write_url(f)
 if f is not None:
     # Models that take seconds to minutes are fitted now, once per data version, in the background
     # (one at a time), so the pages that need them find them ready: the budget model, the forecast
-    # and its backtest, then the customer-value model and its holdout check.
+    # and its backtest, then the customer-value model and its holdout check, then the CRM holdout
+    # groups' uplift.
     budget.start(f.dataset)
     outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
     if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
         cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
         cached.prefetch_model(clv.calibration, f.dataset,
                               cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS), holdout_end=f.end)
+        cached.prefetch_model(holdout.table, f.dataset)
 
 # Sections in the order a user's question runs: where are we, channels, customers, where the
 # next yuan goes, and the data behind it. Material icons ship with Streamlit (no emoji font needed).

@@ -124,12 +124,18 @@ def derive_keys(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     cur.execute(
         """
         CREATE OR REPLACE TEMP TABLE keyed_lines AS
-        SELECT * REPLACE (
-            row_number() OVER (PARTITION BY order_id, order_date, channel, region, customer_id ORDER BY line) = 1
-                AS order_first,
-            CASE WHEN customer_id IS NOT NULL THEN dense_rank() OVER (ORDER BY customer_id) END AS customer_key
+        -- keys numbered over the distinct ids (a window over ~100k ids, not a sort of every line)
+        WITH keys AS (
+            SELECT customer_id, row_number() OVER (ORDER BY customer_id) AS customer_key
+            FROM (SELECT DISTINCT customer_id FROM order_lines WHERE dataset = $n AND customer_id IS NOT NULL)
         )
-        FROM order_lines WHERE dataset = $n
+        SELECT l.* REPLACE (
+            row_number() OVER (PARTITION BY l.order_id, l.order_date, l.channel, l.region, l.customer_id
+                               ORDER BY l.line) = 1 AS order_first,
+            k.customer_key AS customer_key
+        )
+        FROM order_lines l LEFT JOIN keys k ON k.customer_id = l.customer_id
+        WHERE l.dataset = $n
         """,
         {"n": name},
     )

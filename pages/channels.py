@@ -75,7 +75,7 @@ else:
     if monthly.empty:
         st.info(t("conv_no_months"))
     else:
-        st.plotly_chart(charts_voice.conversion_trend(monthly, lang()), key="channels_conversion_trend",
+        st.plotly_chart(figure(charts_voice.conversion_trend, monthly, lang()), key="channels_conversion_trend",
                         width="stretch")
     mix = cached.run(conversion.sources, f)
     if not mix.empty:

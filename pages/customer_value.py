@@ -120,7 +120,7 @@ if not matches.empty:
     # issue 15: the customer's timeline of orders, contacts and survey answers
     st.markdown(f"**{t('val_timeline')}**")
     events = cached.run_dataset(relationship.timeline, f.dataset, customer_id=customer)
-    st.plotly_chart(charts_voice.timeline(events, lang()), key="customer_value_timeline", width="stretch")
+    st.plotly_chart(figure(charts_voice.timeline, events, lang()), key="customer_value_timeline", width="stretch")
     if not (events["kind"] != "order").any():
         st.caption(t("val_timeline_needs"))
     else:

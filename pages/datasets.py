@@ -13,6 +13,7 @@ from present.charts import voice as charts_voice
 from present.i18n import fmt_int
 from ui import cached, ingest_flow, ingest_view
 from ui.downloads import download_buttons
+from ui.figures import figure
 from ui.state import lang, require_shell, t
 from ui.tables import show
 from ui.voice_pages import needs
@@ -89,7 +90,7 @@ if found:
                 metric_card(key, value)
         left, right = st.columns([2, 3])
         with left:
-            st.plotly_chart(charts_voice.health_breakdown(report.breakdown, current), key="datasets_health_breakdown",
+            st.plotly_chart(figure(charts_voice.health_breakdown, report.breakdown, current), key="datasets_health_breakdown",
                             width="stretch")
         with right:
             show(report.fields, key="datasets_health_fields", dims={"field": field_label, "collected": yes_no,

@@ -9,6 +9,7 @@ import streamlit as st
 from metrics import relationship, voice
 from present.charts import voice as charts
 from ui import cached
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.tables import show
 from ui.voice_pages import needs
@@ -37,13 +38,13 @@ for column, key in zip(cards, ("interactions", "contacts_per_customer", "median_
 
 st.subheader(t("rel_frequency"))
 months = cached.run(relationship.monthly, f)
-st.plotly_chart(charts.contacts_trend(months, lang()), key="relationship_contacts_trend", width="stretch")
+st.plotly_chart(figure(charts.contacts_trend, months, lang()), key="relationship_contacts_trend", width="stretch")
 
 st.subheader(t("rel_since"))
 left, right = st.columns([3, 2])
 buckets = cached.run(relationship.days_since_contact, f)
 with left:
-    st.plotly_chart(charts.days_buckets(buckets, lang()), key="relationship_days_buckets", width="stretch")
+    st.plotly_chart(figure(charts.days_buckets, buckets, lang()), key="relationship_days_buckets", width="stretch")
 with right:
     show(buckets, key="relationship_days_table", dims={"bucket": "key:rel_bucket_"})
 

@@ -73,7 +73,7 @@ else:
              dims={"customer_id": "raw", "segment": lambda s: charts_customers.seg_label(s, lang())})
 
 st.subheader(t("ret_holdout"))
-uplift = cached.run_dataset(holdout.table, f.dataset)
+uplift = cached.run_model(holdout.table, f.dataset, wait_text=t("ret_holdout_measuring"))
 if uplift.empty:
     st.info(t("ret_holdout_none"))
 else:

@@ -10,6 +10,7 @@ from metrics import voice
 from present.charts import voice as charts
 from present.i18n import fmt_pct
 from ui import cached
+from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.tables import show
 from ui.voice_pages import needs
@@ -47,7 +48,7 @@ else:
         left, right = st.columns([3, 2])
         with left:
             st.markdown(f"**{t('voice_nps_trend')}**")
-            st.plotly_chart(charts.nps_trend(cached.run(voice.nps_by, f, dimension="month"), lang()),
+            st.plotly_chart(figure(charts.nps_trend, cached.run(voice.nps_by, f, dimension="month"), lang()),
                             key="voice_nps_trend", width="stretch")
         with right:
             dim = st.radio(t("voice_nps_by"), list(voice.DIMENSIONS), key="voice_nps_dim", horizontal=True,
@@ -55,7 +56,7 @@ else:
             by = cached.run(voice.nps_by, f, dimension=dim)
             names = [t(f"seg_{v}") if v != voice.NO_ORDERS else t("voice_no_orders") for v in by["value"]] \
                 if dim == "segment" else None
-            st.plotly_chart(charts.nps_bars(by, dim, lang(), names), key="voice_nps_bars", width="stretch")
+            st.plotly_chart(figure(charts.nps_bars, by, dim, lang(), names), key="voice_nps_bars", width="stretch")
         if len(csat) > 1:
             show(csat, key="voice_csat_table", dims={"scale": "raw"}, headers={"scale": "voice_col_scale"})
 
@@ -67,7 +68,7 @@ else:
     else:
         left, right = st.columns([2, 3])
         with left:
-            st.plotly_chart(charts.lapse_bars(lapse, lang()), key="voice_lapse_bars", width="stretch")
+            st.plotly_chart(figure(charts.lapse_bars, lapse, lang()), key="voice_lapse_bars", width="stretch")
         with right:
             show(lapse, key="voice_lapse_table", dims={"group": "key:voice_group_"})
             rates = lapse.set_index("group")["lapse_rate"]
@@ -105,7 +106,7 @@ else:
     if summary.new_customers:
         left, right = st.columns([3, 2])
         with left:
-            st.plotly_chart(charts.referral_trend(cached.run(voice.referral_by_month, f), lang()),
+            st.plotly_chart(figure(charts.referral_trend, cached.run(voice.referral_by_month, f), lang()),
                             key="voice_referral_trend", width="stretch")
         with right:
             st.markdown(f"**{t('voice_referred_vs_others')}**")

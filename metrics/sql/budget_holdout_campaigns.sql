@@ -4,20 +4,26 @@
 -- is its first contact's month.
 -- Grain: one row per (programme, campaign). Counts of contacts.
 WITH bounds AS (
-    SELECT max(order_date) AS last_date FROM dataset_lines($dataset)
+    SELECT max(order_date) AS last_date FROM daily_sales WHERE dataset = $dataset
 ),
 days AS (
-    SELECT DISTINCT customer_id, order_date
-    FROM dataset_lines($dataset)
-    WHERE customer_id IS NOT NULL
+    -- buying days per customer, from the customer-day rollup (migration 013), not from every line
+    SELECT DISTINCT customer_key, order_date
+    FROM customer_days
+    WHERE dataset = $dataset
+),
+contacts AS (
+    SELECT c.programme, c.campaign, c.customer_id, c.contact_date, c.is_control, k.customer_key
+    FROM crm_contacts c
+    LEFT JOIN customer_firsts k ON k.dataset = $dataset AND k.customer_id = c.customer_id
+    WHERE c.dataset = $dataset
 ),
 followed AS (
     SELECT c.programme, c.campaign, c.customer_id, c.contact_date, c.is_control,
            min(d.order_date) AS next_date
-    FROM crm_contacts c
+    FROM contacts c
     LEFT JOIN days d
-      ON d.customer_id = c.customer_id AND d.order_date > c.contact_date AND d.order_date <= c.contact_date + $long
-    WHERE c.dataset = $dataset
+      ON d.customer_key = c.customer_key AND d.order_date > c.contact_date AND d.order_date <= c.contact_date + $long
     GROUP BY ALL
 )
 SELECT programme,
