@@ -67,5 +67,6 @@ def run_forecast(args: argparse.Namespace) -> int:
             sys.stderr.write(f"not forecast: {s.series} ({s.reason}, {s.months} months)\n")
     frame = forecast.Outlook(found.dataset, found.last_month, found.horizon, tuple(picked)).frame()
     frame["period"] = frame["period"].dt.strftime("%Y-%m")
+    frame[["p10", "p50", "p90"]] = frame[["p10", "p50", "p90"]].round(2)  # money: to the fen
     write_csv(frame, args.out)
     return 0
