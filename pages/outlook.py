@@ -14,7 +14,7 @@ from ui import outlook as ui_outlook
 from ui.figures import figure
 from ui.state import label, lang, require_filters, require_shell, t
 from ui.tables import show
-from ui.widgets import bullet_list
+from ui.widgets import bullet_list, escape_markdown
 
 require_shell()  # before anything else: a page never runs without the shell
 
@@ -32,7 +32,7 @@ horizon = st.slider(
 )
 simpler = [outlook_text.method_note(s, lang()) for s in shown if not s.ok or s.method != "seasonal"]
 if simpler:
-    st.info("\n\n".join(simpler))
+    st.info(escape_markdown("\n\n".join(simpler)))
 
 current_lang = lang()  # format_funcs bind the language now: Streamlit may call them outside this run
 picked = st.selectbox(
@@ -42,7 +42,7 @@ picked = st.selectbox(
     format_func=lambda v: i18n.label(v, current_lang),
 )
 chosen = found.get(picked)
-st.caption(f"{outlook_text.method_note(chosen, lang())} {outlook_text.holidays_text(chosen, lang())}")
+st.caption(escape_markdown(f"{outlook_text.method_note(chosen, lang())} {outlook_text.holidays_text(chosen, lang())}"))
 if chosen.ok:
     st.plotly_chart(
         figure(

@@ -69,7 +69,7 @@ if found.items:
     st.subheader(t("risks_plan"))
     picked = st.selectbox(t("risks_plan_pick"), list(by_key), key="risks_plan_pick", format_func=label_of)
     chosen = by_key[picked]
-    st.caption(risks_text.evidence(chosen.risk, lang()))
+    st.caption(escape_markdown(risks_text.evidence(chosen.risk, lang())))
     plan = chosen.plan
     with st.form(f"risks_plan_form_{picked}"):
         left, right = st.columns(2)
