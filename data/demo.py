@@ -742,6 +742,10 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
     crm_spend, reduction, audience, crm_truth = _crm_plan(rng, cal, customer_orders)
     report(0.1, "customers")
     flow = _process(rng, cal, _stochastic_round(rng, customer_orders), reduction, audience)
+    # the true CRM uplift needs every candidate purchase; computed now (it draws nothing from rng), the
+    # candidates (several times the purchases) are freed before the lines are made
+    complete, effect = _uplift_truth(cal, flow)
+    flow.cand_cust = flow.cand_time = flow.cand_channel = np.zeros(0)
     report(0.3, "purchases")
 
     # Customers who bought, numbered by their first purchase.
@@ -789,10 +793,10 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
     rev_cm = np.bincount(cell, weights=revenue, minlength=n_ch * N_MONTHS).reshape(n_ch, N_MONTHS)
     net_cm = rev_cm - np.bincount(cell, weights=refund, minlength=n_ch * N_MONTHS).reshape(n_ch, N_MONTHS)
     cost_cm = np.bincount(cell, weights=cost, minlength=n_ch * N_MONTHS).reshape(n_ch, N_MONTHS)
+    del money, month, cell, revenue, cost, refund  # per-line arrays: the Arrow table holds what is written
     rev_c = rev_cm.sum(axis=1)
     costs = _channel_costs(rng, cal, plan.spend, rev_cm)
 
-    complete, effect = _uplift_truth(cal, flow)
     contacts = flow.contacts
     response = {"grain": "week", "channels": {}, "crm": {}}
     last = slice(N_MONTHS - 12, N_MONTHS)
@@ -1002,6 +1006,8 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
                 """,
                 {**dims, "products": PRODUCT_NAMES, "categories": PRODUCT_CATEGORIES},
             )
+            cur.unregister("demo_lines")  # the lines are in DuckDB now: free their Arrow copy before the rest
+            del tables["lines"]
             cur.execute(
                 "INSERT INTO channel_costs SELECT $n, month, $channels[ch + 1], $types[cost_type + 1], amount "
                 "FROM demo_costs",

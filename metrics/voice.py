@@ -191,17 +191,35 @@ def csat(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scale", "responses", "csat_mean", "csat_top2"])
 
 
-def csat_by_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """month, scale, responses, csat_mean, csat_top2 per calendar month of the period."""
+def csat_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.DataFrame:
+    """CSAT per month, channel, region or RFM segment of the period, on the period's main CSAT scale
+    (the one with the most answers; ties by name): every answer counts (METRICS.md "CSAT").
+
+    Columns: value, scale, responses, csat_mean, csat_top2; months in order, else most answers first.
+    """
+    if dimension not in (*DIMENSIONS, "month"):
+        raise ValueError(f"unknown dimension {dimension!r}")
+    columns = ["value", "scale", "responses", "csat_mean", "csat_top2"]
     frame = answers(con, f)
     frame = frame[frame["scale"] != NPS_SCALE]
     if frame.empty:
-        return pd.DataFrame(columns=["month", "scale", "responses", "csat_mean", "csat_top2"])
-    frame = frame.assign(month=frame["feedback_date"].dt.to_period("M").dt.start_time,
-                         top=frame["score"] >= frame["scale"].map(TOP_BOXES))
-    out = frame.groupby(["month", "scale"]).agg(responses=("score", "size"), csat_mean=("score", "mean"),
-                                               csat_top2=("top", "mean"))
-    return out.reset_index()
+        return pd.DataFrame(columns=columns)
+    counts = frame["scale"].value_counts()
+    scale = sorted(counts[counts == counts.max()].index)[0]
+    frame = frame[frame["scale"] == scale].assign(top=lambda x: x["score"] >= TOP_BOXES[scale])
+    if dimension == "month":
+        frame = frame.assign(value=frame["feedback_date"].dt.to_period("M").dt.start_time)
+    elif dimension == "segment":
+        segments = rfm.rfm(con, f)[["customer_id", "segment"]]
+        frame = frame.merge(segments, on="customer_id", how="left")
+        frame = frame.assign(value=frame["segment"].fillna(NO_ORDERS))
+    else:
+        frame = frame.assign(value=frame[dimension].fillna("未知"))
+    out = frame.groupby("value").agg(responses=("score", "size"), csat_mean=("score", "mean"),
+                                     csat_top2=("top", "mean")).reset_index().assign(scale=scale)
+    order = ["value"] if dimension == "month" else ["responses", "value"]
+    ascending = [True] if dimension == "month" else [False, True]
+    return out.sort_values(order, ascending=ascending, ignore_index=True)[columns]
 
 
 # --- churn by NPS group ---------------------------------------------------------------------------

@@ -20,6 +20,14 @@ require_shell()  # before anything else: a page never runs without the shell
 
 st.title(t("voice_title"))
 f = require_filters()
+
+
+def _names(by, dim: str) -> list[str] | None:
+    """Display names of RFM segments (translation keys); other dimensions show their data values."""
+    if dim != "segment":
+        return None
+    return [t(f"seg_{v}") if v != voice.NO_ORDERS else t("voice_no_orders") for v in by["value"]]
+
 st.caption(t("voice_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
 found = cached.run_dataset(voice.availability, f.dataset)
 
@@ -54,9 +62,18 @@ else:
             dim = st.radio(t("voice_nps_by"), list(voice.DIMENSIONS), key="voice_nps_dim", horizontal=True,
                            format_func=lambda d: t(f"voice_dim_{d}"))
             by = cached.run(voice.nps_by, f, dimension=dim)
-            names = [t(f"seg_{v}") if v != voice.NO_ORDERS else t("voice_no_orders") for v in by["value"]] \
-                if dim == "segment" else None
-            st.plotly_chart(figure(charts.nps_bars, by, dim, lang(), names), key="voice_nps_bars", width="stretch")
+            st.plotly_chart(figure(charts.nps_bars, by, dim, lang(), _names(by, dim)), key="voice_nps_bars", width="stretch")
+    if len(csat):
+        months = cached.run(voice.csat_by, f, dimension="month")
+        left, right = st.columns([3, 2])
+        with left:
+            st.markdown(f"**{t('voice_csat_trend', scale=months['scale'].iloc[0])}**")
+            st.plotly_chart(figure(charts.csat_trend, months, lang()), key="voice_csat_trend", width="stretch")
+        with right:
+            dim = st.radio(t("voice_csat_by"), list(voice.DIMENSIONS), key="voice_csat_dim", horizontal=True,
+                           format_func=lambda d: t(f"voice_dim_{d}"))
+            by = cached.run(voice.csat_by, f, dimension=dim)
+            st.plotly_chart(figure(charts.csat_bars, by, dim, lang(), _names(by, dim)), key="voice_csat_bars", width="stretch")
         if len(csat) > 1:
             show(csat, key="voice_csat_table", dims={"scale": "raw"}, headers={"scale": "voice_col_scale"})
 

@@ -51,7 +51,7 @@ from present.sentences import advisor as advisor_text
 from present.sentences import goals as goals_text
 from present.sentences import risks as risks_text
 from present.sentences.budget import lever_label
-from present.tables import text_frame
+from present.tables import export_frame, text_frame
 
 LOG = logging.getLogger("saleslens")
 CHROMIUM = "/usr/bin/chromium"
@@ -157,24 +157,38 @@ def scenario_table(data: ReportData, lang: str) -> pd.DataFrame | None:
     return table
 
 
-def tables(data: ReportData, lang: str) -> dict[str, pd.DataFrame]:
-    """The report's tables for the XLSX, raw numbers (not formatted text), one sheet each."""
-    out = {t("report_kpis", lang): pd.DataFrame([{"kpi": c.key, "value": c.value, "prior": c.prior, "delta": c.delta}
-                                                 for c in data.kpis]),
-           t("report_pnl", lang): data.pnl[list(PNL_TABLE)],
-           t("report_advice", lang): advisor_text.signals_frame(data.advice)}
+def tables(data: ReportData, lang: str) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """The report's tables for the XLSX, one sheet each: raw numbers (not formatted text) under the
+    headers and dimension texts of the user's language, as the pages' downloads; plus the Excel number
+    formats by column title."""
+    kpis = pd.DataFrame([{"kpi": c.key, "value": c.value, "prior": c.prior, "delta": c.delta} for c in data.kpis])
+    specs = {
+        t("report_kpis", lang): (kpis, {"metric_column": "kpi", "headers": {
+            "kpi": "report_col_kpi", "value": "report_col_value", "prior": "report_col_prior",
+            "delta": "report_col_delta"}}),
+        t("report_pnl", lang): (data.pnl[list(PNL_TABLE)], {"dims": {"channel": "data"}}),
+        t("report_advice", lang): (advisor_text.signals_frame(data.advice),
+                                   advisor_text.signals_table_spec(data.advice, lang)),
+    }
     if data.segments is not None:
-        out[t("report_segments", lang)] = data.segments
-    out |= report_voice.sheets(data.voice, lang)
-    out[t("report_goals", lang)] = goals_table(data, lang)
-    out[t("report_risks", lang)[:31]] = risks_text.table(data.risks, lang)
+        specs[t("report_segments", lang)] = (data.segments, {"dims": {"segment": "key:seg_"}})
+    sheets, formats = {}, {}
+    for name, (frame, spec) in specs.items():
+        sheets[name], more = export_frame(frame, lang, **spec)
+        formats |= more
+    sheets |= report_voice.sheets(data.voice, lang)
+    sheets[t("report_goals", lang)] = goals_table(data, lang)
+    risk_sheet, more = export_frame(risks_text.table(data.risks, lang), lang, dims=risks_text.TABLE_DIMS,
+                                    headers=risks_text.TABLE_HEADERS)
+    sheets[t("report_risks", lang)[:31]] = risk_sheet
+    formats |= more
     if data.scenario_frame is not None:
-        out[t("report_scenario", lang, name=data.scenario)[:31]] = data.scenario_frame
-    return out
+        sheets[t("report_scenario", lang, name=data.scenario)[:31]] = data.scenario_frame
+    return sheets, formats
 
 
 def xlsx_bytes(data: ReportData, lang: str) -> bytes:
-    return exports.to_xlsx_bytes(tables(data, lang))
+    return exports.to_xlsx_bytes(*tables(data, lang))
 
 
 # --- images -------------------------------------------------------------------------------------

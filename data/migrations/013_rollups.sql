@@ -53,19 +53,13 @@ FROM dataset_lines(ds)
 WHERE customer_key IS NOT NULL
 GROUP BY dataset, order_date, channel, region, customer_key;
 
--- what queries in metrics/sql read, with the sidebar's selection applied as selected_lines does
+-- what queries in metrics/sql read, with the sidebar's selection (009's in_selection) as selected_lines
 CREATE MACRO selected_days(ds, d0, d1, chans, regs) AS TABLE
 SELECT *
 FROM daily_sales
-WHERE dataset = ds
-  AND order_date BETWEEN d0 AND d1
-  AND is_selected(chans, channel)
-  AND is_selected(regs, region);
+WHERE dataset = ds AND in_selection(d0, d1, chans, regs, order_date, channel, region);
 
 CREATE MACRO selected_customer_days(ds, d0, d1, chans, regs) AS TABLE
 SELECT *
 FROM customer_days
-WHERE dataset = ds
-  AND order_date BETWEEN d0 AND d1
-  AND is_selected(chans, channel)
-  AND is_selected(regs, region);
+WHERE dataset = ds AND in_selection(d0, d1, chans, regs, order_date, channel, region);

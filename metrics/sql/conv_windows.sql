@@ -19,11 +19,10 @@ clipped AS (
     WHERE p0 <= $end AND p1 >= $start
 ),
 windows AS (SELECT DISTINCT channel, d0, d1 FROM clipped WHERE channel IS NOT NULL),
-sold AS (
-    SELECT w.channel, w.d0, w.d1, count(l.order_id) AS orders
-    FROM windows w
-    LEFT JOIN selected_lines($dataset, $start, $end, $channels, []::VARCHAR[]) l
-           ON l.order_first AND l.channel = w.channel AND l.order_date BETWEEN w.d0 AND w.d1
+sold AS (  -- the channel's orders in each window, from the daily rollup (013)
+    SELECT w.channel, w.d0, w.d1, coalesce(sum(d.orders), 0)::BIGINT AS orders
+    FROM windows w LEFT JOIN selected_days($dataset, $start, $end, $channels, []::VARCHAR[]) d
+         ON d.channel = w.channel AND d.order_date BETWEEN w.d0 AND w.d1
     GROUP BY ALL
 )
 SELECT c.channel, c.source, c.source_detail, c.d0, c.d1, c.undated, c.visitors * c.kept AS visitors,

@@ -14,6 +14,16 @@ from present.i18n import fmt_pct, t
 from present.sentences.budget import lever_label
 
 
+def _band(line: pd.DataFrame) -> go.Figure:
+    """A figure holding the P10–P90 band of ``line`` (columns spend, p10, p90) over spend."""
+    fig = go.Figure()
+    fig.add_scatter(x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False,
+                    hoverinfo="skip")
+    fig.add_scatter(x=line["spend"], y=line["p10"], mode="lines", line=dict(width=0), fill="tonexty",
+                    fillcolor=theme.BAND, name="P10–P90", hoverinfo="skip")
+    return fig
+
+
 def curve(view: CurveView, lang: str) -> go.Figure:
     """The response curve with its P10–P90 band and the current and proposed points."""
     line = view.line
@@ -27,20 +37,7 @@ def curve(view: CurveView, lang: str) -> go.Figure:
         if crm
         else theme.money_hover(line["value"], lang)
     )
-    fig = go.Figure()
-    fig.add_scatter(
-        x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
-    )
-    fig.add_scatter(
-        x=line["spend"],
-        y=line["p10"],
-        mode="lines",
-        line=dict(width=0),
-        fill="tonexty",
-        fillcolor=theme.BAND,
-        name="P10–P90",
-        hoverinfo="skip",
-    )
+    fig = _band(line)
     fig.add_scatter(
         x=line["spend"],
         y=line["value"],
@@ -159,20 +156,7 @@ def compare(frame: pd.DataFrame, lang: str, outcomes: tuple[str, ...]) -> go.Fig
 def model_check(line: pd.DataFrame, lever: str, kind: str, lang: str) -> go.Figure:
     """A lever's fitted curve with its P10–P90 band beside the planted (true) curve, dashed."""
     tint = theme.lever_color(lever)
-    fig = go.Figure()
-    fig.add_scatter(
-        x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
-    )
-    fig.add_scatter(
-        x=line["spend"],
-        y=line["p10"],
-        mode="lines",
-        line=dict(width=0),
-        fill="tonexty",
-        fillcolor=theme.BAND,
-        name="P10–P90",
-        hoverinfo="skip",
-    )
+    fig = _band(line)
     fig.add_scatter(
         x=line["spend"], y=line["value"], mode="lines", name=t("budget_check_fitted", lang), line=dict(color=tint, width=3)
     )

@@ -91,8 +91,16 @@ def movers(frame: pd.DataFrame, lang: str) -> go.Figure:
             orientation="h",
             marker_color=[theme.GOOD if g >= 0 else theme.BAD for g in part["growth"]],
             text=[fmt_pct(g, lang, signed=True) for g in part["growth"]],
-            textposition="auto",
+            textposition="outside",
+            cliponaxis=False,
         )
     )
+    # labels sit beyond each bar's end: leave room for them on both sides, so a falling bar's label
+    # never runs into the category names on the axis
+    growth = part["growth"].astype(float).tolist()
+    lo, hi = min([0.0, *growth]), max([0.0, *growth])
+    pad = 0.3 * ((hi - lo) or 0.1)
     fig.update_layout(xaxis=dict(tickformat="+.0%", title=t("col_growth", lang)), hovermode="closest")
+    if growth:
+        fig.update_layout(xaxis_range=[lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0])
     return theme.layout(fig, height=max(220, 40 * len(part) + 60))

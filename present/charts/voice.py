@@ -51,6 +51,33 @@ def nps_bars(frame: pd.DataFrame, dimension: str, lang: str, labels: list[str] |
     return theme.layout(fig, height=max(240, 34 * len(frame) + 70), legend=False)
 
 
+def csat_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """CSAT top-two-box share per month (line, 0..100%) with the month's answers in the hover.
+    ``frame``: csat_by(month)."""
+    fig = go.Figure(go.Scatter(
+        x=frame["value"], y=frame["csat_top2"], mode="lines+markers", name=t("metric_csat_top2", lang),
+        line=dict(color=theme.ACCENT), customdata=[fmt_int(v, lang) for v in frame["responses"]],
+        hovertemplate="%{x|" + theme.MONTH_FORMAT.get(lang, "%b %Y") + "}: %{y:.1%} · "
+                      + t("metric_responses", lang) + " %{customdata}<extra></extra>"))
+    fig.update_layout(yaxis=dict(range=[0, 1], tickformat=".0%"))
+    theme.month_axis(fig, lang)
+    return theme.layout(fig, height=320, legend=False)
+
+
+def csat_bars(frame: pd.DataFrame, dimension: str, lang: str, labels: list[str] | None = None) -> go.Figure:
+    """CSAT top-two-box share per channel, region or segment (horizontal bars, 0..100%)."""
+    names = labels if labels is not None else [theme.data_label(v, lang) for v in frame["value"]]
+    colors = [theme.color(v) for v in frame["value"]] if dimension == "channel" else theme.ACCENT
+    fig = go.Figure(go.Bar(
+        x=frame["csat_top2"], y=names, orientation="h", marker_color=colors,
+        text=[fmt_pct(v, lang) for v in frame["csat_top2"]], textposition="auto",
+        customdata=[fmt_int(v, lang) for v in frame["responses"]],
+        hovertemplate="%{y}: %{x:.1%} · " + t("metric_responses", lang) + " %{customdata}<extra></extra>"))
+    fig.update_layout(xaxis=dict(range=[0, 1], tickformat=".0%"), yaxis=dict(autorange="reversed"),
+                      hovermode="closest")
+    return theme.layout(fig, height=max(240, 34 * len(frame) + 70), legend=False)
+
+
 def lapse_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Share of each NPS group that lapsed after answering (churn_by_group)."""
     fig = go.Figure(go.Bar(

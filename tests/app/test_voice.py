@@ -58,6 +58,20 @@ def test_nps_dimension_radio_redraws_the_bars(make_app):
     no_exception(at)
 
 
+def test_csat_over_time_and_by_dimension(make_app):
+    at = open_page(make_app, VOICE, lang="en")
+    f = selection()
+    months = voice.csat_by(cached.connection(), f, "month")
+    assert len(months) >= 6  # the demo surveys satisfaction every month
+    assert chart(at, "voice_csat_trend")["data"][0]["y"] == pytest.approx(months["csat_top2"].tolist())
+    for dim in ("region", "segment"):
+        at.radio(key="voice_csat_dim").set_value(dim).run()
+        no_exception(at)
+        by = voice.csat_by(cached.connection(), f, dim)
+        assert chart(at, "voice_csat_bars")["data"][0]["x"] == pytest.approx(by["csat_top2"].tolist())
+        assert by["responses"].sum() == months["responses"].sum()  # every answer counted once
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_relationship_health_on_the_demo(make_app, lang):
     at = open_page(make_app, RELATIONSHIP, lang=lang)

@@ -522,3 +522,19 @@ def test_data_values_never_reach_a_figure_as_markup():
         text = strings(fig)
         assert "<b>X" not in text and "<a href" not in text and "<br><a" not in text
         assert "&lt;b&gt;X&lt;/b&gt;" in text
+
+
+def test_growth_bars_leave_room_for_their_labels_beyond_each_end():
+    """Labels sit outside the bars; the axis is padded on the side of the falling bars too, so their
+    labels never run into the category names (seen on the overview: "经销商 −5%" on top of its name)."""
+    frame = pd.DataFrame({"value": ["经销商", "电商平台", "直营门店"], "growth": [-0.05, 0.2, float("nan")]})
+    fig = overview_charts.movers(frame, "zh")
+    bar = fig.data[0]
+    assert bar.textposition == "outside" and bar.cliponaxis is False
+    assert list(bar.x) == [-0.05, 0.2]  # sorted, undefined growth left out
+    lo, hi = fig.layout.xaxis.range
+    assert lo < -0.05 - 0.05 and hi > 0.2 + 0.05
+    rising = overview_charts.movers(frame.assign(growth=[0.1, 0.3, 0.2]), "en")
+    assert rising.layout.xaxis.range[0] == 0.0
+    empty = overview_charts.movers(frame.assign(growth=float("nan")), "en")
+    assert empty.layout.xaxis.range is None  # nothing to show: plotly's own range

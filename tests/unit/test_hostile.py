@@ -137,6 +137,7 @@ def test_a_held_warehouse_gives_exit_2_and_json(tmp_path, base_db):
                      ["delete", "keep", "--db", str(db)]):
             code, report, _, _ = run_cli(args, env={"SALESLENS_WRITER_WAIT_S": "1"})
             assert code == 2 and report["errors"][0]["code"] == "warehouse_busy", report
+            assert str(tmp_path) not in json.dumps(report, ensure_ascii=False)  # no server path in the message
         code, listed, _, _ = run_cli(["list", "--db", str(db)])
         assert code == 0 and [d["name"] for d in listed] == ["keep"]
         proc = subprocess.run([sys.executable, "-m", "metrics", "export", "channels", "--dataset", "keep",
@@ -173,3 +174,30 @@ def test_export_to_xlsx_writes_a_workbook(tmp_path, demo_db_copy):
     assert out.read_bytes()[:4] == b"PK\x03\x04"
     table = read_file(out).frame
     assert "channel" in table.columns and len(table) == 6
+
+
+def test_comparison_periods_near_the_calendar_edges_are_clamped_not_overflowing():
+    """Issue 12 item 3: a warehouse filled before the date check can hold year 1 or 9999; the prior and
+    year-ago ranges are cut at the calendar's edge and the filter says so, instead of OverflowError."""
+    import datetime as dt
+
+    from metrics.filters import Filters
+
+    early = Filters("x", dt.date(1, 1, 10), dt.date(1, 3, 31))
+    assert early.comparisons_clamped
+    assert early.prior.start == dt.date.min and early.prior.end == dt.date(1, 1, 9)
+    assert early.year_ago.start == dt.date.min
+    assert early.params()["prior_start"] == dt.date.min
+    late = Filters("x", dt.date(9999, 1, 1), dt.date(9999, 12, 31))
+    assert late.prior.end == dt.date(9998, 12, 31) and not late.comparisons_clamped
+    normal = Filters("x", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert not normal.comparisons_clamped
+    assert (normal.prior.start, normal.prior.end) == (dt.date(2024, 1, 2), dt.date(2024, 12, 31))
+
+
+def test_the_server_listens_on_localhost_unless_told_otherwise():
+    """Issue 12 item 11: the shipped config binds 127.0.0.1 (no sign-in of its own: README "Security")."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"

@@ -109,6 +109,24 @@ def test_xlsx_has_one_sheet_per_table(hostile):
         assert f'name="{sheet}"' in workbook
 
 
+
+def test_xlsx_sheets_read_in_the_report_language_with_numbers_left_numeric(hostile):
+    """Headers and dimension texts as the page downloads give them (the zh workbook had English keys
+    such as "signal, catalog, lean" on its advice sheet); amounts stay numbers, not formatted text."""
+    from python_calamine import CalamineWorkbook
+
+    data = report.gather(hostile, PERIOD, stage="growth", industry="retail")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(report.xlsx_bytes(data, "zh")))
+    advice = book.get_sheet_by_name("优先级建议").to_python()
+    assert advice[0][:2] == ["信号", "数值"] and "catalog" not in advice[0]
+    kpis = book.get_sheet_by_name("关键指标").to_python()
+    assert kpis[0][:3] == ["指标", "本期", "上期"]
+    revenue = next(row for row in kpis[1:] if row[0] == "销售额")
+    assert isinstance(revenue[1], float) and revenue[1] == pytest.approx(next(c.value for c in data.kpis if c.key == "revenue"))
+    pnl = book.get_sheet_by_name("渠道损益").to_python()
+    assert pnl[0][0] == "渠道" and isinstance(pnl[1][1], float)
+
+
 def test_a_saved_scenario_is_included_and_escaped(hostile):
     scenarios.save(hostile, "tiny", scenarios.Scenario("Plan <b>x</b>", {"channel:A": 1200.0}))
     built = report.build(hostile, PERIOD, lang="en", stage="growth", industry="retail", scenario="Plan <b>x</b>",

@@ -23,6 +23,20 @@ def test_nps_charts_keep_the_scale_and_channel_colours():
     assert list(regions.data[0].marker.color) == [theme.GOOD, theme.BAD]
 
 
+def test_csat_charts_show_the_top_two_share_on_a_fixed_percent_scale():
+    months = pd.DataFrame({"value": pd.to_datetime(["2025-01-01", "2025-02-01"]), "scale": "1-5",
+                           "responses": [10, 12], "csat_mean": [4.1, 3.9], "csat_top2": [0.8, 0.6]})
+    fig = charts.csat_trend(months, "en")
+    assert list(fig.data[0].y) == [0.8, 0.6] and list(fig.layout.yaxis.range) == [0, 1]
+    assert fig.layout.yaxis.tickformat == ".0%"
+    by = pd.DataFrame({"value": ["电商平台", "<i>y</i>"], "scale": "1-5", "responses": [5, 3],
+                       "csat_mean": [4.0, 3.0], "csat_top2": [0.7, 0.2]})
+    bars = charts.csat_bars(by, "channel", "en")
+    assert list(bars.data[0].x) == [0.7, 0.2] and list(bars.layout.xaxis.range) == [0, 1]
+    assert list(bars.data[0].y) == ["Marketplaces", "&lt;i&gt;y&lt;/i&gt;"]
+    assert list(bars.data[0].marker.color) == [theme.color("电商平台"), theme.color("<i>y</i>")]
+
+
 def test_lapse_and_contact_charts_read_their_measures():
     lapse = pd.DataFrame({"group": ["promoter", "passive", "detractor"], "judged": [10, 5, 4],
                           "lapse_rate": [0.2, 0.3, 0.5]})

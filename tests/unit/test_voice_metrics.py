@@ -78,6 +78,18 @@ def test_csat_mean_and_top_two_boxes_on_its_own_scale():
     assert table.loc["1-5", ["responses", "csat_mean", "csat_top2"]].tolist() == [3, 4.0, pytest.approx(2 / 3)]
     assert table.loc["1-10", ["responses", "csat_mean", "csat_top2"]].tolist() == [1, 9.0, 1.0]
     assert voice.nps_summary(con, JAN_FEB).nps is None  # no 0–10 answers
+    # by month and dimension on the main scale (1-5: most answers); every answer counts
+    months = voice.csat_by(con, JAN_FEB, "month")
+    assert months["scale"].unique().tolist() == ["1-5"]
+    assert months["responses"].tolist() == [2, 1] and months["csat_top2"].tolist() == [0.5, 1.0]
+    assert months["csat_mean"].tolist() == [4.0, 4.0]
+    channels = voice.csat_by(con, JAN_FEB, "channel").set_index("value")
+    # no channel in the file: each answer takes its customer's acquisition channel (A, B 天猫; C 京东)
+    assert channels.loc["天猫", ["responses", "csat_top2"]].tolist() == [2, 0.5]
+    assert channels.loc["京东", ["responses", "csat_top2"]].tolist() == [1, 1.0]
+    assert voice.csat_by(con, JAN_FEB, "segment")["responses"].sum() == 3
+    with pytest.raises(ValueError):
+        voice.csat_by(con, JAN_FEB, "province")
 
 
 def test_lapse_after_the_latest_answer_needs_a_complete_window():
