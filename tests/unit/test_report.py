@@ -195,6 +195,12 @@ def test_the_risk_register_and_its_plans_are_exported_and_escaped(hostile):
     text = _text(page)
     assert f"Supplier {EVIL}" in text and f"Ann {EVIL}" in text and "Second supplier by Q2" in text
     assert "2025-03-31" in text and "In progress" in text
+    from python_calamine import CalamineWorkbook
+
     data = report.gather(hostile, PERIOD, stage="growth", industry="retail")
-    book = zipfile.ZipFile(io.BytesIO(report.xlsx_bytes(data, "zh")))
-    assert 'name="风险与应对预案"' in book.read("xl/workbook.xml").decode("utf-8")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(report.xlsx_bytes(data, "zh")))
+    sheet = book.get_sheet_by_name("风险与应对预案").to_python()
+    header = sheet[0]
+    row = next(r for r in sheet[1:] if r[header.index("风险")] == f"Supplier {EVIL}")
+    assert row[header.index("负责人")] == f"Ann {EVIL}" and row[header.index("状态")] == "进行中"
+    assert row[header.index("风险值")] == 20  # 4 × 5, a number in the sheet
