@@ -17,6 +17,7 @@ import streamlit as st
 
 from metrics import clv
 from metrics.budget import holdout
+from metrics.db import EngineUnavailable, engine
 from metrics.overview import dimension_values
 from ui import budget, cached, navigate, outlook, state
 
@@ -36,6 +37,14 @@ try:
 except cached.WarehouseUnavailable:
     logging.getLogger("saleslens").exception("cannot open the warehouse %s", cached.db_path())
     st.error(state.t("warehouse_busy"))  # the server's file path stays in its log
+    st.stop()
+try:
+    if engine() != "duckdb":  # SALESLENS_ENGINE (README "Scale out")
+        with st.spinner(state.t("engine_starting")):
+            cached.engine_ready()
+except EngineUnavailable:
+    logging.getLogger("saleslens").exception("the query engine is not available")
+    st.error(state.t("engine_unavailable"))  # hosts and tokens stay in the log
     st.stop()
 if not datasets:  # a fresh clone's first start
     bar = st.progress(0.0, text=state.t("building_demo"))

@@ -235,9 +235,18 @@ def _same_cells(a: pd.Series, b: pd.Series) -> np.ndarray:
             with np.errstate(invalid="ignore"):
                 close = np.abs(x - y) <= np.maximum(REL * np.maximum(np.abs(x), np.abs(y)), TINY)
             return missing | (x == y) | close
-    equal = np.array([bool(p == q) if not (pd.isna(p) and pd.isna(q)) else True
-                      for p, q in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool)
+    equal = np.array([_same_value(p, q) for p, q in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool)
     return missing | equal
+
+
+def _same_value(p: object, q: object) -> bool:
+    """One cell: scalars equal or both missing; list-like cells (arrays, lists) element by element."""
+    if isinstance(p, (list, tuple, np.ndarray)) or isinstance(q, (list, tuple, np.ndarray)):
+        p, q = list(np.asarray(p, dtype=object).ravel()), list(np.asarray(q, dtype=object).ravel())
+        return len(p) == len(q) and all(_same_value(x, y) for x, y in zip(p, q, strict=True))
+    if pd.isna(p) and pd.isna(q):
+        return True
+    return bool(p == q)
 
 
 def compare_frames(a: pd.DataFrame, b: pd.DataFrame) -> tuple[bool, str]:

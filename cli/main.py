@@ -122,8 +122,16 @@ def _run_export(table_exports: dict[str, Export], args: argparse.Namespace) -> i
 
 
 def main(argv: list[str] | None = None) -> int:
-    from data.cli_errors import run_guarded
+    from data.cli_errors import report, run_guarded
+    from metrics.db import EngineUnavailable
 
     top, runners = parser(area_modules())
     args = top.parse_args(argv)
-    return run_guarded(lambda: runners[args.command](args))
+
+    def command() -> int:
+        try:
+            return runners[args.command](args)
+        except EngineUnavailable as error:  # SALESLENS_ENGINE=spark without a reachable server, for example
+            return report("engine_unavailable", detail=str(error)[:300])
+
+    return run_guarded(command)

@@ -18,7 +18,7 @@ from data.ingest.errors import describe
 EXIT_REJECTED = 2
 
 
-def _report(code: str, **params: object) -> int:
+def report(code: str, **params: object) -> int:
     error = {"code": code, "params": {k: str(v) for k, v in params.items()},
              "message": describe(f"cli_error_{code}", "en", **params)}
     print(json.dumps({"ok": False, "errors": [error]}, ensure_ascii=False))
@@ -34,10 +34,10 @@ def run_guarded(command: Callable[[], int]) -> int:
     try:
         return command()
     except WarehouseBusy:
-        return _report("warehouse_busy")
+        return report("warehouse_busy")
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():
             raise
-        return _report("warehouse_busy")
+        return report("warehouse_busy")
     except (MemoryError, duckdb.OutOfMemoryException, pa.ArrowMemoryError) as exc:
-        return _report("out_of_memory", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
+        return report("out_of_memory", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)

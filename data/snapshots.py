@@ -38,6 +38,9 @@ SNAPSHOTS = "snapshots"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
 DERIVED = "derived"  # results computed from a snapshot after it was published (fitted models)
+# A reader's own record of the files behind its views (the warehouse folder and each path in it): an
+# engine other than DuckDB (metrics/spark) reads exactly these, so both see the same snapshot.
+SNAPSHOT_FILES = "snapshot_files"
 # Sorting the lines by date keeps each row group's date range narrow, so date filters skip groups.
 ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and customer_days (Warehouse.upgrade)
 ORDER_BY = {"order_lines": "order_date, order_id, line", "daily_sales": "order_date, channel, region",
@@ -335,6 +338,11 @@ def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
             cur.execute(f"ALTER TABLE {_quote(table)} RENAME TO {_quote('_empty_' + table)}")
             source = _quote("_empty_" + table)
         cur.execute(f"CREATE VIEW {_quote(table)} AS SELECT * FROM {source}")  # noqa: S608
+    # which file each table reads, for another engine over the same snapshot (metrics/spark)
+    cur.execute(f"CREATE TABLE {SNAPSHOT_FILES} (table_name VARCHAR, root VARCHAR, path VARCHAR)")
+    listed = [(table, str(root), str(path.relative_to(root))) for table, paths in files.items() for path in paths]
+    if listed:
+        cur.executemany(f"INSERT INTO {SNAPSHOT_FILES} VALUES (?, ?, ?)", listed)  # noqa: S608 (a module constant)
     allowed = [str(p) for paths in files.values() for p in paths]
     cur.execute(f"SET allowed_paths = [{', '.join(_literal(Path(p)) for p in allowed)}]")
     cur.execute("SET temp_directory = ''")  # a reader writes nowhere, spill files included

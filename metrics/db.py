@@ -1,8 +1,14 @@
-"""Run the named SQL files in ``metrics/sql`` with bound parameters."""
+"""Run the named SQL files in ``metrics/sql`` with bound parameters, in the chosen engine.
+
+``SALESLENS_ENGINE`` = ``duckdb`` (default: the reader connection itself) or ``spark`` (the same
+query translated and run on Apache Spark over the same snapshot files, :mod:`metrics.spark`; the
+frame comes back with DuckDB's column names and dtypes). README "Scale out".
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -11,6 +17,24 @@ import pandas as pd
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+ENGINES = ("duckdb", "spark")
+# Queries that never run on Spark, with the reason: they read no snapshot table. (User state moved to
+# SQLite, data/state.py; no code runs these files any more, and a reader has no such tables.)
+DUCKDB_ONLY = {name: "user state (goals, budget scenarios): SQLite, not the snapshots" for name in (
+    "budget_scenario_delete", "budget_scenario_list", "budget_scenario_save",
+    "goals_delete", "goals_insert", "goals_list", "goals_update")}
+
+
+class EngineUnavailable(RuntimeError):
+    """The chosen engine cannot run: a setting is wrong or missing, or its server cannot be reached."""
+
+
+def engine() -> str:
+    """The engine of the heavy scans: ``SALESLENS_ENGINE`` (``duckdb`` unless set)."""
+    chosen = os.environ.get("SALESLENS_ENGINE", "").strip().lower() or "duckdb"
+    if chosen not in ENGINES:
+        raise EngineUnavailable(f"SALESLENS_ENGINE must be one of {', '.join(ENGINES)}, not {chosen!r}")
+    return chosen
 
 
 @functools.cache
@@ -38,6 +62,10 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.Dat
     if missing:
         raise KeyError(f"query {name} needs {sorted(missing)}")
     bound = {key: params[key] for key in wanted}
+    if name not in DUCKDB_ONLY and engine() == "spark":
+        from metrics import spark
+
+        return spark.run(con, name, sql_text(name), bound)
     return con.cursor().execute(sql_text(name), bound).df()
 
 

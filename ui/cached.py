@@ -89,6 +89,26 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_resource(show_spinner=False)
+def _engine_session(chosen: str, remote: str) -> bool:
+    if chosen == "spark":
+        from metrics import spark
+
+        spark.session()
+    return True
+
+
+def engine_ready() -> None:
+    """Open the chosen query engine once per process (DuckDB needs nothing opened).
+
+    Raises ``metrics.db.EngineUnavailable`` when it cannot (a failure is not cached: the next run
+    tries again). A Spark session takes seconds (a local one ~20 s), so the shell shows a spinner.
+    """
+    from metrics.db import engine
+
+    _engine_session(engine(), os.environ.get("SALESLENS_SPARK_REMOTE", ""))
+
+
+@st.cache_resource(show_spinner=False)
 def _build_lock(path: str) -> threading.Lock:
     return threading.Lock()
 

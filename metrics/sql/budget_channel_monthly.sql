@@ -1,7 +1,7 @@
 -- Monthly history per channel for the budget levers (METRICS.md "Budget what-if"): marketing
 -- spend (channel_costs with cost_type 'marketing'), commission + rebate (costs that move with
 -- revenue), net revenue, gross profit over lines with cost, and new customers (customers whose
--- first order is in that month and channel).
+-- first order is in that month and channel; on a tie that day, the alphabetically first channel).
 -- Grain: one row per (month, channel) with sales or channel costs. month = first day; money in yuan.
 WITH sales AS (
     SELECT date_trunc('month', order_date)::DATE AS month,
@@ -14,7 +14,7 @@ WITH sales AS (
 ),
 firsts AS (
     SELECT date_trunc('month', min(order_date))::DATE AS month,
-           arg_min(channel, order_date) AS channel
+           arg_min(channel, (order_date, channel)) AS channel
     FROM dataset_lines($dataset)
     WHERE customer_id IS NOT NULL
     GROUP BY customer_id

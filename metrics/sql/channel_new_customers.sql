@@ -9,3 +9,4 @@ WHERE dataset = $dataset
   AND is_selected($channels, first_channel)
   AND is_selected($regions, first_region)
 GROUP BY first_channel
+ORDER BY channel

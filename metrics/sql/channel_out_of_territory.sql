@@ -9,4 +9,4 @@ FROM selected_lines($dataset, $start, $end, $channels, $regions) o
 WHERE o.channel IN (SELECT channel FROM assigned)
   AND NOT EXISTS (SELECT 1 FROM assigned a WHERE a.channel = o.channel AND a.region = o.region)
 GROUP BY ALL
-ORDER BY revenue DESC
+ORDER BY revenue DESC, o.channel, o.region

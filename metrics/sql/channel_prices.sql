@@ -5,3 +5,4 @@ SELECT product, channel, sum(revenue) AS revenue, sum(quantity) AS quantity, sum
 FROM selected_lines($dataset, $start, $end, $channels, $regions)
 WHERE product IS NOT NULL AND quantity > 0
 GROUP BY ALL
+ORDER BY product, channel

@@ -7,7 +7,7 @@
 SELECT f.customer_id, f.first_date AS acquired_on,
        coalesce(c.acquisition_channel, f.first_day_channel) AS acquisition_channel
 FROM customer_firsts f
-LEFT JOIN (SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
+LEFT JOIN (SELECT customer_id, min(acquisition_channel) AS acquisition_channel
            FROM customers WHERE dataset = $dataset GROUP BY customer_id) c USING (customer_id)
 WHERE f.dataset = $dataset
 ORDER BY f.customer_id

@@ -12,7 +12,7 @@ WITH firsts AS (
 acquired AS (
     SELECT coalesce(c.acquisition_channel, f.first_channel) AS channel, count(*) AS new_customers
     FROM firsts f
-    LEFT JOIN (SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
+    LEFT JOIN (SELECT customer_id, min(acquisition_channel) AS acquisition_channel
                FROM customers WHERE dataset = $dataset GROUP BY customer_id) c USING (customer_id)
     WHERE f.acquired_on BETWEEN $start AND $end
     GROUP BY ALL

@@ -5,8 +5,8 @@
 -- cust_acquisition.sql's rows (ordered by customer id) would. Customers without a channel are left out.
 -- Grain: one row per acquisition channel; customers is a count, ordered by first_id.
 WITH acquired AS (
-    -- any_value skips NULLs, so dropping them first gives the same channel over fewer rows
-    SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
+    -- min skips NULLs, so dropping them first gives the same channel over fewer rows
+    SELECT customer_id, min(acquisition_channel) AS acquisition_channel
     FROM customers
     WHERE dataset = $dataset AND acquisition_channel IS NOT NULL
     GROUP BY customer_id

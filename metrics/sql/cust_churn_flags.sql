@@ -14,8 +14,8 @@ WITH flags AS (
     GROUP BY customer_key
 ),
 reasons AS (
-    -- any_value skips NULLs, so dropping them first gives the same reason over fewer rows
-    SELECT customer_id, any_value(churn_reason) AS churn_reason
+    -- min skips NULLs, so dropping them first gives the same reason over fewer rows
+    SELECT customer_id, min(churn_reason) AS churn_reason
     FROM customers
     WHERE dataset = $dataset AND churn_reason IS NOT NULL
     GROUP BY customer_id

@@ -22,7 +22,7 @@ months AS (
 acquired AS (
     -- the customers table is read only when slicing ($acq_channels is bound before planning, so an
     -- empty list prunes this scan)
-    SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
+    SELECT customer_id, min(acquisition_channel) AS acquisition_channel
     FROM customers
     WHERE dataset = $dataset AND len($acq_channels) > 0
     GROUP BY customer_id

@@ -41,8 +41,8 @@ split_frequency AS (
     GROUP BY customer_key
 ),
 acquired AS (
-    -- any_value skips NULLs, so dropping them first gives the same channel over fewer rows
-    SELECT customer_id, any_value(acquisition_channel) AS acquisition_channel
+    -- min skips NULLs, so dropping them first gives the same channel over fewer rows
+    SELECT customer_id, min(acquisition_channel) AS acquisition_channel
     FROM customers
     WHERE $acquisition AND dataset = $dataset AND acquisition_channel IS NOT NULL
     GROUP BY customer_id

@@ -5,4 +5,4 @@ SELECT CASE WHEN grouping(channel) = 0 THEN 'channel' ELSE 'region' END AS dim,
        sum(revenue) AS revenue
 FROM dataset_lines($dataset)
 GROUP BY GROUPING SETS ((channel), (region))
-ORDER BY dim, revenue DESC
+ORDER BY dim, revenue DESC, value

@@ -8,4 +8,4 @@ SELECT CASE WHEN grouping(channel) = 0 THEN 'channel' ELSE 'region' END AS dim,
        sum(revenue_with_cost) FILTER (WHERE order_date >= $start) AS revenue_with_cost
 FROM selected_days($dataset, $prior_start, $end, $channels, $regions)
 GROUP BY GROUPING SETS ((channel), (region))
-ORDER BY dim, revenue DESC
+ORDER BY dim, revenue DESC, value

@@ -2,7 +2,7 @@
 -- type, owner, outcome) and survey answers (date, score, scale, comment), newest first.
 -- Grain: one row per event; kind = 'order' | 'contact' | 'feedback'.
 SELECT * FROM (
-    SELECT 'order' AS kind, min(order_date) AS day, any_value(channel) AS channel, sum(net_revenue) AS revenue,
+    SELECT 'order' AS kind, min(order_date) AS day, min(channel) AS channel, sum(net_revenue) AS revenue,
            NULL::VARCHAR AS detail, NULL::VARCHAR AS note, NULL::DOUBLE AS score, order_id AS ref
     FROM dataset_lines($dataset)
     WHERE customer_id = $customer_id
@@ -16,4 +16,4 @@ SELECT * FROM (
     FROM feedback
     WHERE dataset = $dataset AND customer_id = $customer_id
 )
-ORDER BY day DESC, kind, ref
+ORDER BY day DESC, kind, ref, detail, note, score, channel

@@ -10,4 +10,4 @@ WHERE a.dataset = $dataset
   AND a.feedback_date BETWEEN $first AND $last
   AND is_selected($channels, coalesce(a.channel, s.acquisition_channel))
   AND is_selected($regions, s.region)
-ORDER BY a.customer_id, a.feedback_date, a.score
+ORDER BY a.customer_id, a.feedback_date, a.score, a.scale, a.comment, channel, s.region

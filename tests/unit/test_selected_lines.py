@@ -27,7 +27,8 @@ def _code(text: str) -> str:
     return re.sub(r"--[^\n]*", "", text)  # comments may name what the code must not repeat
 
 
-@pytest.mark.parametrize("path", sorted(SQL_DIR.glob("*.sql")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted(SQL_DIR.glob("*.sql")) + sorted(SQL_DIR.glob("spark/*.sql")),
+                         ids=lambda p: p.relative_to(SQL_DIR).with_suffix("").as_posix())
 def test_no_query_repeats_the_selection(path):
     code = _code(path.read_text(encoding="utf-8")).lower()
     found = {needle: why for needle, why in REPEATS.items() if needle in code}
