@@ -20,7 +20,7 @@ from metrics import clv
 from metrics.budget import holdout
 from metrics.db import EngineUnavailable, engine
 from metrics.overview import dimension_values
-from ui import auth, budget, cached, navigate, state
+from ui import auth, budget, cached, navigate, outlook, state
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -63,9 +63,11 @@ state.write_url(f)
 auth.remember_view(who)
 if f is not None:
     # Models that take seconds to minutes are fitted now, once per data version, in the background
-    # (one at a time), so the pages that need them find them ready: the budget model, then the
-    # customer-value model and its holdout check, then the CRM holdout groups' uplift.
+    # (one at a time), so the pages that need them find them ready: the budget model, the forecast
+    # and its backtest, then the customer-value model and its holdout check, then the CRM holdout
+    # groups' uplift.
     budget.start(f.dataset)
+    outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
     if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
         cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
         cached.prefetch_model(clv.calibration, f.dataset,
@@ -79,6 +81,8 @@ PAGES = {
         st.Page("pages/overview.py", title=state.t("nav_overview"), icon=":material/dashboard:", url_path="overview", default=True),
         st.Page("pages/advisor.py", title=state.t("nav_advisor"), icon=":material/balance:", url_path="advisor"),
         st.Page("pages/goals.py", title=state.t("nav_goals"), icon=":material/flag:", url_path="goals"),
+        st.Page("pages/outlook.py", title=state.t("nav_outlook"), icon=":material/trending_up:", url_path="outlook"),
+        st.Page("pages/risks.py", title=state.t("nav_risks"), icon=":material/warning:", url_path="risks"),
     ],
     state.t("nav_section_channels"): [
         st.Page("pages/channels.py", title=state.t("nav_channels"), icon=":material/storefront:", url_path="channels"),

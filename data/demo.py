@@ -66,6 +66,9 @@ in yuan, dates are ISO strings:
 - ``acquisition_growth``: {channel: yearly factor of new customers (2025 over 2023, per year)}.
 - ``quantity_trend``: {channel: yearly factor on quantity per line} (经销商 destocking; others 1).
 - ``seasonality``: {channel: [12 monthly factors of the baseline's seasonal part, mean 1]}.
+- ``holiday_effects``: {channel: {cny_eve, cny, d618, d11}}: the baseline's change on each day of
+  those windows of :mod:`data.calendar` (春节's two move with the lunar date: 14 days before it,
+  and 春节 with the 6 days after), e.g. 0.45 = +45% that day.
 - ``repeat_rate_all``: customers with >= 2 distinct orders / customers with >= 1, whole range.
 - ``dropped_share_at_end``: share of customers who had truly dropped out by the end date.
 - ``anonymous_order_share``: anonymous orders / all 直营门店 orders.
@@ -833,6 +836,7 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
         "acquisition_growth": {CHANNEL_NAMES[c]: float(np.sqrt(per_year[1][c] / per_year[0][c])) for c in range(n_ch)},
         "quantity_trend": {c.name: c.quantity_trend for c in CHANNELS},
         "seasonality": {CHANNEL_NAMES[c]: [float(x) for x in season[c]] for c in range(n_ch)},
+        "holiday_effects": {spec.name: dict(zip(calendar.HOLIDAYS, spec.holidays, strict=True)) for spec in CHANNELS},
         "repeat_rate_all": float((c_orders >= 2).sum() / n_cust),
         "dropped_share_at_end": float(c_dropped.mean()),
         "anonymous_order_share": float(a_week.size / int((channel == STORES).sum())),

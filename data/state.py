@@ -1,8 +1,8 @@
 """User state and the warehouse's catalog of versions, in a store that accepts concurrent writers.
 
-What people author (goals, budget scenarios, confirmed column mappings, with who saved them and when),
-the audit log (loads, deletes, role changes, refused attempts) and which snapshot of each dataset is
-current live here, not in the snapshots: they change on their own schedule, several
+What people author (goals, budget scenarios, risk response plans, confirmed column mappings, with who
+saved them and when), the audit log (loads, deletes, role changes, refused attempts) and which snapshot
+of each dataset is current live here, not in the snapshots: they change on their own schedule, several
 processes write them at once, and a data reload must not touch them.
 
 A file warehouse keeps them in SQLite (``state.sqlite``, WAL, a busy timeout; a read-then-write runs
@@ -29,7 +29,7 @@ BUSY_TIMEOUT_S = 30.0
 _PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
 # SQLite schema of a file warehouse, applied in order and recorded in user_version. The DuckDB
-# migrations create the same user tables for in-memory warehouses (002, 004, 005, 008, 014).
+# migrations create the same user tables for in-memory warehouses (002, 004, 005, 008, 012, 014).
 SCHEMA = (
     """
     CREATE TABLE datasets (
@@ -59,7 +59,19 @@ SCHEMA = (
         baseline_date DATE NOT NULL, created_at TIMESTAMP NOT NULL, notes TEXT NOT NULL
     );
     """,
-    # 2 (issue 17): who saved each object, and the audit log (mirrored by DuckDB migration 014).
+    # 2: the risk register's response plans and the risks users add (metrics/risks; DuckDB migration 012)
+    """
+    CREATE TABLE risk_plans (
+        dataset TEXT NOT NULL, risk TEXT NOT NULL, owner TEXT NOT NULL, action TEXT NOT NULL, due DATE,
+        status TEXT NOT NULL, updated_at TIMESTAMP NOT NULL, saved_by TEXT, PRIMARY KEY (dataset, risk)
+    );
+    CREATE TABLE user_risks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
+        category TEXT NOT NULL, likelihood INTEGER NOT NULL, impact INTEGER NOT NULL, created_at TIMESTAMP NOT NULL,
+        saved_by TEXT
+    );
+    """,
+    # 3 (issue 17): who saved each object, and the audit log (mirrored by DuckDB migration 014).
     # audit_log has no ``dataset`` column on purpose: deleting a dataset must not delete its history.
     """
     ALTER TABLE budget_scenarios ADD COLUMN saved_by TEXT;
@@ -76,7 +88,7 @@ SCHEMA = (
     """,
 )
 # Tables whose rows belong to one dataset: deleting the dataset deletes them.
-USER_TABLES = ("budget_scenarios", "goals")
+USER_TABLES = ("budget_scenarios", "goals", "risk_plans", "user_risks")
 REGISTRY_FIELDS = ("name", "source", "kind", "loaded_at", "order_lines", "orders", "customers", "first_date",
                    "last_date", "version", "has_customer", "has_cost", "has_region", "has_channel", "split_orders")
 
@@ -255,6 +267,53 @@ class Store:
     def delete_goal(self, dataset: str, goal_id: int) -> bool:
         return bool(self.rows("DELETE FROM goals WHERE dataset = :d AND id = :id RETURNING id",
                               {"d": dataset, "id": int(goal_id)}))
+
+    # --- the risk register (metrics.risks): response plans and user-added risks ---------------------
+
+    def save_risk_plan(self, dataset: str, risk: str, owner: str, action: str, due: dt.date | None, status: str,
+                       *, by: str | None = None) -> None:
+        """Create or replace the plan of ``risk`` (a detected risk's key, or ``user:<id>``), saved by ``by``."""
+        self.rows("INSERT INTO risk_plans (dataset, risk, owner, action, due, status, updated_at, saved_by) "
+                  "VALUES (:d, :r, :o, :a, :due, :s, :t, :by) ON CONFLICT (dataset, risk) DO UPDATE SET "
+                  "owner = excluded.owner, action = excluded.action, due = excluded.due, status = excluded.status, "
+                  "updated_at = excluded.updated_at, saved_by = excluded.saved_by",
+                  {"d": dataset, "r": risk, "o": owner, "a": action, "due": due, "s": status, "t": dt.datetime.now(),
+                   "by": by})
+
+    def risk_plans(self, dataset: str) -> list[dict[str, Any]]:
+        return self.rows("SELECT risk, owner, action, due, status, updated_at, saved_by FROM risk_plans WHERE dataset = :d "
+                         "ORDER BY risk", {"d": dataset})
+
+    def delete_risk_plan(self, dataset: str, risk: str) -> bool:
+        return bool(self.rows("DELETE FROM risk_plans WHERE dataset = :d AND risk = :r RETURNING risk",
+                              {"d": dataset, "r": risk}))
+
+    USER_RISK_FIELDS = ("title", "description", "category", "likelihood", "impact")
+
+    def insert_user_risk(self, dataset: str, fields: Mapping[str, object], *, by: str | None = None) -> int:
+        values = {"dataset": dataset, **{k: fields[k] for k in self.USER_RISK_FIELDS}, "created_at": dt.datetime.now(),
+                  "saved_by": by}
+        found = self.rows(f"INSERT INTO user_risks ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)}) "  # noqa: S608
+                          "RETURNING id", values)
+        return int(found[0]["id"])
+
+    def update_user_risk(self, dataset: str, risk_id: int, fields: Mapping[str, object], *, by: str | None = None) -> bool:
+        values = {**{k: fields[k] for k in self.USER_RISK_FIELDS}, "saved_by": by}
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        return bool(self.rows(f"UPDATE user_risks SET {sets} WHERE dataset = :dataset AND id = :id RETURNING id",  # noqa: S608
+                              values | {"dataset": dataset, "id": int(risk_id)}))
+
+    def user_risks(self, dataset: str) -> list[dict[str, Any]]:
+        return self.rows("SELECT id, title, description, category, likelihood, impact, created_at FROM user_risks "
+                         "WHERE dataset = :d ORDER BY id", {"d": dataset})
+
+    def delete_user_risk(self, dataset: str, risk_id: int) -> bool:
+        """Delete a user-added risk and its plan."""
+        with self.transaction() as tx:
+            found = tx.rows("DELETE FROM user_risks WHERE dataset = :d AND id = :id RETURNING id",
+                            {"d": dataset, "id": int(risk_id)})
+            tx.rows("DELETE FROM risk_plans WHERE dataset = :d AND risk = :r", {"d": dataset, "r": f"user:{int(risk_id)}"})
+        return bool(found)
 
     # --- each signed-in user's last view (ui.auth: signing in or out keeps filters and language) ------
 

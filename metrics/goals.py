@@ -18,7 +18,10 @@ Rules where METRICS.md is silent:
   The goal's direction follows from target vs baseline (a churn target below the baseline is "lower
   is better"); with no baseline the first measured month stands in.
 - **Projection**: a least-squares line through the last ``TREND_MONTHS`` (6) monthly values, needing
-  at least ``MIN_TREND_POINTS`` (3), evaluated at the deadline's month.
+  at least ``MIN_TREND_POINTS`` (3), evaluated at the deadline's month. A revenue goal whose scope is
+  a forecast series (the whole business, or one channel without a region filter) uses the forecast's
+  P50 in the deadline's month instead, when that month is within the forecast's horizon and the
+  series' backtest shows the forecast beats the straight line (lower MASE): :func:`with_forecast`.
 - **Status**, first match: ``unmeasurable`` (the data cannot give the metric; ``reason`` says why);
   ``achieved`` (the current month meets the target); ``overdue`` (the deadline is before the as-of
   date); ``on_track`` (the projection meets the target at the deadline); ``at_risk`` (the projection
@@ -384,6 +387,8 @@ class Progress:
     slope: float | None
     reason: str | None
     history: pd.DataFrame = field(repr=False, default_factory=lambda: pd.DataFrame({"month": [], "value": []}))
+    method: str = "trend"  # how ``projected`` was found: trend (the straight line) | forecast (its P50)
+    projected_band: tuple[float, float] | None = None  # the forecast's P10, P90 in the deadline's month
 
 
 def trend_line(values: pd.Series) -> tuple[float, float] | None:
@@ -403,8 +408,12 @@ def _meets(value: float, target: float, lower_is_better: bool) -> bool:
     return value <= target + 1e-12 if lower_is_better else value >= target - 1e-12
 
 
-def judge(goal: Goal, history: pd.DataFrame, as_of: dt.date) -> Progress:
-    """Status from the goal and its monthly history (ending with the current month). Pure."""
+def judge(goal: Goal, history: pd.DataFrame, as_of: dt.date, *,
+          forecast: tuple[float, float, float] | None = None) -> Progress:
+    """Status from the goal and its monthly history (ending with the current month). Pure.
+
+    ``forecast``: (P10, P50, P90) of the goal's metric in the deadline's month; its P50 replaces the
+    straight line's projection (``method`` "forecast")."""
     values = history["value"] if len(history) else pd.Series(dtype=float)
     month = history["month"].iloc[-1] if len(history) else None
     current = None if not len(values) or pd.isna(values.iloc[-1]) else float(values.iloc[-1])
@@ -424,6 +433,9 @@ def judge(goal: Goal, history: pd.DataFrame, as_of: dt.date) -> Progress:
         intercept, slope = line
         ahead = months_between(month, goal.deadline)
         projected = intercept + slope * (len(values) - 1 + max(ahead, 0))
+    if forecast is not None:
+        projected = float(forecast[1])
+    if projected is not None:
         projected_progress = (projected - baseline) / span if span else None  # type: ignore[operator]
     reason = None
     if _meets(current, goal.target, lower):
@@ -439,7 +451,8 @@ def judge(goal: Goal, history: pd.DataFrame, as_of: dt.date) -> Progress:
     else:
         status = "off_track"
     return Progress(goal, status, as_of, month, current, baseline, progress, projected, projected_progress, slope,
-                    reason, history)
+                    reason, history, "forecast" if forecast is not None else "trend",
+                    None if forecast is None else (float(forecast[0]), float(forecast[2])))
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, goal: Goal) -> Progress:
@@ -462,3 +475,36 @@ def progress_table(con: duckdb.DuckDBPyConnection, dataset: str, *, goals: tuple
     ``goals`` (the dataset's goals as listed) lets a cache key on the goals' content; None lists them.
     """
     return [evaluate(con, goal) for goal in (list_goals(con, dataset) if goals is None else goals)]
+
+
+def forecast_series(goal: Goal) -> str | None:
+    """The forecast series a goal's metric is (``全部`` or a channel), or None when it is none."""
+    from metrics.forecast import TOTAL
+
+    if goal.metric != "revenue" or goal.regions or len(goal.channels) > 1:
+        return None
+    return goal.channels[0] if goal.channels else TOTAL
+
+
+def with_forecast(items: list[Progress], outlook: object, backtest: object) -> list[Progress]:
+    """The goals judged on the forecast where it applies (module docstring, "Projection").
+
+    ``outlook``: :class:`metrics.forecast.Outlook`; ``backtest``: :class:`metrics.forecast.Backtest`
+    (None: no series is known to beat the line, so every goal keeps the straight line).
+    """
+    out = []
+    for p in items:
+        series = forecast_series(p.goal)
+        found = outlook.get(series) if series is not None and outlook is not None else None  # type: ignore[attr-defined]
+        scored = backtest.row(series) if found is not None and backtest is not None else None  # type: ignore[attr-defined]
+        if (found is None or not found.ok or scored is None or not bool(scored["beats_line"])
+                or p.status in ("unmeasurable", "achieved", "overdue") or p.as_of is None):
+            out.append(p)
+            continue
+        row = found.frame[found.frame["period"] == pd.Timestamp(month_start(p.goal.deadline))]
+        if row.empty:
+            out.append(p)
+            continue
+        band = (float(row["p10"].iloc[0]), float(row["p50"].iloc[0]), float(row["p90"].iloc[0]))
+        out.append(judge(p.goal, p.history, p.as_of, forecast=band))
+    return out

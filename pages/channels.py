@@ -8,12 +8,14 @@ import streamlit as st
 from metrics import channels as ch
 from metrics import conversion
 from present.charts import channels as charts_channels
+from present.charts import outlook as charts_outlook
 from present.charts import overview as charts
 from present.charts import voice as charts_voice
 from present.formats import format_value
 from present.formats import label as metric_label
 from present.i18n import fmt_money, fmt_pct
 from ui import cached
+from ui import outlook as ui_outlook
 from ui.figures import figure
 from ui.state import label, lang, require_filters, require_shell, t
 from ui.tables import show
@@ -101,6 +103,10 @@ with right:
             st.caption(t("channels_grow_margin_note"))
         st.plotly_chart(figure(charts_channels.bubbles, bubbles, lang()), key="channels_grow_chart", width="stretch")
 
+# Growth potential belongs to "where to grow", but it waits for two background fits: its place is
+# kept here and filled at the end of the run, so the sections below never wait for it.
+growth_box = st.container()
+
 st.subheader(t("channels_concentration"))
 risk = ch.concentration(pnl, cached.run(ch.declining, f))  # pure pandas on the cached P&L
 cols = st.columns(3)
@@ -124,3 +130,34 @@ for _, flag in risk.flags.iterrows():
 bullet_list(sentences or [t("channels_no_flags")])
 if not risk.declining_judged:
     st.caption(t("channels_declining_not_judged"))
+
+with growth_box:
+    st.subheader(t("growth_title"))
+    st.caption(t("growth_caption"))
+    potential = ui_outlook.potential(f.dataset)
+    potential = potential[potential["channel"].isin(pnl["channel"])].reset_index(drop=True)
+    if potential.empty:
+        st.info(t("outlook_filtered_out"))
+    else:
+        st.plotly_chart(figure(charts_outlook.growth, potential, lang()), key="channels_growth_chart", width="stretch")
+        show(potential.drop(columns=["method", "months"]), key="channels_growth_table", download="growth_potential",
+             dims={"channel": "data", "source": "key:budget_source_"},
+             headers={"last12_revenue": "outlook_col_last12", "next12_p50": "outlook_col_next12",
+                      "headroom_p10": "growth_col_p10", "headroom_p90": "growth_col_p90",
+                      "current_spend": "growth_col_spend", "source": "growth_col_source"},
+             row_metrics={"last12_revenue": "revenue", "next12_p50": "forecast_revenue",
+                          "headroom_p10": "headroom_revenue", "headroom_p90": "headroom_revenue",
+                          "current_spend": "spend"})
+        notes = []
+        if (potential["source"] == "none").all():
+            notes.append(t("growth_no_budget"))
+        assumed = [label(c) for c in potential.loc[potential["source"] == "assumed", "channel"]]
+        if assumed:
+            notes.append(t("growth_assumed_note", channels="、".join(assumed) if lang() == "zh" else ", ".join(assumed)))
+        short = [label(c) for c, m in zip(potential["channel"], potential["method"], strict=True)
+                 if m not in ("seasonal", "additive")]
+        if short:
+            notes.append(t("growth_short_note", channels="、".join(short) if lang() == "zh" else ", ".join(short)))
+        if notes:
+            bullet_list(notes)
+    st.page_link("pages/outlook.py", label=t("growth_link"), icon=":material/trending_up:")

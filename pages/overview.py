@@ -8,6 +8,7 @@ from metrics import overview
 from present.charts import overview as charts
 from present.sentences import overview as overview_text
 from ui import cached, goals_widgets
+from ui import risks as ui_risks
 from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.widgets import bullet_list, kpi_row
@@ -48,4 +49,5 @@ for column, dim, title in zip(st.columns(2), ("channel", "region"),
         st.markdown(f"**{title}**")
         st.plotly_chart(figure(charts.movers, moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")
 
+ui_risks.overview_section(f)
 goals_widgets.overview_section(f)

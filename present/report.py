@@ -4,7 +4,8 @@ Contents: KPIs with deltas (:func:`metrics.overview.kpis`), the channel P&L
 (:func:`metrics.channels.pnl`), RFM segments (:func:`metrics.rfm.segments`, when the data has
 customer ids), the advisor's recommendation with every reason and next step, the customer's voice
 (NPS, satisfaction, referral, conversion, CRM data health: :mod:`present.report_voice`), the goals
-with their status, and optionally one saved budget scenario (:mod:`metrics.budget.scenarios`).
+with their status, the risk register with each risk's response plan (:mod:`metrics.risks`), and
+optionally one saved budget scenario (:mod:`metrics.budget.scenarios`).
 
 Charts are static PNGs (plotly + kaleido driving the system Chromium; never downloaded at run
 time) embedded as base64, so the file opens anywhere without a network. When kaleido or Chromium
@@ -25,14 +26,14 @@ import shutil
 import threading
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
 from data import access, registry
-from metrics import advisor, catalog, channels, goals, overview, rfm
+from metrics import advisor, catalog, channels, goals, overview, rfm, risks
 from metrics.advisor import Advice
 from metrics.budget import budget_model
 from metrics.budget import scenarios as budget_scenarios
@@ -48,6 +49,7 @@ from present.formats import format_delta
 from present.i18n import label, t
 from present.sentences import advisor as advisor_text
 from present.sentences import goals as goals_text
+from present.sentences import risks as risks_text
 from present.sentences.budget import lever_label
 from present.tables import export_frame, text_frame
 
@@ -72,6 +74,8 @@ class ReportData:
     scenario: str | None
     scenario_frame: pd.DataFrame | None
     voice: report_voice.VoiceSection | None = None  # NPS, referral, conversion, CRM data health (issue 15)
+    risks: list[risks.Item] = field(default_factory=list)  # the register, ranked, with plans
+    risks_skipped: dict[str, str] = field(default_factory=dict)  # rules not judged → reason key
 
 
 def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: str, scenario: str | None = None,
@@ -95,7 +99,15 @@ def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: 
         advice=advice or advisor.advise(con, f, stage=stage, industry=industry),
         goals=goals.progress_table(con, f.dataset, goals=tuple(goals.list_goals(store, f.dataset))),
         scenario=scenario, scenario_frame=frame, voice=report_voice.gather(con, f),
+        **_risks(con, f.dataset, store),
     )
+
+
+def _risks(con: duckdb.DuckDBPyConnection, dataset: str, store: object) -> dict[str, object]:
+    """The risk register with its plans (fits the forecast and the budget model unless kept)."""
+    assessment = risks.register(con, dataset, store=store)
+    listed, _ = risks.items(assessment, risks.user_risks(store, dataset), risks.plans(store, dataset))
+    return {"risks": listed, "risks_skipped": dict(assessment.skipped)}
 
 
 # --- tables (formatted as the app shows them) ---------------------------------------------------
@@ -123,6 +135,13 @@ def segment_table(data: ReportData, lang: str) -> pd.DataFrame | None:
 
 def goals_table(data: ReportData, lang: str) -> pd.DataFrame:
     return goals_text.progress_frame(data.goals, lang)
+
+
+def risks_table(data: ReportData, lang: str) -> pd.DataFrame:
+    """The register as the Risks page shows it: rank, risk, category, likelihood, impact, score, level,
+    the numbers behind it, and the plan (owner, action, due date, status)."""
+    return text_frame(risks_text.table(data.risks, lang), lang, dims=risks_text.TABLE_DIMS,
+                      headers=risks_text.TABLE_HEADERS)
 
 
 def scenario_table(data: ReportData, lang: str) -> pd.DataFrame | None:
@@ -160,6 +179,10 @@ def tables(data: ReportData, lang: str) -> tuple[dict[str, pd.DataFrame], dict[s
         formats |= more
     sheets |= report_voice.sheets(data.voice, lang)
     sheets[t("report_goals", lang)] = goals_table(data, lang)
+    risk_sheet, more = export_frame(risks_text.table(data.risks, lang), lang, dims=risks_text.TABLE_DIMS,
+                                    headers=risks_text.TABLE_HEADERS)
+    sheets[t("report_risks", lang)[:31]] = risk_sheet
+    formats |= more
     if data.scenario_frame is not None:
         sheets[t("report_scenario", lang, name=data.scenario)[:31]] = data.scenario_frame
     return sheets, formats
@@ -286,6 +309,14 @@ def render_html(data: ReportData, lang: str, *, images: dict[str, bytes] | None 
         parts += [html_table(goals_table(data, lang)), _image(images, "goals", t("report_chart_goals", lang))]
     else:
         parts.append(f"<p class='note'>{_e(t('report_goals_none', lang))}</p>")
+    parts.append(f"<h2>{_e(t('report_risks', lang))}</h2>")
+    if data.risks:
+        parts.append(html_table(risks_table(data, lang)))
+    else:
+        parts.append(f"<p class='note'>{_e(t('report_risks_none', lang))}</p>")
+    if data.risks_skipped:
+        skipped = ", ".join(t(f"risks_rule_{rule}", lang) for rule in data.risks_skipped)
+        parts.append(f"<p class='note'>{_e(t('report_risks_skipped', lang, rules=skipped))}</p>")
     scenario = scenario_table(data, lang)
     if scenario is not None:
         parts += [f"<h2>{_e(t('report_scenario', lang, name=data.scenario))}</h2>", html_table(scenario)]

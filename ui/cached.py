@@ -321,6 +321,15 @@ def prefetch_model(metric: Callable[..., Any], dataset_name: str, **params: Any)
     _model_future(metric, dataset_name, params)
 
 
+def peek_model(metric: Callable[..., Any], dataset_name: str, **params: Any) -> Any | None:
+    """The background fit's result when it is ready (the fit is started if it was not), else None:
+    for a page that shows something useful without it instead of waiting (the overview)."""
+    future = _model_future(metric, dataset_name, params)
+    if future is None or not future.done():
+        return None
+    return future.result()
+
+
 def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, **params: Any) -> Any:  # noqa: D417
     """``metric(con, dataset_name, **params)`` fitted once per dataset version in the background.
 

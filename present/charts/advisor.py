@@ -117,8 +117,18 @@ def goal_trend(p: Progress, lang: str, title: str) -> go.Figure:
             x=[history["month"].iloc[-1], p.goal.deadline],
             y=[history["value"].iloc[-1], p.projected],
             mode="lines",
-            name=t("goals_chart_trend", lang),
+            name=t("goals_chart_forecast" if p.method == "forecast" else "goals_chart_trend", lang),
             line=dict(color=theme.MUTED, dash="dot"),
+        )
+    if p.projected_band is not None:  # judged on the forecast: its P10–P90 at the deadline
+        low, high = p.projected_band
+        fig.add_scatter(
+            x=[p.goal.deadline],
+            y=[p.projected],
+            mode="markers",
+            name=t("goals_chart_band", lang),
+            marker=dict(color=theme.MUTED, size=7),
+            error_y=dict(type="data", array=[high - p.projected], arrayminus=[p.projected - low], color=theme.MUTED),
         )
     fig.add_hline(
         y=p.goal.target,
@@ -128,7 +138,7 @@ def goal_trend(p: Progress, lang: str, title: str) -> go.Figure:
     )
     fig.update_layout(title=dict(text=theme.plain(title)))
     if money:
-        theme.money_axis(fig, "yaxis", [*history["value"], p.goal.target, p.projected], lang)
+        theme.money_axis(fig, "yaxis", [*history["value"], p.goal.target, p.projected, *(p.projected_band or ())], lang)
     elif catalog.get(catalog_key(p.goal.metric)).delta_in_points:
         fig.update_layout(yaxis=dict(tickformat=".0%"))
     theme.month_axis(fig, lang)

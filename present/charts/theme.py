@@ -63,6 +63,8 @@ STATUS_COLORS = {
     "overdue": "#B279A2",
     "unmeasurable": "#BAB0AC",
 }
+# The risk matrix's score bands (metrics.risks.band): low, medium, high, critical.
+RISK_COLORS = {"low": "#54A24B", "medium": "#EECA3B", "high": "#F58518", "critical": "#E45756"}
 GOOD = "#54A24B"  # growth, increases
 BAD = "#E45756"  # decline, decreases, churn
 INK = "#333333"  # lines and markers that are not a category (a total, the current point)

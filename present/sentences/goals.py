@@ -27,6 +27,14 @@ def scope_label(goal: Goal, lang: str) -> str:
     return " · ".join(parts) if parts else t("goals_scope_all", lang)
 
 
+def projection_method(p: Progress, lang: str) -> str:
+    """How the projection was found: the straight line, or the forecast's P50 with its band."""
+    if p.method == "forecast" and p.projected_band is not None:
+        return t("goals_method_forecast", lang, p10=format_value(p.goal.metric, p.projected_band[0], lang),
+                 p90=format_value(p.goal.metric, p.projected_band[1], lang))
+    return t("goals_method_trend", lang) if p.projected is not None else "—"
+
+
 def progress_frame(progress: list[Progress], lang: str) -> pd.DataFrame:
     """The goals as the app and the report show them: one row per goal, formatted text in ``lang``."""
     rows = []
@@ -44,5 +52,6 @@ def progress_frame(progress: list[Progress], lang: str) -> pd.DataFrame:
             t("goals_col_projected", lang): format_value(g.metric, p.projected, lang),
             t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
             t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
+            t("goals_col_method", lang): projection_method(p, lang),  # last: the long text
         })
     return pd.DataFrame(rows)

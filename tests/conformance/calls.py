@@ -22,11 +22,13 @@ from metrics import (
     cohorts,
     conversion,
     customers,
+    forecast,
     goals,
     health,
     overview,
     relationship,
     rfm,
+    risks,
     tiers,
     voice,
 )
@@ -157,6 +159,11 @@ CALLS: dict[str, Call] = {
     "conversion.by_month": lambda c: conversion.by_month(c.con, c.selection),
     "health.data_health": lambda c: health.data_health(c.con, DATASET),
     "goals.voice_reason": lambda c: goals.voice_reason(c.con, replace(c.goal, metric="nps")),
+    # outlook and risk (issue 16): the forecast's monthly series and the risk rules' inputs
+    "forecast.monthly_history": lambda c: forecast.monthly_history(c.con, DATASET),
+    "forecast.monthly_history[train_end]": lambda c: forecast.monthly_history(c.con, DATASET,
+                                                                              train_end=c.last - dt.timedelta(days=200)),
+    "risks.gather": lambda c: risks.gather(c.con, DATASET),
 }
 
 # Metric functions taking a connection that the suite does not call, and why.
@@ -165,6 +172,9 @@ NOT_CALLED = {
     "metrics.goals.create": "writes a goal to the user state (SQLite); its measurement is goals.baseline_for",
     "metrics.goals.update": "writes a goal to the user state (SQLite); its measurement is goals.baseline_for",
     "metrics.budget.check.planted": "reads the demo's planted truths (dataset_truths), not order lines: DuckDB",
+    "metrics.forecast.outlook": "fits models on forecast.monthly_history's series (called above); no query of its own",
+    "metrics.forecast.backtest": "fits models on forecast.monthly_history's series (called above); no query of its own",
+    "metrics.risks.register": "risks.gather + forecast.outlook + the budget model + health.data_health, each covered",
 }
 
 def query_params(f: Filters, customer: str = "C000001") -> dict[str, object]:
@@ -176,7 +186,7 @@ def query_params(f: Filters, customer: str = "C000001") -> dict[str, object]:
             "cal_end": f.end - dt.timedelta(days=182), "holdout_end": f.end, "as_of": f.end, "split_orders": 0,
             "ids": True, "acquisition": True, "needle": "1", "limit": 20, "customer_id": customer,
             "first": f.start, "last": f.end - dt.timedelta(days=6), "short": 90, "long": 180, "window": 90,
-            "referrers": [customer]}
+            "referrers": [customer], "until": f.end}
 
 
 # The CLI exports (python -m metrics export NAME), over the whole range as the command line defaults.

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PAGES = ("overview", "advisor", "goals", "channels", "channels_conflict", "customers", "retention", "customer_value",
-         "voice", "relationship", "budget", "budget_optimizer", "budget_scenarios", "data", "datasets", "access")
+PAGES = ("overview", "advisor", "goals", "outlook", "risks", "channels", "channels_conflict", "customers", "retention",
+         "customer_value", "voice", "relationship", "budget", "budget_optimizer", "budget_scenarios", "data", "datasets",
+         "access")
 LANGS = ("zh", "en")
 WIDTH = 1440
 

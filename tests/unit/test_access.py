@@ -13,7 +13,7 @@ from data.access import Principal, Scope
 from data.ingest import ingest
 from data.ingest.mapping import remember_mapping
 from data.snapshots import Warehouse
-from metrics import goals, overview
+from metrics import goals, overview, risks
 from metrics.budget import scenarios
 from metrics.filters import Filters
 from tests.tiny import line, warehouse_with
@@ -49,13 +49,17 @@ WRITES = {
     "mapping": lambda wh: remember_mapping(wh.state, ["a", "b"], {"order_id": "a", "order_date": "b"}),
     "scenario": lambda wh: scenarios.save(wh.state, "tiny", scenarios.Scenario("plan", {"channel:online": 1.0})),
     "goal": lambda wh: goals.create(wh.reader(), _goal(), store=wh.state),
+    "risk_plan": lambda wh: risks.save_plan(wh.state, "tiny", risks.Plan("concentration", "Li Lei", "widen", None, "open")),
+    "user_risk": lambda wh: risks.save_user_risk(wh.state, "tiny", "Supplier", "", risks.CATEGORIES[0], 3, 4),
+    "plan_delete": lambda wh: risks.delete_plan(wh.state, "tiny", "concentration"),
     "delete": lambda wh: wh.delete("tiny"),  # last: it takes the dataset's scenarios and goals with it
 }
+PLANNING = {"scenario", "goal", "risk_plan", "user_risk", "plan_delete"}
 ALLOWED = {
     "viewer": set(),
-    "planner": {"scenario", "goal"},
-    "analyst": {"scenario", "goal", "load", "delete", "mapping"},
-    "admin": {"scenario", "goal", "load", "delete", "mapping"},
+    "planner": PLANNING,
+    "analyst": PLANNING | {"load", "delete", "mapping"},
+    "admin": PLANNING | {"load", "delete", "mapping"},
 }
 
 
@@ -95,6 +99,13 @@ def test_saved_objects_record_who_saved_them(wh):
     with access.acting_as(who("analyst")):
         remember_mapping(wh.state, ["x"], {"order_id": "x"})
     assert wh.state.mappings()[0]["updated_by"] == "analyst@example.com"
+    with access.acting_as(who("planner")):
+        plan = risks.save_plan(wh.state, "tiny", risks.Plan("concentration", "Li Lei", "widen", None, "open"))
+        added = risks.save_user_risk(wh.state, "tiny", "Supplier", "", risks.CATEGORIES[0], 3, 4)
+        risks.delete_user_risk(wh.state, "tiny", added.key)
+    assert plan.saved_by == "planner@example.com"
+    assert wh.state.user_risks("tiny") == []
+    assert any(e["action"] == "risk_plan.delete" and e["target"] == f"tiny/{added.key}" for e in wh.state.audit_log())
 
 
 def test_a_region_scope_cuts_every_metric_to_its_rows(wh):

@@ -181,3 +181,26 @@ def test_cli_report_and_advise(demo_db, tmp_path, capsys):
     assert {s["key"] for s in advice["signals"]} == set(advisor.SIGNALS)
     assert any("初创期" in text for text in advice["contradictions"])
     assert advice["actions"][-1]["page"] == "budget"
+
+
+def test_the_risk_register_and_its_plans_are_exported_and_escaped(hostile):
+    from metrics import risks
+
+    added = risks.save_user_risk(hostile, "tiny", f"Supplier {EVIL}", "", "partners", 4, 5)
+    risks.save_plan(hostile, "tiny", risks.Plan(added.key, f"Ann {EVIL}", "Second supplier by Q2", dt.date(2025, 3, 31),
+                                                "in_progress"))
+    built = report.build(hostile, PERIOD, lang="en", stage="growth", industry="retail", images=False)
+    page = built.html
+    assert "<script" not in page.lower()
+    text = _text(page)
+    assert f"Supplier {EVIL}" in text and f"Ann {EVIL}" in text and "Second supplier by Q2" in text
+    assert "2025-03-31" in text and "In progress" in text
+    from python_calamine import CalamineWorkbook
+
+    data = report.gather(hostile, PERIOD, stage="growth", industry="retail")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(report.xlsx_bytes(data, "zh")))
+    sheet = book.get_sheet_by_name("风险与应对预案").to_python()
+    header = sheet[0]
+    row = next(r for r in sheet[1:] if r[header.index("风险")] == f"Supplier {EVIL}")
+    assert row[header.index("负责人")] == f"Ann {EVIL}" and row[header.index("状态")] == "进行中"
+    assert row[header.index("风险值")] == 20  # 4 × 5, a number in the sheet

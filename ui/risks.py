@@ -1,0 +1,90 @@
+"""The risk register on screen: the assessment with this run's models, the plans read fresh from the
+store, and the overview's top-three section.
+
+The rules' inputs are cached per dataset version (``risks.gather``); plans, user risks, goals and
+scenarios are read on every run (saving one does not change the data's version); the forecast and
+the budget model come from the background fits — waited for on the Risks page, taken only when
+ready on the overview, which then says more risks may join.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from metrics import forecast, goals, risks
+from metrics.budget import budget_model
+from metrics.budget import scenarios as budget_scenarios
+from metrics.filters import Filters
+from present.sentences import risks as risks_text
+from ui import cached
+from ui import outlook as ui_outlook
+from ui.state import lang, t
+from ui.tables import show
+
+PENDING_RULES = ("goal_shortfall", "assumed_curves")  # the rules that need a background fit
+
+
+@dataclass(frozen=True)
+class Register:
+    """What the page shows: the assessment, the ranked items with plans, plans of vanished risks,
+    and whether a background fit was still running (some rules then not judged yet)."""
+
+    assessment: risks.Assessment
+    items: list[risks.Item]
+    orphans: list[risks.Plan]
+    pending: bool
+
+
+def register(dataset: str, *, wait: bool = True) -> Register:
+    """The dataset's register (module docstring for where each part comes from)."""
+    evidence = cached.run_dataset(risks.gather, dataset)
+    if wait:
+        outlook = ui_outlook.outlook(dataset)
+        model = cached.run_model(budget_model, dataset, wait_text=t("budget_fitting"))
+    else:
+        outlook = cached.peek_model(forecast.outlook, dataset)
+        model = cached.peek_model(budget_model, dataset)
+    health = cached.run_dataset(risks.data_health, dataset)
+    store = cached.store()
+    assessment = risks.assess(
+        evidence,
+        outlook=outlook,
+        budget=model,
+        scenarios=budget_scenarios.list_scenarios(store, dataset) if model is not None else (),
+        goals=goals.list_goals(store, dataset),
+        health=health,
+    )
+    listed, orphans = risks.items(assessment, risks.user_risks(store, dataset), risks.plans(store, dataset))
+    return Register(assessment, listed, orphans, outlook is None or model is None)
+
+
+COMPACT = ["rank", "risk", "risk_score", "band", "owner", "status", "evidence"]  # the long text last
+
+
+def table(listed: list[risks.Item], *, key: str, download: str | None = None, compact: bool = False) -> None:
+    """The register as a table (translated, numbers by the catalog), with downloads when asked;
+    ``compact``: the columns the overview has room for."""
+    frame = risks_text.table(listed, lang())
+    show(
+        frame[COMPACT] if compact else frame,
+        key=key,
+        dims=risks_text.TABLE_DIMS,
+        headers=risks_text.TABLE_HEADERS,
+        download=download,
+    )
+
+
+def overview_section(f: Filters) -> None:
+    """The overview's block: the three highest open risks, and a link to the register."""
+    st.subheader(t("risks_overview_title"))
+    found = register(f.dataset, wait=False)
+    top = risks.top_open(found.items)
+    if not top:
+        st.caption(t("risks_overview_none"))
+    else:
+        table(top, key="overview_risks_table", compact=True)
+    if found.pending:
+        st.caption(t("risks_overview_pending"))
+    st.page_link("pages/risks.py", label=t("risks_overview_link"), icon=":material/warning:")
