@@ -60,8 +60,10 @@ with right:
 st.subheader(t("ret_at_risk"))
 threshold = st.slider(t("ret_at_risk_threshold"), 0.05, 0.95, customers.AT_RISK_P_ALIVE, 0.05, key="retention_at_risk_threshold")
 st.caption(t("ret_at_risk_note", threshold=fmt_pct(threshold, lang(), decimals=0)))
-fit = cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting"))
-if not fit.ok:
+fit = cached.whole_dataset(lambda: cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting")))
+if fit is None:
+    pass  # the user's scope limits rows: whole_dataset said so
+elif not fit.ok:
     st.warning(t(fit.reason))
 else:
     risky = cached.memo(lambda: customers.at_risk(cached.run(rfm.rfm, f), fit, window_days=window, max_p_alive=threshold),
@@ -73,8 +75,10 @@ else:
              dims={"customer_id": "raw", "segment": lambda s: charts_customers.seg_label(s, lang())})
 
 st.subheader(t("ret_holdout"))
-uplift = cached.run_model(holdout.table, f.dataset, wait_text=t("ret_holdout_measuring"))
-if uplift.empty:
+uplift = cached.whole_dataset(lambda: cached.run_model(holdout.table, f.dataset, wait_text=t("ret_holdout_measuring")))
+if uplift is None:
+    pass
+elif uplift.empty:
     st.info(t("ret_holdout_none"))
 else:
     st.caption(t("ret_holdout_caption"))
@@ -89,9 +93,10 @@ else:
 
 st.subheader(t("ret_cohorts"))
 st.caption(t("ret_cohort_note"))
-acquisition_channels = cached.run_dataset(customers.acquisition_channels, f.dataset)
-chosen = st.multiselect(t("ret_cohort_channel"), acquisition_channels, key="retention_cohort_channels",
-                        format_func=label, placeholder=t("filter_all"))
+acquisition_channels = cached.whole_dataset(lambda: cached.run_dataset(customers.acquisition_channels, f.dataset))
+chosen = [] if acquisition_channels is None else st.multiselect(
+    t("ret_cohort_channel"), acquisition_channels, key="retention_cohort_channels", format_func=label,
+    placeholder=t("filter_all"))
 cells = cached.run(cohorts.retention, f, acq_channels=tuple(chosen))
 if cells.empty:
     st.info(t("ret_no_cohorts"))

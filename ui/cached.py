@@ -182,7 +182,22 @@ def _version(dataset_name: str) -> str:
 # search) covers every row and is refused to them (access.ScopeDenied, shown by the shell).
 ROW_SCOPE_SAFE = frozenset({
     "metrics.overview:dimension_values", "metrics.channels:availability", "metrics.customers:resolve_window",
-    "metrics.goals:progress_table"})
+    "metrics.goals:progress_table", "metrics.voice:availability"})  # voice: which files exist, no numbers
+
+
+def whole_dataset(compute: Callable[[], T]) -> T | None:
+    """``compute()``, a dataset-wide analysis one section of a page shows; for a user whose scope
+    limits rows, None and a note in place of that section, so the rest of the page (computed on the
+    user's rows) still shows."""
+    try:
+        return compute()
+    except access.ScopeDenied as refused:
+        if refused.reason != "rows":
+            raise
+        from ui import state
+
+        st.info(state.t("access_section_whole"))
+        return None
 
 
 def _check_read(qualname: str, dataset_name: str) -> access.Principal:

@@ -200,6 +200,24 @@ def test_a_region_scoped_user_sees_only_their_regions_numbers(signed_in, make_ap
     assert any("限于部分区域或渠道" in e.value for e in scoped.error)
 
 
+
+def test_a_scoped_user_gets_the_pages_computed_on_their_rows_with_whole_dataset_parts_left_out(signed_in, make_app):
+    """Retention, Customer voice and Relationship health render for a region-scoped user: their cards
+    equal the region filter's; only the dataset-wide sections (CLV fit, holdout uplift, cohort slicer)
+    are replaced by a note."""
+    region = signed_in.region
+    scoped = signed_in("east@example.com", lang="en").run()
+    for page in ("pages/retention.py", "pages/voice.py", "pages/relationship.py"):
+        scoped.switch_page(page).run()
+        assert not scoped.exception and not scoped.error, page
+        everyone = make_app(lang="en", region=region)
+        everyone.switch_page(page).run()
+        mine = {m.label: m.value for m in scoped.metric}
+        assert mine and mine == {m.label: m.value for m in everyone.metric}, page
+        notes = [i.value for i in scoped.info if "analysis of the whole dataset" in i.value]
+        assert (len(notes) == 3) == (page == "pages/retention.py"), (page, notes)
+
+
 def test_signing_in_again_keeps_filters_and_language(signed_in, small_db, tmp_path):
     db = copy_warehouse(small_db, tmp_path / "w.duckdb")
     first = signed_in(EMAILS["planner"], db=db, lang="zh", preset="all", region=signed_in.region).run()
