@@ -25,8 +25,8 @@ import time
 
 from bench.common import ROOT, demo_warehouse, table
 
-PAGES = ("overview", "advisor", "goals", "channels", "channels_conflict", "customers", "retention", "customer_value",
-         "budget", "budget_optimizer", "budget_scenarios", "data", "datasets")
+PAGES = ("overview", "advisor", "goals", "outlook", "risks", "channels", "channels_conflict", "customers", "retention",
+         "customer_value", "voice", "relationship", "budget", "budget_optimizer", "budget_scenarios", "data", "datasets")
 
 
 def _app(path: str):

@@ -34,6 +34,7 @@ from metrics import (
 )
 from metrics.advisor import evidence, score
 from metrics.budget import holdout, model
+from metrics.db import query
 from metrics.filters import Filters
 
 DATASET = "demo"
@@ -164,6 +165,9 @@ CALLS: dict[str, Call] = {
     "forecast.monthly_history[train_end]": lambda c: forecast.monthly_history(c.con, DATASET,
                                                                               train_end=c.last - dt.timedelta(days=200)),
     "risks.gather": lambda c: risks.gather(c.con, DATASET),
+    # the risk rules judge the whole dataset; the key-customer query also takes the sidebar's lists
+    "db.query[risk_top_customers, selection]": lambda c: query(c.con, "risk_top_customers",
+                                                           **query_params(c.selection, c.customer)),
 }
 
 # Metric functions taking a connection that the suite does not call, and why.
