@@ -38,3 +38,17 @@ def copy_warehouse(source: Path, target: Path) -> Path:
 def demo_db_copy(demo_db: Path, tmp_path: Path) -> Path:
     """A private copy of the demo warehouse, for a test that changes it."""
     return copy_warehouse(demo_db, tmp_path / "demo_copy")
+
+
+# With pytest-xdist (pytest.ini runs two workers, --dist loadgroup) the browser tests share one worker,
+# so their servers, Chromium and the 8-tab cold start never run beside each other, and the Spark
+# conformance tests share another, so one Spark Connect server serves them all.
+GROUPS = {"e2e": "browser", "conformance": "spark"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the items
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        if folder in GROUPS:
+            item.add_marker(pytest.mark.xdist_group(name=GROUPS[folder]))

@@ -328,7 +328,13 @@ def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[st
 
 def prefetch_model(metric: Callable[..., Any], dataset_name: str, **params: Any) -> None:
     """Start fitting in the background now (the shell calls this for the selected dataset); not for
-    a user who may not see the model (a scope limited to some regions or channels)."""
+    a user who may not see the model (a scope limited to some regions or channels).
+
+    ``SALESLENS_PREFETCH=0`` starts nothing ahead: a fit then starts when a page first needs it (the
+    AppTests run so, because fits started for every fresh test dataset would compete with the test).
+    """
+    if os.environ.get("SALESLENS_PREFETCH", "1") == "0":
+        return
     try:
         _check_read(f"{metric.__module__}:{metric.__qualname__}", dataset_name)
     except access.PermissionDenied:

@@ -31,6 +31,14 @@ def modern_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(script_runner, "PagesManager", _NavigationPagesManager)
 
 
+@pytest.fixture(autouse=True)
+def fits_on_demand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Background fits start when a page first needs them, not ahead for every fresh test dataset
+    (ui.cached.prefetch_model): ahead, they compete with the test for the two cores. The browser
+    tests run the app as deployed, with fits ahead."""
+    monkeypatch.setenv("SALESLENS_PREFETCH", "0")
+
+
 @pytest.fixture
 def make_app(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> Callable[..., AppTest]:
     """``make_app(db=None, **query)`` → an AppTest that has run once."""

@@ -88,7 +88,7 @@ role = "admin"
     with start_server(
         db,
         "sign_in_server.log",
-        env={"SALESLENS_ROLES_FILE": str(roles)},
+        env={"SALESLENS_ROLES_FILE": str(roles), "SALESLENS_PREFETCH": "0"},  # fits on demand (ui.cached)
         port=port,
         args=("--secrets.files", str(secrets)),
     ) as url:

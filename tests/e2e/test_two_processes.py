@@ -22,7 +22,8 @@ NEW = "nightly"
 def test_sessions_on_both_processes_see_a_cli_load(demo_db, browser, tmp_path):
     _require(Path(NGINX).exists(), f"no nginx at {NGINX}")
     db = copy_warehouse(demo_db, tmp_path / "shared")
-    env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16)}
+    # fits on demand: ahead, each process would fit every model while the test drives it (ui.cached)
+    env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16), "SALESLENS_PREFETCH": "0"}
     with contextlib.ExitStack() as stack:
         one = stack.enter_context(start_server(db, "process_1.log", env))
         two = stack.enter_context(start_server(db, "process_2.log", env))
