@@ -52,7 +52,9 @@ except EngineUnavailable:
     st.stop()
 if not datasets:  # a fresh clone's first start
     bar = st.progress(0.0, text=state.t("building_demo"))
-    cached.ensure_data(lambda frac, stage: bar.progress(min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=stage)))
+    cached.ensure_data(
+        lambda frac, stage: bar.progress(min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=stage))
+    )
     bar.empty()
     st.toast(state.t("demo_built"))
     datasets = cached.begin_run()
@@ -70,15 +72,22 @@ if f is not None:
     outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
     if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
         cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
-        cached.prefetch_model(clv.calibration, f.dataset,
-                              cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS), holdout_end=f.end)
+        cached.prefetch_model(
+            clv.calibration, f.dataset, cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS), holdout_end=f.end
+        )
         cached.prefetch_model(holdout.table, f.dataset)
 
 # Sections in the order a user's question runs: where are we, channels, customers, where the
 # next yuan goes, and the data behind it. Material icons ship with Streamlit (no emoji font needed).
 PAGES = {
     state.t("nav_section_overview"): [
-        st.Page("pages/overview.py", title=state.t("nav_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(
+            "pages/overview.py",
+            title=state.t("nav_overview"),
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
         st.Page("pages/advisor.py", title=state.t("nav_advisor"), icon=":material/balance:", url_path="advisor"),
         st.Page("pages/goals.py", title=state.t("nav_goals"), icon=":material/flag:", url_path="goals"),
         st.Page("pages/outlook.py", title=state.t("nav_outlook"), icon=":material/trending_up:", url_path="outlook"),
@@ -86,25 +95,62 @@ PAGES = {
     ],
     state.t("nav_section_channels"): [
         st.Page("pages/channels.py", title=state.t("nav_channels"), icon=":material/storefront:", url_path="channels"),
-        st.Page("pages/channels_conflict.py", title=state.t("nav_channels_conflict"), icon=":material/map:", url_path="channels_conflict"),
+        st.Page(
+            "pages/channels_conflict.py",
+            title=state.t("nav_channels_conflict"),
+            icon=":material/map:",
+            url_path="channels_conflict",
+        ),
     ],
     state.t("nav_section_customers"): [
         st.Page("pages/customers.py", title=state.t("nav_customers"), icon=":material/groups:", url_path="customers"),
-        st.Page("pages/retention.py", title=state.t("nav_retention"), icon=":material/autorenew:", url_path="retention"),
-        st.Page("pages/customer_value.py", title=state.t("nav_customer_value"), icon=":material/diamond:", url_path="customer_value"),
+        st.Page(
+            "pages/retention.py", title=state.t("nav_retention"), icon=":material/autorenew:", url_path="retention"
+        ),
+        st.Page(
+            "pages/customer_value.py",
+            title=state.t("nav_customer_value"),
+            icon=":material/diamond:",
+            url_path="customer_value",
+        ),
         st.Page("pages/voice.py", title=state.t("nav_voice"), icon=":material/record_voice_over:", url_path="voice"),
-        st.Page("pages/relationship.py", title=state.t("nav_relationship"), icon=":material/handshake:", url_path="relationship"),
+        st.Page(
+            "pages/relationship.py",
+            title=state.t("nav_relationship"),
+            icon=":material/handshake:",
+            url_path="relationship",
+        ),
     ],
     state.t("nav_section_budget"): [
         st.Page("pages/budget.py", title=state.t("nav_budget"), icon=":material/tune:", url_path="budget"),
-        st.Page("pages/budget_optimizer.py", title=state.t("nav_budget_optimizer"), icon=":material/target:", url_path="budget_optimizer"),
-        st.Page("pages/budget_scenarios.py", title=state.t("nav_budget_scenarios"), icon=":material/folder_open:", url_path="budget_scenarios"),
+        st.Page(
+            "pages/budget_optimizer.py",
+            title=state.t("nav_budget_optimizer"),
+            icon=":material/target:",
+            url_path="budget_optimizer",
+        ),
+        st.Page(
+            "pages/budget_scenarios.py",
+            title=state.t("nav_budget_scenarios"),
+            icon=":material/folder_open:",
+            url_path="budget_scenarios",
+        ),
     ],
     state.t("nav_section_data"): [
         st.Page("pages/data.py", title=state.t("nav_data"), icon=":material/upload_file:", url_path="data"),
         st.Page("pages/datasets.py", title=state.t("nav_datasets"), icon=":material/database:", url_path="datasets"),
-        *([st.Page("pages/access.py", title=state.t("nav_access"), icon=":material/admin_panel_settings:", url_path="access")]
-          if who.at_least("admin") else []),
+        *(
+            [
+                st.Page(
+                    "pages/access.py",
+                    title=state.t("nav_access"),
+                    icon=":material/admin_panel_settings:",
+                    url_path="access",
+                )
+            ]
+            if who.at_least("admin")
+            else []
+        ),
     ],
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed, no untranslated "View more"

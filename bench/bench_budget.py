@@ -39,8 +39,13 @@ def eight_levers(model: BudgetModel) -> BudgetModel:
 def naive_optimize(model: BudgetModel, total: float) -> np.ndarray:
     a = arrays(model)
     n = len(model.levers)
-    result = minimize(lambda x: -float(objective(a, x)), np.full(n, total / n), method="SLSQP",
-                      bounds=[(0, total)] * n, constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}])
+    result = minimize(
+        lambda x: -float(objective(a, x)),
+        np.full(n, total / n),
+        method="SLSQP",
+        bounds=[(0, total)] * n,
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}],
+    )
     return result.x
 
 
@@ -70,11 +75,18 @@ def measure(size: int) -> dict[str, object]:
     lever = model.ids[0]
     t_move = timed(lambda: (project(model, planned, a=a), curve_view(model, lever, planned, a=a)), repeat=50)
     t_loop = timed(lambda: naive_projection(model, planned), repeat=5)
-    return {"lines": f"{size:,}", "levers": len(model.levers), "model_fit_s": f"{fit_s:.2f}",
-            "optimize_ms": f"{t_ours * 1e3:.1f}", "naive_slsqp_ms": f"{t_naive * 1e3:.1f}",
-            "objective": f"{ours.objective:,.0f}", "naive_objective": f"{float(objective(a, naive_x)):,.0f}",
-            "slider_move_ms": f"{t_move * 1e3:.2f}", "naive_loop_ms": f"{t_loop * 1e3:.1f}",
-            "move_speedup": f"{t_loop / t_move:.1f}x"}
+    return {
+        "lines": f"{size:,}",
+        "levers": len(model.levers),
+        "model_fit_s": f"{fit_s:.2f}",
+        "optimize_ms": f"{t_ours * 1e3:.1f}",
+        "naive_slsqp_ms": f"{t_naive * 1e3:.1f}",
+        "objective": f"{ours.objective:,.0f}",
+        "naive_objective": f"{float(objective(a, naive_x)):,.0f}",
+        "slider_move_ms": f"{t_move * 1e3:.2f}",
+        "naive_loop_ms": f"{t_loop * 1e3:.1f}",
+        "move_speedup": f"{t_loop / t_move:.1f}x",
+    }
 
 
 def main() -> None:

@@ -62,9 +62,14 @@ def pandas_page(lines: pd.DataFrame, costs: pd.DataFrame, f: Filters) -> None:
     prior, ya = f.prior, f.year_ago
     cur = sel[(sel["order_date"] >= start) & (sel["order_date"] <= end)]
     cur = cur.assign(gp=cur["net"] - cur["cost"], rwc=cur["net"].where(cur["cost"].notna()))
-    base = cur.groupby("channel", observed=True).agg(revenue=("net", "sum"), cogs=("cost", "sum"), gp=("gp", "sum"),
-                                                     rwc=("rwc", "sum"), orders=("order_id", "nunique"),
-                                                     customers=("customer_id", "nunique"))
+    base = cur.groupby("channel", observed=True).agg(
+        revenue=("net", "sum"),
+        cogs=("cost", "sum"),
+        gp=("gp", "sum"),
+        rwc=("rwc", "sum"),
+        orders=("order_id", "nunique"),
+        customers=("customer_id", "nunique"),
+    )
     for lo, hi in ((prior.start, prior.end), (ya.start, ya.end)):
         part = sel[(sel["order_date"] >= pd.Timestamp(lo)) & (sel["order_date"] <= pd.Timestamp(hi))]
         base = base.join(part.groupby("channel", observed=True)["net"].sum().rename(f"r{lo}"))
@@ -80,8 +85,9 @@ def pandas_page(lines: pd.DataFrame, costs: pd.DataFrame, f: Filters) -> None:
     lo, hi = costs["month"].clip(lower=start), month_end.clip(upper=end)
     overlap_days = ((hi - lo).dt.days + 1).clip(lower=0)
     alloc = costs.assign(amount=costs["amount"] * overlap_days / month_end.dt.day)
-    alloc = alloc[overlap_days > 0].pivot_table(index="channel", columns="cost_type", values="amount", aggfunc="sum",
-                                                observed=True)
+    alloc = alloc[overlap_days > 0].pivot_table(
+        index="channel", columns="cost_type", values="amount", aggfunc="sum", observed=True
+    )
     if f.regions:
         everywhere = sel_all_regions[(sel_all_regions["order_date"] >= start) & (sel_all_regions["order_date"] <= end)]
         factor = base["revenue"] / everywhere.groupby("channel", observed=True)["net"].sum()
@@ -128,10 +134,17 @@ def main() -> None:
         duck = [timed(lambda f=f, con=con, people=people: duckdb_page(con, f, people), repeat=3) for f in filters]
         pand = [timed(lambda f=f, lines=lines, costs=costs: pandas_page(lines, costs, f), repeat=1) for f in filters]
         d, p = sorted(duck)[len(duck) // 2], sorted(pand)[len(pand) // 2]
-        rows.append({"order lines": f"{size:,}", "duckdb median ms": f"{d * 1000:.0f}",
-                     "duckdb worst ms": f"{max(duck) * 1000:.0f}", "pandas median ms": f"{p * 1000:.0f}",
-                     "speed-up": f"{p / d:.1f}x", "pandas load s (not counted)": f"{load:.1f}",
-                     "customer_regions ms (per dataset, not counted)": f"{per_dataset * 1000:.0f}"})
+        rows.append(
+            {
+                "order lines": f"{size:,}",
+                "duckdb median ms": f"{d * 1000:.0f}",
+                "duckdb worst ms": f"{max(duck) * 1000:.0f}",
+                "pandas median ms": f"{p * 1000:.0f}",
+                "speed-up": f"{p / d:.1f}x",
+                "pandas load s (not counted)": f"{load:.1f}",
+                "customer_regions ms (per dataset, not counted)": f"{per_dataset * 1000:.0f}",
+            }
+        )
         con.close()
     print("Channel pages compute after a filter change (targets: <300 ms at 1M, <1 s at 10M)")
     print(table(rows))

@@ -62,10 +62,29 @@ def _processes(db: Path, count: int, logs: Path) -> Iterator[list[int]]:
         for i in range(count):
             port = _free_port()
             handle = (logs / f"process_{i + 1}.log").open("w")
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-                 "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "streamlit",
+                        "run",
+                        "app.py",
+                        "--server.address",
+                        "127.0.0.1",
+                        "--server.port",
+                        str(port),
+                        "--server.headless",
+                        "true",
+                        "--browser.gatherUsageStats",
+                        "false",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=handle,
+                    stderr=subprocess.STDOUT,
+                )
+            )
             ports.append(port)
         for port in ports:
             deadline = time.monotonic() + 90
@@ -125,15 +144,26 @@ async def _run_page(ws, page: str | None) -> tuple[float, str | None]:
             return time.perf_counter() - began, error
 
 
-async def _session(url: str, pages: tuple[str, ...], rounds: int, start: asyncio.Event,
-                   results: list[tuple[str, float]], errors: list[str]) -> None:
+async def _session(
+    url: str,
+    pages: tuple[str, ...],
+    rounds: int,
+    start: asyncio.Event,
+    results: list[tuple[str, float]],
+    errors: list[str],
+) -> None:
     from websockets.asyncio.client import connect
 
     await start.wait()
     try:
-        async with connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-                           additional_headers={"Cookie": f"slroute={uuid.uuid4().hex}"}, max_size=None,
-                           open_timeout=30, ping_interval=None) as ws:
+        async with connect(
+            url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            additional_headers={"Cookie": f"slroute={uuid.uuid4().hex}"},
+            max_size=None,
+            open_timeout=30,
+            ping_interval=None,
+        ) as ws:
             for _ in range(rounds):
                 for page in pages:
                     seconds, error = await _run_page(ws, page)
@@ -144,7 +174,9 @@ async def _session(url: str, pages: tuple[str, ...], rounds: int, start: asyncio
         errors.append(f"session: {type(exc).__name__}: {exc}"[:200])
 
 
-async def _crowd(url: str, sessions: int, pages: tuple[str, ...], rounds: int) -> tuple[list[tuple[str, float]], list[str]]:
+async def _crowd(
+    url: str, sessions: int, pages: tuple[str, ...], rounds: int
+) -> tuple[list[tuple[str, float]], list[str]]:
     results: list[tuple[str, float]] = []
     errors: list[str] = []
     start = asyncio.Event()
@@ -166,26 +198,40 @@ def _export_csv(db: Path, lines: int, target: Path) -> Path:
     con = Warehouse.open(db).reader()
     frame = con.execute(
         "SELECT order_id, line, order_date, customer_id, channel, region, product, quantity, revenue, cost "
-        "FROM order_lines ORDER BY order_date, order_id, line LIMIT $n", {"n": lines}).df()
+        "FROM order_lines ORDER BY order_date, order_id, line LIMIT $n",
+        {"n": lines},
+    ).df()
     frame.to_csv(target, index=False)
     return target
 
 
 def _load(db: Path, source: Path, name: str) -> tuple[float, str]:
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "data", "load", str(source), "--name", name, "--db", str(db), "--replace"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=900)
-    return time.perf_counter() - began, "ok" if done.returncode == 0 else f"failed: {(done.stderr or done.stdout)[-200:]}"
+    done = subprocess.run(
+        [sys.executable, "-m", "data", "load", str(source), "--name", name, "--db", str(db), "--replace"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return (
+        time.perf_counter() - began,
+        "ok" if done.returncode == 0 else f"failed: {(done.stderr or done.stdout)[-200:]}",
+    )
 
 
-def measure(db: Path, processes: int, sessions: int, pages: tuple[str, ...], rounds: int,
-            load_source: Path | None = None) -> dict[str, object]:
+def measure(
+    db: Path, processes: int, sessions: int, pages: tuple[str, ...], rounds: int, load_source: Path | None = None
+) -> dict[str, object]:
     from concurrent.futures import ThreadPoolExecutor
 
     from tests.e2e.deploy import nginx
 
-    with tempfile.TemporaryDirectory(prefix="saleslens-bench-") as tmp, \
-            _processes(db, processes, Path(tmp)) as ports, nginx(Path(tmp) / "nginx", _free_port(), ports) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="saleslens-bench-") as tmp,
+        _processes(db, processes, Path(tmp)) as ports,
+        nginx(Path(tmp) / "nginx", _free_port(), ports) as url,
+    ):
         for port in ports:  # warm-up: one session per process, straight to it
             results, errors = asyncio.run(_crowd(f"http://127.0.0.1:{port}", 1, pages, 1))
             if errors:
@@ -198,12 +244,18 @@ def measure(db: Path, processes: int, sessions: int, pages: tuple[str, ...], rou
         wall = time.perf_counter() - began
     loads = [s for _, s in results]
     extra = {"CLI load s": f"{load_s:.1f}", "load": load_status} if loading else {}
-    return {"processes": processes, "sessions": sessions, "page loads": len(loads), **extra,
-            "p50 s": f"{statistics.median(loads):.2f}" if loads else "-",
-            "p95 s": f"{_pct(loads, 0.95):.2f}" if loads else "-",
-            "max s": f"{max(loads):.2f}" if loads else "-",
-            "errors": len(errors), "wall s": f"{wall:.1f}",
-            "first error": errors[0] if errors else ""}
+    return {
+        "processes": processes,
+        "sessions": sessions,
+        "page loads": len(loads),
+        **extra,
+        "p50 s": f"{statistics.median(loads):.2f}" if loads else "-",
+        "p95 s": f"{_pct(loads, 0.95):.2f}" if loads else "-",
+        "max s": f"{max(loads):.2f}" if loads else "-",
+        "errors": len(errors),
+        "wall s": f"{wall:.1f}",
+        "first error": errors[0] if errors else "",
+    }
 
 
 def main() -> None:
@@ -213,11 +265,15 @@ def main() -> None:
     parser.add_argument("--processes", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--load-lines", type=int, default=0, help="also run a CLI load of this many lines during a crowd")
+    parser.add_argument(
+        "--load-lines", type=int, default=0, help="also run a CLI load of this many lines during a crowd"
+    )
     args = parser.parse_args()
     db = demo_warehouse(args.lines)
-    print(f"{args.sessions} sessions at once, each opening {', '.join(args.pages)} x{args.rounds}; "
-          f"{args.lines:,} order lines ({db}); {os.cpu_count()} cores")
+    print(
+        f"{args.sessions} sessions at once, each opening {', '.join(args.pages)} x{args.rounds}; "
+        f"{args.lines:,} order lines ({db}); {os.cpu_count()} cores"
+    )
     rows = [measure(db, n, args.sessions, tuple(args.pages), args.rounds) for n in args.processes]
     print(table(rows))
     if args.load_lines:

@@ -62,8 +62,10 @@ def retention_page(con: duckdb.DuckDBPyConnection, f: Filters, clock: Clock) -> 
     flags = clock("customers.churn_flags", lambda: customers.churn_flags(con, f, window_days=window))
     places = clock("customers.churn_by_place", lambda: customers.churn_by_place(con, f, window_days=window))
     prior = clock("rfm.key_segments(f.prior)", lambda: rfm.key_segments(con, f.prior))
-    clock("churn_by_dimension+reasons (pandas)",
-          lambda: (customers.churn_by_dimension(places, flags, prior), customers.churn_reasons(flags)))
+    clock(
+        "churn_by_dimension+reasons (pandas)",
+        lambda: (customers.churn_by_dimension(places, flags, prior), customers.churn_reasons(flags)),
+    )
     clock("rfm.rfm(f) (at-risk)", lambda: rfm.rfm(con, f))
     clock("customers.acquisition_channels", lambda: customers.acquisition_channels(con, f.dataset))
     clock("cohorts.retention", lambda: cohorts.retention(con, f))
@@ -89,12 +91,25 @@ def main() -> None:
                 run(con, f, clock)
                 clocks.append(clock)
             for name in clocks[0].ms:
-                calls.append({"order lines": f"{size:,}", "page": page, "call": name,
-                              "median ms": f"{statistics.median(c.ms[name] for c in clocks):.0f}",
-                              "worst ms": f"{max(c.ms[name] for c in clocks):.0f}"})
+                calls.append(
+                    {
+                        "order lines": f"{size:,}",
+                        "page": page,
+                        "call": name,
+                        "median ms": f"{statistics.median(c.ms[name] for c in clocks):.0f}",
+                        "worst ms": f"{max(c.ms[name] for c in clocks):.0f}",
+                    }
+                )
             sums = [sum(c.ms.values()) for c in clocks]
-            totals.append({"order lines": f"{size:,}", "page": page, "first load median ms": f"{statistics.median(sums):.0f}",
-                           "worst ms": f"{max(sums):.0f}", "calls": len(clocks[0].ms)})
+            totals.append(
+                {
+                    "order lines": f"{size:,}",
+                    "page": page,
+                    "first load median ms": f"{statistics.median(sums):.0f}",
+                    "worst ms": f"{max(sums):.0f}",
+                    "calls": len(clocks[0].ms),
+                }
+            )
         con.close()
     print("Customer pages: first-load compute per call (median and worst of 5 selections, last 365 days)")
     print(table(calls))

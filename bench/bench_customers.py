@@ -41,17 +41,21 @@ def pandas_tables(lines: pd.DataFrame, f: Filters) -> tuple[int, int, int]:
     start, end = pd.Timestamp(f.start), pd.Timestamp(f.end)
     ident = lines[lines["customer_id"].notna()]
     period = ident[(ident["order_date"] >= start) & (ident["order_date"] <= end)]
-    per = period.groupby("customer_id").agg(last=("order_date", "max"), frequency=("order_id", "nunique"),
-                                            monetary=("net", "sum"))
+    per = period.groupby("customer_id").agg(
+        last=("order_date", "max"), frequency=("order_id", "nunique"), monetary=("net", "sum")
+    )
     per["recency_days"] = (end - per["last"]).dt.days
-    per["r"] = 5 - sum((per["recency_days"] > q).astype(int) for q in per["recency_days"].quantile([0.2, 0.4, 0.6, 0.8]))
+    per["r"] = 5 - sum(
+        (per["recency_days"] > q).astype(int) for q in per["recency_days"].quantile([0.2, 0.4, 0.6, 0.8])
+    )
     per["m"] = 1 + sum((per["monetary"] > q).astype(int) for q in per["monetary"].quantile([0.2, 0.4, 0.6, 0.8]))
     per["f"] = 1 + sum((per["frequency"] > q).astype(int) for q in per["frequency"].quantile([0.2, 0.4, 0.6, 0.8]))
     cells = np.array(rfm.schemes()[rfm.DEFAULT_SCHEME])
     per["segment"] = cells[(per["r"].to_numpy() - 1) * 5 + per["f"].to_numpy() - 1]
     window = pd.Timedelta(days=WINDOW)
-    days = ident.loc[(ident["order_date"] >= start - window) & (ident["order_date"] <= end),
-                     ["customer_id", "order_date"]].drop_duplicates()
+    days = ident.loc[
+        (ident["order_date"] >= start - window) & (ident["order_date"] <= end), ["customer_id", "order_date"]
+    ].drop_duplicates()
     churn = []
     for month in pd.date_range(start.replace(day=1), end, freq="MS"):
         ms, me = max(month, start), min(month + pd.offsets.MonthEnd(0), end)
@@ -87,10 +91,17 @@ def clv_fit(path: str, sample: int) -> dict[str, object]:
     began = time.perf_counter()
     clv.discounted_clv(m, g, x, t_x, T, zbar)
     score_s = time.perf_counter() - began
-    return {"customers": f"{len(picked):,} of {len(frame):,}", "BTYD summary s (all)": f"{summary_s:.2f}",
-            "BG/NBD s": f"{bg_s:.2f}", "BG/NBD iterations": m.iterations, "Gamma-Gamma s": f"{gg_s:.2f}",
-            "GG iterations": g.iterations, "scoring s": f"{score_s:.2f}", "fit total s": f"{bg_s + gg_s:.2f}",
-            "r alpha a b": f"{m.r:.3f} {m.alpha:.2f} {m.a:.3f} {m.b:.3f}"}
+    return {
+        "customers": f"{len(picked):,} of {len(frame):,}",
+        "BTYD summary s (all)": f"{summary_s:.2f}",
+        "BG/NBD s": f"{bg_s:.2f}",
+        "BG/NBD iterations": m.iterations,
+        "Gamma-Gamma s": f"{gg_s:.2f}",
+        "GG iterations": g.iterations,
+        "scoring s": f"{score_s:.2f}",
+        "fit total s": f"{bg_s + gg_s:.2f}",
+        "r alpha a b": f"{m.r:.3f} {m.alpha:.2f} {m.a:.3f} {m.b:.3f}",
+    }
 
 
 def main() -> None:
@@ -112,18 +123,27 @@ def main() -> None:
         duckdb_tables(con, f)
         cpu = time.process_time() - cpu
         began = time.perf_counter()
-        lines = con.execute("SELECT order_id, order_date, customer_id, revenue, refund FROM order_lines "
-                            "WHERE dataset = 'demo'").df()
+        lines = con.execute(
+            "SELECT order_id, order_date, customer_id, revenue, refund FROM order_lines WHERE dataset = 'demo'"
+        ).df()
         lines["order_date"] = pd.to_datetime(lines["order_date"])
         lines["net"] = lines["revenue"] - lines["refund"].fillna(0)
         load = time.perf_counter() - began
         sizes_pandas = pandas_tables(lines, f)
         pand = timed(lambda lines=lines, f=f: pandas_tables(lines, f), repeat=1)
-        rows.append({"order lines": f"{size:,}", "rows rfm/churn/cohort": "/".join(map(str, sizes_duck)),
-                     "pandas rows": "/".join(map(str, sizes_pandas)), "duckdb s": f"{duck:.2f}", "duckdb cpu s": f"{cpu:.2f}",
-                     "load avg": f"{os.getloadavg()[0]:.1f}",
-                     "pandas s": f"{pand:.2f}", "speed-up": f"{pand / duck:.1f}x",
-                     "pandas load s (not counted)": f"{load:.1f}"})
+        rows.append(
+            {
+                "order lines": f"{size:,}",
+                "rows rfm/churn/cohort": "/".join(map(str, sizes_duck)),
+                "pandas rows": "/".join(map(str, sizes_pandas)),
+                "duckdb s": f"{duck:.2f}",
+                "duckdb cpu s": f"{cpu:.2f}",
+                "load avg": f"{os.getloadavg()[0]:.1f}",
+                "pandas s": f"{pand:.2f}",
+                "speed-up": f"{pand / duck:.1f}x",
+                "pandas load s (not counted)": f"{load:.1f}",
+            }
+        )
         con.close()
     print("RFM + monthly churn + cohort retention, last year of the demo (target < 2 s at 10M lines)")
     print(table(rows))

@@ -48,13 +48,22 @@ def main() -> None:
         began = time.perf_counter()
         pd.read_csv(pd.io.common.BytesIO(content))
         baseline = time.perf_counter() - began
-        rows = [{"step": f"pandas.read_csv ({len(content) / 1e6:.0f} MB, {args.lines:,} lines)",
-                 "seconds": f"{baseline:.2f}", "× read_csv": "1.0"}]
+        rows = [
+            {
+                "step": f"pandas.read_csv ({len(content) / 1e6:.0f} MB, {args.lines:,} lines)",
+                "seconds": f"{baseline:.2f}",
+                "× read_csv": "1.0",
+            }
+        ]
         bare = Path(tmp) / "bare.duckdb"
         copy_warehouse(demo_warehouse(2000), bare)
         con = warehouse.connect(bare)
-        _step("data.ingest.ingest (read+check+load)", lambda: ingest(con, content, "bare", filename="big.csv"),
-              rows, baseline)
+        _step(
+            "data.ingest.ingest (read+check+load)",
+            lambda: ingest(con, content, "bare", filename="big.csv"),
+            rows,
+            baseline,
+        )
         con.close()
 
         db = Path(tmp) / "page.duckdb"
@@ -65,8 +74,12 @@ def main() -> None:
         at.run()
         at.switch_page("pages/data.py").run()
         uploader = at.file_uploader(key="data_upload")
-        _step("page: upload → mapping shown", lambda: uploader.set_value(("big.csv", content, "text/csv")).run(),
-              rows, baseline)
+        _step(
+            "page: upload → mapping shown",
+            lambda: uploader.set_value(("big.csv", content, "text/csv")).run(),
+            rows,
+            baseline,
+        )
         _step("page: check → report shown", lambda: at.button(key="data_validate").click().run(), rows, baseline)
         at.text_input(key="data_name").set_value("big")
         _step("page: load → success shown", lambda: at.button(key="data_load").click().run(), rows, baseline)

@@ -28,15 +28,20 @@ def run(lines: int, seed: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         con = warehouse.connect(Path(folder) / "bench.duckdb")
         began = time.perf_counter()
-        summary = demo.build_demo(con, orders=lines, seed=seed,
-                                  progress=lambda frac, stage: marks.setdefault(stage, time.perf_counter()))
+        summary = demo.build_demo(
+            con, orders=lines, seed=seed, progress=lambda frac, stage: marks.setdefault(stage, time.perf_counter())
+        )
         total = time.perf_counter() - began
         con.close()
     generate = marks["writing"] - began
     return {
-        "requested": f"{lines:,}", "lines": f"{summary['order_lines']:,}", "orders": f"{summary['orders']:,}",
-        "customers": f"{summary['customers']:,}", "generate_s": f"{generate:.1f}",
-        "write_s": f"{total - generate:.1f}", "total_s": f"{total:.1f}",
+        "requested": f"{lines:,}",
+        "lines": f"{summary['order_lines']:,}",
+        "orders": f"{summary['orders']:,}",
+        "customers": f"{summary['customers']:,}",
+        "generate_s": f"{generate:.1f}",
+        "write_s": f"{total - generate:.1f}",
+        "total_s": f"{total:.1f}",
         "lines_per_s": f"{summary['order_lines'] / total:,.0f}",
         "peak_rss_gb": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2:.1f}",
     }

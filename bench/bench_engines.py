@@ -30,10 +30,18 @@ from metrics.filters import Filters
 
 COMPUTATIONS: dict[str, Callable[[object, Filters], None]] = {
     "overview": lambda con, f: (overview.kpis(con, f), overview.trend(con, f), overview.movers(con, f)),
-    "channels": lambda con, f: (channels.pnl(con, f), channels.share_trend(con, f), channels.coverage(con, f),
-                                channels.overlap(con, f)),
-    "customers": lambda con, f: (rfm.rfm(con, f), customers.kpis(con, f), customers.churn_monthly(con, f),
-                                 cohorts.retention(con, f)),
+    "channels": lambda con, f: (
+        channels.pnl(con, f),
+        channels.share_trend(con, f),
+        channels.coverage(con, f),
+        channels.overlap(con, f),
+    ),
+    "customers": lambda con, f: (
+        rfm.rfm(con, f),
+        customers.kpis(con, f),
+        customers.churn_monthly(con, f),
+        cohorts.retention(con, f),
+    ),
 }
 CORES_HERE = os.cpu_count() or 2
 
@@ -66,7 +74,9 @@ def _fit(points: list[tuple[int, float]]) -> tuple[float, float]:
     return my - slope * mx, slope
 
 
-def crossover(duck: tuple[float, float], spark: tuple[float, float], machine_cores: int, cluster_cores: int) -> float | None:
+def crossover(
+    duck: tuple[float, float], spark: tuple[float, float], machine_cores: int, cluster_cores: int
+) -> float | None:
     """Lines from which Spark on ``cluster_cores`` beats DuckDB on ``machine_cores`` (None: never).
 
     Per-line costs measured here on CORES_HERE cores are scaled by cores: DuckDB's by
@@ -102,8 +112,10 @@ def main() -> None:
     _engine("spark", args.remote)
     began = time.perf_counter()
     metrics.spark.session().sql("SELECT 1").collect()
-    print(f"Spark session ({args.remote}) ready in {time.perf_counter() - began:.1f} s; {CORES_HERE} cores here, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"Spark session ({args.remote}) ready in {time.perf_counter() - began:.1f} s; {CORES_HERE} cores here, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     for lines in args.sizes:
         con = warehouse.connect(demo_warehouse(lines, seed=args.seed))
         last = con.execute("SELECT last_date FROM datasets WHERE name = 'demo'").fetchall()[0][0]
@@ -134,13 +146,22 @@ def main() -> None:
         for engine in ("duckdb", "spark"):
             fits[(engine, name)] = _fit([(n, measured[(engine, name, n)]) for n in args.sizes])
         (fd, ld), (fs, ls) = fits[("duckdb", name)], fits[("spark", name)]
-        costs.append({"computation": name, "duckdb fixed s": f"{fd:.2f}", "duckdb ns/line": f"{ld * 1e9:.0f}",
-                      "spark fixed s": f"{fs:.2f}", "spark ns/line": f"{ls * 1e9:.0f}",
-                      "per-line ratio": f"{ls / ld:.1f}×" if ld > 0 else "-",
-                      "cores to break even": f"{CORES_HERE * ls / ld:.0f}" if ld > 0 else "-"})
-    print(f"\nPer-line cost on this machine ({CORES_HERE} cores), fitted over {', '.join(f'{n:,}' for n in args.sizes)}"
-          " lines (cores to break even: cluster cores at which Spark's per-line cost equals DuckDB's on "
-          f"{CORES_HERE} cores)")
+        costs.append(
+            {
+                "computation": name,
+                "duckdb fixed s": f"{fd:.2f}",
+                "duckdb ns/line": f"{ld * 1e9:.0f}",
+                "spark fixed s": f"{fs:.2f}",
+                "spark ns/line": f"{ls * 1e9:.0f}",
+                "per-line ratio": f"{ls / ld:.1f}×" if ld > 0 else "-",
+                "cores to break even": f"{CORES_HERE * ls / ld:.0f}" if ld > 0 else "-",
+            }
+        )
+    print(
+        f"\nPer-line cost on this machine ({CORES_HERE} cores), fitted over {', '.join(f'{n:,}' for n in args.sizes)}"
+        " lines (cores to break even: cluster cores at which Spark's per-line cost equals DuckDB's on "
+        f"{CORES_HERE} cores)"
+    )
     print(table(costs))
     cross = []
     for machine in (CORES_HERE, 32):

@@ -30,18 +30,20 @@ def orders_frame(lines: int, seed: int = 7) -> pd.DataFrame:
     regions = np.array(["华东", "华南", "华北", "华中", "西南", "西北", "东北"])
     quantity = rng.integers(1, 20, lines)
     price = rng.choice([19.9, 99.0, 169.0, 399.0, 1299.0], lines)
-    return pd.DataFrame({
-        "订单编号": np.char.add("SO", (np.arange(lines) // 2).astype(str)),
-        "下单时间": days.strftime("%Y-%m-%d"),
-        "客户编号": np.char.add("C", rng.integers(0, 200_000, lines).astype(str)),
-        "销售渠道": channels[rng.integers(0, len(channels), lines)],
-        "销售区域": regions[rng.integers(0, len(regions), lines)],
-        "商品名称": np.char.add("商品-", rng.integers(0, 5000, lines).astype(str)),
-        "销售数量": quantity,
-        "单价": price,
-        "实收金额": np.round(quantity * price, 2),
-        "成本": np.round(quantity * price * 0.6, 2),
-    })
+    return pd.DataFrame(
+        {
+            "订单编号": np.char.add("SO", (np.arange(lines) // 2).astype(str)),
+            "下单时间": days.strftime("%Y-%m-%d"),
+            "客户编号": np.char.add("C", rng.integers(0, 200_000, lines).astype(str)),
+            "销售渠道": channels[rng.integers(0, len(channels), lines)],
+            "销售区域": regions[rng.integers(0, len(regions), lines)],
+            "商品名称": np.char.add("商品-", rng.integers(0, 5000, lines).astype(str)),
+            "销售数量": quantity,
+            "单价": price,
+            "实收金额": np.round(quantity * price, 2),
+            "成本": np.round(quantity * price * 0.6, 2),
+        }
+    )
 
 
 def jd_frame(lines: int, seed: int = 11) -> pd.DataFrame:
@@ -49,13 +51,23 @@ def jd_frame(lines: int, seed: int = 11) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     orders = np.arange(lines) // 2
     status = np.array(["完成", "等待确认收货", "等待出库", "(删除)等待出库", "已取消", "等待付款"])
-    return pd.DataFrame({
-        "订单号": (11729000000 + orders).astype(str), "商品名称": np.char.add("商品-", rng.integers(0, 500, lines).astype(str)),
-        "订购数量": rng.integers(1, 4, lines), "下单时间": "2024-01-05 10:00:00", "京东价": 99.0,
-        "订单金额": 310.0, "结算金额": 290.0, "余额支付": 0.0, "应付金额": 290.0, "运费金额": 10.0,
-        "订单状态": status[rng.choice(len(status), lines, p=[0.5, 0.2, 0.15, 0.05, 0.05, 0.05])][orders % lines],
-        "下单帐号": np.char.add("jd_", (orders % 50_000).astype(str)), "客户地址": "江苏南京市鼓楼区中山路1号",
-    })
+    return pd.DataFrame(
+        {
+            "订单号": (11729000000 + orders).astype(str),
+            "商品名称": np.char.add("商品-", rng.integers(0, 500, lines).astype(str)),
+            "订购数量": rng.integers(1, 4, lines),
+            "下单时间": "2024-01-05 10:00:00",
+            "京东价": 99.0,
+            "订单金额": 310.0,
+            "结算金额": 290.0,
+            "余额支付": 0.0,
+            "应付金额": 290.0,
+            "运费金额": 10.0,
+            "订单状态": status[rng.choice(len(status), lines, p=[0.5, 0.2, 0.15, 0.05, 0.05, 0.05])][orders % lines],
+            "下单帐号": np.char.add("jd_", (orders % 50_000).astype(str)),
+            "客户地址": "江苏南京市鼓楼区中山路1号",
+        }
+    )
 
 
 def recognition_rows(data: bytes, jd: bytes, con) -> list[tuple[str, str, str]]:
@@ -69,12 +81,22 @@ def recognition_rows(data: bytes, jd: bytes, con) -> list[tuple[str, str, str]]:
     jd_raw = read_file(jd, filename="jd.csv")
     shaped_s, source = timed(lambda: resolve(jd_raw, con=con))
     return [
-        (f"recognition, cold (10 profile files parsed), {len(raw.columns)} headers", f"{cold_s * 1000:.1f} ms", "< 50 ms"),
+        (
+            f"recognition, cold (10 profile files parsed), {len(raw.columns)} headers",
+            f"{cold_s * 1000:.1f} ms",
+            "< 50 ms",
+        ),
         ("recognition, warm", f"{warm_s * 10:.3f} ms", "< 50 ms"),
-        (f"  resolve() on the unknown {len(raw.frame):,}-line file (found: {found})", f"{unknown_s * 1000:.1f} ms",
-         "< 50 ms"),
-        (f"JD export {len(jd_raw.frame):,} lines: recognise + shape ({source.shaped.rows_excluded:,} not sales)",
-         f"{shaped_s * 1000:.0f} ms", ""),
+        (
+            f"  resolve() on the unknown {len(raw.frame):,}-line file (found: {found})",
+            f"{unknown_s * 1000:.1f} ms",
+            "< 50 ms",
+        ),
+        (
+            f"JD export {len(jd_raw.frame):,} lines: recognise + shape ({source.shaped.rows_excluded:,} not sales)",
+            f"{shaped_s * 1000:.0f} ms",
+            "",
+        ),
         ("  JD export upload→loaded", f"{timed(lambda: ingest(con, jd, 'bench_jd', filename='jd.csv'))[0]:.2f} s", ""),
     ]
 
@@ -102,8 +124,15 @@ def main() -> None:
         con = warehouse.connect(tmpdir / "bench.duckdb")
         stages: list[tuple[float, str, float]] = []
         clock = time.perf_counter()
-        seconds, report = timed(lambda: ingest(con, data, "bench", filename="orders.csv",
-                                               progress=lambda f, s: stages.append((f, s, time.perf_counter() - clock))))
+        seconds, report = timed(
+            lambda: ingest(
+                con,
+                data,
+                "bench",
+                filename="orders.csv",
+                progress=lambda f, s: stages.append((f, s, time.perf_counter() - clock)),
+            )
+        )
         assert report.loaded, report.errors
         rows.append((f"CSV {args.lines:,} lines ({size_mb:.0f} MB) upload→loaded", f"{seconds:.2f} s", "< 10 s"))
         for frac, stage, at in stages:
@@ -115,7 +144,9 @@ def main() -> None:
 
         gbk = frame.head(300_000).to_csv(index=False).encode("gb18030")
         decode_s, _ = timed(lambda: decode_text(gbk))
-        rows.append((f"GBK→text decode ({len(gbk) / 1048576:.0f} MB)", f"{len(gbk) / 1048576 / decode_s:.0f} MB/s", "≥ 50 MB/s"))
+        rows.append(
+            (f"GBK→text decode ({len(gbk) / 1048576:.0f} MB)", f"{len(gbk) / 1048576 / decode_s:.0f} MB/s", "≥ 50 MB/s")
+        )
 
         xlsx = to_xlsx_bytes(frame.head(args.xlsx_rows))
         xlsx_path = tmpdir / "orders.xlsx"

@@ -64,18 +64,26 @@ def export(con, model: budget.BudgetModel) -> dict:
     its own intercept and yearly Fourier terms)."""
     first, last = con.cursor().execute("SELECT first_date, last_date FROM datasets WHERE name = 'demo'").fetchone()
     weeks = mmm.weeks_between(first, last)
-    weekly = query(con, "budget_channel_weekly", dataset="demo", first=weeks[0].astype(object),
-                   last=weeks[-1].astype(object))
+    weekly = query(
+        con, "budget_channel_weekly", dataset="demo", first=weeks[0].astype(object), last=weeks[-1].astype(object)
+    )
     design = mmm.design(weeks, mmm.WEEK)
-    controls = {"trend": design[:, 1].tolist(), **{name: design[:, 8 + j].tolist() for j, name in enumerate(mmm.HOLIDAYS)}}
+    controls = {
+        "trend": design[:, 1].tolist(),
+        **{name: design[:, 8 + j].tolist() for j, name in enumerate(mmm.HOLIDAYS)},
+    }
     out = {}
     for lever in model.levers:
         if lever.kind != "channel":
             continue
         part = weekly[weekly["channel"] == lever.name].set_index("week").reindex(weeks.astype("datetime64[ns]"))
-        out[lever.name] = {"dates": [str(w) for w in weeks], "revenue": part["revenue"].fillna(0.0).tolist(),
-                           "spend": part["spend"].fillna(0.0).tolist(), "controls": controls,
-                           "current": float(part["spend"].fillna(0.0).to_numpy()[-52:].mean())}
+        out[lever.name] = {
+            "dates": [str(w) for w in weeks],
+            "revenue": part["revenue"].fillna(0.0).tolist(),
+            "spend": part["spend"].fillna(0.0).tolist(),
+            "controls": controls,
+            "current": float(part["spend"].fillna(0.0).to_numpy()[-52:].mean()),
+        }
     return out
 
 
@@ -91,8 +99,13 @@ def run_pymc(spec: dict, python: str | None) -> tuple[dict | None, str]:
         with tempfile.TemporaryDirectory() as folder:
             source, target = Path(folder) / "in.json", Path(folder) / "out.json"
             source.write_text(json.dumps(spec), encoding="utf-8")
-            done = subprocess.run([candidate, str(ROOT / "bench" / "pymc_side.py"), str(source), str(target)],
-                                  cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            done = subprocess.run(
+                [candidate, str(ROOT / "bench" / "pymc_side.py"), str(source), str(target)],
+                cwd=folder,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             if done.returncode == 0 and target.exists():
                 return json.loads(target.read_text(encoding="utf-8")), candidate
             print(f"pymc-marketing in {candidate} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
@@ -127,37 +140,72 @@ def one_seed(seed: int, args: argparse.Namespace) -> None:
     ours = budget.budget_model(con, "demo")
     ours_wall, ours_cpu = time.perf_counter() - wall, cpu() - busy
     channels = [lv.name for lv in ours.levers if lv.kind == "channel"]
-    pymc_fits, where = (None, "not installed (--no-pymc)") if args.no_pymc else run_pymc(
-        {"channels": export(con, ours), "draws": args.draws, "tune": args.tune, "chains": args.chains,
-         "sampler": args.sampler, "seed": seed}, args.pymc_python)
+    pymc_fits, where = (
+        (None, "not installed (--no-pymc)")
+        if args.no_pymc
+        else run_pymc(
+            {
+                "channels": export(con, ours),
+                "draws": args.draws,
+                "tune": args.tune,
+                "chains": args.chains,
+                "sampler": args.sampler,
+                "seed": seed,
+            },
+            args.pymc_python,
+        )
+    )
     theirs = with_pymc_curves(ours, pymc_fits["channels"]) if pymc_fits else None
     planted = check.planted_model(ours, truth)
 
-    print(f"\n== seed {seed}: {args.lines:,} lines, {len(channels)} channels weekly + "
-          f"{sum(lv.kind == 'crm' for lv in ours.levers)} CRM programmes; PyMC-Marketing: "
-          f"{pymc_fits['version'] + ' (' + args.sampler + ', ' + where + ')' if pymc_fits else where}")
-    rows = [{"engine": "ours (NLS + Laplace)", "fit_wall_s": f"{ours_wall:.1f}", "fit_cpu_s": f"{ours_cpu:.1f}",
-             "levers": "6 channels + 3 CRM"}]
+    print(
+        f"\n== seed {seed}: {args.lines:,} lines, {len(channels)} channels weekly + "
+        f"{sum(lv.kind == 'crm' for lv in ours.levers)} CRM programmes; PyMC-Marketing: "
+        f"{pymc_fits['version'] + ' (' + args.sampler + ', ' + where + ')' if pymc_fits else where}"
+    )
+    rows = [
+        {
+            "engine": "ours (NLS + Laplace)",
+            "fit_wall_s": f"{ours_wall:.1f}",
+            "fit_cpu_s": f"{ours_cpu:.1f}",
+            "levers": "6 channels + 3 CRM",
+        }
+    ]
     if pymc_fits:
         fits = pymc_fits["channels"].values()
-        rows.append({"engine": f"pymc-marketing {pymc_fits['version']}", "fit_wall_s": f"{sum(f['seconds'] for f in fits):.1f}",
-                     "fit_cpu_s": f"{sum(f['cpu_seconds'] for f in fits):.1f}", "levers": "6 channels"})
+        rows.append(
+            {
+                "engine": f"pymc-marketing {pymc_fits['version']}",
+                "fit_wall_s": f"{sum(f['seconds'] for f in fits):.1f}",
+                "fit_cpu_s": f"{sum(f['cpu_seconds'] for f in fits):.1f}",
+                "levers": "6 channels",
+            }
+        )
     print(table(rows))
 
     recovery = []
     for name in channels:
         t = truth["channels"][name]
         mine = ours.lever(name)
-        row = {"channel": name, "source": mine.curve.source,
-               "base true": f"{t['baseline_share']:.3f}", "base ours": f"{mine.curve.fit.baseline_share[1]:.3f}",
-               "theta true": f"{t['theta']:.2f}", "theta ours": f"{mine.curve.fit.theta:.2f}",
-               "kappa ours/true": f"{mine.curve.fit.kappa / t['kappa']:.2f}",
-               "mROAS true": f"{marginal_roas(planted, name):.2f}", "mROAS ours": f"{marginal_roas(ours, name):.2f}"}
+        row = {
+            "channel": name,
+            "source": mine.curve.source,
+            "base true": f"{t['baseline_share']:.3f}",
+            "base ours": f"{mine.curve.fit.baseline_share[1]:.3f}",
+            "theta true": f"{t['theta']:.2f}",
+            "theta ours": f"{mine.curve.fit.theta:.2f}",
+            "kappa ours/true": f"{mine.curve.fit.kappa / t['kappa']:.2f}",
+            "mROAS true": f"{marginal_roas(planted, name):.2f}",
+            "mROAS ours": f"{marginal_roas(ours, name):.2f}",
+        }
         if pymc_fits:
             fit = pymc_fits["channels"][name]
-            row |= {"base pymc": f"{fit['baseline_share']:.3f}", "theta pymc": f"{fit['theta']:.2f}",
-                    "kappa pymc/true": f"{fit['kappa'] / t['kappa']:.2f}",
-                    "mROAS pymc": f"{marginal_roas(theirs, name):.2f}"}
+            row |= {
+                "base pymc": f"{fit['baseline_share']:.3f}",
+                "theta pymc": f"{fit['theta']:.2f}",
+                "kappa pymc/true": f"{fit['kappa'] / t['kappa']:.2f}",
+                "mROAS pymc": f"{marginal_roas(theirs, name):.2f}",
+            }
         recovery.append(row)
     print(table(recovery))
 
@@ -172,8 +220,15 @@ def one_seed(seed: int, args: argparse.Namespace) -> None:
     profit = []
     for label, allocation in plans:
         value = check.true_profit(ours, truth, allocation)
-        profit.append({"plan": label, "true incremental GP (M¥/yr)": f"{value / 1e6:.3f}",
-                       "share of possible gain": f"{(value - current) / (optimum - current):.0%}" if optimum > current else "—"})
+        profit.append(
+            {
+                "plan": label,
+                "true incremental GP (M¥/yr)": f"{value / 1e6:.3f}",
+                "share of possible gain": f"{(value - current) / (optimum - current):.0%}"
+                if optimum > current
+                else "—",
+            }
+        )
     print(table(profit))
 
     a = arrays(ours)
@@ -181,7 +236,16 @@ def one_seed(seed: int, args: argparse.Namespace) -> None:
     lever = ours.ids[0]
     move = median_ms(lambda: (project(ours, planned, a=a), curve_view(ours, lever, planned, a=a)), 50)
     solve = median_ms(lambda: optimize(ours, spec, a=a), 20)
-    print(table([{"slider move ms (projection + curve, 400 draws)": f"{move:.1f}", "optimize ms (9 levers)": f"{solve:.1f}"}]))
+    print(
+        table(
+            [
+                {
+                    "slider move ms (projection + curve, 400 draws)": f"{move:.1f}",
+                    "optimize ms (9 levers)": f"{solve:.1f}",
+                }
+            ]
+        )
+    )
     con.close()
 
 

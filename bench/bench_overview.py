@@ -90,9 +90,16 @@ def main() -> None:
         duck = [timed(lambda f=f, con=con: duckdb_overview(con, f), repeat=3) for f in filters]
         pand = [timed(lambda f=f, lines=lines: pandas_overview(lines, f), repeat=1) for f in filters]
         d, p = sorted(duck)[len(duck) // 2], sorted(pand)[len(pand) // 2]
-        rows.append({"order lines": f"{size:,}", "duckdb median ms": f"{d * 1000:.0f}",
-                     "duckdb worst ms": f"{max(duck) * 1000:.0f}", "pandas median ms": f"{p * 1000:.0f}",
-                     "speed-up": f"{p / d:.1f}x", "pandas load s (not counted)": f"{load:.1f}"})
+        rows.append(
+            {
+                "order lines": f"{size:,}",
+                "duckdb median ms": f"{d * 1000:.0f}",
+                "duckdb worst ms": f"{max(duck) * 1000:.0f}",
+                "pandas median ms": f"{p * 1000:.0f}",
+                "speed-up": f"{p / d:.1f}x",
+                "pandas load s (not counted)": f"{load:.1f}",
+            }
+        )
         con.close()
     print("Overview recompute after a filter change (targets: <150 ms at 1M, <600 ms at 10M, >=5x pandas at 10M)")
     print(table(rows))
@@ -112,8 +119,10 @@ def render_first_overview() -> None:
     began = time.perf_counter()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     seconds = time.perf_counter() - began
-    print(f"First overview render on a 300k-line warehouse (target < 3 s): {seconds:.2f} s, "
-          f"{len(at.metric)} KPI cards, exceptions: {len(at.exception)}")
+    print(
+        f"First overview render on a 300k-line warehouse (target < 3 s): {seconds:.2f} s, "
+        f"{len(at.metric)} KPI cards, exceptions: {len(at.exception)}"
+    )
 
 
 if __name__ == "__main__":

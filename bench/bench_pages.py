@@ -25,8 +25,25 @@ import time
 
 from bench.common import ROOT, demo_warehouse, table
 
-PAGES = ("overview", "advisor", "goals", "outlook", "risks", "channels", "channels_conflict", "customers", "retention",
-         "customer_value", "voice", "relationship", "budget", "budget_optimizer", "budget_scenarios", "data", "datasets")
+PAGES = (
+    "overview",
+    "advisor",
+    "goals",
+    "outlook",
+    "risks",
+    "channels",
+    "channels_conflict",
+    "customers",
+    "retention",
+    "customer_value",
+    "voice",
+    "relationship",
+    "budget",
+    "budget_optimizer",
+    "budget_scenarios",
+    "data",
+    "datasets",
+)
 
 
 def _app(path: str):
@@ -88,8 +105,12 @@ def measure(path: str, pages: tuple[str, ...], repeat: int, warm: int) -> list[d
             cpu.append(time.process_time() - began_cpu)
             if at.exception:
                 raise RuntimeError(f"{page}: {at.exception[0].value}")
-        row = {"page": page, "first load median s": f"{statistics.median(wall):.2f}",
-               "worst s": f"{max(wall):.2f}", "first cpu median s": f"{statistics.median(cpu):.2f}"}
+        row = {
+            "page": page,
+            "first load median s": f"{statistics.median(wall):.2f}",
+            "worst s": f"{max(wall):.2f}",
+            "first cpu median s": f"{statistics.median(cpu):.2f}",
+        }
         if warm:
             at.run()  # the rerun caches fill
             row["warm cpu s"] = f"{statistics.median(_cpu_of_runs(at, warm)):.3f}"

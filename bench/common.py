@@ -22,8 +22,11 @@ def demo_warehouse(lines: int, *, seed: int = 42) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"demo_{lines}_{seed}.duckdb"
     if not path.exists():
-        subprocess.run([sys.executable, "-m", "data", "demo", "--orders", str(lines), "--seed", str(seed),
-                        "--db", str(path)], cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "data", "demo", "--orders", str(lines), "--seed", str(seed), "--db", str(path)],
+            cwd=ROOT,
+            check=True,
+        )
     return path
 
 

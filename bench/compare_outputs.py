@@ -126,8 +126,9 @@ def materialise(spec: str, into: Path) -> Path:
     """A tree for ``spec``: the folder itself, or revision ``spec`` exported into ``into``."""
     if Path(spec).is_dir():
         return Path(spec).resolve()
-    commit = subprocess.run(["git", "rev-parse", "--verify", f"{spec}^{{commit}}"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{spec}^{{commit}}"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
     shutil.rmtree(into, ignore_errors=True)  # a --keep folder of an earlier run
     into.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True, capture_output=True).stdout
@@ -167,16 +168,51 @@ def produce(tree: Path, db: Path, out: Path, tables: list[str], only: set[str] |
         jobs[f"export {name} (all).csv"] = ["-m", "metrics", "export", name, *common]
         jobs[f"export {name} (year).csv"] = ["-m", "metrics", "export", name, *common, *year]
     if "clv" in tables:
-        jobs["export clv (calibration).csv"] = ["-m", "metrics", "export", "clv", *common,
-                                                "--calibration-end", calibration]
+        jobs["export clv (calibration).csv"] = [
+            "-m",
+            "metrics",
+            "export",
+            "clv",
+            *common,
+            "--calibration-end",
+            calibration,
+        ]
     jobs["optimize 3M exact.json"] = ["-m", "metrics", "optimize", *common, "--budget", "3000000"]
     jobs["optimize 6M at most.json"] = ["-m", "metrics", "optimize", *common, "--budget", "6000000", "--at-most"]
-    jobs["advise growth retail.json"] = ["-m", "metrics", "advise", *common, "--stage", "growth",
-                                         "--industry", "retail", *year]
-    jobs["advise startup manufacturing.json"] = ["-m", "metrics", "advise", *common, "--stage", "startup",
-                                                 "--industry", "manufacturing", "--lang", "zh"]
-    jobs["fit-clv.json"] = ["-m", "metrics", "fit-clv", "--dataset", "demo", "--db", str(db),
-                            "--calibration-end", calibration]
+    jobs["advise growth retail.json"] = [
+        "-m",
+        "metrics",
+        "advise",
+        *common,
+        "--stage",
+        "growth",
+        "--industry",
+        "retail",
+        *year,
+    ]
+    jobs["advise startup manufacturing.json"] = [
+        "-m",
+        "metrics",
+        "advise",
+        *common,
+        "--stage",
+        "startup",
+        "--industry",
+        "manufacturing",
+        "--lang",
+        "zh",
+    ]
+    jobs["fit-clv.json"] = [
+        "-m",
+        "metrics",
+        "fit-clv",
+        "--dataset",
+        "demo",
+        "--db",
+        str(db),
+        "--calibration-end",
+        calibration,
+    ]
     for lang in ("zh", "en"):
         jobs[f"report {lang}.xlsx"] = ["-m", "metrics", "report", *common, "--lang", lang]
     for name, args in jobs.items():
@@ -208,6 +244,7 @@ def settle(rows: list[dict[str, object]], before: list[Path], after: list[Path])
     """Re-judge the differing rows with several runs of each side: an output that varies between
     runs of the same code (solver tolerances over DuckDB's parallel float sums) is noise when the
     two sides share a result, and "unstable" when they share none."""
+
     def results(a: Path, b: Path) -> dict[str, bool]:
         return {str(r["output"]): str(r["result"]).startswith(("identical", "both fail")) for r in compare(a, b)}
 
@@ -251,9 +288,14 @@ def _same_value(p: object, q: object) -> bool:
 
 def compare_frames(a: pd.DataFrame, b: pd.DataFrame) -> tuple[bool, str]:
     """(identical, what differs): columns on one side only, row counts, then cells per column."""
-    layout = [f"columns only {side}: {', '.join(map(str, cols))}" for side, cols in
-              (("before", [c for c in a.columns if c not in b.columns]),
-               ("after", [c for c in b.columns if c not in a.columns])) if cols]
+    layout = [
+        f"columns only {side}: {', '.join(map(str, cols))}"
+        for side, cols in (
+            ("before", [c for c in a.columns if c not in b.columns]),
+            ("after", [c for c in b.columns if c not in a.columns]),
+        )
+        if cols
+    ]
     if len(a) != len(b):
         return False, "; ".join([*layout, f"rows {len(a)} vs {len(b)}"])
     shared = [c for c in a.columns if c in b.columns]
@@ -283,15 +325,21 @@ def compare_json(a: object, b: object) -> tuple[bool, str]:
     for key in sorted(set(fa) & set(fb)):
         p, q = fa[key], fb[key]
         if isinstance(p, float) or isinstance(q, float):
-            if isinstance(p, (int, float)) and isinstance(q, (int, float)) and not isinstance(p, bool) \
-                    and not isinstance(q, bool) and math.isclose(p, q, rel_tol=REL, abs_tol=TINY):
+            if (
+                isinstance(p, (int, float))
+                and isinstance(q, (int, float))
+                and not isinstance(p, bool)
+                and not isinstance(q, bool)
+                and math.isclose(p, q, rel_tol=REL, abs_tol=TINY)
+            ):
                 continue
         if p != q:
             differing.append(key)
     if not differing:
         return True, ""
-    return False, f"{len(differing)} of {len(set(fa) | set(fb))} values: " + ", ".join(differing[:4]) + \
-        (" …" if len(differing) > 4 else "")
+    return False, f"{len(differing)} of {len(set(fa) | set(fb))} values: " + ", ".join(differing[:4]) + (
+        " …" if len(differing) > 4 else ""
+    )
 
 
 def outputs(folder: Path) -> dict[str, Path]:
@@ -316,8 +364,13 @@ def compare(before: Path, after: Path) -> list[dict[str, object]]:
                     rows.append({"output": f"{name} [{sheet}]", "rows": "", "result": "sheet on one side only"})
                     continue
                 same, why = compare_frames(sheets_a[sheet], sheets_b[sheet])
-                rows.append({"output": f"{name} [{sheet}]", "rows": len(sheets_b[sheet]),
-                             "result": "identical" if same else f"DIFFERENT: {why}"})
+                rows.append(
+                    {
+                        "output": f"{name} [{sheet}]",
+                        "rows": len(sheets_b[sheet]),
+                        "result": "identical" if same else f"DIFFERENT: {why}",
+                    }
+                )
             continue
         if name.endswith(".json"):
             same, why = compare_json(json.loads(a[name].read_text()), json.loads(b[name].read_text()))
@@ -326,8 +379,13 @@ def compare(before: Path, after: Path) -> list[dict[str, object]]:
         fa = pd.read_pickle(a[name]) if name.endswith(".pkl") else pd.read_csv(a[name])
         fb = pd.read_pickle(b[name]) if name.endswith(".pkl") else pd.read_csv(b[name])
         same, why = compare_frames(fa, fb)
-        rows.append({"output": name.removesuffix(".pkl"), "rows": len(fb),
-                     "result": "identical" if same else f"DIFFERENT: {why}"})
+        rows.append(
+            {
+                "output": name.removesuffix(".pkl"),
+                "rows": len(fb),
+                "result": "identical" if same else f"DIFFERENT: {why}",
+            }
+        )
     for name in sorted(set(a) | set(b)):
         if not name.endswith(".error"):
             continue
@@ -345,22 +403,29 @@ def main() -> None:
     parser.add_argument("--orders", type=int, nargs="+", default=[40_000, 300_000])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", type=Path, help="keep warehouses and outputs in this folder")
-    parser.add_argument("--reruns", type=int, default=3,
-                        help="runs of each side again for each differing output, to tell noise from changes")
+    parser.add_argument(
+        "--reruns",
+        type=int,
+        default=3,
+        help="runs of each side again for each differing output, to tell noise from changes",
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="compare_outputs_"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        trees = {side: materialise(spec, work / f"tree_{side}") for side, spec in
-                 (("before", args.before), ("after", args.after))}
+        trees = {
+            side: materialise(spec, work / f"tree_{side}")
+            for side, spec in (("before", args.before), ("after", args.after))
+        }
         tables = sorted(set(export_tables(trees["before"])) | set(export_tables(trees["after"])))
         summary = []
         for orders in args.orders:
             for side, tree in trees.items():
                 db = work / f"{side}_{orders}.duckdb"
                 db.unlink(missing_ok=True)
-                run(tree, "-m", "data", "demo", "--orders", str(orders), "--seed", str(args.seed),
-                    "--db", str(db)).check_returncode()
+                run(
+                    tree, "-m", "data", "demo", "--orders", str(orders), "--seed", str(args.seed), "--db", str(db)
+                ).check_returncode()
                 produce(tree, db, work / f"out_{side}_{orders}", tables)
             rows = compare(work / f"out_before_{orders}", work / f"out_after_{orders}")
             differing = {job_of(str(r["output"])) for r in rows if str(r["result"]).startswith("DIFFERENT")}
@@ -373,11 +438,16 @@ def main() -> None:
                 settle(rows, runs["before"], runs["after"])
             print(f"\n{args.before} → {args.after}, demo of {orders:,} orders (seed {args.seed})")
             print(table(rows))
-            summary.append({"orders": f"{orders:,}", "outputs": len(rows),
-                            "identical": sum(str(r["result"]).startswith(("identical", "both fail")) for r in rows),
-                            "of which noise": sum(str(r["result"]).startswith("identical to a run") for r in rows),
-                            "unstable": sum(str(r["result"]).startswith("unstable") for r in rows),
-                            "different": sum(str(r["result"]).startswith(("DIFFERENT", "only", "sheet")) for r in rows)})
+            summary.append(
+                {
+                    "orders": f"{orders:,}",
+                    "outputs": len(rows),
+                    "identical": sum(str(r["result"]).startswith(("identical", "both fail")) for r in rows),
+                    "of which noise": sum(str(r["result"]).startswith("identical to a run") for r in rows),
+                    "unstable": sum(str(r["result"]).startswith("unstable") for r in rows),
+                    "different": sum(str(r["result"]).startswith(("DIFFERENT", "only", "sheet")) for r in rows),
+                }
+            )
         print()
         print(table(summary))
     finally:

@@ -51,12 +51,28 @@ def fit_channel(series: dict, *, draws: int, tune: int, chains: int, sampler: st
     controls = list(series["controls"])
     frame = pd.DataFrame({"date": pd.to_datetime(series["dates"]), "spend": series["spend"], **series["controls"]})
     y = pd.Series(series["revenue"], name="revenue")
-    mmm = _mmm_class()(date_column="date", channel_columns=["spend"], target_column="revenue",
-                       adstock=GeometricAdstock(l_max=L_MAX, normalize=False), saturation=HillSaturation(),
-                       control_columns=controls, yearly_seasonality=3)
+    mmm = _mmm_class()(
+        date_column="date",
+        channel_columns=["spend"],
+        target_column="revenue",
+        adstock=GeometricAdstock(l_max=L_MAX, normalize=False),
+        saturation=HillSaturation(),
+        control_columns=controls,
+        yearly_seasonality=3,
+    )
     began, cpu = time.perf_counter(), _cpu()
-    idata = mmm.fit(frame, y, chains=chains, draws=draws, tune=tune, cores=min(chains, 2), random_seed=seed,
-                    progressbar=False, nuts_sampler=sampler, target_accept=0.9)
+    idata = mmm.fit(
+        frame,
+        y,
+        chains=chains,
+        draws=draws,
+        tune=tune,
+        cores=min(chains, 2),
+        random_seed=seed,
+        progressbar=False,
+        nuts_sampler=sampler,
+        target_accept=0.9,
+    )
     seconds, cpu = time.perf_counter() - began, _cpu() - cpu
     post = idata["posterior"]
 
@@ -83,11 +99,18 @@ def fit_channel(series: dict, *, draws: int, tune: int, chains: int, sampler: st
         divergent = int(np.asarray(idata["sample_stats"]["diverging"].values).sum())
     except (KeyError, TypeError):
         divergent = None
-    return {"beta": float(np.median(beta)), "alpha": float(np.median(alpha)), "kappa": float(np.median(kappa)),
-            "theta": float(np.median(theta)),
-            "draws": np.column_stack([beta, alpha, kappa, theta])[pick].tolist(),
-            "baseline_share": float(np.median(share)), "mroas": np.percentile(mroas, [10, 50, 90]).tolist(),
-            "seconds": seconds, "cpu_seconds": cpu, "divergences": divergent}
+    return {
+        "beta": float(np.median(beta)),
+        "alpha": float(np.median(alpha)),
+        "kappa": float(np.median(kappa)),
+        "theta": float(np.median(theta)),
+        "draws": np.column_stack([beta, alpha, kappa, theta])[pick].tolist(),
+        "baseline_share": float(np.median(share)),
+        "mroas": np.percentile(mroas, [10, 50, 90]).tolist(),
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "divergences": divergent,
+    }
 
 
 def run(spec: dict) -> dict:
@@ -96,8 +119,14 @@ def run(spec: dict) -> dict:
     warnings.filterwarnings("ignore")
     out = {"version": pymc_marketing.__version__, "sampler": spec["sampler"], "channels": {}}
     for name, series in spec["channels"].items():
-        out["channels"][name] = fit_channel(series, draws=spec["draws"], tune=spec["tune"], chains=spec["chains"],
-                                            sampler=spec["sampler"], seed=spec["seed"])
+        out["channels"][name] = fit_channel(
+            series,
+            draws=spec["draws"],
+            tune=spec["tune"],
+            chains=spec["chains"],
+            sampler=spec["sampler"],
+            seed=spec["seed"],
+        )
         print(f"pymc-marketing {name}: {out['channels'][name]['seconds']:.0f}s", file=sys.stderr, flush=True)
     return out
 

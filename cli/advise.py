@@ -41,20 +41,53 @@ def _clean(value: object) -> object:
 
 
 def advice_dict(a: advisor.Advice, lang: str) -> dict:
-    return _clean({
-        "stage": a.stage, "industry": a.industry, "score": round(a.score, 2), "verdict": a.verdict,
-        "verdict_text": advisor_text.verdict_text(a, lang), "prior": a.prior, "data_score": a.data_score,
-        "data_weight": a.data_weight, "evidence": a.evidence, "summary": advisor_text.summary_text(a, lang),
-        "signals": [{"key": s.key, "value": s.value, "threshold": s.threshold, "direction": s.direction,
-                     "scale": s.scale, "weight": s.weight, "vote": s.vote, "available": s.available,
-                     "reason": s.reason, "source": {"page": s.page, "metric": s.metric},
-                     "text": advisor_text.reason_text(s, lang), "detail": s.detail} for s in a.signals],
-        "contradictions": advisor_text.contradiction_texts(a, lang),
-        "actions": [{"page": x.page, "channels": list(x.channels), "params": x.params,
-                     "text": advisor_text.action_text(x, lang)} for x in a.actions],
-        "split": {"channels": a.split.channel_share, "crm": a.split.crm_share,
-                  "current_crm": a.split.current_crm_share, "total": a.split.total},
-    })
+    return _clean(
+        {
+            "stage": a.stage,
+            "industry": a.industry,
+            "score": round(a.score, 2),
+            "verdict": a.verdict,
+            "verdict_text": advisor_text.verdict_text(a, lang),
+            "prior": a.prior,
+            "data_score": a.data_score,
+            "data_weight": a.data_weight,
+            "evidence": a.evidence,
+            "summary": advisor_text.summary_text(a, lang),
+            "signals": [
+                {
+                    "key": s.key,
+                    "value": s.value,
+                    "threshold": s.threshold,
+                    "direction": s.direction,
+                    "scale": s.scale,
+                    "weight": s.weight,
+                    "vote": s.vote,
+                    "available": s.available,
+                    "reason": s.reason,
+                    "source": {"page": s.page, "metric": s.metric},
+                    "text": advisor_text.reason_text(s, lang),
+                    "detail": s.detail,
+                }
+                for s in a.signals
+            ],
+            "contradictions": advisor_text.contradiction_texts(a, lang),
+            "actions": [
+                {
+                    "page": x.page,
+                    "channels": list(x.channels),
+                    "params": x.params,
+                    "text": advisor_text.action_text(x, lang),
+                }
+                for x in a.actions
+            ],
+            "split": {
+                "channels": a.split.channel_share,
+                "crm": a.split.crm_share,
+                "current_crm": a.split.current_crm_share,
+                "total": a.split.total,
+            },
+        }
+    )
 
 
 def run_advise(args: argparse.Namespace) -> int:

@@ -49,12 +49,25 @@ def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser
     command = sub.add_parser("optimize", help="best split of a budget across channels and CRM programmes (JSON)")
     command.add_argument("--dataset", required=True)
     command.add_argument("--budget", type=float, required=True, help="total annual budget in yuan")
-    command.add_argument("--at-most", action="store_true", dest="at_most", help="spend at most the budget (default: exactly)")
+    command.add_argument(
+        "--at-most", action="store_true", dest="at_most", help="spend at most the budget (default: exactly)"
+    )
     for flag, text in (("--min", "lower bound"), ("--max", "upper bound"), ("--lock", "fixed amount")):
-        command.add_argument(flag, type=_pair, action="append", default=[], metavar="LEVER=AMOUNT",
-                             help=f"{text}: yuan per year, or N%% of current spend")
-    command.add_argument("--unlock", action="append", default=[], metavar="LEVER",
-                         help="let an assumed lever move more than 20%% from its current spend")
+        command.add_argument(
+            flag,
+            type=_pair,
+            action="append",
+            default=[],
+            metavar="LEVER=AMOUNT",
+            help=f"{text}: yuan per year, or N%% of current spend",
+        )
+    command.add_argument(
+        "--unlock",
+        action="append",
+        default=[],
+        metavar="LEVER",
+        help="let an assumed lever move more than 20%% from its current spend",
+    )
     command.add_argument("--lang", choices=("zh", "en"), default="en")
     command.add_argument("--db", help="warehouse file (default: SALESLENS_DB or data/saleslens.duckdb)")
     return command, run_optimize

@@ -8,8 +8,19 @@ import pandas as pd
 from metrics import channels
 from metrics.filters import Filters
 
-EXPORT_COLUMNS = ["channel", "revenue", "orders", "customers", "gross_profit", "margin", "channel_cost",
-                  "contribution", "share", "roi", "growth"]
+EXPORT_COLUMNS = [
+    "channel",
+    "revenue",
+    "orders",
+    "customers",
+    "gross_profit",
+    "margin",
+    "channel_cost",
+    "contribution",
+    "share",
+    "roi",
+    "growth",
+]
 
 
 def channels_export(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

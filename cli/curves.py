@@ -44,14 +44,18 @@ def curves_json(model: BudgetModel) -> list[dict[str, object]]:
     for i, lever in enumerate(model.levers):
         fit, known = lever.curve.fit, lever.curve.source != "none"
         channel = lever.kind == "channel" and known
-        out.append({
-            "lever": lever.id, "source": lever.curve.source,
-            "baseline_share": round(fit.baseline_share[1], 4) if fit.baseline_share else None,
-            "theta": round(fit.theta, 4) if fit.theta is not None else None,
-            "marginal_roas": _band(draws[:, i] / lever.value) if channel and lever.value else None,
-            "marginal_return": _band(draws[:, i]) if known else None,
-            "grain": fit.grain, "reason": lever.curve.reason,
-        })
+        out.append(
+            {
+                "lever": lever.id,
+                "source": lever.curve.source,
+                "baseline_share": round(fit.baseline_share[1], 4) if fit.baseline_share else None,
+                "theta": round(fit.theta, 4) if fit.theta is not None else None,
+                "marginal_roas": _band(draws[:, i] / lever.value) if channel and lever.value else None,
+                "marginal_return": _band(draws[:, i]) if known else None,
+                "grain": fit.grain,
+                "reason": lever.curve.reason,
+            }
+        )
     return out
 
 
@@ -64,8 +68,10 @@ def run_curves(args: argparse.Namespace) -> int:
         roas = row["marginal_roas"] or {}
         gp = row["marginal_return"] or {}
         share, theta = row["baseline_share"], row["theta"]
-        sys.stdout.write(f"{row['lever']:<24} {row['source']:<11} baseline {'-' if share is None else share:<7} "
-                         f"theta {'-' if theta is None else theta:<7} "
-                         f"mROAS {roas.get('p10', '-')}..{roas.get('p50', '-')}..{roas.get('p90', '-')}  "
-                         f"GP/yuan {gp.get('p50', '-')}  {row['reason'] or ''}\n")
+        sys.stdout.write(
+            f"{row['lever']:<24} {row['source']:<11} baseline {'-' if share is None else share:<7} "
+            f"theta {'-' if theta is None else theta:<7} "
+            f"mROAS {roas.get('p10', '-')}..{roas.get('p50', '-')}..{roas.get('p90', '-')}  "
+            f"GP/yuan {gp.get('p50', '-')}  {row['reason'] or ''}\n"
+        )
     return 0

@@ -21,8 +21,19 @@ import pandas as pd
 from metrics import clv, cohorts, rfm, tiers
 from metrics.filters import Filters
 
-CUSTOMER_COLUMNS = ["customer_id", "acquisition_channel", "acquired_on", "recency_days", "frequency", "monetary",
-                    "r", "f", "m", "segment", "abc_tier"]
+CUSTOMER_COLUMNS = [
+    "customer_id",
+    "acquisition_channel",
+    "acquired_on",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r",
+    "f",
+    "m",
+    "segment",
+    "abc_tier",
+]
 
 
 def rfm_export(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -34,8 +45,9 @@ def customers_export(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     """One row per customer with an order in the period: acquisition, RFM and ABC tier."""
     scores = rfm.rfm(con, f)
     abc = tiers.abc_frame(scores[["customer_id", "monetary"]].rename(columns={"monetary": "revenue"}))
-    out = (scores.merge(cohorts.acquisition(con, f.dataset), on="customer_id", how="left")
-           .merge(abc[["customer_id", "tier"]].rename(columns={"tier": "abc_tier"}), on="customer_id", how="left"))
+    out = scores.merge(cohorts.acquisition(con, f.dataset), on="customer_id", how="left").merge(
+        abc[["customer_id", "tier"]].rename(columns={"tier": "abc_tier"}), on="customer_id", how="left"
+    )
     return out[CUSTOMER_COLUMNS]
 
 
@@ -57,8 +69,12 @@ EXPORTS = {"rfm": rfm_export, "customers": customers_export, "cohorts": cohorts_
 
 
 def add_export_options(export: argparse.ArgumentParser) -> None:
-    export.add_argument("--calibration-end", type=dt.date.fromisoformat, dest="calibration_end",
-                        help="clv: as-of date of the fit (ISO; default --end)")
+    export.add_argument(
+        "--calibration-end",
+        type=dt.date.fromisoformat,
+        dest="calibration_end",
+        help="clv: as-of date of the fit (ISO; default --end)",
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> tuple[argparse.ArgumentParser, object]:

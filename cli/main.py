@@ -30,8 +30,9 @@ Runner = Callable[[argparse.Namespace], int]
 def area_modules() -> list[object]:
     """The ``cli.<area>`` modules (every module here but this one), in name order."""
     here = Path(__file__).resolve().parent
-    return [importlib.import_module(f"cli.{info.name}") for info in pkgutil.iter_modules([str(here)])
-            if info.name != "main"]
+    return [
+        importlib.import_module(f"cli.{info.name}") for info in pkgutil.iter_modules([str(here)]) if info.name != "main"
+    ]
 
 
 def exports(modules: list[object]) -> dict[str, Export]:
@@ -113,8 +114,11 @@ def _run_export(table_exports: dict[str, Export], args: argparse.Namespace) -> i
     con = warehouse.connect(args.db)
     try:
         fn = table_exports[args.table]
-        options = {name: getattr(args, name) for name, p in inspect.signature(fn).parameters.items()
-                   if p.kind is p.KEYWORD_ONLY and hasattr(args, name)}
+        options = {
+            name: getattr(args, name)
+            for name, p in inspect.signature(fn).parameters.items()
+            if p.kind is p.KEYWORD_ONLY and hasattr(args, name)
+        }
         write_csv(fn(con, selection(con, args), **options), args.out)
     finally:
         con.close()

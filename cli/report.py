@@ -40,8 +40,16 @@ def run_report(args: argparse.Namespace) -> int:
         f = selection(con, args)
         xlsx = bool(args.out) and args.out.lower().endswith(".xlsx")
         try:
-            built = report.build(con, f, lang=args.lang, stage=args.stage, industry=args.industry,
-                                 scenario=args.scenario, images=not (args.no_images or xlsx), store=wh.state)
+            built = report.build(
+                con,
+                f,
+                lang=args.lang,
+                stage=args.stage,
+                industry=args.industry,
+                scenario=args.scenario,
+                images=not (args.no_images or xlsx),
+                store=wh.state,
+            )
         except KeyError:
             raise SystemExit(f"no saved scenario named {args.scenario!r} in {args.dataset!r}") from None
     finally:
@@ -51,7 +59,16 @@ def run_report(args: argparse.Namespace) -> int:
         out.write_bytes(built.xlsx)
     else:
         out.write_text(built.html, encoding="utf-8")
-    print(json.dumps({"out": str(out), "images": built.image_count, "image_note": built.image_note,
-                      "seconds": round(built.seconds_total, 2), "seconds_images": round(built.seconds_images, 2)},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "out": str(out),
+                "images": built.image_count,
+                "image_note": built.image_note,
+                "seconds": round(built.seconds_total, 2),
+                "seconds_images": round(built.seconds_images, 2),
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0

@@ -58,13 +58,25 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from data import demo
 
-        summary = demo.build_demo(wh, orders=args.orders, seed=args.seed, name=args.name,
-                                  progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr))
+        summary = demo.build_demo(
+            wh,
+            orders=args.orders,
+            seed=args.seed,
+            name=args.name,
+            progress=lambda frac, stage: print(f"{frac:4.0%} {stage}", file=sys.stderr),
+        )
         print(json.dumps(summary, ensure_ascii=False, default=str))
     elif args.command == "list":
         rows = [
-            {"name": d.name, "rows": d.order_lines, "first_date": d.first_date, "last_date": d.last_date,
-             "source": d.source, "loaded_at": d.loaded_at, "version": d.version}
+            {
+                "name": d.name,
+                "rows": d.order_lines,
+                "first_date": d.first_date,
+                "last_date": d.last_date,
+                "source": d.source,
+                "loaded_at": d.loaded_at,
+                "version": d.version,
+            }
             for d in wh.datasets()
         ]
         print(json.dumps(rows, ensure_ascii=False, default=str))

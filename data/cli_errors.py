@@ -19,8 +19,11 @@ EXIT_REJECTED = 2
 
 
 def report(code: str, **params: object) -> int:
-    error = {"code": code, "params": {k: str(v) for k, v in params.items()},
-             "message": describe(f"cli_error_{code}", "en", **params)}
+    error = {
+        "code": code,
+        "params": {k: str(v) for k, v in params.items()},
+        "message": describe(f"cli_error_{code}", "en", **params),
+    }
     print(json.dumps({"ok": False, "errors": [error]}, ensure_ascii=False))
     return EXIT_REJECTED
 

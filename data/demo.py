@@ -141,18 +141,139 @@ class ChannelSpec:
 
 # The order of this tuple is the channel code used in every array below.
 CHANNELS: tuple[ChannelSpec, ...] = (
-    ChannelSpec("经销商", False, 0.075, 0.03, 0.90, (0.45, -0.55, 0.05, 0.10), (0.02, 0.06, 0.0, 0.03),
-                8.0, 160.0, 2.0, 80.0, 1.0, 2, 5.0, 0.6, 0.90, 0.02, 0.0, 0.03, 0.01, 0.92),
-    ChannelSpec("电商平台", True, 0.33, 0.22, 1.15, (0.10, -0.35, 1.00, 2.50), (-0.03, -0.04, 0.02, 0.0),
-                0.9, 90.0, 1.0, 2.5, 0.6, 1, 1.0, 0.0, 0.95, 0.02, 0.05, 0.0, 0.0),
-    ChannelSpec("直营门店", True, 0.33, 0.15, 1.00, (0.55, -0.25, 0.05, 0.10), (0.0, 0.08, 0.0, 0.04),
-                1.2, 110.0, 0.9, 3.0, 0.5, 1, 1.0, 0.0, 1.00, 0.015, 0.0, 0.0, 0.12),
-    ChannelSpec("直播带货", True, 0.14, 0.30, 1.60, (0.10, -0.40, 1.00, 3.00), (-0.03, -0.04, 0.02, 0.0),
-                0.8, 70.0, 1.2, 2.0, 0.4, 1, 1.0, 0.0, 0.93, 0.06, 0.20, 0.0, 0.0),
-    ChannelSpec("B2B直销", False, 0.03, 0.03, 1.05, (0.05, -0.30, 0.05, 0.05), (-0.02, 0.03, 0.0, 0.05),
-                3.0, 110.0, 0.5, 25.0, 1.0, 2, 4.0, 0.7, 0.92, 0.01, 0.0, 0.0, 0.05),
-    ChannelSpec("合作伙伴", True, 0.095, 0.20, 1.10, (0.10, -0.20, 0.20, 0.35), (0.0, 0.0, 0.0, 0.0),
-                1.0, 100.0, 1.0, 3.0, 0.5, 1, 1.0, 0.0, 0.97, 0.02, 0.10, 0.0, 0.0),
+    ChannelSpec(
+        "经销商",
+        False,
+        0.075,
+        0.03,
+        0.90,
+        (0.45, -0.55, 0.05, 0.10),
+        (0.02, 0.06, 0.0, 0.03),
+        8.0,
+        160.0,
+        2.0,
+        80.0,
+        1.0,
+        2,
+        5.0,
+        0.6,
+        0.90,
+        0.02,
+        0.0,
+        0.03,
+        0.01,
+        0.92,
+    ),
+    ChannelSpec(
+        "电商平台",
+        True,
+        0.33,
+        0.22,
+        1.15,
+        (0.10, -0.35, 1.00, 2.50),
+        (-0.03, -0.04, 0.02, 0.0),
+        0.9,
+        90.0,
+        1.0,
+        2.5,
+        0.6,
+        1,
+        1.0,
+        0.0,
+        0.95,
+        0.02,
+        0.05,
+        0.0,
+        0.0,
+    ),
+    ChannelSpec(
+        "直营门店",
+        True,
+        0.33,
+        0.15,
+        1.00,
+        (0.55, -0.25, 0.05, 0.10),
+        (0.0, 0.08, 0.0, 0.04),
+        1.2,
+        110.0,
+        0.9,
+        3.0,
+        0.5,
+        1,
+        1.0,
+        0.0,
+        1.00,
+        0.015,
+        0.0,
+        0.0,
+        0.12,
+    ),
+    ChannelSpec(
+        "直播带货",
+        True,
+        0.14,
+        0.30,
+        1.60,
+        (0.10, -0.40, 1.00, 3.00),
+        (-0.03, -0.04, 0.02, 0.0),
+        0.8,
+        70.0,
+        1.2,
+        2.0,
+        0.4,
+        1,
+        1.0,
+        0.0,
+        0.93,
+        0.06,
+        0.20,
+        0.0,
+        0.0,
+    ),
+    ChannelSpec(
+        "B2B直销",
+        False,
+        0.03,
+        0.03,
+        1.05,
+        (0.05, -0.30, 0.05, 0.05),
+        (-0.02, 0.03, 0.0, 0.05),
+        3.0,
+        110.0,
+        0.5,
+        25.0,
+        1.0,
+        2,
+        4.0,
+        0.7,
+        0.92,
+        0.01,
+        0.0,
+        0.0,
+        0.05,
+    ),
+    ChannelSpec(
+        "合作伙伴",
+        True,
+        0.095,
+        0.20,
+        1.10,
+        (0.10, -0.20, 0.20, 0.35),
+        (0.0, 0.0, 0.0, 0.0),
+        1.0,
+        100.0,
+        1.0,
+        3.0,
+        0.5,
+        1,
+        1.0,
+        0.0,
+        0.97,
+        0.02,
+        0.10,
+        0.0,
+        0.0,
+    ),
 )
 CHANNEL_NAMES = [c.name for c in CHANNELS]
 STORES = CHANNEL_NAMES.index("直营门店")
@@ -179,29 +300,64 @@ BLIND_SPOTS = ((STORES, REGION_NAMES.index("西北")), (PARTNERS, REGION_NAMES.i
 
 # category -> unit cost as a share of list price
 CATEGORIES: dict[str, float] = {
-    "护肤": 0.24, "彩妆": 0.30, "个人护理": 0.42, "母婴": 0.40, "家居清洁": 0.48, "男士护理": 0.34,
+    "护肤": 0.24,
+    "彩妆": 0.30,
+    "个人护理": 0.42,
+    "母婴": 0.40,
+    "家居清洁": 0.48,
+    "男士护理": 0.34,
 }
 # (product, category, list price in yuan, popularity weight)
 PRODUCTS: tuple[tuple[str, str, float, float], ...] = (
-    ("玻尿酸精华液", "护肤", 299.0, 3.0), ("烟酰胺精华", "护肤", 259.0, 2.5), ("保湿面霜", "护肤", 199.0, 2.5),
-    ("修护乳液", "护肤", 169.0, 2.0), ("氨基酸洁面乳", "护肤", 79.0, 3.5), ("补水面膜", "护肤", 99.0, 3.0),
-    ("眼霜", "护肤", 359.0, 1.2), ("防晒霜", "护肤", 139.0, 2.5), ("爽肤水", "护肤", 129.0, 2.0),
+    ("玻尿酸精华液", "护肤", 299.0, 3.0),
+    ("烟酰胺精华", "护肤", 259.0, 2.5),
+    ("保湿面霜", "护肤", 199.0, 2.5),
+    ("修护乳液", "护肤", 169.0, 2.0),
+    ("氨基酸洁面乳", "护肤", 79.0, 3.5),
+    ("补水面膜", "护肤", 99.0, 3.0),
+    ("眼霜", "护肤", 359.0, 1.2),
+    ("防晒霜", "护肤", 139.0, 2.5),
+    ("爽肤水", "护肤", 129.0, 2.0),
     ("抗老精华", "护肤", 599.0, 1.0),
-    ("口红", "彩妆", 189.0, 2.5), ("气垫粉底", "彩妆", 259.0, 1.8), ("眉笔", "彩妆", 59.0, 2.0),
-    ("睫毛膏", "彩妆", 119.0, 1.5), ("眼影盘", "彩妆", 229.0, 1.2), ("腮红", "彩妆", 129.0, 1.0),
-    ("散粉", "彩妆", 149.0, 1.2), ("唇釉", "彩妆", 159.0, 1.5), ("遮瑕膏", "彩妆", 139.0, 1.0),
+    ("口红", "彩妆", 189.0, 2.5),
+    ("气垫粉底", "彩妆", 259.0, 1.8),
+    ("眉笔", "彩妆", 59.0, 2.0),
+    ("睫毛膏", "彩妆", 119.0, 1.5),
+    ("眼影盘", "彩妆", 229.0, 1.2),
+    ("腮红", "彩妆", 129.0, 1.0),
+    ("散粉", "彩妆", 149.0, 1.2),
+    ("唇釉", "彩妆", 159.0, 1.5),
+    ("遮瑕膏", "彩妆", 139.0, 1.0),
     ("卸妆油", "彩妆", 169.0, 1.8),
-    ("洗发水", "个人护理", 69.0, 3.5), ("护发素", "个人护理", 69.0, 2.0), ("沐浴露", "个人护理", 59.0, 3.0),
-    ("身体乳", "个人护理", 89.0, 2.0), ("护手霜", "个人护理", 39.0, 2.5), ("牙膏", "个人护理", 29.0, 3.5),
-    ("电动牙刷", "个人护理", 399.0, 1.0), ("漱口水", "个人护理", 45.0, 1.5), ("止汗露", "个人护理", 55.0, 1.0),
+    ("洗发水", "个人护理", 69.0, 3.5),
+    ("护发素", "个人护理", 69.0, 2.0),
+    ("沐浴露", "个人护理", 59.0, 3.0),
+    ("身体乳", "个人护理", 89.0, 2.0),
+    ("护手霜", "个人护理", 39.0, 2.5),
+    ("牙膏", "个人护理", 29.0, 3.5),
+    ("电动牙刷", "个人护理", 399.0, 1.0),
+    ("漱口水", "个人护理", 45.0, 1.5),
+    ("止汗露", "个人护理", 55.0, 1.0),
     ("洗手液", "个人护理", 35.0, 2.0),
-    ("婴儿润肤霜", "母婴", 129.0, 1.5), ("婴儿洗发沐浴露", "母婴", 89.0, 1.5), ("婴儿湿巾", "母婴", 39.0, 2.5),
-    ("护臀膏", "母婴", 69.0, 1.2), ("儿童牙膏", "母婴", 35.0, 1.5), ("婴儿爽身粉", "母婴", 49.0, 1.0),
-    ("孕妇护肤油", "母婴", 219.0, 0.7), ("婴儿防晒乳", "母婴", 119.0, 0.8),
-    ("洗衣液", "家居清洁", 59.0, 3.0), ("洗洁精", "家居清洁", 25.0, 2.5), ("衣物柔顺剂", "家居清洁", 49.0, 1.5),
-    ("消毒喷雾", "家居清洁", 39.0, 1.5), ("香薰蜡烛", "家居清洁", 129.0, 0.8), ("厨房清洁剂", "家居清洁", 35.0, 1.5),
-    ("男士洁面", "男士护理", 69.0, 1.8), ("剃须泡", "男士护理", 49.0, 1.2), ("男士控油乳", "男士护理", 129.0, 1.2),
-    ("男士香水", "男士护理", 399.0, 0.6), ("发蜡", "男士护理", 59.0, 0.8),
+    ("婴儿润肤霜", "母婴", 129.0, 1.5),
+    ("婴儿洗发沐浴露", "母婴", 89.0, 1.5),
+    ("婴儿湿巾", "母婴", 39.0, 2.5),
+    ("护臀膏", "母婴", 69.0, 1.2),
+    ("儿童牙膏", "母婴", 35.0, 1.5),
+    ("婴儿爽身粉", "母婴", 49.0, 1.0),
+    ("孕妇护肤油", "母婴", 219.0, 0.7),
+    ("婴儿防晒乳", "母婴", 119.0, 0.8),
+    ("洗衣液", "家居清洁", 59.0, 3.0),
+    ("洗洁精", "家居清洁", 25.0, 2.5),
+    ("衣物柔顺剂", "家居清洁", 49.0, 1.5),
+    ("消毒喷雾", "家居清洁", 39.0, 1.5),
+    ("香薰蜡烛", "家居清洁", 129.0, 0.8),
+    ("厨房清洁剂", "家居清洁", 35.0, 1.5),
+    ("男士洁面", "男士护理", 69.0, 1.8),
+    ("剃须泡", "男士护理", 49.0, 1.2),
+    ("男士控油乳", "男士护理", 129.0, 1.2),
+    ("男士香水", "男士护理", 399.0, 0.6),
+    ("发蜡", "男士护理", 59.0, 0.8),
 )
 # channel -> category preference multipliers (distributors and B2B move mass, low-margin goods;
 # live commerce sells beauty): gives each channel its own mix and so its own gross margin.
@@ -292,9 +448,16 @@ def _calendar() -> _Calendar:
     middle = start + 3
     years_d = middle.astype("datetime64[Y]")
     return _Calendar(
-        week_of_day, week_start, week_days, week_days == 7, np.repeat(np.arange(N_MONTHS), month_len),
-        month_start[:-1], month_len, calendar.period_shares(start, start + 7),
-        (week_start + 3.5) / 365.25, (middle - years_d.astype("datetime64[D]")).astype(float),
+        week_of_day,
+        week_start,
+        week_days,
+        week_days == 7,
+        np.repeat(np.arange(N_MONTHS), month_len),
+        month_start[:-1],
+        month_len,
+        calendar.period_shares(start, start + 7),
+        (week_start + 3.5) / 365.25,
+        (middle - years_d.astype("datetime64[D]")).astype(float),
     )
 
 
@@ -303,7 +466,7 @@ def _baseline_shape(spec: ChannelSpec, cal: _Calendar) -> np.ndarray:
     angle = 2 * np.pi * cal.day_of_year / 365.25
     f = spec.fourier
     season = f[0] * np.sin(angle) + f[1] * np.cos(angle) + f[2] * np.sin(2 * angle) + f[3] * np.cos(2 * angle)
-    return spec.growth ** cal.years * np.exp(season) * (1.0 + cal.holidays @ np.array(spec.holidays))
+    return spec.growth**cal.years * np.exp(season) * (1.0 + cal.holidays @ np.array(spec.holidays))
 
 
 def _flighted(rng: np.random.Generator, cal: _Calendar) -> np.ndarray:
@@ -314,12 +477,12 @@ def _flighted(rng: np.random.Generator, cal: _Calendar) -> np.ndarray:
     while t < N_WEEKS:
         length = int(rng.integers(2, 9)) if on else int(rng.integers(1, 4))
         if on:
-            s[t:t + length] = rng.lognormal(0.0, 0.45) * rng.lognormal(0.0, 0.15, size=min(length, N_WEEKS - t))
+            s[t : t + length] = rng.lognormal(0.0, 0.45) * rng.lognormal(0.0, 0.15, size=min(length, N_WEEKS - t))
         t += length
         on = (not on) if rng.random() < 0.85 else on
     for _ in range(int(rng.integers(1, 3))):
         begin = int(rng.integers(1, N_WEEKS - 6))
-        s[begin:begin + int(rng.integers(2, 5))] = 0.0
+        s[begin : begin + int(rng.integers(2, 5))] = 0.0
     # nobody goes dark for 618 or 双11: campaigns run through both, pushed harder
     festival = (cal.holidays[:, 2] > 0) | (cal.holidays[:, 3] > 0)
     dark = festival & (s == 0)
@@ -400,8 +563,10 @@ def _plant(rng: np.random.Generator, cal: _Calendar, order_value: np.ndarray, or
         planned = s.copy()
         window = None
         if spec.name in LIFT_TESTS:  # 8 weeks of the last year with spend in each, near the usual level
-            starts = [i for i in last_year[:-LIFT_WEEKS] if np.all(s[i:i + LIFT_WEEKS] > 0)] or list(last_year[:-LIFT_WEEKS])
-            gap = [abs(s[i:i + LIFT_WEEKS].mean() - s[last_year].mean()) for i in starts]
+            starts = [i for i in last_year[:-LIFT_WEEKS] if np.all(s[i : i + LIFT_WEEKS] > 0)] or list(
+                last_year[:-LIFT_WEEKS]
+            )
+            gap = [abs(s[i : i + LIFT_WEEKS].mean() - s[last_year].mean()) for i in starts]
             first = int(starts[int(np.argmin(gap))])
             window = slice(first, first + LIFT_WEEKS)
             s[window] += (LIFT_FACTOR - 1.0) * s[window].mean()  # the same extra amount each week
@@ -418,31 +583,45 @@ def _plant(rng: np.random.Generator, cal: _Calendar, order_value: np.ndarray, or
         noise = np.exp(noise_sd * rng.standard_normal(N_WEEKS) - noise_sd**2 / 2)
         revenue[c] = expected[c] * noise * cal.week_days / 7.0
         truth[spec.name] = {
-            "baseline_share": float(level * shape[full].sum() / mu[full].sum()), "beta": float(beta * scale),
-            "alpha": float(alpha), "kappa": float(kappa * scale), "theta": float(theta),
-            "current_weekly_spend": float(current * scale), "marginal_roas": float(target), "noise_sd": float(noise_sd),
-            "growth": spec.growth, "level": float(level * scale),
+            "baseline_share": float(level * shape[full].sum() / mu[full].sum()),
+            "beta": float(beta * scale),
+            "alpha": float(alpha),
+            "kappa": float(kappa * scale),
+            "theta": float(theta),
+            "current_weekly_spend": float(current * scale),
+            "marginal_roas": float(target),
+            "noise_sd": float(noise_sd),
+            "growth": spec.growth,
+            "level": float(level * scale),
         }
         if window is not None:
             x0 = lfilter([1.0], [1.0, -theta], planned)
             true_lift = float(beta * scale * np.sum(_hill(x[window], alpha, kappa) - _hill(x0[window], alpha, kappa)))
             se = LIFT_SE * true_lift
             first_day = np.datetime64(START) + int(cal.week_start[window.start])
-            tests.append({"lever": spec.name, "start": str(first_day), "end": str(first_day + 7 * LIFT_WEEKS - 1),
-                          "spend_change": round(float((s[window] - planned[window]).sum() * scale), 2),
-                          "lift": round(true_lift + se * float(rng.standard_normal()), 2),
-                          "std_error": round(se, 2), "true_lift": true_lift})
+            tests.append(
+                {
+                    "lever": spec.name,
+                    "start": str(first_day),
+                    "end": str(first_day + 7 * LIFT_WEEKS - 1),
+                    "spend_change": round(float((s[window] - planned[window]).sum() * scale), 2),
+                    "lift": round(true_lift + se * float(rng.standard_normal()), 2),
+                    "std_error": round(se, 2),
+                    "true_lift": true_lift,
+                }
+            )
     return _Plan(spend, expected, revenue, truth, tests, shapes)
 
 
-def _crm_plan(rng: np.random.Generator, cal: _Calendar, customer_orders: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, dict[str, object]]]:
+def _crm_plan(
+    rng: np.random.Generator, cal: _Calendar, customer_orders: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, dict[str, object]]]:
     """Monthly spend per programme (0.3–1.7 × a base that follows its audience's expected buyers),
     the dropout reduction r[k, month] it buys for a contacted customer, and the audience masks."""
     monthly_orders = np.zeros((len(CHANNELS), N_MONTHS))
     for w in range(N_WEEKS):  # a week's orders fall on its days in proportion
         days = np.arange(max(cal.week_start[w], 0), min(cal.week_start[w] + 7, N_DAYS))
-        np.add.at(monthly_orders, (slice(None), cal.month_of_day[days]), customer_orders[:, w:w + 1] / len(days))
+        np.add.at(monthly_orders, (slice(None), cal.month_of_day[days]), customer_orders[:, w : w + 1] / len(days))
     spend = np.zeros((len(CRM_PROGRAMMES), N_MONTHS))
     reduction = np.zeros_like(spend)
     audience = np.zeros((len(CRM_PROGRAMMES), len(CHANNELS)), dtype=bool)
@@ -453,8 +632,13 @@ def _crm_plan(rng: np.random.Generator, cal: _Calendar, customer_orders: np.ndar
         spend[k] = np.round(base * rng.uniform(0.3, 1.7, N_MONTHS), 2)
         kappa = kappa_ratio * float(spend[k].mean())
         reduction[k] = max_reduction * _hill(spend[k], alpha, kappa)
-        truth[name] = {"max_reduction": max_reduction, "alpha": alpha, "kappa": kappa,
-                       "current_monthly_spend": float(spend[k, -12:].mean()), "audience": list(channels)}
+        truth[name] = {
+            "max_reduction": max_reduction,
+            "alpha": alpha,
+            "kappa": kappa,
+            "current_monthly_spend": float(spend[k, -12:].mean()),
+            "audience": list(channels),
+        }
     return spend, reduction, audience, truth
 
 
@@ -510,7 +694,7 @@ class _Population:
             mine = np.flatnonzero(channel == c)
             region[mine] = _choose(rng, weights[c], mine.size)
             if cover:
-                allowed = np.flatnonzero(weights[c] > 0)[self.covered[c]:]
+                allowed = np.flatnonzero(weights[c] > 0)[self.covered[c] :]
                 k = min(allowed.size, mine.size)
                 region[mine[:k]] = allowed[:k]
                 self.covered[c] += k
@@ -534,7 +718,7 @@ class _Population:
         order = np.argsort(week, kind="stable")
         bounds = np.searchsorted(week[order], np.arange(N_WEEKS + 1))
         for w in np.flatnonzero(np.diff(bounds)):
-            part = order[bounds[w]:bounds[w + 1]]
+            part = order[bounds[w] : bounds[w + 1]]
             self.buckets[w].append((idx[owner[part]], when[part], where[part]))
         return idx
 
@@ -546,8 +730,9 @@ class _Population:
         return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))  # type: ignore[return-value]
 
 
-def _process(rng: np.random.Generator, cal: _Calendar, targets: np.ndarray, reduction: np.ndarray,
-             audience: np.ndarray) -> _Flow:
+def _process(
+    rng: np.random.Generator, cal: _Calendar, targets: np.ndarray, reduction: np.ndarray, audience: np.ndarray
+) -> _Flow:
     """Week by week: new customers arrive and buy; each channel accepts just enough live candidates
     to reach its order count; first purchases of a month draw the CRM contacts; a customer who drops
     out after a purchase buys nothing from the next week on (the week's accepted purchases all
@@ -620,20 +805,37 @@ def _process(rng: np.random.Generator, cal: _Calendar, targets: np.ndarray, redu
         contacted[head_cust[last_head]] = status[last_head]
         rows, progs = np.nonzero(in_audience & fresh[:, None])
         if rows.size:
-            others = np.prod(1.0 - reduction[:, head_month[rows]].T * status[rows], axis=1) / \
-                (1.0 - reduction[progs, head_month[rows]] * status[rows, progs])
-            contact_parts.append({
-                "programme": progs, "month": head_month[rows], "cust": head_cust[rows], "time": when[heads][rows],
-                "control": control[rows, progs], "p": people.p[head_cust[rows]], "others": others,
-                "effect": reduction[progs, head_month[rows]],
-            })
+            others = np.prod(1.0 - reduction[:, head_month[rows]].T * status[rows], axis=1) / (
+                1.0 - reduction[progs, head_month[rows]] * status[rows, progs]
+            )
+            contact_parts.append(
+                {
+                    "programme": progs,
+                    "month": head_month[rows],
+                    "cust": head_cust[rows],
+                    "time": when[heads][rows],
+                    "control": control[rows, progs],
+                    "p": people.p[head_cust[rows]],
+                    "others": others,
+                    "effect": reduction[progs, head_month[rows]],
+                }
+            )
         purchases.append((cust, when, chan))
     n = people.size
     contacts = {key: np.concatenate([part[key] for part in contact_parts]) for key in contact_parts[0]}
     bought = [np.concatenate([p[i] for p in purchases]) for i in range(3)]
     offered = [np.concatenate([c[i] for c in candidates]) for i in range(3)]
-    return _Flow(people.channel[:n], people.region[:n], people.province[:n], ~alive[:n], acquired, *bought, *offered,
-                 acceptance, contacts)
+    return _Flow(
+        people.channel[:n],
+        people.region[:n],
+        people.province[:n],
+        ~alive[:n],
+        acquired,
+        *bought,
+        *offered,
+        acceptance,
+        contacts,
+    )
 
 
 def _uplift_truth(cal: _Calendar, flow: _Flow) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
@@ -683,8 +885,6 @@ def _region_weights() -> np.ndarray:
     return w
 
 
-
-
 def _provinces(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
     """A province code (index into PROVINCE_NAMES) within each row's region."""
     province = np.empty(region.size, dtype=np.int64)
@@ -696,8 +896,9 @@ def _provinces(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
     return province
 
 
-def build_demo(target: object, *, orders: int = 300_000, seed: int = 42, name: str = "demo",
-               progress: Progress | None = None) -> dict[str, object]:
+def build_demo(
+    target: object, *, orders: int = 300_000, seed: int = 42, name: str = "demo", progress: Progress | None = None
+) -> dict[str, object]:
     """Generate the demo dataset and write it as dataset ``name``, replacing any previous one.
 
     Parameters
@@ -724,8 +925,14 @@ def build_demo(target: object, *, orders: int = 300_000, seed: int = 42, name: s
     with Warehouse.of(target).writer(name, skip=(*registry.FACT_TABLES, "customer_firsts")) as con:
         _write(con, name, tables, truth)
     report(1.0, "done")
-    return {"name": name, "order_lines": truth["order_lines"], "orders": truth["orders"],
-            "customers": truth["customers"], "seconds": round(time.perf_counter() - began, 3), "seed": seed}
+    return {
+        "name": name,
+        "order_lines": truth["order_lines"],
+        "orders": truth["orders"],
+        "customers": truth["customers"],
+        "seconds": round(time.perf_counter() - began, 3),
+        "seed": seed,
+    }
 
 
 def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Table], dict[str, object]]:
@@ -812,8 +1019,11 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
         use = mine & complete[h]
         # a contact at reduction r gains r × (p · others · (q − q_week)); averaged, the gain at full effect
         per_reduction = float(np.mean(effect[h][use] / contacts["effect"][use]))
-        response["crm"][name] = {**crm_truth[name], "uplift": uplift,
-                                 "max_uplift": per_reduction * CRM_PROGRAMMES[name][1]}
+        response["crm"][name] = {
+            **crm_truth[name],
+            "uplift": uplift,
+            "max_uplift": per_reduction * CRM_PROGRAMMES[name][1],
+        }
     per_year = [flow.acquired[:, (cal.years >= y) & (cal.years < y + 1)].sum(axis=1) for y in (0, 2)]
     angle_season = plan.shapes / np.array([c.growth for c in CHANNELS])[:, None] ** cal.years[None, :]
     week_month = cal.month_of_day[np.clip(cal.week_start + 3, 0, N_DAYS - 1)] % 12
@@ -822,10 +1032,14 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
     truth: dict[str, object] = {
         "response": response,
         "experiments": plan.tests,
-        "channel_gross_margin": {CHANNEL_NAMES[c]: float((rev_c[c] - cost_cm[c].sum()) / rev_c[c]) for c in range(n_ch)},
+        "channel_gross_margin": {
+            CHANNEL_NAMES[c]: float((rev_c[c] - cost_cm[c].sum()) / rev_c[c]) for c in range(n_ch)
+        },
         "channel_revenue_share": {CHANNEL_NAMES[c]: float(rev_c[c] / rev_c.sum()) for c in range(n_ch)},
-        "channel_revenue_by_year": {CHANNEL_NAMES[c]: {str(2023 + y): float(rev_cm[c, 12 * y:12 * y + 12].sum())
-                                                       for y in range(3)} for c in range(n_ch)},
+        "channel_revenue_by_year": {
+            CHANNEL_NAMES[c]: {str(2023 + y): float(rev_cm[c, 12 * y : 12 * y + 12].sum()) for y in range(3)}
+            for c in range(n_ch)
+        },
         "blind_spots": [[CHANNEL_NAMES[c], REGION_NAMES[r]] for c, r in BLIND_SPOTS],
         "price_conflict_products": list(PRICE_CONFLICT_PRODUCTS),
         "price_conflict_factor": PRICE_CONFLICT_FACTOR,
@@ -848,30 +1062,61 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
         "orders_requested": orders,
     }
     full = np.flatnonzero(cal.full)
-    weekly = pa.table({
-        "week": pa.array((np.repeat(cal.week_start[full][None, :], n_ch, axis=0).ravel() + _EPOCH_DAY).astype(np.int32),
-                         pa.date32()),
-        "ch": np.repeat(np.arange(n_ch), full.size), "amount": np.round(plan.spend[:, full], 2).ravel(),
-    })
-    crm_table = pa.table({
-        "month": pa.array((np.tile(cal.month_start, len(CRM_PROGRAMMES)) + _EPOCH_DAY).astype(np.int32), pa.date32()),
-        "programme": np.repeat(np.arange(len(CRM_PROGRAMMES)), N_MONTHS),
-        "amount": crm_spend.ravel(),
-    })
-    contacts_table = pa.table({  # a contact comes with a purchase: every contacted customer is a buyer
-        "programme": contacts["programme"].astype(np.int8),
-        "month": pa.array((cal.month_start[contacts["month"]] + _EPOCH_DAY).astype(np.int32), pa.date32()),
-        "cust_no": new_no[contacts["cust"]] + 1,
-        "contact_date": pa.array((contacts["time"].astype(np.int64) + _EPOCH_DAY).astype(np.int32), pa.date32()),
-        "is_control": contacts["control"],
-    })
+    weekly = pa.table(
+        {
+            "week": pa.array(
+                (np.repeat(cal.week_start[full][None, :], n_ch, axis=0).ravel() + _EPOCH_DAY).astype(np.int32),
+                pa.date32(),
+            ),
+            "ch": np.repeat(np.arange(n_ch), full.size),
+            "amount": np.round(plan.spend[:, full], 2).ravel(),
+        }
+    )
+    crm_table = pa.table(
+        {
+            "month": pa.array(
+                (np.tile(cal.month_start, len(CRM_PROGRAMMES)) + _EPOCH_DAY).astype(np.int32), pa.date32()
+            ),
+            "programme": np.repeat(np.arange(len(CRM_PROGRAMMES)), N_MONTHS),
+            "amount": crm_spend.ravel(),
+        }
+    )
+    contacts_table = pa.table(
+        {  # a contact comes with a purchase: every contacted customer is a buyer
+            "programme": contacts["programme"].astype(np.int8),
+            "month": pa.array((cal.month_start[contacts["month"]] + _EPOCH_DAY).astype(np.int32), pa.date32()),
+            "cust_no": new_no[contacts["cust"]] + 1,
+            "contact_date": pa.array((contacts["time"].astype(np.int64) + _EPOCH_DAY).astype(np.int32), pa.date32()),
+            "is_control": contacts["control"],
+        }
+    )
     cust_table = _customers_table(rng, n_cust, c_channel, c_region, c_first, c_dropped)
     # the customer's voice (issue 15), from these orders and customers on a random stream of its own
-    voice_tables, truth["voice"] = demo_voice.generate(seed, demo_voice.Facts(
-        CHANNEL_NAMES, REGION_NAMES, c_channel, c_region, c_first, c_dropped, day, channel, cust_no - 1, N_DAYS,
-        cal.month_start))
-    return {"lines": tables_lines, "costs": costs, "customers": cust_table, "crm": crm_table, "weekly": weekly,
-            "contacts": contacts_table, **{f"voice_{k}": v for k, v in voice_tables.items()}}, truth
+    voice_tables, truth["voice"] = demo_voice.generate(
+        seed,
+        demo_voice.Facts(
+            CHANNEL_NAMES,
+            REGION_NAMES,
+            c_channel,
+            c_region,
+            c_first,
+            c_dropped,
+            day,
+            channel,
+            cust_no - 1,
+            N_DAYS,
+            cal.month_start,
+        ),
+    )
+    return {
+        "lines": tables_lines,
+        "costs": costs,
+        "customers": cust_table,
+        "crm": crm_table,
+        "weekly": weekly,
+        "contacts": contacts_table,
+        **{f"voice_{k}": v for k, v in voice_tables.items()},
+    }, truth
 
 
 def _channel_costs(rng: np.random.Generator, cal: _Calendar, spend: np.ndarray, rev_cm: np.ndarray) -> pa.Table:
@@ -881,7 +1126,7 @@ def _channel_costs(rng: np.random.Generator, cal: _Calendar, spend: np.ndarray, 
     marketing = np.zeros((n_ch, N_MONTHS))
     for w in np.flatnonzero(spend.sum(axis=0) > 0):
         days = np.arange(cal.week_start[w], cal.week_start[w] + 7)
-        np.add.at(marketing, (slice(None), cal.month_of_day[days]), spend[:, w:w + 1] / 7.0)
+        np.add.at(marketing, (slice(None), cal.month_of_day[days]), spend[:, w : w + 1] / 7.0)
     rows_month, rows_ch, rows_type, rows_amount = [], [], [], []
     for c, spec in enumerate(CHANNELS):
         revenue = rev_cm[c]
@@ -893,15 +1138,25 @@ def _channel_costs(rng: np.random.Generator, cal: _Calendar, spend: np.ndarray, 
             rows_ch.append(np.full(N_MONTHS, c))
             rows_type.append(np.full(N_MONTHS, t))
             rows_amount.append(np.round(amount, 2))
-    return pa.table({
-        "month": pa.array((np.concatenate(rows_month) + _EPOCH_DAY).astype(np.int32), pa.date32()),
-        "ch": np.concatenate(rows_ch), "cost_type": np.concatenate(rows_type),
-        "amount": np.concatenate(rows_amount),
-    })
+    return pa.table(
+        {
+            "month": pa.array((np.concatenate(rows_month) + _EPOCH_DAY).astype(np.int32), pa.date32()),
+            "ch": np.concatenate(rows_ch),
+            "cost_type": np.concatenate(rows_type),
+            "amount": np.concatenate(rows_amount),
+        }
+    )
 
 
-def _lines(rng: np.random.Generator, day: np.ndarray, cust_no: np.ndarray, channel: np.ndarray,
-           region: np.ndarray, province: np.ndarray, n_lines: np.ndarray) -> tuple[pa.Table, dict[str, np.ndarray]]:
+def _lines(
+    rng: np.random.Generator,
+    day: np.ndarray,
+    cust_no: np.ndarray,
+    channel: np.ndarray,
+    region: np.ndarray,
+    province: np.ndarray,
+    n_lines: np.ndarray,
+) -> tuple[pa.Table, dict[str, np.ndarray]]:
     """Expand orders (sorted by day) into coded order lines with prices, costs and refunds."""
     n_orders = day.size
     line_order = np.repeat(np.arange(n_orders), n_lines)
@@ -912,8 +1167,12 @@ def _lines(rng: np.random.Generator, day: np.ndarray, cust_no: np.ndarray, chann
 
     consumer = np.array([c.consumer for c in CHANNELS])
     list_price = np.array([p[2] for p in PRODUCTS])
-    unit_cost = np.round(list_price * np.array([CATEGORIES[p[1]] for p in PRODUCTS])
-                         * (1.0 + 0.05 * ((np.arange(len(PRODUCTS)) % 5) - 2)), 2)
+    unit_cost = np.round(
+        list_price
+        * np.array([CATEGORIES[p[1]] for p in PRODUCTS])
+        * (1.0 + 0.05 * ((np.arange(len(PRODUCTS)) % 5) - 2)),
+        2,
+    )
     conflict = np.isin(np.array(PRODUCT_NAMES), PRICE_CONFLICT_PRODUCTS)
     product = np.empty(n, dtype=np.int64)
     popularity = np.array([p[3] for p in PRODUCTS])
@@ -928,7 +1187,9 @@ def _lines(rng: np.random.Generator, day: np.ndarray, cust_no: np.ndarray, chann
     trend = np.log(np.array([c.quantity_trend for c in CHANNELS]))
     years = day[line_order] / 365.25
     business_q = np.maximum(1.0, np.round(np.exp(mu[ch] + trend[ch] * years + sigma[ch] * rng.standard_normal(n))))
-    quantity = np.where(consumer[ch], 1.0 + np.minimum(rng.poisson(0.35, n), 5), business_q)  # see _expected_order_value
+    quantity = np.where(
+        consumer[ch], 1.0 + np.minimum(rng.poisson(0.35, n), 5), business_q
+    )  # see _expected_order_value
 
     factor = np.array([c.price_factor for c in CHANNELS])[ch]
     factor = np.where((ch == LIVE) & conflict[product], PRICE_CONFLICT_FACTOR, factor)
@@ -945,44 +1206,58 @@ def _lines(rng: np.random.Generator, day: np.ndarray, cust_no: np.ndarray, chann
     refund = np.where(refunded, np.round(revenue * part, 2), 0.0)
 
     line_day = day[line_order]
-    table = pa.table({
-        "order_no": pa.array(line_order + 1, pa.int64()),
-        "line": pa.array(line_no, pa.int32()),
-        "order_date": pa.array((line_day + _EPOCH_DAY).astype(np.int32), pa.date32()),
-        "cust_no": pa.array(cust_no[line_order], pa.int64()),
-        "ch": pa.array(ch, pa.int8()),
-        "reg": pa.array(region[line_order], pa.int8()),
-        "prov": pa.array(province[line_order], pa.int8()),
-        "prod": pa.array(product, pa.int8()),
-        "quantity": quantity, "unit_price": unit_price, "revenue": revenue,
-        "cost": cost, "discount": discount, "refund": refund,
-    })
+    table = pa.table(
+        {
+            "order_no": pa.array(line_order + 1, pa.int64()),
+            "line": pa.array(line_no, pa.int32()),
+            "order_date": pa.array((line_day + _EPOCH_DAY).astype(np.int32), pa.date32()),
+            "cust_no": pa.array(cust_no[line_order], pa.int64()),
+            "ch": pa.array(ch, pa.int8()),
+            "reg": pa.array(region[line_order], pa.int8()),
+            "prov": pa.array(province[line_order], pa.int8()),
+            "prod": pa.array(product, pa.int8()),
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "revenue": revenue,
+            "cost": cost,
+            "discount": discount,
+            "refund": refund,
+        }
+    )
     return table, {"day": line_day, "channel": ch, "revenue": revenue, "cost": cost, "refund": refund}
 
 
-
-def _customers_table(rng: np.random.Generator, n_cust: int, channel: np.ndarray, region: np.ndarray,
-                     first_day: np.ndarray, dropped: np.ndarray) -> pa.Table:
+def _customers_table(
+    rng: np.random.Generator,
+    n_cust: int,
+    channel: np.ndarray,
+    region: np.ndarray,
+    first_day: np.ndarray,
+    dropped: np.ndarray,
+) -> pa.Table:
     """One row per customer with survey satisfaction (40%) and churn reasons (60% of dropped)."""
     surveyed = rng.random(n_cust) < 0.4
     score = np.clip(np.round(rng.normal(np.where(dropped, 2.7, 4.1), 0.9)), 1, 5)
     satisfaction = pa.array(score, pa.float64(), mask=~surveyed)
     reason = _choose(rng, np.array([w for _, w in CHURN_REASONS]), n_cust)
     has_reason = dropped & (rng.random(n_cust) < 0.6)
-    return pa.table({
-        "cust_no": np.arange(1, n_cust + 1),
-        "ch": channel.astype(np.int8), "reg": region.astype(np.int8),
-        "first_order_date": pa.array((first_day + _EPOCH_DAY).astype(np.int32), pa.date32()),
-        "satisfaction": satisfaction,
-        "reason": pa.array(reason.astype(np.int8), pa.int8(), mask=~has_reason),
-    })
+    return pa.table(
+        {
+            "cust_no": np.arange(1, n_cust + 1),
+            "ch": channel.astype(np.int8),
+            "reg": region.astype(np.int8),
+            "first_order_date": pa.array((first_day + _EPOCH_DAY).astype(np.int32), pa.date32()),
+            "satisfaction": satisfaction,
+            "reason": pa.array(reason.astype(np.int8), pa.int8(), mask=~has_reason),
+        }
+    )
 
 
 def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table], truth: dict[str, object]) -> None:
     """Replace dataset ``name`` in every table and refresh its registry row, in one transaction."""
     cur = con.cursor()
     dims = {"n": name, "channels": CHANNEL_NAMES, "regions": REGION_NAMES, "provinces": PROVINCE_NAMES}
-    voice = {alias[len("voice_"):]: tables.pop(alias) for alias in list(tables) if alias.startswith("voice_")}
+    voice = {alias[len("voice_") :]: tables.pop(alias) for alias in list(tables) if alias.startswith("voice_")}
     for alias, table in tables.items():
         cur.register(f"demo_{alias}", table)
     try:
@@ -1017,8 +1292,10 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
                 "INSERT INTO crm_spend SELECT $n, month, $programmes[programme + 1], amount FROM demo_crm",
                 {"n": name, "programmes": list(CRM_PROGRAMMES)},
             )
-            cur.execute("INSERT INTO marketing_weekly SELECT $n, week, $channels[ch + 1], amount FROM demo_weekly",
-                        {"n": name, "channels": CHANNEL_NAMES})
+            cur.execute(
+                "INSERT INTO marketing_weekly SELECT $n, week, $channels[ch + 1], amount FROM demo_weekly",
+                {"n": name, "channels": CHANNEL_NAMES},
+            )
             cur.execute(
                 "INSERT INTO crm_contacts SELECT $n, $programmes[programme + 1], strftime(month, '%Y-%m'), "
                 "'C' || lpad(cust_no::VARCHAR, 8, '0'), contact_date, is_control FROM demo_contacts",
@@ -1026,8 +1303,18 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
             )
             cur.executemany(
                 "INSERT INTO experiments VALUES ($n, $lever, $start::DATE, $end::DATE, $change, $lift, $se)",
-                [{"n": name, "lever": t["lever"], "start": t["start"], "end": t["end"], "change": t["spend_change"],
-                  "lift": t["lift"], "se": t["std_error"]} for t in truth["experiments"]],
+                [
+                    {
+                        "n": name,
+                        "lever": t["lever"],
+                        "start": t["start"],
+                        "end": t["end"],
+                        "change": t["spend_change"],
+                        "lift": t["lift"],
+                        "se": t["std_error"],
+                    }
+                    for t in truth["experiments"]
+                ],
             )
             cur.execute(
                 """
@@ -1037,8 +1324,12 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tables: dict[str, pa.Table
                        first_order_date, satisfaction, $reasons[reason + 1]
                 FROM demo_customers
                 """,
-                {"n": name, "channels": CHANNEL_NAMES, "regions": REGION_NAMES,
-                 "reasons": [r for r, _ in CHURN_REASONS]},
+                {
+                    "n": name,
+                    "channels": CHANNEL_NAMES,
+                    "regions": REGION_NAMES,
+                    "reasons": [r for r, _ in CHURN_REASONS],
+                },
             )
             demo_voice.write(cur, name, voice, CHANNEL_NAMES)
             cur.executemany(

@@ -51,12 +51,28 @@ DETRACTOR_ODDS = {"直播带货": 1.8, "B2B直销": 0.6}
 DETRACTOR_SCORES = (np.arange(7), np.array([1, 1, 2, 3, 5, 8, 10], dtype=float))
 COMMENT_SHARE, ENGLISH_SHARE, TWO_PHRASES = 0.45, 0.12, 0.4
 PHRASES = {
-    "zh": {"promoter": (("质量很好", 3.5), ("物流很快", 3.0), ("会推荐给朋友", 2.0), ("包装精美", 1.0), ("客服很耐心", 1.5)),
-           "passive": (("还可以", 3.0), ("性价比一般", 2.0), ("物流一般", 2.0), ("包装还行", 1.0)),
-           "detractor": (("物流太慢", 4.0), ("价格偏贵", 3.0), ("客服不回复", 2.0), ("包装破损", 1.5), ("效果不明显", 1.5))},
-    "en": {"promoter": (("great quality", 3.0), ("fast delivery", 2.5), ("would recommend", 2.0)),
-           "passive": (("it is ok", 2.0), ("average value", 2.0)),
-           "detractor": (("slow delivery", 4.0), ("too expensive", 3.0), ("no reply from support", 2.0))},
+    "zh": {
+        "promoter": (
+            ("质量很好", 3.5),
+            ("物流很快", 3.0),
+            ("会推荐给朋友", 2.0),
+            ("包装精美", 1.0),
+            ("客服很耐心", 1.5),
+        ),
+        "passive": (("还可以", 3.0), ("性价比一般", 2.0), ("物流一般", 2.0), ("包装还行", 1.0)),
+        "detractor": (
+            ("物流太慢", 4.0),
+            ("价格偏贵", 3.0),
+            ("客服不回复", 2.0),
+            ("包装破损", 1.5),
+            ("效果不明显", 1.5),
+        ),
+    },
+    "en": {
+        "promoter": (("great quality", 3.0), ("fast delivery", 2.5), ("would recommend", 2.0)),
+        "passive": (("it is ok", 2.0), ("average value", 2.0)),
+        "detractor": (("slow delivery", 4.0), ("too expensive", 3.0), ("no reply from support", 2.0)),
+    },
 }
 CSAT_CHANNEL = "直营门店"
 REFERRAL_PROB = {"staying": 0.18, "leaving": 0.03}
@@ -70,8 +86,11 @@ DEPARTED_REP, DEPARTED_ON = "王磊", dt.date(2025, 6, 30)
 CONSUMER_ENROLLED, CONSUMER_RATES = 0.30, {"wecom": 1 / 60, "call": 1 / 240}
 ADVISORS = 12
 LAPSED_CONTACT_DAYS = 120
-OUTCOMES = {"visit": ("达成意向", "跟进中", "已解决"), "call": ("跟进中", "无人接听", "已解决"),
-            "wecom": ("已回复", "跟进中", "已解决")}
+OUTCOMES = {
+    "visit": ("达成意向", "跟进中", "已解决"),
+    "call": ("跟进中", "无人接听", "已解决"),
+    "wecom": ("已回复", "跟进中", "已解决"),
+}
 CONVERSION = {"电商平台": 0.032, "直播带货": 0.011, "直营门店": 0.18, "B2B直销": 0.05}
 SOURCES = {"电商平台": (("手淘搜索", 0.45), ("首页推荐", 0.25), ("直通车", 0.20), ("站外广告", 0.10))}
 LEAD_SHARE = {"B2B直销": 0.12}
@@ -133,15 +152,22 @@ def generate(seed: int, facts: Facts) -> tuple[dict[str, pa.Table], dict[str, ob
     referred_by, ref_truth = _referrals(rng, facts, fb)
     contacts, contact_truth = _contacts(rng, facts, keys)
     profiles, profile_truth = _profiles(rng, facts)
-    profiles = profiles.append_column("referred_by", pa.array(
-        [None if r < 0 else f"C{r + 1:08d}" for r in referred_by], pa.string()))
+    profiles = profiles.append_column(
+        "referred_by", pa.array([None if r < 0 else f"C{r + 1:08d}" for r in referred_by], pa.string())
+    )
     traffic, traffic_truth = _traffic(rng, facts)
-    truth = {"feedback": fb_truth, "referral": ref_truth, "contacts": contact_truth, "profiles": profile_truth,
-             "conversion": traffic_truth}
+    truth = {
+        "feedback": fb_truth,
+        "referral": ref_truth,
+        "contacts": contact_truth,
+        "profiles": profile_truth,
+        "conversion": traffic_truth,
+    }
     return {"feedback": fb.table, "contacts": contacts, "profiles": profiles, "traffic": traffic}, truth
 
 
 # --- feedback ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Answers:
@@ -188,20 +214,25 @@ def _feedback(rng: np.random.Generator, facts: Facts, keys: np.ndarray) -> tuple
     rest = (1 - det) / (1 - base[:, 0])
     probs = np.column_stack([det, base[:, 1] * rest, base[:, 2] * rest])
     group = (rng.random(rows.size)[:, None] > np.cumsum(probs, axis=1)).sum(axis=1)  # 0 det, 1 passive, 2 promoter
-    score = np.where(group == 0, DETRACTOR_SCORES[0][_pick(rng, DETRACTOR_SCORES[1], rows.size)],
-                     np.where(group == 1, 7 + rng.integers(0, 2, rows.size), 9 + rng.integers(0, 2, rows.size)))
+    score = np.where(
+        group == 0,
+        DETRACTOR_SCORES[0][_pick(rng, DETRACTOR_SCORES[1], rows.size)],
+        np.where(group == 1, 7 + rng.integers(0, 2, rows.size), 9 + rng.integers(0, 2, rows.size)),
+    )
     comments = _comments(rng, group)
     # 直营门店 answers also rate the service 1–5
     store = names[channel] == CSAT_CHANNEL
     csat = np.clip(np.round(rng.normal(np.where(leave, 2.8, 4.2), 0.8)), 1, 5)[store]
-    table = pa.table({
-        "cust_no": np.concatenate([who, who[store]]) + 1,
-        "feedback_date": _date(np.concatenate([day, day[store]])),
-        "score": np.concatenate([score.astype(float), csat]),
-        "scale": pa.array(["0-10"] * rows.size + ["1-5"] * int(store.sum())),
-        "comment": pa.array(comments + [None] * int(store.sum()), pa.string()),
-        "ch": np.concatenate([channel, channel[store]]).astype(np.int8),
-    })
+    table = pa.table(
+        {
+            "cust_no": np.concatenate([who, who[store]]) + 1,
+            "feedback_date": _date(np.concatenate([day, day[store]])),
+            "score": np.concatenate([score.astype(float), csat]),
+            "scale": pa.array(["0-10"] * rows.size + ["1-5"] * int(store.sum())),
+            "comment": pa.array(comments + [None] * int(store.sum()), pa.string()),
+            "ch": np.concatenate([channel, channel[store]]).astype(np.int8),
+        }
+    )
     answers = _Answers(table, who, day, score.astype(float))
     return answers, _feedback_truth(facts, keys, answers, channel, comments, group)
 
@@ -225,14 +256,18 @@ def _comments(rng: np.random.Generator, group: np.ndarray) -> list[str | None]:
     return out
 
 
-def _feedback_truth(facts: Facts, key: np.ndarray, a: _Answers, channel: np.ndarray, comments: list,
-                    group: np.ndarray) -> dict:
-    year = {y: (a.day >= (dt.date(y, 1, 1) - START).days) & (a.day <= (dt.date(y, 12, 31) - START).days)
-            for y in (2024, 2025)}
+def _feedback_truth(
+    facts: Facts, key: np.ndarray, a: _Answers, channel: np.ndarray, comments: list, group: np.ndarray
+) -> dict:
+    year = {
+        y: (a.day >= (dt.date(y, 1, 1) - START).days) & (a.day <= (dt.date(y, 12, 31) - START).days)
+        for y in (2024, 2025)
+    }
     names = np.array(facts.channel_names)
     latest_2025 = _latest(a.cust, a.day, a.score, year[2025])  # one answer per customer, then by its channel
-    by_channel = {str(names[c]): _nps(a.score[latest_2025][channel[latest_2025] == c])
-                  for c in np.unique(channel[latest_2025])}
+    by_channel = {
+        str(names[c]): _nps(a.score[latest_2025][channel[latest_2025] == c]) for c in np.unique(channel[latest_2025])
+    }
     # lapse after the latest answer over the whole range, judged when its window ends in the data
     idx = _latest(a.cust, a.day, a.score, np.ones(a.cust.size, dtype=bool))
     judged = idx[a.day[idx] + LAPSE_WINDOW <= facts.n_days - 1]
@@ -241,8 +276,10 @@ def _feedback_truth(facts: Facts, key: np.ndarray, a: _Answers, channel: np.ndar
     hi = np.searchsorted(key, base + a.day[judged] + LAPSE_WINDOW, side="right")
     lapsed = hi == lo
     s = a.score[judged]
-    lapse = {name: float(lapsed[mask].mean()) for name, mask in
-             (("detractor", s <= 6), ("passive", (s >= 7) & (s <= 8)), ("promoter", s >= 9))}
+    lapse = {
+        name: float(lapsed[mask].mean())
+        for name, mask in (("detractor", s <= 6), ("passive", (s >= 7) & (s <= 8)), ("promoter", s >= 9))
+    }
     detractor_phrases: dict[str, int] = {}
     for text, g in zip(comments, group, strict=True):
         if text is not None and g == 0:
@@ -250,16 +287,19 @@ def _feedback_truth(facts: Facts, key: np.ndarray, a: _Answers, channel: np.ndar
                 detractor_phrases[phrase] = detractor_phrases.get(phrase, 0) + 1
     top = sorted(detractor_phrases.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     return {
-        "group_probabilities": GROUP_PROBS, "detractor_odds": DETRACTOR_ODDS,
+        "group_probabilities": GROUP_PROBS,
+        "detractor_odds": DETRACTOR_ODDS,
         "nps_by_year": {str(y): _nps(a.score[_latest(a.cust, a.day, a.score, m)]) for y, m in year.items()},
         "responses_by_year": {str(y): int(_latest(a.cust, a.day, a.score, m).size) for y, m in year.items()},
         "nps_by_channel_2025": by_channel,
-        "lapse_180_all": lapse, "judged_all": int(judged.size),
+        "lapse_180_all": lapse,
+        "judged_all": int(judged.size),
         "detractor_top_phrase": top,
     }
 
 
 # --- referrals -----------------------------------------------------------------------------------
+
 
 def _referrals(rng: np.random.Generator, facts: Facts, answers: _Answers) -> tuple[np.ndarray, dict]:
     n = facts.c_channel.size
@@ -288,13 +328,18 @@ def _referrals(rng: np.random.Generator, facts: Facts, answers: _Answers) -> tup
     y2025 = facts.c_first >= (dt.date(2025, 1, 1) - START).days
     counts = np.bincount(referrer[has & y2025], minlength=n)
     return referrer, {
-        "probabilities": REFERRAL_PROB, "super_share": SUPER_SHARE, "promoter_weight": PROMOTER_WEIGHT,
-        "rate_by_year": rates, "referred_total": int(has.sum()),
-        "super_referrers": _cid(kocs), "super_referred_2025": {f"C{k + 1:08d}": int(counts[k]) for k in kocs},
+        "probabilities": REFERRAL_PROB,
+        "super_share": SUPER_SHARE,
+        "promoter_weight": PROMOTER_WEIGHT,
+        "rate_by_year": rates,
+        "referred_total": int(has.sum()),
+        "super_referrers": _cid(kocs),
+        "super_referred_2025": {f"C{k + 1:08d}": int(counts[k]) for k in kocs},
     }
 
 
 # --- contacts ------------------------------------------------------------------------------------
+
 
 def _contacts(rng: np.random.Generator, facts: Facts, keys: np.ndarray) -> tuple[pa.Table, dict]:
     n = facts.c_channel.size
@@ -302,8 +347,9 @@ def _contacts(rng: np.random.Generator, facts: Facts, keys: np.ndarray) -> tuple
     last_order = np.full(n, -1, dtype=np.int64)
     known = facts.o_cust >= 0
     np.maximum.at(last_order, facts.o_cust[known], facts.o_day[known])
-    life_end = np.where(facts.c_dropped, np.minimum(last_order + LAPSED_CONTACT_DAYS, facts.n_days - 1),
-                        facts.n_days - 1)
+    life_end = np.where(
+        facts.c_dropped, np.minimum(last_order + LAPSED_CONTACT_DAYS, facts.n_days - 1), facts.n_days - 1
+    )
     life = np.maximum(life_end - facts.c_first, 0) + 1
     rep_customer = np.isin(names[facts.c_channel], REP_CHANNELS)
     enrolled = ~rep_customer & (rng.random(n) < CONSUMER_ENROLLED)
@@ -321,8 +367,11 @@ def _contacts(rng: np.random.Generator, facts: Facts, keys: np.ndarray) -> tuple
     cust = np.concatenate(parts_cust)
     day = np.concatenate(parts_day)
     kind = np.concatenate(parts_type)
-    owner = np.where(rep_customer[cust], np.array(REPS)[rep[cust]],
-                     np.char.add("客服", np.char.zfill((advisor[cust] + 1).astype(str), 2)))
+    owner = np.where(
+        rep_customer[cust],
+        np.array(REPS)[rep[cust]],
+        np.char.add("客服", np.char.zfill((advisor[cust] + 1).astype(str), 2)),
+    )
     departed = (owner == DEPARTED_REP) & (day > (DEPARTED_ON - START).days)
     cust, day, kind, owner = cust[~departed], day[~departed], kind[~departed], owner[~departed]
     kinds = np.array(list(OUTCOMES))
@@ -330,12 +379,20 @@ def _contacts(rng: np.random.Generator, facts: Facts, keys: np.ndarray) -> tuple
     code = by_name[np.searchsorted(kinds[by_name], kind)]
     outcome = np.array([OUTCOMES[k] for k in kinds])[code, rng.integers(0, 3, kind.size)]
     order = np.lexsort((kind, day, cust))
-    table = pa.table({"cust_no": cust[order] + 1, "contact_date": _date(day[order]),
-                      "contact_type": pa.array(kind[order].tolist()), "owner": pa.array(owner[order].tolist()),
-                      "outcome": pa.array(outcome[order].tolist())})
+    table = pa.table(
+        {
+            "cust_no": cust[order] + 1,
+            "contact_date": _date(day[order]),
+            "contact_type": pa.array(kind[order].tolist()),
+            "owner": pa.array(owner[order].tolist()),
+            "outcome": pa.array(outcome[order].tolist()),
+        }
+    )
     accounts = np.flatnonzero(rep_customer & (np.array(REPS)[rep] == DEPARTED_REP))
     return table, {
-        "rep_rates_per_day": REP_RATES, "consumer_rates_per_day": CONSUMER_RATES, "enrolled_share": CONSUMER_ENROLLED,
+        "rep_rates_per_day": REP_RATES,
+        "consumer_rates_per_day": CONSUMER_RATES,
+        "enrolled_share": CONSUMER_ENROLLED,
         "departed": {"owner": DEPARTED_REP, "left_on": DEPARTED_ON.isoformat(), "customers": _cid(accounts)},
         "contacts_per_active_customer_2025": _contact_rate(facts, keys, day, 2025),
     }
@@ -358,15 +415,19 @@ def _contact_rate(facts: Facts, key: np.ndarray, day: np.ndarray, year: int) -> 
 
 # --- profiles ------------------------------------------------------------------------------------
 
+
 def _profiles(rng: np.random.Generator, facts: Facts) -> tuple[pa.Table, dict]:
     n = facts.c_channel.size
     regions = np.array(facts.region_names)[facts.c_region]
-    name = np.char.add(np.array(list(SURNAMES))[rng.integers(0, len(SURNAMES), n)],
-                       np.array(list(GIVEN))[rng.integers(0, len(GIVEN), n)])
+    name = np.char.add(
+        np.array(list(SURNAMES))[rng.integers(0, len(SURNAMES), n)],
+        np.array(list(GIVEN))[rng.integers(0, len(GIVEN), n)],
+    )
     two = rng.random(n) < 0.6
     name = np.where(two, np.char.add(name, np.array(list(GIVEN))[rng.integers(0, len(GIVEN), n)]), name)
-    phone = np.char.add(np.char.add("1", rng.integers(3, 10, n).astype(str)),
-                        np.char.zfill(rng.integers(0, 10**9, n).astype(str), 9)).astype(object)
+    phone = np.char.add(
+        np.char.add("1", rng.integers(3, 10, n).astype(str)), np.char.zfill(rng.integers(0, 10**9, n).astype(str), 9)
+    ).astype(object)
     bad_phone = rng.random(n) < BAD_PHONE
     phone[bad_phone] = [p[:7] if i % 2 else p[:3] + "****" + p[7:] for i, p in enumerate(phone[bad_phone])]
     duplicate = (rng.random(n) < DUPLICATE_PHONE) & (np.arange(n) > 0) & ~bad_phone
@@ -375,8 +436,9 @@ def _profiles(rng: np.random.Generator, facts: Facts) -> tuple[pa.Table, dict]:
     bad_phone |= duplicate & bad_phone[source]  # a copy of a malformed number is malformed too
     missing = rng.random(n) < np.where(regions == "西北", MISSING_PHONE["西北"], MISSING_PHONE["other"])
     phone[missing] = None
-    email = np.char.add(np.char.add("c", np.char.zfill(np.arange(1, n + 1).astype(str), 8)),
-                        "@mail.example.cn").astype(object)
+    email = np.char.add(np.char.add("c", np.char.zfill(np.arange(1, n + 1).astype(str), 8)), "@mail.example.cn").astype(
+        object
+    )
     has_email = rng.random(n) < EMAIL_SHARE
     bad_email = has_email & (rng.random(n) < BAD_EMAIL)
     email[bad_email] = [e.replace("@", "#") for e in email[bad_email]]
@@ -388,11 +450,16 @@ def _profiles(rng: np.random.Generator, facts: Facts) -> tuple[pa.Table, dict]:
     ancient = has_birth & ~future & (rng.random(n) < OLD_BIRTH)
     birth[future] = (dt.date(2027, 1, 1) - START).days + rng.integers(0, 1500, int(future.sum()))
     birth[ancient] = (dt.date(1880, 1, 1) - START).days + rng.integers(0, 3000, int(ancient.sum()))
-    table = pa.table({
-        "cust_no": np.arange(1, n + 1), "name": pa.array(name.tolist()), "phone": pa.array(phone.tolist(), pa.string()),
-        "email": pa.array(email.tolist(), pa.string()), "gender": pa.array(gender.tolist()),
-        "birth_date": pa.array((birth + _EPOCH_DAY).astype(np.int32), pa.date32(), mask=~has_birth),
-    })
+    table = pa.table(
+        {
+            "cust_no": np.arange(1, n + 1),
+            "name": pa.array(name.tolist()),
+            "phone": pa.array(phone.tolist(), pa.string()),
+            "email": pa.array(email.tolist(), pa.string()),
+            "gender": pa.array(gender.tolist()),
+            "birth_date": pa.array((birth + _EPOCH_DAY).astype(np.int32), pa.date32(), mask=~has_birth),
+        }
+    )
     valid_phone = ~missing & ~bad_phone
     in_group = np.zeros(n, dtype=bool)
     for values, filled in ((phone, ~missing), (email, has_email)):
@@ -400,17 +467,28 @@ def _profiles(rng: np.random.Generator, facts: Facts) -> tuple[pa.Table, dict]:
         in_group |= filled & np.isin(values.astype(str), unique[counts > 1])
     age_valid = has_birth & ~future & ~ancient
     return table, {
-        "missing_phone_region": "西北", "missing_phone_probability": MISSING_PHONE,
+        "missing_phone_region": "西北",
+        "missing_phone_probability": MISSING_PHONE,
         "phone_completeness_by_region": {r: float(valid_phone[regions == r].mean()) for r in np.unique(regions)},
-        "completeness": {"phone": float(valid_phone.mean()), "email": float((has_email & ~bad_email).mean()),
-                         "gender": 1.0, "name": 1.0, "age": float(age_valid.mean())},
-        "invalid": {"phone": int((bad_phone & ~missing).sum()), "email": int(bad_email.sum()),
-                    "future_birth_dates": int(future.sum()), "impossible_ages": int(ancient.sum())},
+        "completeness": {
+            "phone": float(valid_phone.mean()),
+            "email": float((has_email & ~bad_email).mean()),
+            "gender": 1.0,
+            "name": 1.0,
+            "age": float(age_valid.mean()),
+        },
+        "invalid": {
+            "phone": int((bad_phone & ~missing).sum()),
+            "email": int(bad_email.sum()),
+            "future_birth_dates": int(future.sum()),
+            "impossible_ages": int(ancient.sum()),
+        },
         "duplicate_customers": int(in_group.sum()),
     }
 
 
 # --- traffic -------------------------------------------------------------------------------------
+
 
 def _traffic(rng: np.random.Generator, facts: Facts) -> tuple[pa.Table, dict]:
     months = facts.month_start.size
@@ -421,7 +499,7 @@ def _traffic(rng: np.random.Generator, facts: Facts) -> tuple[pa.Table, dict]:
     for name, rate in CONVERSION.items():
         c = facts.channel_names.index(name)
         orders = np.bincount(month_of_order[facts.o_channel == c], minlength=months).astype(float)
-        visitors = np.round(orders / rate * rng.lognormal(-TRAFFIC_NOISE**2 / 2, TRAFFIC_NOISE, months))
+        visitors = np.round(orders / rate * rng.lognormal(-(TRAFFIC_NOISE**2) / 2, TRAFFIC_NOISE, months))
         split = SOURCES.get(name, ((None, 1.0),))
         shares = np.array([s for _, s in split])
         mix = rng.dirichlet(shares * 200, months)  # each month's source mix around the planted shares
@@ -435,18 +513,30 @@ def _traffic(rng: np.random.Generator, facts: Facts) -> tuple[pa.Table, dict]:
             rows["visitors"].append(parts[:, k])
             lead = LEAD_SHARE.get(name)
             rows["leads"] += [None] * months if lead is None else list(np.round(parts[:, k] * lead))
-        realised[name] = {str(2023 + y): float(orders[12 * y:12 * y + 12].sum() / visitors[12 * y:12 * y + 12].sum())
-                          for y in range(3)}
-    table = pa.table({
-        "period_start": _date(np.concatenate(rows["month"])), "period_end": _date(np.concatenate(rows["end"])),
-        "ch": np.concatenate(rows["ch"]).astype(np.int8), "source": pa.array(rows["source"], pa.string()),
-        "visitors": np.concatenate(rows["visitors"]), "leads": pa.array(rows["leads"], pa.float64()),
-    })
-    return table, {"planted_rates": CONVERSION, "noise_sd": TRAFFIC_NOISE, "rate_by_year": realised,
-                   "sources": {k: dict(v) for k, v in SOURCES.items()}}
+        realised[name] = {
+            str(2023 + y): float(orders[12 * y : 12 * y + 12].sum() / visitors[12 * y : 12 * y + 12].sum())
+            for y in range(3)
+        }
+    table = pa.table(
+        {
+            "period_start": _date(np.concatenate(rows["month"])),
+            "period_end": _date(np.concatenate(rows["end"])),
+            "ch": np.concatenate(rows["ch"]).astype(np.int8),
+            "source": pa.array(rows["source"], pa.string()),
+            "visitors": np.concatenate(rows["visitors"]),
+            "leads": pa.array(rows["leads"], pa.float64()),
+        }
+    )
+    return table, {
+        "planted_rates": CONVERSION,
+        "noise_sd": TRAFFIC_NOISE,
+        "rate_by_year": realised,
+        "sources": {k: dict(v) for k, v in SOURCES.items()},
+    }
 
 
 # --- writing -------------------------------------------------------------------------------------
+
 
 def write(cur: object, name: str, tables: dict[str, pa.Table], channel_names: list[str]) -> None:
     """Insert the voice rows of dataset ``name`` (inside the demo's transaction; customers already in)."""
@@ -454,15 +544,27 @@ def write(cur: object, name: str, tables: dict[str, pa.Table], channel_names: li
         cur.register(f"voice_{alias}", table)
     try:
         cid = "'C' || lpad(cust_no::VARCHAR, 8, '0')"
-        cur.execute(f"INSERT INTO feedback SELECT $n, {cid}, feedback_date, score, scale, comment, $channels[ch + 1] "  # noqa: S608 (constant)
-                    "FROM voice_feedback", {"n": name, "channels": channel_names})
-        cur.execute(f"INSERT INTO interactions SELECT $n, {cid}, contact_date, contact_type, owner, outcome "  # noqa: S608
-                    "FROM voice_contacts", {"n": name})
-        cur.execute("INSERT INTO traffic SELECT $n, period_start, period_end, $channels[ch + 1], source, NULL, visitors, "
-                    "leads, NULL, NULL FROM voice_traffic", {"n": name, "channels": channel_names})
-        cur.execute("UPDATE customers c SET name = p.name, phone = p.phone, email = p.email, gender = p.gender, "
-                    "birth_date = p.birth_date, referred_by = p.referred_by FROM voice_profiles p "
-                    "WHERE c.dataset = $n AND c.customer_id = 'C' || lpad(p.cust_no::VARCHAR, 8, '0')", {"n": name})
+        cur.execute(
+            f"INSERT INTO feedback SELECT $n, {cid}, feedback_date, score, scale, comment, $channels[ch + 1] "  # noqa: S608 (constant)
+            "FROM voice_feedback",
+            {"n": name, "channels": channel_names},
+        )
+        cur.execute(
+            f"INSERT INTO interactions SELECT $n, {cid}, contact_date, contact_type, owner, outcome "  # noqa: S608
+            "FROM voice_contacts",
+            {"n": name},
+        )
+        cur.execute(
+            "INSERT INTO traffic SELECT $n, period_start, period_end, $channels[ch + 1], source, NULL, visitors, "
+            "leads, NULL, NULL FROM voice_traffic",
+            {"n": name, "channels": channel_names},
+        )
+        cur.execute(
+            "UPDATE customers c SET name = p.name, phone = p.phone, email = p.email, gender = p.gender, "
+            "birth_date = p.birth_date, referred_by = p.referred_by FROM voice_profiles p "
+            "WHERE c.dataset = $n AND c.customer_id = 'C' || lpad(p.cust_no::VARCHAR, 8, '0')",
+            {"n": name},
+        )
     finally:
         for alias in tables:
             cur.unregister(f"voice_{alias}")

@@ -15,8 +15,19 @@ from data.warehouse import transaction
 
 # The data a load or a demo rebuild replaces. User-authored rows (saved scenarios, goals) are not
 # facts: a rebuild keeps them, and only deleting the dataset removes them (see dataset_tables).
-FACT_TABLES = ("order_lines", "channel_costs", "crm_spend", "customers", "dataset_truths", "marketing_weekly",
-               "crm_contacts", "experiments", "feedback", "interactions", "traffic")
+FACT_TABLES = (
+    "order_lines",
+    "channel_costs",
+    "crm_spend",
+    "customers",
+    "dataset_truths",
+    "marketing_weekly",
+    "crm_contacts",
+    "experiments",
+    "feedback",
+    "interactions",
+    "traffic",
+)
 
 
 @dataclass(frozen=True)
@@ -43,9 +54,13 @@ _COLUMNS = ", ".join(Dataset.__dataclass_fields__)
 
 def list_datasets(con: duckdb.DuckDBPyConnection) -> list[Dataset]:
     """All datasets, demo first, then by name."""
-    rows = con.cursor().execute(
-        f"SELECT {_COLUMNS} FROM datasets ORDER BY kind = 'demo' DESC, name"  # noqa: S608 (identifiers are module constants)
-    ).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            f"SELECT {_COLUMNS} FROM datasets ORDER BY kind = 'demo' DESC, name"  # noqa: S608 (identifiers are module constants)
+        )
+        .fetchall()
+    )
     return [Dataset(*row) for row in rows]
 
 
@@ -54,8 +69,15 @@ def get_dataset(con: duckdb.DuckDBPyConnection, name: str) -> Dataset | None:
     return Dataset(*rows[0]) if rows else None
 
 
-def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str,
-            has_channel: bool = True, has_region: bool = True) -> None:
+def refresh(
+    cur: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    source: str,
+    kind: str,
+    has_channel: bool = True,
+    has_region: bool = True,
+) -> None:
     """Derive new lines' keys and recompute a dataset's registry row (inside the caller's transaction).
 
     ``has_channel``/``has_region`` say whether the file really had those columns (a load without
@@ -86,10 +108,20 @@ def refresh(cur: duckdb.DuckDBPyConnection, name: str, *, source: str, kind: str
         "($name, $source, $kind, now()::TIMESTAMP, $lines, $orders, $customers, $first, $last, $version, "
         "$has_customer, $has_cost, $has_region, $has_channel, $split)",
         {
-            "name": name, "source": source, "kind": kind, "lines": stats[0], "orders": stats[1],
-            "customers": stats[2], "first": stats[3], "last": stats[4], "version": version,
-            "has_customer": bool(stats[5]), "has_cost": bool(stats[6]),
-            "has_region": has_region, "has_channel": has_channel, "split": split,
+            "name": name,
+            "source": source,
+            "kind": kind,
+            "lines": stats[0],
+            "orders": stats[1],
+            "customers": stats[2],
+            "first": stats[3],
+            "last": stats[4],
+            "version": version,
+            "has_customer": bool(stats[5]),
+            "has_cost": bool(stats[6]),
+            "has_region": has_region,
+            "has_channel": has_channel,
+            "split": split,
         },
     )
 

@@ -43,8 +43,11 @@ DERIVED = "derived"  # results computed from a snapshot after it was published (
 SNAPSHOT_FILES = "snapshot_files"
 # Sorting the lines by date keeps each row group's date range narrow, so date filters skip groups.
 ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and customer_days (Warehouse.upgrade)
-ORDER_BY = {"order_lines": "order_date, order_id, line", "daily_sales": "order_date, channel, region",
-            "customer_days": "order_date, channel, region, customer_key"}
+ORDER_BY = {
+    "order_lines": "order_date, order_id, line",
+    "daily_sales": "order_date, channel, region",
+    "customer_days": "order_date, channel, region, customer_key",
+}
 
 
 class WarehouseBusy(Exception):
@@ -263,35 +266,48 @@ class Warehouse:
         old = duckdb.connect(str(legacy), read_only=True)
         try:
             migrated = {r[0] for r in old.execute("SELECT version FROM schema_migrations").fetchall()}
-            registered = {r[0]: r[1:] for r in old.execute(
-                "SELECT name, source, kind, has_channel, has_region FROM datasets").fetchall()}
-            names = sorted(set(registered) | {r[0] for r in old.execute("SELECT DISTINCT dataset FROM order_lines").fetchall()})
+            registered = {
+                r[0]: r[1:]
+                for r in old.execute("SELECT name, source, kind, has_channel, has_region FROM datasets").fetchall()
+            }
+            names = sorted(
+                set(registered) | {r[0] for r in old.execute("SELECT DISTINCT dataset FROM order_lines").fetchall()}
+            )
             tables = [t for t in registry.dataset_tables(old.cursor()) if t not in USER_TABLES]
             for name in names:
                 with self.writer(name) as con:
                     for table in tables:
-                        frame = old.sql(f"SELECT * FROM {_quote(table)} WHERE dataset = $n", params={"n": name}).to_arrow_table()  # noqa: S608
+                        sql = f"SELECT * FROM {_quote(table)} WHERE dataset = $n"  # noqa: S608 (catalog name, quoted)
+                        frame = old.sql(sql, params={"n": name}).to_arrow_table()
                         con.register("legacy_rows", frame)
                         con.execute(f"INSERT INTO {_quote(table)} BY NAME SELECT * FROM legacy_rows")  # noqa: S608
                         con.unregister("legacy_rows")
                     source, kind, has_channel, has_region = registered.get(name, ("legacy", "upload", True, True))
                     # keys and first orders the old file may predate (migrations 006, 007) are derived here
-                    registry.refresh(con.cursor(), name, source=source, kind=kind, has_channel=has_channel,
-                                     has_region=has_region)
+                    registry.refresh(
+                        con.cursor(), name, source=source, kind=kind, has_channel=has_channel, has_region=has_region
+                    )
             if 2 in migrated:
-                for kind, key, mapping in old.execute("SELECT kind, header_key, mapping FROM ingest_mappings").fetchall():
+                for kind, key, mapping in old.execute(
+                    "SELECT kind, header_key, mapping FROM ingest_mappings"
+                ).fetchall():
                     self.state.remember_mapping(kind, key, json.loads(mapping), "none", False, None)
-            for name, notes, payload, dataset in (old.execute("SELECT name, notes, payload, dataset FROM budget_scenarios")
-                                                  .fetchall() if 4 in migrated else []):
+            for name, notes, payload, dataset in (
+                old.execute("SELECT name, notes, payload, dataset FROM budget_scenarios").fetchall()
+                if 4 in migrated
+                else []
+            ):
                 self.state.save_scenario(dataset, name, notes, payload)
-            for row in (old.execute("SELECT * FROM goals").df().to_dict("records") if 5 in migrated else []):
-                self.state.insert_goal({k: (None if k == "baseline" and row[k] != row[k] else row[k])
-                                        for k in Store.GOAL_FIELDS})
+            for row in old.execute("SELECT * FROM goals").df().to_dict("records") if 5 in migrated else []:
+                self.state.insert_goal(
+                    {k: (None if k == "baseline" and row[k] != row[k] else row[k]) for k in Store.GOAL_FIELDS}
+                )
         finally:
             old.close()
 
 
 # --- results derived from a snapshot --------------------------------------------------------------
+
 
 def load_derived(path: Path | None) -> object | None:
     """A result saved by :func:`save_derived`, or None (not computed yet, or unreadable)."""
@@ -318,11 +334,16 @@ def save_derived(path: Path | None, result: object) -> None:
 
 # --- helpers -------------------------------------------------------------------------------------
 
+
 def build_reader(root: Path, rows: list[dict]) -> duckdb.DuckDBPyConnection:
     """The reader for these registry rows: views over exactly their files, and nothing else reachable."""
     con = duckdb.connect(":memory:", config={"memory_limit": memory_limit()})
     migrate(con)
-    for table in USER_TABLES + ("ingest_mappings", "audit_log", "user_views"):  # user state lives in the store: using it here must fail loudly
+    for table in USER_TABLES + (
+        "ingest_mappings",
+        "audit_log",
+        "user_views",
+    ):  # user state lives in the store: using it here must fail loudly
         con.execute(f"DROP TABLE {_quote(table)}")
     files: dict[str, list[Path]] = {}
     for row in rows:
@@ -366,16 +387,19 @@ def _parquet_source(cur: duckdb.DuckDBPyConnection, table: str, paths: list[Path
     columns come back as typed NULLs, so every query sees the schema the migrations define. Files
     that have every column (the usual case) are read as they are.
     """
-    columns = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
-                          "WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position",
-                          {"t": table}).fetchall()
+    columns = cur.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position",
+        {"t": table},
+    ).fetchall()
     have = [set(pq.read_schema(path).names) for path in paths]
     listing = ", ".join(map(_literal, paths))
     if all(name in names for names in have for name, _ in columns):
         return f"read_parquet([{listing}])"
     found = set().union(*have)
-    select = ", ".join(_quote(name) if name in found else f"CAST(NULL AS {kind}) AS {_quote(name)}"
-                       for name, kind in columns)
+    select = ", ".join(
+        _quote(name) if name in found else f"CAST(NULL AS {kind}) AS {_quote(name)}" for name, kind in columns
+    )
     return f"(SELECT {select} FROM read_parquet([{listing}], union_by_name = true))"  # noqa: S608 (catalog names, our paths)
 
 
@@ -385,7 +409,8 @@ def _import(con: duckdb.DuckDBPyConnection, folder: Path, skip: tuple[str, ...])
     for table in manifest["tables"]:
         if table in skip or table not in known:  # a table an older schema had and this one dropped
             continue
-        con.execute(f"INSERT INTO {_quote(table)} BY NAME SELECT * FROM read_parquet({_literal(folder / (table + '.parquet'))})")  # noqa: S608
+        source = _literal(folder / (table + ".parquet"))
+        con.execute(f"INSERT INTO {_quote(table)} BY NAME SELECT * FROM read_parquet({source})")  # noqa: S608
 
 
 def _ensure_derived(con: duckdb.DuckDBPyConnection, dataset: str) -> None:
@@ -393,7 +418,8 @@ def _ensure_derived(con: duckdb.DuckDBPyConnection, dataset: str) -> None:
     cur = con.cursor()
     lines, days = cur.execute(
         "SELECT (SELECT count(*) FROM order_lines WHERE dataset = $n), (SELECT count(*) FROM daily_sales WHERE dataset = $n)",
-        {"n": dataset}).fetchall()[0]
+        {"n": dataset},
+    ).fetchall()[0]
     if lines and not days:
         registry.derive_firsts(cur, dataset)
         registry.derive_rollups(cur, dataset)
@@ -424,13 +450,19 @@ def _export(con: duckdb.DuckDBPyConnection, dataset: str, folder: Path) -> None:
             continue
         order = f" ORDER BY {ORDER_BY[table]}" if table in ORDER_BY else ""
         # the writer holds one dataset only, so the copy needs no filter (COPY takes no parameters)
-        cur.execute(f"COPY (SELECT * FROM {_quote(table)}{order}) TO {_literal(folder / (table + '.parquet'))} "  # noqa: S608
-                    f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        cur.execute(
+            f"COPY (SELECT * FROM {_quote(table)}{order}) TO {_literal(folder / (table + '.parquet'))} "  # noqa: S608
+            f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
+        )
         tables[table] = int(count)
     schema = con.cursor().execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
-    (folder / MANIFEST).write_text(json.dumps({"dataset": dataset, "tables": tables, "schema": schema,
-                                               "written_at": dt.datetime.now().isoformat()}, ensure_ascii=False),
-                                   encoding="utf-8")
+    (folder / MANIFEST).write_text(
+        json.dumps(
+            {"dataset": dataset, "tables": tables, "schema": schema, "written_at": dt.datetime.now().isoformat()},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -89,8 +89,23 @@ SCHEMA = (
 )
 # Tables whose rows belong to one dataset: deleting the dataset deletes them.
 USER_TABLES = ("budget_scenarios", "goals", "risk_plans", "user_risks")
-REGISTRY_FIELDS = ("name", "source", "kind", "loaded_at", "order_lines", "orders", "customers", "first_date",
-                   "last_date", "version", "has_customer", "has_cost", "has_region", "has_channel", "split_orders")
+REGISTRY_FIELDS = (
+    "name",
+    "source",
+    "kind",
+    "loaded_at",
+    "order_lines",
+    "orders",
+    "customers",
+    "first_date",
+    "last_date",
+    "version",
+    "has_customer",
+    "has_cost",
+    "has_region",
+    "has_channel",
+    "split_orders",
+)
 
 
 def _date(value: object) -> object:
@@ -118,8 +133,9 @@ class Store:
     def _sqlite(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:  # one connection per thread: sqlite3 connections are not shared across threads
-            con = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                  detect_types=0, check_same_thread=True)
+            con = sqlite3.connect(
+                self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None, detect_types=0, check_same_thread=True
+            )
             con.execute("PRAGMA journal_mode=WAL")
             con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             self._local.con = con
@@ -157,12 +173,16 @@ class Store:
     # --- the registry of datasets and their snapshots (file warehouses) ----------------------------
 
     def datasets(self) -> list[dict[str, Any]]:
-        return self.rows(f"SELECT {', '.join(REGISTRY_FIELDS)}, snapshot FROM datasets "  # noqa: S608 (constants)
-                         "ORDER BY kind = 'demo' DESC, name")
+        return self.rows(
+            f"SELECT {', '.join(REGISTRY_FIELDS)}, snapshot FROM datasets "  # noqa: S608 (constants)
+            "ORDER BY kind = 'demo' DESC, name"
+        )
 
     def dataset(self, name: str) -> dict[str, Any] | None:
-        found = self.rows(f"SELECT {', '.join(REGISTRY_FIELDS)}, snapshot FROM datasets WHERE name = :n",  # noqa: S608
-                          {"n": name})
+        found = self.rows(
+            f"SELECT {', '.join(REGISTRY_FIELDS)}, snapshot FROM datasets WHERE name = :n",  # noqa: S608
+            {"n": name},
+        )
         return found[0] if found else None
 
     def publish(self, row: Mapping[str, object], folder: str) -> int:
@@ -176,21 +196,30 @@ class Store:
             previous = tx.rows("SELECT version, snapshot FROM datasets WHERE name = :n", {"n": row["name"]})
             version = previous[0]["version"] + 1 if previous else 1
             if previous:
-                tx.rows("UPDATE snapshots SET superseded_at = :t WHERE folder = :f", {"t": now, "f": previous[0]["snapshot"]})
+                tx.rows(
+                    "UPDATE snapshots SET superseded_at = :t WHERE folder = :f",
+                    {"t": now, "f": previous[0]["snapshot"]},
+                )
             tx.rows("DELETE FROM datasets WHERE name = :n", {"n": row["name"]})
             values = {**{k: row[k] for k in REGISTRY_FIELDS}, "version": version, "snapshot": folder}
-            tx.rows(f"INSERT INTO datasets ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",  # noqa: S608
-                    values)
-            tx.rows("INSERT INTO snapshots (folder, dataset, version, created_at) VALUES (:f, :d, :v, :t)",
-                    {"f": folder, "d": row["name"], "v": version, "t": now})
+            tx.rows(
+                f"INSERT INTO datasets ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",  # noqa: S608
+                values,
+            )
+            tx.rows(
+                "INSERT INTO snapshots (folder, dataset, version, created_at) VALUES (:f, :d, :v, :t)",
+                {"f": folder, "d": row["name"], "v": version, "t": now},
+            )
         return version
 
     def forget(self, name: str) -> bool:
         """Remove a dataset and the user rows that belong to it; its snapshots become superseded."""
         with self.transaction() as tx:
             existed = bool(tx.rows("SELECT 1 AS x FROM datasets WHERE name = :n", {"n": name}))
-            tx.rows("UPDATE snapshots SET superseded_at = :t WHERE dataset = :n AND superseded_at IS NULL",
-                    {"t": dt.datetime.now(), "n": name})
+            tx.rows(
+                "UPDATE snapshots SET superseded_at = :t WHERE dataset = :n AND superseded_at IS NULL",
+                {"t": dt.datetime.now(), "n": name},
+            )
             tx.rows("DELETE FROM datasets WHERE name = :n", {"n": name})
             for table in USER_TABLES:
                 tx.rows(f"DELETE FROM {table} WHERE dataset = :n", {"n": name})  # noqa: S608 (constants)
@@ -205,40 +234,69 @@ class Store:
     # --- confirmed column mappings (data.ingest.mapping) ------------------------------------------
 
     def recall_mapping(self, kind: str, header_key: str) -> dict[str, Any] | None:
-        found = self.rows("SELECT mapping, profile, profile_chosen, channel FROM ingest_mappings "
-                          "WHERE kind = :k AND header_key = :h", {"k": kind, "h": header_key})
+        found = self.rows(
+            "SELECT mapping, profile, profile_chosen, channel FROM ingest_mappings WHERE kind = :k AND header_key = :h",
+            {"k": kind, "h": header_key},
+        )
         return found[0] if found else None
 
-    def remember_mapping(self, kind: str, header_key: str, mapping: dict[str, str], profile: str,
-                         chosen: bool, channel: str | None, by: str | None = None) -> None:
-        self.rows("INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at, profile, profile_chosen, channel, "
-                  "updated_by) VALUES (:k, :h, :m, :t, :p, :c, :ch, :by) ON CONFLICT (kind, header_key) DO UPDATE SET "
-                  "mapping = excluded.mapping, updated_at = excluded.updated_at, profile = excluded.profile, "
-                  "profile_chosen = excluded.profile_chosen, channel = excluded.channel, updated_by = excluded.updated_by",
-                  {"k": kind, "h": header_key, "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
-                   "t": dt.datetime.now(), "p": profile, "c": bool(chosen), "ch": channel, "by": by})
+    def remember_mapping(
+        self,
+        kind: str,
+        header_key: str,
+        mapping: dict[str, str],
+        profile: str,
+        chosen: bool,
+        channel: str | None,
+        by: str | None = None,
+    ) -> None:
+        self.rows(
+            "INSERT INTO ingest_mappings (kind, header_key, mapping, updated_at, profile, profile_chosen, channel, "
+            "updated_by) VALUES (:k, :h, :m, :t, :p, :c, :ch, :by) ON CONFLICT (kind, header_key) DO UPDATE SET "
+            "mapping = excluded.mapping, updated_at = excluded.updated_at, profile = excluded.profile, "
+            "profile_chosen = excluded.profile_chosen, channel = excluded.channel, updated_by = excluded.updated_by",
+            {
+                "k": kind,
+                "h": header_key,
+                "m": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
+                "t": dt.datetime.now(),
+                "p": profile,
+                "c": bool(chosen),
+                "ch": channel,
+                "by": by,
+            },
+        )
 
     def mappings(self) -> list[dict[str, Any]]:
         """Every remembered mapping with who confirmed it last and when."""
-        return self.rows("SELECT kind, header_key, mapping, profile, channel, updated_at, updated_by FROM ingest_mappings "
-                         "ORDER BY updated_at DESC")
+        return self.rows(
+            "SELECT kind, header_key, mapping, profile, channel, updated_at, updated_by FROM ingest_mappings "
+            "ORDER BY updated_at DESC"
+        )
 
     # --- budget scenarios (metrics.budget.scenarios) ------------------------------------------------
 
     def save_scenario(self, dataset: str, name: str, notes: str, payload: str, by: str | None = None) -> None:
-        self.rows("INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at, saved_by) "
-                  "VALUES (:d, :n, :o, :p, :t, :by) "
-                  "ON CONFLICT (dataset, name) DO UPDATE SET notes = excluded.notes, payload = excluded.payload, "
-                  "saved_at = excluded.saved_at, saved_by = excluded.saved_by",
-                  {"d": dataset, "n": name, "o": notes, "p": payload, "t": dt.datetime.now(), "by": by})
+        self.rows(
+            "INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at, saved_by) "
+            "VALUES (:d, :n, :o, :p, :t, :by) "
+            "ON CONFLICT (dataset, name) DO UPDATE SET notes = excluded.notes, payload = excluded.payload, "
+            "saved_at = excluded.saved_at, saved_by = excluded.saved_by",
+            {"d": dataset, "n": name, "o": notes, "p": payload, "t": dt.datetime.now(), "by": by},
+        )
 
     def scenarios(self, dataset: str) -> list[dict[str, Any]]:
-        return self.rows("SELECT name, notes, payload, saved_at, saved_by FROM budget_scenarios WHERE dataset = :d "
-                         "ORDER BY saved_at DESC, name", {"d": dataset})
+        return self.rows(
+            "SELECT name, notes, payload, saved_at, saved_by FROM budget_scenarios WHERE dataset = :d "
+            "ORDER BY saved_at DESC, name",
+            {"d": dataset},
+        )
 
     def delete_scenario(self, dataset: str, name: str) -> bool:
         with self.transaction() as tx:
-            found = tx.rows("SELECT 1 AS x FROM budget_scenarios WHERE dataset = :d AND name = :n", {"d": dataset, "n": name})
+            found = tx.rows(
+                "SELECT 1 AS x FROM budget_scenarios WHERE dataset = :d AND name = :n", {"d": dataset, "n": name}
+            )
             tx.rows("DELETE FROM budget_scenarios WHERE dataset = :d AND name = :n", {"d": dataset, "n": name})
         return bool(found)
 
@@ -248,79 +306,137 @@ class Store:
 
     def insert_goal(self, fields: Mapping[str, object], by: str | None = None) -> int:
         values = {k: fields[k] for k in self.GOAL_FIELDS} | {"created_at": dt.datetime.now(), "created_by": by}
-        found = self.rows(f"INSERT INTO goals ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)}) "  # noqa: S608
-                          "RETURNING id", values)
+        found = self.rows(
+            f"INSERT INTO goals ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)}) "  # noqa: S608
+            "RETURNING id",
+            values,
+        )
         return int(found[0]["id"])
 
     def update_goal(self, goal_id: int, fields: Mapping[str, object], by: str | None = None) -> bool:
         values = {k: fields[k] for k in self.GOAL_FIELDS} | {"updated_at": dt.datetime.now(), "updated_by": by}
         sets = ", ".join(f"{k} = :{k}" for k in values if k != "dataset")
-        found = self.rows(f"UPDATE goals SET {sets} WHERE dataset = :dataset AND id = :id RETURNING id",  # noqa: S608
-                          values | {"id": int(goal_id)})
+        found = self.rows(
+            f"UPDATE goals SET {sets} WHERE dataset = :dataset AND id = :id RETURNING id",  # noqa: S608
+            values | {"id": int(goal_id)},
+        )
         return bool(found)
 
     def goals(self, dataset: str) -> list[dict[str, Any]]:
-        return self.rows("SELECT id, dataset, metric, target, deadline, owner, scope, baseline, baseline_date, "
-                         "created_at, notes, created_by, updated_at, updated_by FROM goals WHERE dataset = :d "
-                         "ORDER BY deadline, id", {"d": dataset})
+        return self.rows(
+            "SELECT id, dataset, metric, target, deadline, owner, scope, baseline, baseline_date, "
+            "created_at, notes, created_by, updated_at, updated_by FROM goals WHERE dataset = :d "
+            "ORDER BY deadline, id",
+            {"d": dataset},
+        )
 
     def delete_goal(self, dataset: str, goal_id: int) -> bool:
-        return bool(self.rows("DELETE FROM goals WHERE dataset = :d AND id = :id RETURNING id",
-                              {"d": dataset, "id": int(goal_id)}))
+        return bool(
+            self.rows(
+                "DELETE FROM goals WHERE dataset = :d AND id = :id RETURNING id", {"d": dataset, "id": int(goal_id)}
+            )
+        )
 
     # --- the risk register (metrics.risks): response plans and user-added risks ---------------------
 
-    def save_risk_plan(self, dataset: str, risk: str, owner: str, action: str, due: dt.date | None, status: str,
-                       *, by: str | None = None) -> None:
+    def save_risk_plan(
+        self,
+        dataset: str,
+        risk: str,
+        owner: str,
+        action: str,
+        due: dt.date | None,
+        status: str,
+        *,
+        by: str | None = None,
+    ) -> None:
         """Create or replace the plan of ``risk`` (a detected risk's key, or ``user:<id>``), saved by ``by``."""
-        self.rows("INSERT INTO risk_plans (dataset, risk, owner, action, due, status, updated_at, saved_by) "
-                  "VALUES (:d, :r, :o, :a, :due, :s, :t, :by) ON CONFLICT (dataset, risk) DO UPDATE SET "
-                  "owner = excluded.owner, action = excluded.action, due = excluded.due, status = excluded.status, "
-                  "updated_at = excluded.updated_at, saved_by = excluded.saved_by",
-                  {"d": dataset, "r": risk, "o": owner, "a": action, "due": due, "s": status, "t": dt.datetime.now(),
-                   "by": by})
+        self.rows(
+            "INSERT INTO risk_plans (dataset, risk, owner, action, due, status, updated_at, saved_by) "
+            "VALUES (:d, :r, :o, :a, :due, :s, :t, :by) ON CONFLICT (dataset, risk) DO UPDATE SET "
+            "owner = excluded.owner, action = excluded.action, due = excluded.due, status = excluded.status, "
+            "updated_at = excluded.updated_at, saved_by = excluded.saved_by",
+            {
+                "d": dataset,
+                "r": risk,
+                "o": owner,
+                "a": action,
+                "due": due,
+                "s": status,
+                "t": dt.datetime.now(),
+                "by": by,
+            },
+        )
 
     def risk_plans(self, dataset: str) -> list[dict[str, Any]]:
-        return self.rows("SELECT risk, owner, action, due, status, updated_at, saved_by FROM risk_plans WHERE dataset = :d "
-                         "ORDER BY risk", {"d": dataset})
+        return self.rows(
+            "SELECT risk, owner, action, due, status, updated_at, saved_by FROM risk_plans WHERE dataset = :d "
+            "ORDER BY risk",
+            {"d": dataset},
+        )
 
     def delete_risk_plan(self, dataset: str, risk: str) -> bool:
-        return bool(self.rows("DELETE FROM risk_plans WHERE dataset = :d AND risk = :r RETURNING risk",
-                              {"d": dataset, "r": risk}))
+        return bool(
+            self.rows(
+                "DELETE FROM risk_plans WHERE dataset = :d AND risk = :r RETURNING risk", {"d": dataset, "r": risk}
+            )
+        )
 
     USER_RISK_FIELDS = ("title", "description", "category", "likelihood", "impact")
 
     def insert_user_risk(self, dataset: str, fields: Mapping[str, object], *, by: str | None = None) -> int:
-        values = {"dataset": dataset, **{k: fields[k] for k in self.USER_RISK_FIELDS}, "created_at": dt.datetime.now(),
-                  "saved_by": by}
-        found = self.rows(f"INSERT INTO user_risks ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)}) "  # noqa: S608
-                          "RETURNING id", values)
+        values = {
+            "dataset": dataset,
+            **{k: fields[k] for k in self.USER_RISK_FIELDS},
+            "created_at": dt.datetime.now(),
+            "saved_by": by,
+        }
+        found = self.rows(
+            f"INSERT INTO user_risks ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)}) "  # noqa: S608
+            "RETURNING id",
+            values,
+        )
         return int(found[0]["id"])
 
-    def update_user_risk(self, dataset: str, risk_id: int, fields: Mapping[str, object], *, by: str | None = None) -> bool:
+    def update_user_risk(
+        self, dataset: str, risk_id: int, fields: Mapping[str, object], *, by: str | None = None
+    ) -> bool:
         values = {**{k: fields[k] for k in self.USER_RISK_FIELDS}, "saved_by": by}
         sets = ", ".join(f"{k} = :{k}" for k in values)
-        return bool(self.rows(f"UPDATE user_risks SET {sets} WHERE dataset = :dataset AND id = :id RETURNING id",  # noqa: S608
-                              values | {"dataset": dataset, "id": int(risk_id)}))
+        return bool(
+            self.rows(
+                f"UPDATE user_risks SET {sets} WHERE dataset = :dataset AND id = :id RETURNING id",  # noqa: S608
+                values | {"dataset": dataset, "id": int(risk_id)},
+            )
+        )
 
     def user_risks(self, dataset: str) -> list[dict[str, Any]]:
-        return self.rows("SELECT id, title, description, category, likelihood, impact, created_at FROM user_risks "
-                         "WHERE dataset = :d ORDER BY id", {"d": dataset})
+        return self.rows(
+            "SELECT id, title, description, category, likelihood, impact, created_at FROM user_risks "
+            "WHERE dataset = :d ORDER BY id",
+            {"d": dataset},
+        )
 
     def delete_user_risk(self, dataset: str, risk_id: int) -> bool:
         """Delete a user-added risk and its plan."""
         with self.transaction() as tx:
-            found = tx.rows("DELETE FROM user_risks WHERE dataset = :d AND id = :id RETURNING id",
-                            {"d": dataset, "id": int(risk_id)})
-            tx.rows("DELETE FROM risk_plans WHERE dataset = :d AND risk = :r", {"d": dataset, "r": f"user:{int(risk_id)}"})
+            found = tx.rows(
+                "DELETE FROM user_risks WHERE dataset = :d AND id = :id RETURNING id",
+                {"d": dataset, "id": int(risk_id)},
+            )
+            tx.rows(
+                "DELETE FROM risk_plans WHERE dataset = :d AND risk = :r", {"d": dataset, "r": f"user:{int(risk_id)}"}
+            )
         return bool(found)
 
     # --- each signed-in user's last view (ui.auth: signing in or out keeps filters and language) ------
 
     def save_view(self, actor: str, query: str) -> None:
-        self.rows("INSERT INTO user_views (actor, query, updated_at) VALUES (:a, :q, :t) ON CONFLICT (actor) DO UPDATE "
-                  "SET query = excluded.query, updated_at = excluded.updated_at",
-                  {"a": str(actor)[:300], "q": query[:4000], "t": dt.datetime.now()})
+        self.rows(
+            "INSERT INTO user_views (actor, query, updated_at) VALUES (:a, :q, :t) ON CONFLICT (actor) DO UPDATE "
+            "SET query = excluded.query, updated_at = excluded.updated_at",
+            {"a": str(actor)[:300], "q": query[:4000], "t": dt.datetime.now()},
+        )
 
     def view(self, actor: str) -> str | None:
         found = self.rows("SELECT query FROM user_views WHERE actor = :a", {"a": str(actor)[:300]})
@@ -330,15 +446,27 @@ class Store:
 
     def audit(self, actor: str, role: str | None, action: str, target: str, outcome: str, detail: str) -> None:
         """Append one entry: who (and in which role) did what to which target, with what outcome."""
-        self.rows("INSERT INTO audit_log (happened_at, actor, role, action, target, outcome, detail) "
-                  "VALUES (:at, :actor, :role, :action, :target, :outcome, :detail)",
-                  {"at": dt.datetime.now(), "actor": str(actor)[:300], "role": role, "action": action,
-                   "target": str(target)[:300], "outcome": outcome, "detail": detail[:4000]})
+        self.rows(
+            "INSERT INTO audit_log (happened_at, actor, role, action, target, outcome, detail) "
+            "VALUES (:at, :actor, :role, :action, :target, :outcome, :detail)",
+            {
+                "at": dt.datetime.now(),
+                "actor": str(actor)[:300],
+                "role": role,
+                "action": action,
+                "target": str(target)[:300],
+                "outcome": outcome,
+                "detail": detail[:4000],
+            },
+        )
 
     def audit_log(self, limit: int = 500) -> list[dict[str, Any]]:
         """The newest ``limit`` entries, newest first."""
-        return self.rows("SELECT id, happened_at, actor, role, action, target, outcome, detail FROM audit_log "
-                         "ORDER BY happened_at DESC, id DESC LIMIT :n", {"n": int(limit)})
+        return self.rows(
+            "SELECT id, happened_at, actor, role, action, target, outcome, detail FROM audit_log "
+            "ORDER BY happened_at DESC, id DESC LIMIT :n",
+            {"n": int(limit)},
+        )
 
 
 def _sqlite_value(value: object) -> object:

@@ -40,9 +40,29 @@ DECLINE_STEPS = 3
 BLIND_SPOT_MIN_REGION_SHARE = 0.5  # a channel selling in ≥ half of the regions is expected in all
 BLIND_SPOT_CUSTOMER_RATIO = 0.25  # revenue share under 25% of customer share
 
-PNL_COLUMNS = ["channel", "revenue", "cogs", "gross_profit", "margin", "channel_cost", "contribution",
-               "contribution_rate", "roi", "prior_revenue", "growth", "year_ago_revenue", "yoy", "orders", "aov",
-               "customers", "new_customers", "share", "share_orders", "share_customers", "share_gross_profit"]
+PNL_COLUMNS = [
+    "channel",
+    "revenue",
+    "cogs",
+    "gross_profit",
+    "margin",
+    "channel_cost",
+    "contribution",
+    "contribution_rate",
+    "roi",
+    "prior_revenue",
+    "growth",
+    "year_ago_revenue",
+    "yoy",
+    "orders",
+    "aov",
+    "customers",
+    "new_customers",
+    "share",
+    "share_orders",
+    "share_customers",
+    "share_gross_profit",
+]
 
 
 @dataclass(frozen=True)
@@ -118,10 +138,17 @@ def pnl(con: duckdb.DuckDBPyConnection, f: Filters, *, new_customers: bool = Tru
 
 def _pnl(con: duckdb.DuckDBPyConnection, f: Filters, avail: Availability, *, new_customers: bool) -> pd.DataFrame:
     base = query(con, "channel_pnl", **_pnl_params(f))
-    new = (query(con, "channel_new_customers", **f.params()) if new_customers
-           else pd.DataFrame({"channel": pd.Series(dtype=object), "new_customers": pd.Series(dtype=float)}))
+    new = (
+        query(con, "channel_new_customers", **f.params())
+        if new_customers
+        else pd.DataFrame({"channel": pd.Series(dtype=object), "new_customers": pd.Series(dtype=float)})
+    )
     selected = base.set_index("channel")["revenue"]
-    costs = allocated_costs(con, f, selected=selected) if avail.has_channel_costs else pd.DataFrame(columns=["channel", "cost_type", "amount"])
+    costs = (
+        allocated_costs(con, f, selected=selected)
+        if avail.has_channel_costs
+        else pd.DataFrame(columns=["channel", "cost_type", "amount"])
+    )
     by_type = costs.pivot_table(index="channel", columns="cost_type", values="amount", aggfunc="sum", fill_value=0.0)
     by_type.columns = [f"cost_{c}" for c in by_type.columns]
     channels = list(dict.fromkeys([*base["channel"], *by_type.index]))
@@ -152,8 +179,12 @@ def _pnl(con: duckdb.DuckDBPyConnection, f: Filters, avail: Availability, *, new
     if not avail.has_customer:
         frame["customers"] = np.nan
         frame["new_customers"] = np.nan
-    for measure, col in (("revenue", "share"), ("orders", "share_orders"), ("customers", "share_customers"),
-                         ("gross_profit", "share_gross_profit")):
+    for measure, col in (
+        ("revenue", "share"),
+        ("orders", "share_orders"),
+        ("customers", "share_customers"),
+        ("gross_profit", "share_gross_profit"),
+    ):
         frame[col] = _div(frame[measure], pd.Series(frame[measure].sum(min_count=1), index=frame.index))
     out = frame.reset_index().rename(columns={"index": "channel"})
     # Rows only in the prior or year-ago range (no sales now, no cost now) are not channels of this P&L.
@@ -172,8 +203,11 @@ def share(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """
     frame = pnl(con, f)
     return frame[["channel", *MEASURES]].assign(
-        share_revenue=frame["share"], share_orders=frame["share_orders"],
-        share_customers=frame["share_customers"], share_gross_profit=frame["share_gross_profit"])
+        share_revenue=frame["share"],
+        share_orders=frame["share_orders"],
+        share_customers=frame["share_customers"],
+        share_gross_profit=frame["share_gross_profit"],
+    )
 
 
 def share_trend(con: duckdb.DuckDBPyConnection, f: Filters, *, measure: str = "revenue") -> pd.DataFrame:
@@ -274,8 +308,17 @@ def blind_spots(cells: pd.DataFrame, people: pd.DataFrame, regions: tuple[str, .
     for channel, part in cells.groupby("channel"):
         sold = set(part["region"])
         if len(sold) >= BLIND_SPOT_MIN_REGION_SHARE * len(regions):
-            rows += [{"rule": "channel_gap", "channel": channel, "region": r, "regions_sold": len(sold),
-                      "regions_total": len(regions)} for r in regions if r not in sold]
+            rows += [
+                {
+                    "rule": "channel_gap",
+                    "channel": channel,
+                    "region": r,
+                    "regions_sold": len(sold),
+                    "regions_total": len(regions),
+                }
+                for r in regions
+                if r not in sold
+            ]
     if regions:
         people = people[people["region"].isin(regions)]
     if not people.empty:
@@ -285,8 +328,15 @@ def blind_spots(cells: pd.DataFrame, people: pd.DataFrame, regions: tuple[str, .
         for region, c_share in customer_share.items():
             r_share = float(revenue_share.get(region, 0.0))
             if r_share < BLIND_SPOT_CUSTOMER_RATIO * c_share:
-                rows.append({"rule": "customer_share", "channel": None, "region": region,
-                             "revenue_share": r_share, "customer_share": float(c_share)})
+                rows.append(
+                    {
+                        "rule": "customer_share",
+                        "channel": None,
+                        "region": region,
+                        "revenue_share": r_share,
+                        "customer_share": float(c_share),
+                    }
+                )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -343,8 +393,14 @@ def declining(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame | None
     for channel, values in wide.iterrows():
         newest_first = values.to_numpy()
         if all(newest_first[i] < newest_first[i + 1] for i in range(DECLINE_STEPS)):
-            flags.append({"flag": "declining", "channel": channel, "value": float(newest_first[0] - newest_first[1]),
-                          "detail": [float(v) for v in newest_first[::-1]]})
+            flags.append(
+                {
+                    "flag": "declining",
+                    "channel": channel,
+                    "value": float(newest_first[0] - newest_first[1]),
+                    "detail": [float(v) for v in newest_first[::-1]],
+                }
+            )
     return pd.DataFrame(flags, columns=["flag", "channel", "value", "detail"])
 
 
@@ -363,13 +419,24 @@ def concentration(table: pd.DataFrame, declines: pd.DataFrame | None) -> Concent
     for _, row in table[table["share"] > TOP_SHARE_LIMIT].iterrows():
         flags.append({"flag": "top_share", "channel": row["channel"], "value": float(row["share"]), "detail": None})
     for _, row in table[table["contribution"] < 0].iterrows():
-        flags.append({"flag": "negative_contribution", "channel": row["channel"], "value": float(row["contribution"]),
-                      "detail": float(row["contribution_rate"]) if pd.notna(row["contribution_rate"]) else None})
+        flags.append(
+            {
+                "flag": "negative_contribution",
+                "channel": row["channel"],
+                "value": float(row["contribution"]),
+                "detail": float(row["contribution_rate"]) if pd.notna(row["contribution_rate"]) else None,
+            }
+        )
     if declines is not None:
         flags += declines.to_dict("records")
-    return Concentration(hhi=hhi, band=hhi_band(hhi), top_channel=None if top is None else top["channel"],
-                         top_share=None if top is None else float(top["share"]), declining_judged=declines is not None,
-                         flags=pd.DataFrame(flags, columns=["flag", "channel", "value", "detail"]))
+    return Concentration(
+        hhi=hhi,
+        band=hhi_band(hhi),
+        top_channel=None if top is None else top["channel"],
+        top_share=None if top is None else float(top["share"]),
+        declining_judged=declines is not None,
+        flags=pd.DataFrame(flags, columns=["flag", "channel", "value", "detail"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -406,12 +473,18 @@ def overlap(con: duckdb.DuckDBPyConnection, f: Filters) -> Overlap:
     multi = counts[counts["n_channels"] >= 2]
     customers, revenue = int(multi["customers"].sum()), float(multi["revenue"].sum())
     all_customers, all_revenue = int(counts["customers"].sum()), float(counts["revenue"].sum())
-    summary = MultichannelSummary(customers, revenue, customers / all_customers if all_customers else None,
-                                  revenue / all_revenue if all_revenue else None)
+    summary = MultichannelSummary(
+        customers,
+        revenue,
+        customers / all_customers if all_customers else None,
+        revenue / all_revenue if all_revenue else None,
+    )
     return Overlap(matrix, summary)
 
 
-def price_conflicts(con: duckdb.DuckDBPyConnection, f: Filters, *, threshold: float = DEFAULT_PRICE_THRESHOLD) -> pd.DataFrame:
+def price_conflicts(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, threshold: float = DEFAULT_PRICE_THRESHOLD
+) -> pd.DataFrame:
     """Products whose average unit price differs across channels by more than ``threshold`` of the lower.
 
     gap = (highest channel price − lowest) ÷ lowest. Columns: product, low_channel, low_price,
@@ -425,11 +498,16 @@ def price_conflicts(con: duckdb.DuckDBPyConnection, f: Filters, *, threshold: fl
     ordered = prices.sort_values(["product", "avg_price", "channel"])
     grouped = ordered.groupby("product", sort=False)
     low, high = grouped.head(1).set_index("product"), grouped.tail(1).set_index("product")
-    out = pd.DataFrame({
-        "low_channel": low["channel"], "low_price": low["avg_price"],
-        "high_channel": high["channel"], "high_price": high["avg_price"],
-        "channels": grouped["channel"].nunique(), "revenue": grouped["revenue"].sum(),
-    })
+    out = pd.DataFrame(
+        {
+            "low_channel": low["channel"],
+            "low_price": low["avg_price"],
+            "high_channel": high["channel"],
+            "high_price": high["avg_price"],
+            "channels": grouped["channel"].nunique(),
+            "revenue": grouped["revenue"].sum(),
+        }
+    )
     out["gap"] = (out["high_price"] - out["low_price"]) / out["low_price"]
     out = out[(out["channels"] >= 2) & (out["gap"] > threshold)].reset_index()
     return out[cols].sort_values(["gap", "product"], ascending=[False, True], ignore_index=True)

@@ -90,22 +90,25 @@ class Calibration:
     predicted_total: float | None
 
 
-def summary(con: duckdb.DuckDBPyConnection, dataset: str, *, cal_end: dt.date,
-            holdout_end: dt.date | None = None) -> pd.DataFrame:
+def summary(
+    con: duckdb.DuckDBPyConnection, dataset: str, *, cal_end: dt.date, holdout_end: dt.date | None = None
+) -> pd.DataFrame:
     """BTYD inputs per customer: customer_id, x, t_x, T, zbar (weeks; yuan), holdout_x.
 
     Customers whose first purchase is after ``cal_end`` are left out. ``holdout_x`` counts purchase
     days in (cal_end, holdout_end] (0 without a holdout).
     """
     frame = query(con, "cust_btyd", dataset=dataset, cal_end=cal_end, holdout_end=holdout_end or cal_end)
-    out = pd.DataFrame({
-        "customer_id": frame["customer_id"],
-        "x": frame["x"].astype("int64"),
-        "t_x": frame["t_x_days"] / DAYS_PER_WEEK,
-        "T": frame["T_days"] / DAYS_PER_WEEK,
-        "zbar": frame["zbar"].astype("float64"),
-        "holdout_x": frame["holdout_x"].astype("int64"),
-    })
+    out = pd.DataFrame(
+        {
+            "customer_id": frame["customer_id"],
+            "x": frame["x"].astype("int64"),
+            "t_x": frame["t_x_days"] / DAYS_PER_WEEK,
+            "T": frame["T_days"] / DAYS_PER_WEEK,
+            "zbar": frame["zbar"].astype("float64"),
+            "holdout_x": frame["holdout_x"].astype("int64"),
+        }
+    )
     return out
 
 
@@ -116,8 +119,9 @@ def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return [unique[:, i] for i in range(unique.shape[1])], counts.astype("float64")
 
 
-def _bgnbd_terms(r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x: np.ndarray,
-                 T: np.ndarray) -> np.ndarray:
+def _bgnbd_terms(
+    r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
     """Per-row BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6) computed in log space."""
     x1 = np.maximum(x, 1.0)  # keeps betaln's arguments positive where x = 0 (that term is unused)
     common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
@@ -129,8 +133,9 @@ def _bgnbd_terms(r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x:
 def _minimise(objective, start: np.ndarray) -> optimize.OptimizeResult:
     # log-parameters bounded to a sane range so a flat likelihood cannot run off to 0 or infinity
     bounds = [(-12.0, 12.0)] * len(start)
-    return optimize.minimize(objective, start, method="L-BFGS-B", bounds=bounds,
-                             options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-8})
+    return optimize.minimize(
+        objective, start, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-8}
+    )
 
 
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> BgNbd:
@@ -160,8 +165,15 @@ def fit_gamma_gamma(x: np.ndarray, zbar: np.ndarray) -> GammaGamma:
     def objective(log_params: np.ndarray) -> float:
         p, q, v = np.exp(log_params)
         px = p * ux
-        ll = (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * np.log(v)
-              + (px - 1) * np.log(um) + px * np.log(ux) - (px + q) * np.log(ux * um + v))
+        ll = (
+            special.gammaln(px + q)
+            - special.gammaln(px)
+            - special.gammaln(q)
+            + q * np.log(v)
+            + (px - 1) * np.log(um)
+            + px * np.log(ux)
+            - (px + q) * np.log(ux * um + v)
+        )
         value = -np.dot(weights, ll) / total
         return value if np.isfinite(value) else 1e10
 
@@ -197,9 +209,18 @@ def expected_spend(g: GammaGamma, x: np.ndarray, zbar: np.ndarray) -> np.ndarray
     return (g.p * (g.v + x * zbar)) / (g.p * x + g.q - 1)
 
 
-def discounted_clv(m: BgNbd, g: GammaGamma, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, zbar: np.ndarray, *,
-                   margin: float = 1.0, months: int = HORIZON_MONTHS, monthly_discount: float = MONTHLY_DISCOUNT
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def discounted_clv(
+    m: BgNbd,
+    g: GammaGamma,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    zbar: np.ndarray,
+    *,
+    margin: float = 1.0,
+    months: int = HORIZON_MONTHS,
+    monthly_discount: float = MONTHLY_DISCOUNT,
+) -> tuple[np.ndarray, np.ndarray]:
     """(expected purchases over ``months``, discounted value over ``months``) per customer."""
     cumulative = [expected_purchases(m, k * WEEKS_PER_MONTH, x, t_x, T) for k in range(months + 1)]
     spend = expected_spend(g, x, zbar) * margin
@@ -229,10 +250,21 @@ def fit(con: duckdb.DuckDBPyConnection, dataset: str, *, cal_end: dt.date) -> di
         raise ValueError(reason)
     m = fit_bgnbd(frame["x"].to_numpy(), frame["t_x"].to_numpy(), frame["T"].to_numpy())
     g = fit_gamma_gamma(frame["x"].to_numpy(), frame["zbar"].to_numpy())
-    return {"r": m.r, "alpha": m.alpha, "a": m.a, "b": m.b, "p": g.p, "q": g.q, "v": g.v,
-            "customers": len(frame), "repeat_customers": int((frame["x"] > 0).sum()),
-            "bgnbd_iterations": m.iterations, "gg_iterations": g.iterations, "time_unit": "weeks",
-            "calibration_end": cal_end.isoformat()}
+    return {
+        "r": m.r,
+        "alpha": m.alpha,
+        "a": m.a,
+        "b": m.b,
+        "p": g.p,
+        "q": g.q,
+        "v": g.v,
+        "customers": len(frame),
+        "repeat_customers": int((frame["x"] > 0).sum()),
+        "bgnbd_iterations": m.iterations,
+        "gg_iterations": g.iterations,
+        "time_unit": "weeks",
+        "calibration_end": cal_end.isoformat(),
+    }
 
 
 def customer_value(con: duckdb.DuckDBPyConnection, dataset: str, *, as_of: dt.date) -> ClvResult:
@@ -258,10 +290,14 @@ def customer_value(con: duckdb.DuckDBPyConnection, dataset: str, *, as_of: dt.da
     margin = None if pd.isna(margin) else float(margin)
     purchases, value = discounted_clv(m, g, x, t_x, T, zbar, margin=1.0 if margin is None else margin)
     out = frame.drop(columns="holdout_x").assign(
-        p_alive=p_alive(m, x, t_x, T), expected_purchases_12m=purchases, clv_12m=value,
-        expected_spend=expected_spend(g, x, zbar))
-    out = out.merge(cohorts.acquisition(con, dataset)[["customer_id", "acquisition_channel"]], on="customer_id",
-                    how="left")
+        p_alive=p_alive(m, x, t_x, T),
+        expected_purchases_12m=purchases,
+        clv_12m=value,
+        expected_spend=expected_spend(g, x, zbar),
+    )
+    out = out.merge(
+        cohorts.acquisition(con, dataset)[["customer_id", "acquisition_channel"]], on="customer_id", how="left"
+    )
     return ClvResult(as_of, True, None, m, g, margin, out)
 
 
@@ -282,13 +318,21 @@ def calibration(con: duckdb.DuckDBPyConnection, dataset: str, *, cal_end: dt.dat
     except ValueError:
         return Calibration(cal_end, holdout_end, False, "clv_no_fit", None, empty, None, None)
     weeks = (holdout_end - cal_end).days / DAYS_PER_WEEK
-    frame = frame.assign(predicted=expected_purchases(m, weeks, x, t_x, T),
-                         bucket=np.minimum(frame["x"], 7))
-    buckets = frame.groupby("bucket", as_index=False).agg(customers=("customer_id", "size"),
-                                                          actual=("holdout_x", "mean"), predicted=("predicted", "mean"))
+    frame = frame.assign(predicted=expected_purchases(m, weeks, x, t_x, T), bucket=np.minimum(frame["x"], 7))
+    buckets = frame.groupby("bucket", as_index=False).agg(
+        customers=("customer_id", "size"), actual=("holdout_x", "mean"), predicted=("predicted", "mean")
+    )
     buckets["x"] = buckets["bucket"].map(lambda b: "7+" if b >= 7 else str(b))
-    return Calibration(cal_end, holdout_end, True, None, m, buckets[["x", "customers", "actual", "predicted"]],
-                       float(frame["holdout_x"].sum()), float(frame["predicted"].sum()))
+    return Calibration(
+        cal_end,
+        holdout_end,
+        True,
+        None,
+        m,
+        buckets[["x", "customers", "actual", "predicted"]],
+        float(frame["holdout_x"].sum()),
+        float(frame["predicted"].sum()),
+    )
 
 
 def channel_value(result: ClvResult, acquisition_cost: pd.DataFrame) -> pd.DataFrame:
@@ -299,12 +343,29 @@ def channel_value(result: ClvResult, acquisition_cost: pd.DataFrame) -> pd.DataF
     ``acquisition_cost`` is :func:`acquisition_cost`'s frame.
     """
     if not result.ok:
-        return pd.DataFrame(columns=["channel", "customers", "clv_mean", "clv_total", "p_alive_mean",
-                                     "marketing_cost", "new_customers", "cac", "clv_to_cac"])
-    by = (result.customers.groupby("acquisition_channel", as_index=False)
-          .agg(customers=("customer_id", "size"), clv_mean=("clv_12m", "mean"), clv_total=("clv_12m", "sum"),
-               p_alive_mean=("p_alive", "mean"))
-          .rename(columns={"acquisition_channel": "channel"}))
+        return pd.DataFrame(
+            columns=[
+                "channel",
+                "customers",
+                "clv_mean",
+                "clv_total",
+                "p_alive_mean",
+                "marketing_cost",
+                "new_customers",
+                "cac",
+                "clv_to_cac",
+            ]
+        )
+    by = (
+        result.customers.groupby("acquisition_channel", as_index=False)
+        .agg(
+            customers=("customer_id", "size"),
+            clv_mean=("clv_12m", "mean"),
+            clv_total=("clv_12m", "sum"),
+            p_alive_mean=("p_alive", "mean"),
+        )
+        .rename(columns={"acquisition_channel": "channel"})
+    )
     out = by.merge(acquisition_cost, on="channel", how="left")
     new = out["new_customers"].where(out["new_customers"] > 0)
     out["cac"] = out["marketing_cost"] / new

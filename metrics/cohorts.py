@@ -58,7 +58,8 @@ def retention_curve(cells: pd.DataFrame) -> pd.DataFrame:
     weighted by cohort size. Columns: k, cohorts, customers, retention."""
     if cells.empty:
         return pd.DataFrame(columns=["k", "cohorts", "customers", "retention"])
-    out = cells.groupby("k", as_index=False).agg(cohorts=("cohort", "size"), customers=("cohort_size", "sum"),
-                                                 active=("active", "sum"))
+    out = cells.groupby("k", as_index=False).agg(
+        cohorts=("cohort", "size"), customers=("cohort_size", "sum"), active=("active", "sum")
+    )
     out["retention"] = out["active"] / out["customers"]
     return out.drop(columns="active")

@@ -39,10 +39,16 @@ def _group(part: pd.DataFrame, sells: bool, level: str) -> dict:
     else:
         orders, basis = np.nan, "none"
     aov = part.dropna(subset=["stated_aov"])
-    return {"visitors": visitors, "leads": float(part["leads"].sum()) if part["leads"].notna().any() else np.nan,
-            "orders": orders, "conversion_rate": orders / visitors if visitors > 0 else np.nan, "basis": basis,
-            "stated_aov": float(np.average(aov["stated_aov"], weights=aov["visitors"]))
-            if len(aov) and aov["visitors"].sum() > 0 else np.nan}
+    return {
+        "visitors": visitors,
+        "leads": float(part["leads"].sum()) if part["leads"].notna().any() else np.nan,
+        "orders": orders,
+        "conversion_rate": orders / visitors if visitors > 0 else np.nan,
+        "basis": basis,
+        "stated_aov": float(np.average(aov["stated_aov"], weights=aov["visitors"]))
+        if len(aov) and aov["visitors"].sum() > 0
+        else np.nan,
+    }
 
 
 def conversion(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -77,8 +83,9 @@ def sources(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows = rows.assign(channel=rows["channel"].fillna(""), stated=rows["visitors"] * rows["stated_rate"])
-    out = rows.groupby(["channel", "source"], as_index=False).agg(visitors=("visitors", "sum"),
-                                                                 orders=("stated", lambda s: s.sum(min_count=1)))
+    out = rows.groupby(["channel", "source"], as_index=False).agg(
+        visitors=("visitors", "sum"), orders=("stated", lambda s: s.sum(min_count=1))
+    )
     out["visitor_share"] = out["visitors"] / out.groupby("channel")["visitors"].transform("sum")
     out["conversion_rate"] = out["orders"] / out["visitors"]
     out["channel"] = out["channel"].replace("", None)
@@ -96,8 +103,13 @@ def by_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     for (month, channel), part in rows.groupby(["month", "channel"]):
         part = part.assign(stated_aov=np.nan, leads=np.nan)
         found = _group(part, channel in selling, "channel")
-        out.append({"month": month, "channel": channel, **{k: found[k] for k in ("visitors", "orders",
-                                                                                  "conversion_rate", "basis")}})
+        out.append(
+            {
+                "month": month,
+                "channel": channel,
+                **{k: found[k] for k in ("visitors", "orders", "conversion_rate", "basis")},
+            }
+        )
     return pd.DataFrame(out, columns=columns)
 
 

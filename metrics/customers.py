@@ -49,8 +49,16 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAU
         per_period.setdefault("orders_per_customer", []).append(ratio(_num(row["customer_orders"]), active))
         per_period.setdefault("revenue_per_customer", []).append(ratio(_num(row["customer_revenue"]), active))
     made = {key: Kpi(key, values[0], values[1]) for key, values in per_period.items()}
-    order = ("active_customers", "new_customers", "returning_customers", "repeat_rate",
-             "churn_rate", "aov", "orders_per_customer", "revenue_per_customer")
+    order = (
+        "active_customers",
+        "new_customers",
+        "returning_customers",
+        "repeat_rate",
+        "churn_rate",
+        "aov",
+        "orders_per_customer",
+        "revenue_per_customer",
+    )
     return [cards.get(key) or made[key] for key in order]
 
 
@@ -68,7 +76,9 @@ def resolve_window(con: duckdb.DuckDBPyConnection, dataset: str, window: int | s
     return min(max(days, MIN_MONTHLY_WINDOW_DAYS), MAX_WINDOW_DAYS)
 
 
-def churn_monthly(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
+def churn_monthly(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS
+) -> pd.DataFrame:
     """Churn per calendar month of the period: month, active_at_start, churned, churn_rate (NaN
     when nobody was active at the month's start). ``window_days`` must be ≥ 31. Periods longer than
     cohorts.MAX_MONTHS months keep the last MAX_MONTHS."""
@@ -79,7 +89,9 @@ def churn_monthly(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: in
     return frame
 
 
-def churn_by_place(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
+def churn_by_place(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAULT_WINDOW_DAYS
+) -> pd.DataFrame:
     """Churn in the period by channel and by region: dim ('channel' | 'region'), value,
     active_at_start, churned. A customer counts in a channel (region) by their orders there."""
     return query(con, "cust_churn_by_dim", window_days=window_days, **f.params())
@@ -92,16 +104,20 @@ def churn_flags(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int 
     return query(con, "cust_churn_flags", window_days=window_days, **f.params())
 
 
-def churn_by_dimension(places: pd.DataFrame, flags: pd.DataFrame, prior: pd.DataFrame, *,
-                       scheme: str = rfm.DEFAULT_SCHEME) -> pd.DataFrame:
+def churn_by_dimension(
+    places: pd.DataFrame, flags: pd.DataFrame, prior: pd.DataFrame, *, scheme: str = rfm.DEFAULT_SCHEME
+) -> pd.DataFrame:
     """Churn in the period by channel, by region (``places``: :func:`churn_by_place`) and by RFM
     segment: the segment each customer of ``flags`` (:func:`churn_flags`) had in the prior period
     (``prior``: :func:`metrics.rfm.key_segments` of ``f.prior`` scored with ``scheme``; ``no_orders``
     when absent). Columns: dim ('channel' | 'region' | 'segment'), value, active_at_start, churned,
     churn_rate (NaN when nobody was active at the start)."""
-    seg = flags.merge(prior[["customer_key", "segment"]], on="customer_key", how="left").fillna({"segment": rfm.NO_ORDERS})
-    by_seg = seg.groupby("segment", as_index=False).agg(active_at_start=("customer_key", "size"),
-                                                        churned=("churned", "sum"))
+    seg = flags.merge(prior[["customer_key", "segment"]], on="customer_key", how="left").fillna(
+        {"segment": rfm.NO_ORDERS}
+    )
+    by_seg = seg.groupby("segment", as_index=False).agg(
+        active_at_start=("customer_key", "size"), churned=("churned", "sum")
+    )
     by_seg.insert(0, "dim", "segment")
     by_seg = by_seg.rename(columns={"segment": "value"})
     order = {name: i for i, name in enumerate([*rfm.segment_order(scheme), rfm.NO_ORDERS])}
@@ -116,13 +132,23 @@ def churn_reasons(flags: pd.DataFrame) -> pd.DataFrame:
     """Churn reasons of the customers of ``flags`` (:func:`churn_flags`) who churned: reason,
     customers, share (of churned customers with a reason). Empty when the data has no reasons."""
     known = flags[flags["churned"] & flags["churn_reason"].notna()]
-    out = known.groupby("churn_reason", as_index=False).size().rename(columns={"churn_reason": "reason", "size": "customers"})
+    out = (
+        known.groupby("churn_reason", as_index=False)
+        .size()
+        .rename(columns={"churn_reason": "reason", "size": "customers"})
+    )
     out["share"] = out["customers"] / out["customers"].sum() if len(out) else pd.Series(dtype="float64")
     return out.sort_values(["customers", "reason"], ascending=[False, True], ignore_index=True)
 
 
-def at_risk(rfm_frame: pd.DataFrame, result: ClvResult, *, window_days: int = DEFAULT_WINDOW_DAYS,
-            max_p_alive: float = AT_RISK_P_ALIVE, min_m_score: int = AT_RISK_MIN_M_SCORE) -> pd.DataFrame:
+def at_risk(
+    rfm_frame: pd.DataFrame,
+    result: ClvResult,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    max_p_alive: float = AT_RISK_P_ALIVE,
+    min_m_score: int = AT_RISK_MIN_M_SCORE,
+) -> pd.DataFrame:
     """Still-"active" valuable customers the BG/NBD fit thinks have probably dropped out.
 
     Active = last order within ``window_days`` of the as-of date (METRICS.md); valuable = M score ≥
@@ -152,8 +178,9 @@ def customer_orders(con: duckdb.DuckDBPyConnection, dataset: str, *, customer_id
 
 def channels_used(orders: pd.DataFrame) -> pd.DataFrame:
     """A customer's orders per channel: channel, orders, revenue, first, last — most revenue first."""
-    out = orders.groupby("channel", as_index=False).agg(orders=("order_id", "size"), revenue=("revenue", "sum"),
-                                                        first=("order_date", "min"), last=("order_date", "max"))
+    out = orders.groupby("channel", as_index=False).agg(
+        orders=("order_id", "size"), revenue=("revenue", "sum"), first=("order_date", "min"), last=("order_date", "max")
+    )
     return out.sort_values("revenue", ascending=False, ignore_index=True)
 
 

@@ -20,9 +20,18 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 ENGINES = ("duckdb", "spark")
 # Queries that never run on Spark, with the reason: they read no snapshot table. (User state moved to
 # SQLite, data/state.py; no code runs these files any more, and a reader has no such tables.)
-DUCKDB_ONLY = {name: "user state (goals, budget scenarios): SQLite, not the snapshots" for name in (
-    "budget_scenario_delete", "budget_scenario_list", "budget_scenario_save",
-    "goals_delete", "goals_insert", "goals_list", "goals_update")}
+DUCKDB_ONLY = {
+    name: "user state (goals, budget scenarios): SQLite, not the snapshots"
+    for name in (
+        "budget_scenario_delete",
+        "budget_scenario_list",
+        "budget_scenario_save",
+        "goals_delete",
+        "goals_insert",
+        "goals_list",
+        "goals_update",
+    )
+}
 
 
 class EngineUnavailable(RuntimeError):

@@ -47,8 +47,16 @@ from metrics.filters import Filters
 
 # Goal metrics and their metric catalog keys. "gross_margin" is the name goals were saved under
 # (migration 005) for the catalog's "margin"; every other goal metric is its catalog key.
-KPI_METRICS = ("revenue", "gross_profit", "gross_margin", "orders", "active_customers", "aov", "repeat_rate",
-               "churn_rate")  # measured monthly with metrics.overview.kpis
+KPI_METRICS = (
+    "revenue",
+    "gross_profit",
+    "gross_margin",
+    "orders",
+    "active_customers",
+    "aov",
+    "repeat_rate",
+    "churn_rate",
+)  # measured monthly with metrics.overview.kpis
 CATALOG_KEY = {"gross_margin": "margin", "channel_share": "share"}
 VOICE_METRICS = ("nps", "referral_rate", "conversion_rate")  # issue 15: from the customer-voice files
 METRICS = (*KPI_METRICS, "hhi", "channel_share", *VOICE_METRICS)
@@ -98,7 +106,7 @@ class Goal:
 
     @property
     def channel(self) -> str | None:
-        return self.metric[len(CHANNEL_SHARE):] if self.metric.startswith(CHANNEL_SHARE) else None
+        return self.metric[len(CHANNEL_SHARE) :] if self.metric.startswith(CHANNEL_SHARE) else None
 
     def scope_json(self) -> str:
         return json.dumps({"channels": list(self.channels), "regions": list(self.regions)}, ensure_ascii=False)
@@ -130,11 +138,18 @@ def validate(goal: Goal) -> Goal:
         raise GoalError("goals_err_owner")
     if not isinstance(goal.deadline, dt.date):
         raise GoalError("goals_err_deadline")
-    return replace(goal, owner=owner, notes=str(goal.notes)[:MAX_NOTES], target=float(goal.target),
-                   channels=tuple(dict.fromkeys(goal.channels)), regions=tuple(dict.fromkeys(goal.regions)))
+    return replace(
+        goal,
+        owner=owner,
+        notes=str(goal.notes)[:MAX_NOTES],
+        target=float(goal.target),
+        channels=tuple(dict.fromkeys(goal.channels)),
+        regions=tuple(dict.fromkeys(goal.regions)),
+    )
 
 
 # --- months -------------------------------------------------------------------------------------
+
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
@@ -160,8 +175,16 @@ def current_month(last_date: dt.date) -> dt.date:
     return month if last_date == month_end(month) else add_months(month, -1)
 
 
-def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, first: dt.date, last: dt.date, *,
-                   channels: tuple[str, ...] = (), regions: tuple[str, ...] = ()) -> pd.DataFrame:
+def monthly_values(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    metric: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    channels: tuple[str, ...] = (),
+    regions: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """The metric per calendar month from ``first``'s month to ``last``'s: month, value (NaN undefined).
 
     Months before the dataset's first order are NaN: no data is not a zero.
@@ -172,8 +195,12 @@ def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, fi
     if not months:
         return pd.DataFrame({"month": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
     if metric in VOICE_METRICS:
-        values = [np.nan if start is None or m < start else
-                  _voice_value(con, metric, Filters(dataset, m, month_end(m), channels, regions)) for m in months]
+        values = [
+            np.nan
+            if start is None or m < start
+            else _voice_value(con, metric, Filters(dataset, m, month_end(m), channels, regions))
+            for m in months
+        ]
         return pd.DataFrame({"month": months, "value": np.asarray(values, dtype=float)})
     if metric in TREND_METRICS or metric == "hhi" or metric.startswith(CHANNEL_SHARE):
         trend = overview.trend(con, Filters(dataset, months[0], month_end(months[-1]), channels, regions))
@@ -188,7 +215,7 @@ def monthly_values(con: duckdb.DuckDBPyConnection, dataset: str, metric: str, fi
             shares = by_channel / total.where(total != 0).reindex(by_channel.index, level="month")
             by_month = (shares * 100).pow(2).groupby(level="month").sum(min_count=1)
         else:
-            picked = trend[trend["channel"] == metric[len(CHANNEL_SHARE):]].groupby("month")["revenue"].sum()
+            picked = trend[trend["channel"] == metric[len(CHANNEL_SHARE) :]].groupby("month")["revenue"].sum()
             by_month = picked.reindex(total.index, fill_value=0.0) / total.where(total != 0)
         values = [by_month.get(m, np.nan) for m in months]
     else:
@@ -226,8 +253,11 @@ def voice_reason(con: duckdb.DuckDBPyConnection, goal: Goal) -> str | None:
     from metrics import voice
 
     found = voice.availability(con, goal.dataset)
-    missing = {"nps": found.nps_answers == 0, "referral_rate": found.referrals == 0,
-               "conversion_rate": found.traffic_rows == 0}
+    missing = {
+        "nps": found.nps_answers == 0,
+        "referral_rate": found.referrals == 0,
+        "conversion_rate": found.traffic_rows == 0,
+    }
     return f"goals_why_no_{goal.base_metric}" if missing[goal.base_metric] else None
 
 
@@ -251,15 +281,28 @@ def unmeasurable_reason(ds: registry.Dataset | None, goal: Goal, known_channels:
 
 # --- CRUD ---------------------------------------------------------------------------------------
 
+
 def _row_to_goal(row: dict) -> Goal:
     scope = json.loads(row["scope"])
     baseline = None if row["baseline"] is None or pd.isna(row["baseline"]) else float(row["baseline"])
     updated = row.get("updated_at")
-    return Goal(row["dataset"], row["metric"], float(row["target"]), pd.Timestamp(row["deadline"]).date(), row["owner"],
-                tuple(scope.get("channels", [])), tuple(scope.get("regions", [])), row["notes"], baseline,
-                pd.Timestamp(row["baseline_date"]).date(), int(row["id"]), pd.Timestamp(row["created_at"]).to_pydatetime(),
-                row.get("created_by"), None if updated is None or pd.isna(updated) else pd.Timestamp(updated).to_pydatetime(),
-                row.get("updated_by"))
+    return Goal(
+        row["dataset"],
+        row["metric"],
+        float(row["target"]),
+        pd.Timestamp(row["deadline"]).date(),
+        row["owner"],
+        tuple(scope.get("channels", [])),
+        tuple(scope.get("regions", [])),
+        row["notes"],
+        baseline,
+        pd.Timestamp(row["baseline_date"]).date(),
+        int(row["id"]),
+        pd.Timestamp(row["created_at"]).to_pydatetime(),
+        row.get("created_by"),
+        None if updated is None or pd.isna(updated) else pd.Timestamp(updated).to_pydatetime(),
+        row.get("updated_by"),
+    )
 
 
 def within(goal: Goal, scope: access.Scope) -> bool:
@@ -308,9 +351,17 @@ def baseline_for(con: duckdb.DuckDBPyConnection, goal: Goal) -> tuple[float | No
 
 
 def _params(goal: Goal) -> dict[str, object]:
-    return {"dataset": goal.dataset, "metric": goal.metric, "target": goal.target, "deadline": goal.deadline,
-            "owner": goal.owner, "scope": goal.scope_json(), "baseline": goal.baseline,
-            "baseline_date": goal.baseline_date, "notes": goal.notes}
+    return {
+        "dataset": goal.dataset,
+        "metric": goal.metric,
+        "target": goal.target,
+        "deadline": goal.deadline,
+        "owner": goal.owner,
+        "scope": goal.scope_json(),
+        "baseline": goal.baseline,
+        "baseline_date": goal.baseline_date,
+        "notes": goal.notes,
+    }
 
 
 def _with_baseline(con: duckdb.DuckDBPyConnection, goal: Goal) -> Goal:
@@ -361,12 +412,18 @@ def delete(store: object, dataset: str, goal_id: int) -> bool:
     _scoped(goal, who, "goal.delete")
     existed = target.delete_goal(dataset, goal_id)
     if existed:
-        access.record(target, "goal.delete", target=f"{dataset}/{goal_id}", principal=who,
-                      detail={"metric": goal.metric, "owner": goal.owner})
+        access.record(
+            target,
+            "goal.delete",
+            target=f"{dataset}/{goal_id}",
+            principal=who,
+            detail={"metric": goal.metric, "owner": goal.owner},
+        )
     return existed
 
 
 # --- progress -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -408,8 +465,9 @@ def _meets(value: float, target: float, lower_is_better: bool) -> bool:
     return value <= target + 1e-12 if lower_is_better else value >= target - 1e-12
 
 
-def judge(goal: Goal, history: pd.DataFrame, as_of: dt.date, *,
-          forecast: tuple[float, float, float] | None = None) -> Progress:
+def judge(
+    goal: Goal, history: pd.DataFrame, as_of: dt.date, *, forecast: tuple[float, float, float] | None = None
+) -> Progress:
     """Status from the goal and its monthly history (ending with the current month). Pure.
 
     ``forecast``: (P10, P50, P90) of the goal's metric in the deadline's month; its P50 replaces the
@@ -418,8 +476,20 @@ def judge(goal: Goal, history: pd.DataFrame, as_of: dt.date, *,
     month = history["month"].iloc[-1] if len(history) else None
     current = None if not len(values) or pd.isna(values.iloc[-1]) else float(values.iloc[-1])
     if current is None:
-        return Progress(goal, "unmeasurable", as_of, month, None, goal.baseline, None, None, None, None,
-                        "goals_why_no_value", history)
+        return Progress(
+            goal,
+            "unmeasurable",
+            as_of,
+            month,
+            None,
+            goal.baseline,
+            None,
+            None,
+            None,
+            None,
+            "goals_why_no_value",
+            history,
+        )
     baseline = goal.baseline
     if baseline is None:
         defined = values.dropna()
@@ -450,9 +520,22 @@ def judge(goal: Goal, history: pd.DataFrame, as_of: dt.date, *,
         status = "at_risk"
     else:
         status = "off_track"
-    return Progress(goal, status, as_of, month, current, baseline, progress, projected, projected_progress, slope,
-                    reason, history, "forecast" if forecast is not None else "trend",
-                    None if forecast is None else (float(forecast[0]), float(forecast[2])))
+    return Progress(
+        goal,
+        status,
+        as_of,
+        month,
+        current,
+        baseline,
+        progress,
+        projected,
+        projected_progress,
+        slope,
+        reason,
+        history,
+        "forecast" if forecast is not None else "trend",
+        None if forecast is None else (float(forecast[0]), float(forecast[2])),
+    )
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, goal: Goal) -> Progress:
@@ -461,15 +544,35 @@ def evaluate(con: duckdb.DuckDBPyConnection, goal: Goal) -> Progress:
     known = overview.dimension_values(con, goal.dataset)["channel"] if ds is not None else []
     why = unmeasurable_reason(ds, goal, known) or (voice_reason(con, goal) if ds is not None else None)
     if why is not None:
-        return Progress(goal, "unmeasurable", None if ds is None else ds.last_date, None, None, goal.baseline, None,
-                        None, None, None, why)
+        return Progress(
+            goal,
+            "unmeasurable",
+            None if ds is None else ds.last_date,
+            None,
+            None,
+            goal.baseline,
+            None,
+            None,
+            None,
+            None,
+            why,
+        )
     month = current_month(ds.last_date)  # type: ignore[union-attr]
-    history = monthly_values(con, goal.dataset, goal.metric, add_months(month, -(TREND_MONTHS - 1)), month,
-                             channels=goal.channels, regions=goal.regions)
+    history = monthly_values(
+        con,
+        goal.dataset,
+        goal.metric,
+        add_months(month, -(TREND_MONTHS - 1)),
+        month,
+        channels=goal.channels,
+        regions=goal.regions,
+    )
     return judge(goal, history, ds.last_date)  # type: ignore[union-attr]
 
 
-def progress_table(con: duckdb.DuckDBPyConnection, dataset: str, *, goals: tuple[Goal, ...] | None = None) -> list[Progress]:
+def progress_table(
+    con: duckdb.DuckDBPyConnection, dataset: str, *, goals: tuple[Goal, ...] | None = None
+) -> list[Progress]:
     """Every goal of the dataset with its progress (the overview's section, the report).
 
     ``goals`` (the dataset's goals as listed) lets a cache key on the goals' content; None lists them.
@@ -497,8 +600,14 @@ def with_forecast(items: list[Progress], outlook: object, backtest: object) -> l
         series = forecast_series(p.goal)
         found = outlook.get(series) if series is not None and outlook is not None else None  # type: ignore[attr-defined]
         scored = backtest.row(series) if found is not None and backtest is not None else None  # type: ignore[attr-defined]
-        if (found is None or not found.ok or scored is None or not bool(scored["beats_line"])
-                or p.status in ("unmeasurable", "achieved", "overdue") or p.as_of is None):
+        if (
+            found is None
+            or not found.ok
+            or scored is None
+            or not bool(scored["beats_line"])
+            or p.status in ("unmeasurable", "achieved", "overdue")
+            or p.as_of is None
+        ):
             out.append(p)
             continue
         row = found.frame[found.frame["period"] == pd.Timestamp(month_start(p.goal.deadline))]

@@ -73,9 +73,14 @@ def default_config() -> HealthConfig:
     rules = {name: raw["fields"][name]["rule"] for name in fields}
     if not set(rules.values()) <= set(RULES) or set(raw["weights"]) != set(COMPONENTS):
         raise ValueError("health.toml: unknown rule or weights other than " + ", ".join(COMPONENTS))
-    return HealthConfig(fields, rules, tuple(n for n in fields if raw["fields"][n].get("required")),
-                        {k: float(v) for k, v in raw["weights"].items()}, float(raw["ages"]["min"]),
-                        float(raw["ages"]["max"]))
+    return HealthConfig(
+        fields,
+        rules,
+        tuple(n for n in fields if raw["fields"][n].get("required")),
+        {k: float(v) for k, v in raw["weights"].items()},
+        float(raw["ages"]["min"]),
+        float(raw["ages"]["max"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -128,8 +133,10 @@ class HealthReport:
 
 # --- per-field rules ------------------------------------------------------------------------------
 
+
 def _text(values: pd.Series) -> pd.Series:
     """Cells as stripped text; empty, null and "unknown" words become NA."""
+
     def one(v: object) -> str | None:
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             return None
@@ -150,9 +157,12 @@ def normalise_phone(values: pd.Series) -> pd.Series:
         plus = cleaned.startswith("+")
         digits = cleaned.lstrip("+")
         for prefix in ("0086", "86"):
-            if digits.startswith(prefix) and len(digits) - len(prefix) == 11 and (plus or prefix == "0086"
-                                                                                  or len(digits) == 13):
-                return digits[len(prefix):]
+            if (
+                digits.startswith(prefix)
+                and len(digits) - len(prefix) == 11
+                and (plus or prefix == "0086" or len(digits) == 13)
+            ):
+                return digits[len(prefix) :]
         return ("+" if plus else "") + digits
 
     return pd.Series([one(v) for v in text], index=text.index, dtype="object")
@@ -163,8 +173,9 @@ def normalise_email(values: pd.Series) -> pd.Series:
 
 
 def _phone_valid(phone: pd.Series) -> pd.Series:
-    return phone.map(lambda v: v is not None and bool(_MOBILE.match(v) or _LANDLINE.match(v)
-                                                      or _INTERNATIONAL.match(v)))
+    return phone.map(
+        lambda v: v is not None and bool(_MOBILE.match(v) or _LANDLINE.match(v) or _INTERNATIONAL.match(v))
+    )
 
 
 @dataclass
@@ -216,8 +227,11 @@ def _age(frame: pd.DataFrame, config: HealthConfig) -> _Field:
     unread = frame["invalid_fields"].fillna("").map(lambda v: bool({"birth_date", "age"} & set(v.split(","))))
     born = pd.to_datetime(frame["birth_date"])
     as_of = pd.to_datetime(frame["as_of"])
-    years = (as_of.dt.year - born.dt.year - ((as_of.dt.month * 100 + as_of.dt.day)
-                                             < (born.dt.month * 100 + born.dt.day)).astype(int))
+    years = (
+        as_of.dt.year
+        - born.dt.year
+        - ((as_of.dt.month * 100 + as_of.dt.day) < (born.dt.month * 100 + born.dt.day)).astype(int)
+    )
     future = (born > as_of).fillna(False).astype(bool)
     age = years.where(born.notna(), frame["age"].astype("float64"))
     filled = age.notna() | unread
@@ -225,8 +239,9 @@ def _age(frame: pd.DataFrame, config: HealthConfig) -> _Field:
     problem = pd.Series(None, index=index, dtype="object")
     problem = problem.where(~unread, "unreadable").where(~future, "future_date").where(~impossible, "impossible_age")
     valid = filled & problem.isna()
-    shown = born.dt.strftime("%Y-%m-%d").where(born.notna(), frame["age"].map(
-        lambda v: None if pd.isna(v) else f"{v:g}"))
+    shown = born.dt.strftime("%Y-%m-%d").where(
+        born.notna(), frame["age"].map(lambda v: None if pd.isna(v) else f"{v:g}")
+    )
     return _Field(filled, valid, problem, shown.where(~unread, "?"))
 
 
@@ -248,8 +263,10 @@ def _duplicates(frame: pd.DataFrame) -> dict[str, pd.Series]:
 
 # --- the report ----------------------------------------------------------------------------------
 
-def data_health(con: duckdb.DuckDBPyConnection, dataset: str, *, config: HealthConfig | None = None
-                ) -> HealthReport | None:
+
+def data_health(
+    con: duckdb.DuckDBPyConnection, dataset: str, *, config: HealthConfig | None = None
+) -> HealthReport | None:
     """The dataset's CRM data health; None when it has no customers file (no customer records)."""
     frame = query(con, "health_customers", dataset=dataset)
     if frame.empty:
@@ -269,9 +286,17 @@ def assess(frame: pd.DataFrame, config: HealthConfig) -> HealthReport:
         j = judged[name]
         rule = config.rules[name]
         dups = int(shared[rule].sum()) if rule in shared else 0
-        rows.append({"field": name, "completeness": float(j.valid.mean()), "invalid": int((j.filled & ~j.valid).sum()),
-                     "duplicates": dups, "filled": int(j.filled.sum()), "collected": bool(j.filled.any()),
-                     "required": name in config.required})
+        rows.append(
+            {
+                "field": name,
+                "completeness": float(j.valid.mean()),
+                "invalid": int((j.filled & ~j.valid).sum()),
+                "duplicates": dups,
+                "filled": int(j.filled.sum()),
+                "collected": bool(j.filled.any()),
+                "required": name in config.required,
+            }
+        )
     fields = pd.DataFrame(rows)
     complete = np.ones(n, dtype=bool)
     for name in config.required:
@@ -286,14 +311,25 @@ def assess(frame: pd.DataFrame, config: HealthConfig) -> HealthReport:
     }
     used = {k: config.weights[k] for k, v in values.items() if v is not None and config.weights[k] > 0}
     total = sum(used.values())
-    breakdown = pd.DataFrame([{"component": k, "value": values[k], "weight": w / total,
-                               "points": 100.0 * w / total * values[k]} for k, w in used.items()],
-                             columns=["component", "value", "weight", "points"])
+    breakdown = pd.DataFrame(
+        [
+            {"component": k, "value": values[k], "weight": w / total, "points": 100.0 * w / total * values[k]}
+            for k, w in used.items()
+        ],
+        columns=["component", "value", "weight", "points"],
+    )
     by_region = _by_region(frame, judged, config)
-    return HealthReport(score=float(breakdown["points"].sum()), customers=n, fields=fields, breakdown=breakdown,
-                        by_region=by_region, problems=_problems(frame, judged, duplicate),
-                        duplicate_customers=int(duplicate.sum()), complete_records=int(complete.sum()),
-                        as_of=frame["as_of"].iloc[0] if n else None)
+    return HealthReport(
+        score=float(breakdown["points"].sum()),
+        customers=n,
+        fields=fields,
+        breakdown=breakdown,
+        by_region=by_region,
+        problems=_problems(frame, judged, duplicate),
+        duplicate_customers=int(duplicate.sum()),
+        complete_records=int(complete.sum()),
+        as_of=frame["as_of"].iloc[0] if n else None,
+    )
 
 
 def _by_region(frame: pd.DataFrame, judged: dict[str, _Field], config: HealthConfig) -> pd.DataFrame:
@@ -301,8 +337,9 @@ def _by_region(frame: pd.DataFrame, judged: dict[str, _Field], config: HealthCon
     valid = pd.DataFrame({name: judged[name].valid.astype(float) for name in config.fields if name != "region"})
     out = valid.groupby(region).mean()
     out.insert(0, "customers", region.value_counts())
-    return out.reset_index(names="region").sort_values(["customers", "region"], ascending=[False, True],
-                                                      ignore_index=True)
+    return out.reset_index(names="region").sort_values(
+        ["customers", "region"], ascending=[False, True], ignore_index=True
+    )
 
 
 def _problems(frame: pd.DataFrame, judged: dict[str, _Field], duplicate: pd.Series) -> pd.DataFrame:
@@ -310,12 +347,28 @@ def _problems(frame: pd.DataFrame, judged: dict[str, _Field], duplicate: pd.Seri
     for name, j in judged.items():
         bad = j.problem.notna()
         if bad.any():
-            parts.append(pd.DataFrame({"customer_id": frame.loc[bad, "customer_id"], "field": name,
-                                       "value": j.shown[bad].astype("object"), "problem": j.problem[bad]}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "customer_id": frame.loc[bad, "customer_id"],
+                        "field": name,
+                        "value": j.shown[bad].astype("object"),
+                        "problem": j.problem[bad],
+                    }
+                )
+            )
     if duplicate.any():
         shown = frame["phone"].where(frame["phone"].notna(), frame["email"])
-        parts.append(pd.DataFrame({"customer_id": frame.loc[duplicate, "customer_id"], "field": "phone_or_email",
-                                   "value": shown[duplicate].astype("object"), "problem": "duplicate"}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": frame.loc[duplicate, "customer_id"],
+                    "field": "phone_or_email",
+                    "value": shown[duplicate].astype("object"),
+                    "problem": "duplicate",
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in ("customer_id", "field", "value", "problem")})
     out = pd.concat(parts, ignore_index=True).sort_values(["customer_id", "field"], ignore_index=True)
@@ -325,6 +378,12 @@ def _problems(frame: pd.DataFrame, judged: dict[str, _Field], duplicate: pd.Seri
 def export_frame(report: HealthReport | None) -> pd.DataFrame:
     """``python -m metrics export data_health``: field, completeness, invalid, duplicates (empty without a file)."""
     if report is None:
-        return pd.DataFrame({"field": pd.Series(dtype="str"), "completeness": pd.Series(dtype=float),
-                             "invalid": pd.Series(dtype="int64"), "duplicates": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "field": pd.Series(dtype="str"),
+                "completeness": pd.Series(dtype=float),
+                "invalid": pd.Series(dtype="int64"),
+                "duplicates": pd.Series(dtype="int64"),
+            }
+        )
     return report.fields[["field", "completeness", "invalid", "duplicates"]]

@@ -33,8 +33,12 @@ BUCKETS = ((30, "le30"), (90, "le90"), (180, "le180"), (365, "le365"), (None, "o
 
 def monthly(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """month, interactions (contacts; and visits, calls, wecom, email), active_customers, contacts_per_customer."""
-    frame = query(con, "rel_monthly", window=ACTIVE_WINDOW_DAYS, **f.params()).rename(columns={"contacts": "interactions"})
-    frame["contacts_per_customer"] = frame["interactions"] / frame["active_customers"].where(frame["active_customers"] > 0)
+    frame = query(con, "rel_monthly", window=ACTIVE_WINDOW_DAYS, **f.params()).rename(
+        columns={"contacts": "interactions"}
+    )
+    frame["contacts_per_customer"] = frame["interactions"] / frame["active_customers"].where(
+        frame["active_customers"] > 0
+    )
     return frame.drop(columns=["d0", "d1"])
 
 
@@ -88,8 +92,19 @@ def no_contact(con: duckdb.DuckDBPyConnection, f: Filters, *, days: int = DEFAUL
     merged = top.merge(people, on="customer_id", how="left")
     lapsed = merged["days_since_contact"].isna() | (merged["days_since_contact"] > days)
     out = merged[lapsed].sort_values(["monetary", "customer_id"], ascending=[False, True], ignore_index=True)
-    return out[["customer_id", "monetary", "last_order", "last_contact", "days_since_contact", "owner",
-                "acquisition_channel", "region", "segment"]]
+    return out[
+        [
+            "customer_id",
+            "monetary",
+            "last_order",
+            "last_contact",
+            "days_since_contact",
+            "owner",
+            "acquisition_channel",
+            "region",
+            "segment",
+        ]
+    ]
 
 
 def timeline(con: duckdb.DuckDBPyConnection, dataset: str, *, customer_id: str) -> pd.DataFrame:

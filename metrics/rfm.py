@@ -76,8 +76,14 @@ def split_orders(con: duckdb.DuckDBPyConnection, dataset: str) -> int:
     return ds.split_orders if ds is not None else 1
 
 
-def rfm(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME,
-        acquisition: bool = False, keys: bool = False) -> pd.DataFrame:
+def rfm(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    *,
+    scheme: str = DEFAULT_SCHEME,
+    acquisition: bool = False,
+    keys: bool = False,
+) -> pd.DataFrame:
     """RFM per customer with ≥1 order in the period, as of ``f.end``.
 
     Columns: customer_id, recency_days (days since the last order), frequency (distinct orders),
@@ -100,9 +106,9 @@ def key_segments(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DE
 
 
 def _scored(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str, ids: bool, acquisition: bool) -> pd.DataFrame:
-    frame = (query(con, "cust_rfm", split_orders=split_orders(con, f.dataset), ids=ids, acquisition=acquisition,
-                   **f.params())
-             .astype({"r": "int64", "f": "int64", "m": "int64"}))
+    frame = query(
+        con, "cust_rfm", split_orders=split_orders(con, f.dataset), ids=ids, acquisition=acquisition, **f.params()
+    ).astype({"r": "int64", "f": "int64", "m": "int64"})
     # the scheme's 25 cells, row-major by R then F; indexing an object array reuses its 25 strings
     cells = np.array(schemes()[scheme], dtype=object)
     frame["segment"] = cells[(frame["r"].to_numpy() - 1) * 5 + frame["f"].to_numpy() - 1]
@@ -113,9 +119,13 @@ def segments(frame: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFra
     """Size and revenue of each segment of an :func:`rfm` frame (scored with ``scheme``): segment,
     customers, share, revenue, revenue_share, recency_days, frequency, monetary (means). Every
     segment of the scheme appears, best first; shares are NaN when the period has no customers."""
-    grouped = frame.groupby("segment").agg(customers=("customer_id", "size"), revenue=("monetary", "sum"),
-                                           recency_days=("recency_days", "mean"), frequency=("frequency", "mean"),
-                                           monetary=("monetary", "mean"))
+    grouped = frame.groupby("segment").agg(
+        customers=("customer_id", "size"),
+        revenue=("monetary", "sum"),
+        recency_days=("recency_days", "mean"),
+        frequency=("frequency", "mean"),
+        monetary=("monetary", "mean"),
+    )
     out = grouped.reindex(segment_order(scheme)).rename_axis("segment").reset_index()
     out[["customers", "revenue"]] = out[["customers", "revenue"]].fillna(0)
     out["customers"] = out["customers"].astype("int64")
@@ -136,12 +146,14 @@ def segment_channels(frame: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd
     """Segment × acquisition channel of an :func:`rfm` frame scored with ``scheme`` and
     ``acquisition=True``: segment, acquisition_channel, customers, revenue, share_of_segment.
     Customers without an acquisition channel are left out."""
-    out = (frame.groupby(["segment", "acquisition_channel"], as_index=False)
-           .agg(customers=("customer_id", "size"), revenue=("monetary", "sum")))
+    out = frame.groupby(["segment", "acquisition_channel"], as_index=False).agg(
+        customers=("customer_id", "size"), revenue=("monetary", "sum")
+    )
     out["share_of_segment"] = out["customers"] / out.groupby("segment")["customers"].transform("sum")
     order = {name: i for i, name in enumerate(segment_order(scheme))}
-    return out.sort_values(["segment", "customers"], key=lambda s: s.map(order) if s.name == "segment" else -s,
-                           ignore_index=True)
+    return out.sort_values(
+        ["segment", "customers"], key=lambda s: s.map(order) if s.name == "segment" else -s, ignore_index=True
+    )
 
 
 def migration(now: pd.DataFrame, before: pd.DataFrame, *, scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
@@ -155,7 +167,9 @@ def migration(now: pd.DataFrame, before: pd.DataFrame, *, scheme: str = DEFAULT_
     """
     names = [*segment_order(scheme), NO_ORDERS]
     # keys are dense integers (migration 006): one slot per key instead of a hash join of two frames
-    slots = int(max(now["customer_key"].max() if len(now) else 0, before["customer_key"].max() if len(before) else 0)) + 1
+    slots = (
+        int(max(now["customer_key"].max() if len(now) else 0, before["customer_key"].max() if len(before) else 0)) + 1
+    )
     none = len(names) - 1
     codes = {}
     for side, frame in (("from", before), ("to", now)):
@@ -167,13 +181,18 @@ def migration(now: pd.DataFrame, before: pd.DataFrame, *, scheme: str = DEFAULT_
     seen[now["customer_key"].to_numpy()] = True
     counts = np.bincount(codes["from"][seen] * len(names) + codes["to"][seen], minlength=len(names) ** 2)
     moves = np.flatnonzero(counts)  # ascending = by from, then to, in the scheme's order
-    return pd.DataFrame({"from_segment": pd.Series([names[i // len(names)] for i in moves], dtype="str"),
-                         "to_segment": pd.Series([names[i % len(names)] for i in moves], dtype="str"),
-                         "customers": counts[moves].astype("int64")})
+    return pd.DataFrame(
+        {
+            "from_segment": pd.Series([names[i // len(names)] for i in moves], dtype="str"),
+            "to_segment": pd.Series([names[i % len(names)] for i in moves], dtype="str"),
+            "customers": counts[moves].astype("int64"),
+        }
+    )
 
 
-def segment_history(con: duckdb.DuckDBPyConnection, f: Filters, *, customer_id: str, periods: int = 4,
-                    scheme: str = DEFAULT_SCHEME) -> pd.DataFrame:
+def segment_history(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, customer_id: str, periods: int = 4, scheme: str = DEFAULT_SCHEME
+) -> pd.DataFrame:
     """One customer's segment in this period and the ``periods − 1`` earlier periods of equal length.
 
     Columns: start, end, segment (``no_orders`` when the customer did not buy in that period), r, f, m.
@@ -183,11 +202,21 @@ def segment_history(con: duckdb.DuckDBPyConnection, f: Filters, *, customer_id: 
         frame = rfm(con, current, scheme=scheme)
         hit = frame[frame["customer_id"] == customer_id]
         if hit.empty:
-            rows.append({"start": current.start, "end": current.end, "segment": NO_ORDERS, "r": None, "f": None, "m": None})
+            rows.append(
+                {"start": current.start, "end": current.end, "segment": NO_ORDERS, "r": None, "f": None, "m": None}
+            )
         else:
             row = hit.iloc[0]
-            rows.append({"start": current.start, "end": current.end, "segment": row["segment"],
-                         "r": int(row["r"]), "f": int(row["f"]), "m": int(row["m"])})
+            rows.append(
+                {
+                    "start": current.start,
+                    "end": current.end,
+                    "segment": row["segment"],
+                    "r": int(row["r"]),
+                    "f": int(row["f"]),
+                    "m": int(row["m"]),
+                }
+            )
         current = current.prior
     return pd.DataFrame(rows)
 
@@ -219,6 +248,10 @@ class SegmentView:
 def segment_view(con: duckdb.DuckDBPyConnection, f: Filters, *, scheme: str = DEFAULT_SCHEME) -> SegmentView:
     """:class:`SegmentView` of the period ``f`` scored with ``scheme``."""
     scores = rfm(con, f, scheme=scheme, acquisition=True, keys=True)
-    return SegmentView(scores=scores, sizes=segments(scores, scheme=scheme), cells=grid(scores),
-                       by_channel=segment_channels(scores, scheme=scheme),
-                       moves=migration(scores, key_segments(con, f.prior, scheme=scheme), scheme=scheme))
+    return SegmentView(
+        scores=scores,
+        sizes=segments(scores, scheme=scheme),
+        cells=grid(scores),
+        by_channel=segment_channels(scores, scheme=scheme),
+        moves=migration(scores, key_segments(con, f.prior, scheme=scheme), scheme=scheme),
+    )

@@ -73,20 +73,31 @@ def value_tiers(result: ClvResult, current: pd.DataFrame, *, has_cost: bool) -> 
     if not result.ok:
         return pd.DataFrame(columns=["customer_id", "current_value", "potential_value", "tier"])
     column = "gross_profit_12m" if has_cost else "revenue_12m"
-    frame = result.customers[["customer_id", "clv_12m"]].merge(current[["customer_id", column]], on="customer_id",
-                                                                how="left")
+    frame = result.customers[["customer_id", "clv_12m"]].merge(
+        current[["customer_id", column]], on="customer_id", how="left"
+    )
     frame = frame.rename(columns={"clv_12m": "potential_value", column: "current_value"}).fillna({"current_value": 0.0})
     high_now = frame["current_value"] > frame["current_value"].quantile(VALUE_SPLIT_QUANTILE)
     high_later = frame["potential_value"] > frame["potential_value"].quantile(VALUE_SPLIT_QUANTILE)
-    frame["tier"] = np.select([high_now & high_later, ~high_now & high_later, high_now & ~high_later],
-                              ["loyal_high", "growth_potential", "churn_risk_high"], "general")
+    frame["tier"] = np.select(
+        [high_now & high_later, ~high_now & high_later, high_now & ~high_later],
+        ["loyal_high", "growth_potential", "churn_risk_high"],
+        "general",
+    )
     return frame[["customer_id", "current_value", "potential_value", "tier"]]
 
 
 def value_tier_summary(tiers: pd.DataFrame) -> pd.DataFrame:
     """tier, customers, share, current_value, potential_value (sums) for the four tiers."""
-    out = tiers.groupby("tier").agg(customers=("customer_id", "size"), current_value=("current_value", "sum"),
-                                    potential_value=("potential_value", "sum")).reindex(list(VALUE_TIERS))
+    out = (
+        tiers.groupby("tier")
+        .agg(
+            customers=("customer_id", "size"),
+            current_value=("current_value", "sum"),
+            potential_value=("potential_value", "sum"),
+        )
+        .reindex(list(VALUE_TIERS))
+    )
     out = out.fillna(0).rename_axis("tier").reset_index()
     out["customers"] = out["customers"].astype("int64")
     n = out["customers"].sum()

@@ -49,8 +49,10 @@ TOP_BOXES = {"1-5": 4.0, "1-10": 9.0}
 MAX_PHRASES = 20
 _CLAUSES = re.compile(r"[，。！？；、,.!?;:：\n\r]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_STOP = frozenset("a an the and or but is are was were be been it its this that to of in on for with at by from "
-                  "i we you they he she my our your very so too not no just really".split())
+_STOP = frozenset(
+    "a an the and or but is are was were be been it its this that to of in on for with at by from "
+    "i we you they he she my our your very so too not no just really".split()
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def availability(con: duckdb.DuckDBPyConnection, dataset: str) -> Availability:
 
 # --- NPS and CSAT ---------------------------------------------------------------------------------
 
+
 def answers(con: duckdb.DuckDBPyConnection, f: Filters, *, first: object = None, last: object = None) -> pd.DataFrame:
     """Every answer dated first..last (default: the period) in the selection (see voice_answers.sql)."""
     return query(con, "voice_answers", first=first or f.start, last=last or f.end, **f.params())
@@ -90,7 +93,9 @@ def group_of(score: pd.Series) -> pd.Series:
 
 def latest(frame: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Each customer's latest answer (per ``by`` group too); same-day ties keep the lowest score."""
-    ordered = frame.sort_values(["customer_id", *by, "feedback_date", "score"], ascending=[True] * (len(by) + 2) + [False])
+    ordered = frame.sort_values(
+        ["customer_id", *by, "feedback_date", "score"], ascending=[True] * (len(by) + 2) + [False]
+    )
     return ordered.drop_duplicates(["customer_id", *by], keep="last")
 
 
@@ -107,8 +112,13 @@ def nps_counts(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 def _empty_nps() -> pd.DataFrame:
-    return pd.DataFrame({"value": pd.Series(dtype="object"), **{c: pd.Series(dtype="int64") for c in
-                         ("responses", "promoters", "passives", "detractors")}, "nps": pd.Series(dtype=float)})
+    return pd.DataFrame(
+        {
+            "value": pd.Series(dtype="object"),
+            **{c: pd.Series(dtype="int64") for c in ("responses", "promoters", "passives", "detractors")},
+            "nps": pd.Series(dtype=float),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -136,8 +146,14 @@ def nps_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> NpsSummary:
     if now.empty:
         return NpsSummary(None, prior, 0, 0, 0, 0)
     row = nps_counts(now).iloc[0]
-    return NpsSummary(float(row["nps"]), prior, int(row["responses"]), int(row["promoters"]), int(row["passives"]),
-                      int(row["detractors"]))
+    return NpsSummary(
+        float(row["nps"]),
+        prior,
+        int(row["responses"]),
+        int(row["promoters"]),
+        int(row["passives"]),
+        int(row["detractors"]),
+    )
 
 
 def nps_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.DataFrame:
@@ -185,9 +201,15 @@ def csat(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per satisfaction scale of the period: scale, responses, csat_mean (on that scale), csat_top2."""
     frame = answers(con, f)
     frame = frame[frame["scale"] != NPS_SCALE]
-    rows = [{"scale": scale, "responses": len(part), "csat_mean": float(part["score"].mean()),
-             "csat_top2": float((part["score"] >= TOP_BOXES[scale]).mean())}
-            for scale, part in frame.groupby("scale")]
+    rows = [
+        {
+            "scale": scale,
+            "responses": len(part),
+            "csat_mean": float(part["score"].mean()),
+            "csat_top2": float((part["score"] >= TOP_BOXES[scale]).mean()),
+        }
+        for scale, part in frame.groupby("scale")
+    ]
     return pd.DataFrame(rows, columns=["scale", "responses", "csat_mean", "csat_top2"])
 
 
@@ -215,14 +237,19 @@ def csat_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.Da
         frame = frame.assign(value=frame["segment"].fillna(NO_ORDERS))
     else:
         frame = frame.assign(value=frame[dimension].fillna("未知"))
-    out = frame.groupby("value").agg(responses=("score", "size"), csat_mean=("score", "mean"),
-                                     csat_top2=("top", "mean")).reset_index().assign(scale=scale)
+    out = (
+        frame.groupby("value")
+        .agg(responses=("score", "size"), csat_mean=("score", "mean"), csat_top2=("top", "mean"))
+        .reset_index()
+        .assign(scale=scale)
+    )
     order = ["value"] if dimension == "month" else ["responses", "value"]
     ascending = [True] if dimension == "month" else [False, True]
     return out.sort_values(order, ascending=ascending, ignore_index=True)[columns]
 
 
 # --- churn by NPS group ---------------------------------------------------------------------------
+
 
 def churn_by_group(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = LAPSE_WINDOW_DAYS) -> pd.DataFrame:
     """group (promoter, passive, detractor), respondents, judged (window complete), lapsed, lapse_rate."""
@@ -237,6 +264,7 @@ def churn_by_group(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: i
 
 
 # --- phrases --------------------------------------------------------------------------------------
+
 
 def phrases_of(comment: str) -> set[str]:
     """The phrases one comment contributes (module docstring), each once."""
@@ -256,7 +284,9 @@ def phrases_of(comment: str) -> set[str]:
     return found
 
 
-def phrases(con: duckdb.DuckDBPyConnection, f: Filters, *, group: str | None = None, top: int = MAX_PHRASES) -> pd.DataFrame:
+def phrases(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, group: str | None = None, top: int = MAX_PHRASES
+) -> pd.DataFrame:
     """The most frequent phrases in the period's comments: phrase, language (zh|en), comments (how many
     comments hold it), comment_share (of the comments), and per NPS group how many (0–10 answers).
 
@@ -289,6 +319,7 @@ def phrases(con: duckdb.DuckDBPyConnection, f: Filters, *, group: str | None = N
 
 # --- referral -------------------------------------------------------------------------------------
 
+
 def new_customers(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = REPEAT_WINDOW_DAYS) -> pd.DataFrame:
     """The period's new customers with referred, referred_by, repeat_in_window and revenue (voice_referrals.sql)."""
     return query(con, "voice_referrals", window=int(window_days), **f.params())
@@ -320,9 +351,15 @@ def referral_value(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     rows = []
     for group, part in (("referred", frame[frame["referred"]]), ("others", frame[~frame["referred"]])):
         judged = part["repeat_in_window"].dropna().astype(bool)
-        rows.append({"group": group, "customers": len(part), "judged": len(judged),
-                     "repeat_rate": float(judged.mean()) if len(judged) else np.nan,
-                     "revenue_per_customer": float(part["revenue"].mean()) if len(part) else np.nan})
+        rows.append(
+            {
+                "group": group,
+                "customers": len(part),
+                "judged": len(judged),
+                "repeat_rate": float(judged.mean()) if len(judged) else np.nan,
+                "revenue_per_customer": float(part["revenue"].mean()) if len(part) else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -345,10 +382,14 @@ def top_referrers(con: duckdb.DuckDBPyConnection, f: Filters, *, top: int = 10) 
     columns = ["referrer", "referred_customers", "referred_revenue", "is_customer", "revenue", "latest_score"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    counts = frame.groupby("referred_by").agg(referred_customers=("customer_id", "size"),
-                                              referred_revenue=("revenue", "sum"))
-    counts = counts.reset_index().sort_values(["referred_customers", "referred_revenue", "referred_by"],
-                                              ascending=[False, False, True]).head(top)
+    counts = frame.groupby("referred_by").agg(
+        referred_customers=("customer_id", "size"), referred_revenue=("revenue", "sum")
+    )
+    counts = (
+        counts.reset_index()
+        .sort_values(["referred_customers", "referred_revenue", "referred_by"], ascending=[False, False, True])
+        .head(top)
+    )
     who = query(con, "voice_referrers", referrers=counts["referred_by"].tolist(), **f.params())
     out = counts.merge(who, left_on="referred_by", right_on="customer_id", how="left")
     out = out.rename(columns={"referred_by": "referrer"})

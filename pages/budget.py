@@ -50,8 +50,9 @@ st.caption(t("budget_sources_caption"))
 ui_budget.sources_table(model, arrays, download="budget_curve_sources")
 
 st.subheader(t("budget_curves"))
-picked = st.selectbox(t("budget_curve_pick"), model.ids, key="budget_curve",
-                      format_func=partial(lever_label, lang=lang()))
+picked = st.selectbox(
+    t("budget_curve_pick"), model.ids, key="budget_curve", format_func=partial(lever_label, lang=lang())
+)
 lever = model.lever(picked)
 curve = lever.curve
 if curve.source == "none":
@@ -66,18 +67,24 @@ if planted:
         st.caption(t("budget_check_caption"))
         pair = check.curve_pair(ui_budget.base_model(f.dataset), planted, picked)
         if pair is not None:
-            st.plotly_chart(figure(charts_budget.model_check, pair, picked, lever.kind, lang()), key="budget_check_chart",
-                            width="stretch")
+            st.plotly_chart(
+                figure(charts_budget.model_check, pair, picked, lever.kind, lang()),
+                key="budget_check_chart",
+                width="stretch",
+            )
         ui_budget.check_table(check.table(ui_budget.base_model(f.dataset), planted))
 with st.expander(t("budget_override"), expanded=curve.source == "none"):
     top_key = "budget_override_top_crm" if lever.kind == "crm" else "budget_override_top_channel"
     left, middle, right = st.columns(3)
-    top = left.number_input(t(top_key), min_value=0.0, value=float(curve.top or 0.0), key=f"budget_top_{picked}",
-                            format="%.0f")
-    alpha = middle.number_input(t("budget_override_alpha"), min_value=0.0, value=float(curve.alpha),
-                                key=f"budget_alpha_{picked}", format="%.3f")
-    kappa = right.number_input(t("budget_override_kappa"), min_value=0.0, value=float(curve.kappa),
-                               key=f"budget_kappa_{picked}", format="%.0f")
+    top = left.number_input(
+        t(top_key), min_value=0.0, value=float(curve.top or 0.0), key=f"budget_top_{picked}", format="%.0f"
+    )
+    alpha = middle.number_input(
+        t("budget_override_alpha"), min_value=0.0, value=float(curve.alpha), key=f"budget_alpha_{picked}", format="%.3f"
+    )
+    kappa = right.number_input(
+        t("budget_override_kappa"), min_value=0.0, value=float(curve.kappa), key=f"budget_kappa_{picked}", format="%.0f"
+    )
     apply_col, reset_col = st.columns(2)
     if apply_col.button(t("budget_override_apply"), key="budget_override_apply", width="stretch"):
         if top > 0 and alpha > 0 and kappa > 0:
@@ -101,18 +108,28 @@ def what_if() -> None:
     projection = project(model, planned, a=arrays)
     guessed = ui_budget.outside_evidence(model, planned)
     if guessed:
-        st.warning(t("budget_outside_evidence", levers=", ".join(escape_markdown(lever_label(g, lang())) for g in guessed)))
+        st.warning(
+            t("budget_outside_evidence", levers=", ".join(escape_markdown(lever_label(g, lang())) for g in guessed))
+        )
     ui_budget.projection_cards(projection)
     view = curve_view(model, picked, planned, a=arrays)
     marks = view.points.set_index("which")["marginal_return"]
     left, right = st.columns(2)
     with left:
         st.plotly_chart(figure(charts_budget.curve, view, lang()), key="budget_curve_chart", width="stretch")
-        st.caption(t("budget_marginal", current=fmt_number(marks["current"], lang()),
-                     proposed=fmt_number(marks["proposed"], lang())))
+        st.caption(
+            t(
+                "budget_marginal",
+                current=fmt_number(marks["current"], lang()),
+                proposed=fmt_number(marks["proposed"], lang()),
+            )
+        )
     with right:
-        st.plotly_chart(figure(charts_budget.projection, projection, lang(), MONEY_OUTCOMES), key="budget_projection_chart",
-                        width="stretch")
+        st.plotly_chart(
+            figure(charts_budget.projection, projection, lang(), MONEY_OUTCOMES),
+            key="budget_projection_chart",
+            width="stretch",
+        )
     with st.expander(t("budget_projection_table")):
         ui_budget.projection_table(projection)
     with st.form("budget_save_form", clear_on_submit=True):
@@ -121,9 +138,17 @@ def what_if() -> None:
         notes = st.text_area(t("budget_save_notes"), key="budget_save_notes", max_chars=scenarios.MAX_NOTES)
         if st.form_submit_button(t("budget_save_button")):
             try:
-                saved = scenarios.save(cached.store(), f.dataset, scenarios.Scenario(
-                    name, dict(zip(model.ids, np.round(planned, 2).tolist(), strict=True)), notes,
-                    tuple(st.session_state[ui_budget.OVERRIDES].values()), float(planned.sum())))
+                saved = scenarios.save(
+                    cached.store(),
+                    f.dataset,
+                    scenarios.Scenario(
+                        name,
+                        dict(zip(model.ids, np.round(planned, 2).tolist(), strict=True)),
+                        notes,
+                        tuple(st.session_state[ui_budget.OVERRIDES].values()),
+                        float(planned.sum()),
+                    ),
+                )
                 st.success(t("budget_saved", name=escape_markdown(saved.name)))
             except ValueError:
                 st.error(t("budget_save_bad_name"))

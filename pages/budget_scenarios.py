@@ -42,12 +42,16 @@ picked = st.multiselect(t("budget_scenarios_pick"), names, key="budget_scen_pick
 compared = scenarios.compare(ui_budget.base_model(f.dataset), [by_name[n] for n in picked])
 if not compared.empty:
     ui_budget.compare_table(compared)
-    st.plotly_chart(figure(charts_budget.compare, compared, lang(), MONEY_OUTCOMES), key="budget_scen_chart", width="stretch")
+    st.plotly_chart(
+        figure(charts_budget.compare, compared, lang(), MONEY_OUTCOMES), key="budget_scen_chart", width="stretch"
+    )
 
 
 def _load(name: str) -> None:
     scenario = by_name[name]
-    st.session_state[ui_budget.OVERRIDES] = {model.lever(o.lever).id: o for o in scenarios.usable_overrides(model, scenario.overrides)}
+    st.session_state[ui_budget.OVERRIDES] = {
+        model.lever(o.lever).id: o for o in scenarios.usable_overrides(model, scenario.overrides)
+    }
     ui_budget.set_allocation(model, scenario.vector(model))
     st.session_state[FLASH] = ("budget_scenarios_loaded", name)
 
@@ -62,6 +66,10 @@ one = st.selectbox(t("budget_scenarios_one"), names, key="budget_scen_one")
 st.caption(escape_markdown(by_name[one].notes or "—"))
 load_col, delete_col = st.columns(2)
 load_col.button(t("budget_scenarios_load"), key="budget_scen_load", on_click=_load, args=(one,), width="stretch")
-delete_col.button(t("budget_scenarios_delete"), key="budget_scen_delete", on_click=auth.guarded(_delete), args=(one,), width="stretch")
+delete_col.button(
+    t("budget_scenarios_delete"), key="budget_scen_delete", on_click=auth.guarded(_delete), args=(one,), width="stretch"
+)
 st.markdown(f"**{t('budget_scenarios_export')}**")
-download_buttons(scenarios.export_frame(ui_budget.base_model(f.dataset), by_name[one]), "budget_scenario", key="budget_scen_export")
+download_buttons(
+    scenarios.export_frame(ui_budget.base_model(f.dataset), by_name[one]), "budget_scenario", key="budget_scen_export"
+)

@@ -34,8 +34,15 @@ if pnl.empty or not pnl["revenue"].any():
     st.info(t("no_sales_in_period"))
     st.stop()
 
-missing = [t(key) for key, ok in (("channels_no_cost", avail.has_cost), ("channels_no_channel_costs", avail.has_channel_costs),
-                                  ("channels_no_customer", avail.has_customer)) if not ok]
+missing = [
+    t(key)
+    for key, ok in (
+        ("channels_no_cost", avail.has_cost),
+        ("channels_no_channel_costs", avail.has_channel_costs),
+        ("channels_no_customer", avail.has_customer),
+    )
+    if not ok
+]
 if missing:
     st.warning(t("channels_unavailable"))
     bullet_list(missing)
@@ -46,12 +53,16 @@ if avail.has_channel_costs:
 
 st.subheader(t("channels_share"))
 measures = [m for m in ch.MEASURES if pnl[m].notna().any()]
-measure = st.radio(t("channels_measure"), measures, key="channels_measure", horizontal=True,
-                   format_func=lambda m: t(f"chmeasure_{m}"))
+measure = st.radio(
+    t("channels_measure"), measures, key="channels_measure", horizontal=True, format_func=lambda m: t(f"chmeasure_{m}")
+)
 left, right = st.columns([1, 2])
 with left:
-    st.plotly_chart(figure(charts.share_donut, pnl, lang(), name_col="channel", value_col=measure),
-                    key="channels_share_donut", width="stretch")
+    st.plotly_chart(
+        figure(charts.share_donut, pnl, lang(), name_col="channel", value_col=measure),
+        key="channels_share_donut",
+        width="stretch",
+    )
 with right:
     st.markdown(f"**{t('channels_share_trend')}**")
     trend = cached.run(ch.share_trend, f, measure=measure)
@@ -69,28 +80,43 @@ if conv.empty:
 else:
     st.caption(t("conv_note"))
     shown = conv[["channel", "conversion_rate", "visitors", "orders", "leads", "stated_aov", "basis", "level"]]
-    show(shown.dropna(axis=1, how="all"), key="channels_conversion_table", download="conversion",
-         dims={"channel": "data", "level": "key:conv_level_", "basis": "key:conv_basis_"})
+    show(
+        shown.dropna(axis=1, how="all"),
+        key="channels_conversion_table",
+        download="conversion",
+        dims={"channel": "data", "level": "key:conv_level_", "basis": "key:conv_basis_"},
+    )
     monthly = cached.run(conversion.by_month, f)
     if monthly.empty:
         st.info(t("conv_no_months"))
     else:
-        st.plotly_chart(figure(charts_voice.conversion_trend, monthly, lang()), key="channels_conversion_trend",
-                        width="stretch")
+        st.plotly_chart(
+            figure(charts_voice.conversion_trend, monthly, lang()), key="channels_conversion_trend", width="stretch"
+        )
     mix = cached.run(conversion.sources, f)
     if not mix.empty:
         with st.expander(t("conv_sources")):
-            show(mix, key="channels_conversion_sources", dims={"channel": "data", "source": "raw"},
-                 headers={"source": "conv_col_source"})
+            show(
+                mix,
+                key="channels_conversion_sources",
+                dims={"channel": "data", "source": "raw"},
+                headers={"source": "conv_col_source"},
+            )
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("channels_waterfall"))
     if avail.has_cost:
-        chosen = st.selectbox(t("channels_waterfall_channel"), pnl["channel"].tolist(), key="channels_waterfall_channel",
-                              format_func=label)
+        chosen = st.selectbox(
+            t("channels_waterfall_channel"),
+            pnl["channel"].tolist(),
+            key="channels_waterfall_channel",
+            format_func=label,
+        )
         steps = ch.waterfall(pnl, chosen)
-        st.plotly_chart(figure(charts_channels.waterfall, steps, lang()), key="channels_waterfall_chart", width="stretch")
+        st.plotly_chart(
+            figure(charts_channels.waterfall, steps, lang()), key="channels_waterfall_chart", width="stretch"
+        )
     else:
         st.info(t("channels_no_cost"))
 with right:
@@ -110,11 +136,17 @@ growth_box = st.container()
 st.subheader(t("channels_concentration"))
 risk = ch.concentration(pnl, cached.run(ch.declining, f))  # pure pandas on the cached P&L
 cols = st.columns(3)
-cols[0].metric(metric_label("hhi", lang()), format_value("hhi", risk.hhi, lang()),
-               t(f"channels_band_{risk.band}") if risk.band else None, delta_color="off", help=t("channels_hhi_help"),
-               border=True)
-cols[1].metric(t("channels_top_channel"), escape_markdown(label(risk.top_channel)) if risk.top_channel else "—",
-               border=True)
+cols[0].metric(
+    metric_label("hhi", lang()),
+    format_value("hhi", risk.hhi, lang()),
+    t(f"channels_band_{risk.band}") if risk.band else None,
+    delta_color="off",
+    help=t("channels_hhi_help"),
+    border=True,
+)
+cols[1].metric(
+    t("channels_top_channel"), escape_markdown(label(risk.top_channel)) if risk.top_channel else "—", border=True
+)
 cols[2].metric(metric_label("top_share", lang()), format_value("top_share", risk.top_share, lang()), border=True)
 sentences = []
 for _, flag in risk.flags.iterrows():
@@ -122,8 +154,14 @@ for _, flag in risk.flags.iterrows():
     if flag["flag"] == "top_share":
         sentences.append(t("channels_flag_top_share", channel=name, value=fmt_pct(flag["value"], lang())))
     elif flag["flag"] == "negative_contribution":
-        sentences.append(t("channels_flag_negative_contribution", channel=name, value=fmt_money(flag["value"], lang()),
-                           rate=fmt_pct(flag["detail"], lang())))
+        sentences.append(
+            t(
+                "channels_flag_negative_contribution",
+                channel=name,
+                value=fmt_money(flag["value"], lang()),
+                rate=fmt_pct(flag["detail"], lang()),
+            )
+        )
     else:
         series = " → ".join(fmt_money(v, lang()) for v in flag["detail"])
         sentences.append(t("channels_flag_declining", channel=name, days=f.days, series=series))
@@ -140,22 +178,40 @@ with growth_box:
         st.info(t("outlook_filtered_out"))
     else:
         st.plotly_chart(figure(charts_outlook.growth, potential, lang()), key="channels_growth_chart", width="stretch")
-        show(potential.drop(columns=["method", "months"]), key="channels_growth_table", download="growth_potential",
-             dims={"channel": "data", "source": "key:budget_source_"},
-             headers={"last12_revenue": "outlook_col_last12", "next12_p50": "outlook_col_next12",
-                      "headroom_p10": "growth_col_p10", "headroom_p90": "growth_col_p90",
-                      "current_spend": "growth_col_spend", "source": "growth_col_source"},
-             row_metrics={"last12_revenue": "revenue", "next12_p50": "forecast_revenue",
-                          "headroom_p10": "headroom_revenue", "headroom_p90": "headroom_revenue",
-                          "current_spend": "spend"})
+        show(
+            potential.drop(columns=["method", "months"]),
+            key="channels_growth_table",
+            download="growth_potential",
+            dims={"channel": "data", "source": "key:budget_source_"},
+            headers={
+                "last12_revenue": "outlook_col_last12",
+                "next12_p50": "outlook_col_next12",
+                "headroom_p10": "growth_col_p10",
+                "headroom_p90": "growth_col_p90",
+                "current_spend": "growth_col_spend",
+                "source": "growth_col_source",
+            },
+            row_metrics={
+                "last12_revenue": "revenue",
+                "next12_p50": "forecast_revenue",
+                "headroom_p10": "headroom_revenue",
+                "headroom_p90": "headroom_revenue",
+                "current_spend": "spend",
+            },
+        )
         notes = []
         if (potential["source"] == "none").all():
             notes.append(t("growth_no_budget"))
         assumed = [label(c) for c in potential.loc[potential["source"] == "assumed", "channel"]]
         if assumed:
-            notes.append(t("growth_assumed_note", channels="、".join(assumed) if lang() == "zh" else ", ".join(assumed)))
-        short = [label(c) for c, m in zip(potential["channel"], potential["method"], strict=True)
-                 if m not in ("seasonal", "additive")]
+            notes.append(
+                t("growth_assumed_note", channels="、".join(assumed) if lang() == "zh" else ", ".join(assumed))
+            )
+        short = [
+            label(c)
+            for c, m in zip(potential["channel"], potential["method"], strict=True)
+            if m not in ("seasonal", "additive")
+        ]
         if short:
             notes.append(t("growth_short_note", channels="、".join(short) if lang() == "zh" else ", ".join(short)))
         if notes:

@@ -16,8 +16,11 @@ require_shell()  # before anything else: a page never runs without the shell
 st.title(t("data_title"))
 st.caption(t("data_caption"))
 if not (who := auth.principal()).can("data.load"):  # ingest.load refuses it server-side all the same
-    st.info(auth.denied_text(auth.PermissionDenied("data.load", who, "role" if not who.at_least("analyst") else "rows"),
-                             lang()))
+    st.info(
+        auth.denied_text(
+            auth.PermissionDenied("data.load", who, "role" if not who.at_least("analyst") else "rows"), lang()
+        )
+    )
     st.stop()
 
 flow = ingest_flow.get("data", "orders")
@@ -29,8 +32,13 @@ if flow.step == "map":
 elif flow.step == "report":
     if ingest_view.report_step("data", flow):
         current = lang()
-        mode = st.radio(t("data_mode"), MODES, key="data_mode", horizontal=True,
-                        format_func=lambda m: i18n.t(f"data_mode_{m}", current))
+        mode = st.radio(
+            t("data_mode"),
+            MODES,
+            key="data_mode",
+            horizontal=True,
+            format_func=lambda m: i18n.t(f"data_mode_{m}", current),
+        )
         if mode == "new":
             name = st.text_input(t("data_name"), key="data_name", max_chars=60)
         else:
@@ -44,8 +52,20 @@ elif flow.step == "report":
 elif flow.step == "done":
     report = flow.result
     current = lang()
-    st.success(t("data_loaded", name=escape_markdown(report.dataset), inserted=fmt_int(report.rows_inserted, current),
-                 skipped=fmt_int(report.skipped_existing, current), rejected=fmt_int(report.rows_rejected, current)))
+    st.success(
+        t(
+            "data_loaded",
+            name=escape_markdown(report.dataset),
+            inserted=fmt_int(report.rows_inserted, current),
+            skipped=fmt_int(report.skipped_existing, current),
+            rejected=fmt_int(report.rows_rejected, current),
+        )
+    )
     if st.session_state.get("sidebar_dataset") != report.dataset:
-        st.button(t("data_show_dataset"), key="data_show_dataset", type="primary",
-                  on_click=ingest_flow.show_dataset, args=(report.dataset,))
+        st.button(
+            t("data_show_dataset"),
+            key="data_show_dataset",
+            type="primary",
+            on_click=ingest_flow.show_dataset,
+            args=(report.dataset,),
+        )

@@ -66,32 +66,74 @@ def goal_form(prefix: str, current: goals.Goal | None) -> goals.Goal | None:
     """The goal's fields; returns the goal when the form's button was pressed."""
     options = metric_options()
     metric_default = current.metric if current and current.metric in options else options[0]
-    metric = st.selectbox(t("goals_metric"), options, index=options.index(metric_default), key=f"{prefix}_metric",
-                          format_func=lambda m: goals_text.metric_label(m, current_lang))
+    metric = st.selectbox(
+        t("goals_metric"),
+        options,
+        index=options.index(metric_default),
+        key=f"{prefix}_metric",
+        format_func=lambda m: goals_text.metric_label(m, current_lang),
+    )
     left, right = st.columns(2)
-    target = left.number_input(t("goals_target"), value=to_input(metric_default, current.target if current else None),
-                               key=f"{prefix}_target", help=t("goals_target_help"))
-    deadline = right.date_input(t("goals_deadline"), value=current.deadline if current else ds.last_date + dt.timedelta(days=180),
-                                key=f"{prefix}_deadline")
-    owner = left.text_input(t("goals_owner"), value=current.owner if current else "", key=f"{prefix}_owner", max_chars=goals.MAX_OWNER)
-    baseline = right.number_input(t("goals_baseline"), value=to_input(metric_default, current.baseline) if current and current.baseline is not None else None,
-                                  key=f"{prefix}_baseline")
-    channels = left.multiselect(t("goals_scope_channels"), dims["channel"], default=list(current.channels) if current else [],
-                                key=f"{prefix}_channels", format_func=lambda v: i18n.label(v, current_lang))
-    regions = right.multiselect(t("goals_scope_regions"), dims["region"], default=list(current.regions) if current else [],
-                                key=f"{prefix}_regions", format_func=lambda v: i18n.label(v, current_lang))
-    notes = st.text_area(t("goals_notes"), value=current.notes if current else "", key=f"{prefix}_notes", max_chars=goals.MAX_NOTES)
+    target = left.number_input(
+        t("goals_target"),
+        value=to_input(metric_default, current.target if current else None),
+        key=f"{prefix}_target",
+        help=t("goals_target_help"),
+    )
+    deadline = right.date_input(
+        t("goals_deadline"),
+        value=current.deadline if current else ds.last_date + dt.timedelta(days=180),
+        key=f"{prefix}_deadline",
+    )
+    owner = left.text_input(
+        t("goals_owner"), value=current.owner if current else "", key=f"{prefix}_owner", max_chars=goals.MAX_OWNER
+    )
+    baseline = right.number_input(
+        t("goals_baseline"),
+        value=to_input(metric_default, current.baseline) if current and current.baseline is not None else None,
+        key=f"{prefix}_baseline",
+    )
+    channels = left.multiselect(
+        t("goals_scope_channels"),
+        dims["channel"],
+        default=list(current.channels) if current else [],
+        key=f"{prefix}_channels",
+        format_func=lambda v: i18n.label(v, current_lang),
+    )
+    regions = right.multiselect(
+        t("goals_scope_regions"),
+        dims["region"],
+        default=list(current.regions) if current else [],
+        key=f"{prefix}_regions",
+        format_func=lambda v: i18n.label(v, current_lang),
+    )
+    notes = st.text_area(
+        t("goals_notes"), value=current.notes if current else "", key=f"{prefix}_notes", max_chars=goals.MAX_NOTES
+    )
     if not st.form_submit_button(t("goals_save" if current else "goals_create"), type="primary"):
         return None
-    return goals.Goal(f.dataset, metric, from_input(metric, target), deadline, owner, tuple(channels), tuple(regions), notes,
-                      from_input(metric, baseline), None if current is None or baseline is None else current.baseline_date,
-                      None if current is None else current.id)
+    return goals.Goal(
+        f.dataset,
+        metric,
+        from_input(metric, target),
+        deadline,
+        owner,
+        tuple(channels),
+        tuple(regions),
+        notes,
+        from_input(metric, baseline),
+        None if current is None or baseline is None else current.baseline_date,
+        None if current is None else current.id,
+    )
 
 
 def save(goal: goals.Goal, done: str) -> None:
     try:
-        saved = (goals.update(cached.connection(), goal, store=cached.store()) if goal.id is not None
-                 else goals.create(cached.connection(), goal, store=cached.store()))
+        saved = (
+            goals.update(cached.connection(), goal, store=cached.store())
+            if goal.id is not None
+            else goals.create(cached.connection(), goal, store=cached.store())
+        )
     except goals.GoalError as error:
         st.error(t(error.code))
         return
@@ -105,11 +147,25 @@ def save(goal: goals.Goal, done: str) -> None:
 if items:
     st.subheader(t("goals_edit"))
     by_id = {p.goal.id: p for p in items}
-    picked = st.selectbox(t("goals_pick"), list(by_id), key="goals_pick",
-                          format_func=lambda i: f"{goals_text.metric_label(by_id[i].goal.metric, current_lang)} · {by_id[i].goal.owner} · {by_id[i].goal.deadline}")
+    picked = st.selectbox(
+        t("goals_pick"),
+        list(by_id),
+        key="goals_pick",
+        format_func=lambda i: (
+            f"{goals_text.metric_label(by_id[i].goal.metric, current_lang)} · {by_id[i].goal.owner} · {by_id[i].goal.deadline}"
+        ),
+    )
     chosen = by_id[picked]
-    st.plotly_chart(figure(charts_advisor.goal_trend, chosen, lang(), t("goals_chart_title", metric=goals_text.metric_label(chosen.goal.metric, lang()))),
-                    key="goals_trend_chart", width="stretch")
+    st.plotly_chart(
+        figure(
+            charts_advisor.goal_trend,
+            chosen,
+            lang(),
+            t("goals_chart_title", metric=goals_text.metric_label(chosen.goal.metric, lang())),
+        ),
+        key="goals_trend_chart",
+        width="stretch",
+    )
     with st.form(f"goals_edit_form_{picked}"):
         edited = goal_form(f"goals_edit_{picked}", chosen.goal)
     if edited is not None:

@@ -40,14 +40,19 @@ with left:
     st.plotly_chart(figure(charts.trend, trend, lang()), key="overview_trend", width="stretch")
 with right:
     st.subheader(t("overview_share"))
-    st.plotly_chart(figure(charts.share_donut, moves[moves["dim"] == "channel"], lang()), key="overview_share", width="stretch")
+    st.plotly_chart(
+        figure(charts.share_donut, moves[moves["dim"] == "channel"], lang()), key="overview_share", width="stretch"
+    )
 
 st.subheader(t("overview_movers"))
-for column, dim, title in zip(st.columns(2), ("channel", "region"),
-                              (t("overview_movers_channels"), t("overview_movers_regions")), strict=True):
+for column, dim, title in zip(
+    st.columns(2), ("channel", "region"), (t("overview_movers_channels"), t("overview_movers_regions")), strict=True
+):
     with column:
         st.markdown(f"**{title}**")
-        st.plotly_chart(figure(charts.movers, moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch")
+        st.plotly_chart(
+            figure(charts.movers, moves[moves["dim"] == dim], lang()), key=f"overview_movers_{dim}", width="stretch"
+        )
 
 ui_risks.overview_section(f)
 goals_widgets.overview_section(f)

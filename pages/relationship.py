@@ -31,8 +31,9 @@ if found.contacts == 0:
 
 summary = cached.run(relationship.summary, f)
 cards = st.columns(4)
-for column, key in zip(cards, ("interactions", "contacts_per_customer", "median_days_since_contact",
-                               "never_contacted_share"), strict=True):
+for column, key in zip(
+    cards, ("interactions", "contacts_per_customer", "median_days_since_contact", "never_contacted_share"), strict=True
+):
     with column:
         metric_card(key, summary[key], help=t(f"rel_help_{key}", days=relationship.ACTIVE_WINDOW_DAYS))
 
@@ -49,15 +50,27 @@ with right:
     show(buckets, key="relationship_days_table", dims={"bucket": "key:rel_bucket_"})
 
 st.subheader(t("rel_no_contact"))
-days = st.slider(t("rel_no_contact_days"), 30, 365, relationship.DEFAULT_NO_CONTACT_DAYS, 15,
-                 key="relationship_no_contact_days")
+days = st.slider(
+    t("rel_no_contact_days"), 30, 365, relationship.DEFAULT_NO_CONTACT_DAYS, 15, key="relationship_no_contact_days"
+)
 listed = cached.run(relationship.no_contact, f, days=days)
 st.caption(t("rel_no_contact_note", days=days, count=len(listed)))
 if listed.empty:
     st.success(t("rel_no_contact_none", days=days))
 else:
-    show(listed, key="relationship_no_contact", download="no_contact",
-         dims={"customer_id": "raw", "last_order": "raw", "last_contact": "raw", "owner": "raw",
-               "acquisition_channel": "data", "region": "data", "segment": "key:seg_"},
-         headers={"last_order": "rel_col_last_order", "last_contact": "rel_col_last_contact", "owner": "rel_col_owner"})
+    show(
+        listed,
+        key="relationship_no_contact",
+        download="no_contact",
+        dims={
+            "customer_id": "raw",
+            "last_order": "raw",
+            "last_contact": "raw",
+            "owner": "raw",
+            "acquisition_channel": "data",
+            "region": "data",
+            "segment": "key:seg_",
+        },
+        headers={"last_order": "rel_col_last_order", "last_contact": "rel_col_last_contact", "owner": "rel_col_owner"},
+    )
 st.caption(t("rel_360_hint"))

@@ -28,6 +28,7 @@ def _names(by, dim: str) -> list[str] | None:
         return None
     return [t(f"seg_{v}") if v != voice.NO_ORDERS else t("voice_no_orders") for v in by["value"]]
 
+
 st.caption(t("voice_caption", start=f.start, end=f.end, prior_start=f.prior.start, prior_end=f.prior.end))
 found = cached.run_dataset(voice.availability, f.dataset)
 
@@ -45,24 +46,40 @@ else:
     with cards[1]:
         metric_card("responses", nps.responses)
     with cards[2]:
-        metric_card("csat_top2", None if first is None else first["csat_top2"],
-                    help=t("voice_csat_help", scale="—" if first is None else first["scale"]))
+        metric_card(
+            "csat_top2",
+            None if first is None else first["csat_top2"],
+            help=t("voice_csat_help", scale="—" if first is None else first["scale"]),
+        )
     with cards[3]:
-        metric_card("csat_mean", None if first is None else first["csat_mean"],
-                    help=t("voice_csat_help", scale="—" if first is None else first["scale"]))
+        metric_card(
+            "csat_mean",
+            None if first is None else first["csat_mean"],
+            help=t("voice_csat_help", scale="—" if first is None else first["scale"]),
+        )
     if nps.nps is None:
         st.info(t("voice_no_nps_in_period"))
     else:
         left, right = st.columns([3, 2])
         with left:
             st.markdown(f"**{t('voice_nps_trend')}**")
-            st.plotly_chart(figure(charts.nps_trend, cached.run(voice.nps_by, f, dimension="month"), lang()),
-                            key="voice_nps_trend", width="stretch")
+            st.plotly_chart(
+                figure(charts.nps_trend, cached.run(voice.nps_by, f, dimension="month"), lang()),
+                key="voice_nps_trend",
+                width="stretch",
+            )
         with right:
-            dim = st.radio(t("voice_nps_by"), list(voice.DIMENSIONS), key="voice_nps_dim", horizontal=True,
-                           format_func=lambda d: t(f"voice_dim_{d}"))
+            dim = st.radio(
+                t("voice_nps_by"),
+                list(voice.DIMENSIONS),
+                key="voice_nps_dim",
+                horizontal=True,
+                format_func=lambda d: t(f"voice_dim_{d}"),
+            )
             by = cached.run(voice.nps_by, f, dimension=dim)
-            st.plotly_chart(figure(charts.nps_bars, by, dim, lang(), _names(by, dim)), key="voice_nps_bars", width="stretch")
+            st.plotly_chart(
+                figure(charts.nps_bars, by, dim, lang(), _names(by, dim)), key="voice_nps_bars", width="stretch"
+            )
     if len(csat):
         months = cached.run(voice.csat_by, f, dimension="month")
         left, right = st.columns([3, 2])
@@ -70,10 +87,17 @@ else:
             st.markdown(f"**{t('voice_csat_trend', scale=months['scale'].iloc[0])}**")
             st.plotly_chart(figure(charts.csat_trend, months, lang()), key="voice_csat_trend", width="stretch")
         with right:
-            dim = st.radio(t("voice_csat_by"), list(voice.DIMENSIONS), key="voice_csat_dim", horizontal=True,
-                           format_func=lambda d: t(f"voice_dim_{d}"))
+            dim = st.radio(
+                t("voice_csat_by"),
+                list(voice.DIMENSIONS),
+                key="voice_csat_dim",
+                horizontal=True,
+                format_func=lambda d: t(f"voice_dim_{d}"),
+            )
             by = cached.run(voice.csat_by, f, dimension=dim)
-            st.plotly_chart(figure(charts.csat_bars, by, dim, lang(), _names(by, dim)), key="voice_csat_bars", width="stretch")
+            st.plotly_chart(
+                figure(charts.csat_bars, by, dim, lang(), _names(by, dim)), key="voice_csat_bars", width="stretch"
+            )
         if len(csat) > 1:
             show(csat, key="voice_csat_table", dims={"scale": "raw"}, headers={"scale": "voice_col_scale"})
 
@@ -90,22 +114,36 @@ else:
             show(lapse, key="voice_lapse_table", dims={"group": "key:voice_group_"})
             rates = lapse.set_index("group")["lapse_rate"]
             if rates.notna().all():
-                st.markdown(t("voice_churn_sentence", detractor=fmt_pct(rates["detractor"], lang()),
-                              promoter=fmt_pct(rates["promoter"], lang())))
+                st.markdown(
+                    t(
+                        "voice_churn_sentence",
+                        detractor=fmt_pct(rates["detractor"], lang()),
+                        promoter=fmt_pct(rates["promoter"], lang()),
+                    )
+                )
 
     st.subheader(t("voice_phrases"))
     if found.comments == 0:
         needs("feedback", "voice_view_phrases")
     else:
-        group = st.radio(t("voice_phrases_of"), ["all", *voice.GROUPS], key="voice_phrase_group", horizontal=True,
-                         format_func=lambda g: t("voice_all_answers") if g == "all" else t(f"voice_group_{g}"))
+        group = st.radio(
+            t("voice_phrases_of"),
+            ["all", *voice.GROUPS],
+            key="voice_phrase_group",
+            horizontal=True,
+            format_func=lambda g: t("voice_all_answers") if g == "all" else t(f"voice_group_{g}"),
+        )
         words = cached.run(voice.phrases, f, group=None if group == "all" else group)
         st.caption(t("voice_phrases_note"))
         if words.empty:
             st.info(t("voice_no_comments_in_period"))
         else:
-            show(words, key="voice_phrase_table", dims={"phrase": "raw", "language": "key:voice_lang_"},
-                 download="comment_phrases")
+            show(
+                words,
+                key="voice_phrase_table",
+                dims={"phrase": "raw", "language": "key:voice_lang_"},
+                download="comment_phrases",
+            )
 
 st.subheader(t("voice_referral"))
 if found.referrals == 0:
@@ -123,16 +161,23 @@ else:
     if summary.new_customers:
         left, right = st.columns([3, 2])
         with left:
-            st.plotly_chart(figure(charts.referral_trend, cached.run(voice.referral_by_month, f), lang()),
-                            key="voice_referral_trend", width="stretch")
+            st.plotly_chart(
+                figure(charts.referral_trend, cached.run(voice.referral_by_month, f), lang()),
+                key="voice_referral_trend",
+                width="stretch",
+            )
         with right:
             st.markdown(f"**{t('voice_referred_vs_others')}**")
             show(cached.run(voice.referral_value, f), key="voice_referral_value", dims={"group": "key:voice_ref_"})
             st.caption(t("voice_referral_value_note", days=voice.REPEAT_WINDOW_DAYS))
         st.markdown(f"**{t('voice_top_referrers')}**")
         top = cached.run(voice.top_referrers, f)
-        show(top, key="voice_top_referrers", download="top_referrers",
-             dims={"referrer": "raw", "is_customer": lambda v: t("voice_yes") if v else t("voice_no")},
-             headers={"referrer": "voice_col_referrer", "is_customer": "voice_col_is_customer"})
+        show(
+            top,
+            key="voice_top_referrers",
+            download="top_referrers",
+            dims={"referrer": "raw", "is_customer": lambda v: t("voice_yes") if v else t("voice_no")},
+            headers={"referrer": "voice_col_referrer", "is_customer": "voice_col_is_customer"},
+        )
     else:
         st.info(t("cust_no_customers_in_period"))

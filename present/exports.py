@@ -64,7 +64,7 @@ def _split_long(sheets: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             out[name] = frame
             continue
         for part, start in enumerate(range(0, len(frame), step), start=1):
-            out[name if part == 1 else f"{name} ({part})"] = frame.iloc[start:start + step]
+            out[name if part == 1 else f"{name} ({part})"] = frame.iloc[start : start + step]
     return out
 
 

@@ -71,6 +71,12 @@ def label(key: str, lang: str) -> str:
 
 def xlsx_number_format(key: str) -> str | None:
     """The Excel number format of a metric's column in downloads (None: leave the cell as written)."""
-    return {"money": "#,##0.00", "integer": "#,##0", "days": "#,##0", "percent": "0.0%",
-            "signed_percent": "+0.0%;-0.0%;0.0%", "decimal": "#,##0.00", "multiple": "0.0\"×\""}.get(
-        catalog.get(key).format)
+    return {
+        "money": "#,##0.00",
+        "integer": "#,##0",
+        "days": "#,##0",
+        "percent": "0.0%",
+        "signed_percent": "+0.0%;-0.0%;0.0%",
+        "decimal": "#,##0.00",
+        "multiple": '0.0"×"',
+    }.get(catalog.get(key).format)

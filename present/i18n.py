@@ -45,7 +45,7 @@ def t(key: str, lang: str, **values: object) -> str:
 
 @functools.cache
 def _values() -> dict[str, tuple[str, str]]:
-    return {key[len("value_"):]: pair for key, pair in table().items() if key.startswith("value_")}
+    return {key[len("value_") :]: pair for key, pair in table().items() if key.startswith("value_")}
 
 
 def label(value: object, lang: str) -> str:

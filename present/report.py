@@ -78,8 +78,16 @@ class ReportData:
     risks_skipped: dict[str, str] = field(default_factory=dict)  # rules not judged → reason key
 
 
-def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: str, scenario: str | None = None,
-           advice: Advice | None = None, store: object = None) -> ReportData:
+def gather(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    *,
+    stage: str,
+    industry: str,
+    scenario: str | None = None,
+    advice: Advice | None = None,
+    store: object = None,
+) -> ReportData:
     """Compute the report's numbers. ``advice`` (as the page shows it, with edited weights) is
     recomputed with the default presets when not given. An unknown scenario name raises KeyError.
     ``store`` holds the goals and scenarios (default: an in-memory warehouse's own connection)."""
@@ -93,12 +101,16 @@ def gather(con: duckdb.DuckDBPyConnection, f: Filters, *, stage: str, industry: 
         model = budget_model(con, f.dataset)
         frame = budget_scenarios.export_frame(model, budget_scenarios.load(store, f.dataset, scenario))
     return ReportData(
-        f=f, generated=dt.datetime.now().replace(microsecond=0), kpis=overview.kpis(con, f),
+        f=f,
+        generated=dt.datetime.now().replace(microsecond=0),
+        kpis=overview.kpis(con, f),
         pnl=channels.pnl(con, f, new_customers=False),
         segments=rfm.segments(rfm.rfm(con, f)) if ds.has_customer else None,
         advice=advice or advisor.advise(con, f, stage=stage, industry=industry),
         goals=goals.progress_table(con, f.dataset, goals=tuple(goals.list_goals(store, f.dataset))),
-        scenario=scenario, scenario_frame=frame, voice=report_voice.gather(con, f),
+        scenario=scenario,
+        scenario_frame=frame,
+        voice=report_voice.gather(con, f),
         **_risks(con, f.dataset, store),
     )
 
@@ -112,12 +124,22 @@ def _risks(con: duckdb.DuckDBPyConnection, dataset: str, store: object) -> dict[
 
 # --- tables (formatted as the app shows them) ---------------------------------------------------
 
+
 def kpi_table(data: ReportData, lang: str) -> pd.DataFrame:
     """The overview's cards as rows: value and prior in each KPI's own format, the delta as the cards show it."""
-    frame = pd.DataFrame({"kpi": [c.key for c in data.kpis], "value": [c.value for c in data.kpis],
-                          "prior": [c.prior for c in data.kpis]})
-    table = text_frame(frame, lang, metric_column="kpi", headers={"kpi": "report_col_kpi", "value": "report_col_value",
-                                                                  "prior": "report_col_prior"})
+    frame = pd.DataFrame(
+        {
+            "kpi": [c.key for c in data.kpis],
+            "value": [c.value for c in data.kpis],
+            "prior": [c.prior for c in data.kpis],
+        }
+    )
+    table = text_frame(
+        frame,
+        lang,
+        metric_column="kpi",
+        headers={"kpi": "report_col_kpi", "value": "report_col_value", "prior": "report_col_prior"},
+    )
     table[t("report_col_delta", lang)] = [format_delta(c.key, c.delta, lang) or "—" for c in data.kpis]
     return table
 
@@ -140,20 +162,29 @@ def goals_table(data: ReportData, lang: str) -> pd.DataFrame:
 def risks_table(data: ReportData, lang: str) -> pd.DataFrame:
     """The register as the Risks page shows it: rank, risk, category, likelihood, impact, score, level,
     the numbers behind it, and the plan (owner, action, due date, status)."""
-    return text_frame(risks_text.table(data.risks, lang), lang, dims=risks_text.TABLE_DIMS,
-                      headers=risks_text.TABLE_HEADERS)
+    return text_frame(
+        risks_text.table(data.risks, lang), lang, dims=risks_text.TABLE_DIMS, headers=risks_text.TABLE_HEADERS
+    )
 
 
 def scenario_table(data: ReportData, lang: str) -> pd.DataFrame | None:
     if data.scenario_frame is None:
         return None
     frame = data.scenario_frame
-    keys = ["spend" if section == "lever" else OUTCOME_METRIC[item]
-            for section, item in zip(frame["section"], frame["item"], strict=True)]
-    names = [lever_label(i, lang) if s == "lever" else t(catalog.get(OUTCOME_METRIC[i]).label, lang)
-             for s, i in zip(frame["section"], frame["item"], strict=True)]
-    table = text_frame(frame[["current", "scenario"]], lang, row_keys=keys,
-                       headers={"current": "report_col_current", "scenario": "report_col_scenario"})
+    keys = [
+        "spend" if section == "lever" else OUTCOME_METRIC[item]
+        for section, item in zip(frame["section"], frame["item"], strict=True)
+    ]
+    names = [
+        lever_label(i, lang) if s == "lever" else t(catalog.get(OUTCOME_METRIC[i]).label, lang)
+        for s, i in zip(frame["section"], frame["item"], strict=True)
+    ]
+    table = text_frame(
+        frame[["current", "scenario"]],
+        lang,
+        row_keys=keys,
+        headers={"current": "report_col_current", "scenario": "report_col_scenario"},
+    )
     table.insert(0, t("report_col_outcome", lang), names)
     return table
 
@@ -164,12 +195,23 @@ def tables(data: ReportData, lang: str) -> tuple[dict[str, pd.DataFrame], dict[s
     formats by column title."""
     kpis = pd.DataFrame([{"kpi": c.key, "value": c.value, "prior": c.prior, "delta": c.delta} for c in data.kpis])
     specs = {
-        t("report_kpis", lang): (kpis, {"metric_column": "kpi", "headers": {
-            "kpi": "report_col_kpi", "value": "report_col_value", "prior": "report_col_prior",
-            "delta": "report_col_delta"}}),
+        t("report_kpis", lang): (
+            kpis,
+            {
+                "metric_column": "kpi",
+                "headers": {
+                    "kpi": "report_col_kpi",
+                    "value": "report_col_value",
+                    "prior": "report_col_prior",
+                    "delta": "report_col_delta",
+                },
+            },
+        ),
         t("report_pnl", lang): (data.pnl[list(PNL_TABLE)], {"dims": {"channel": "data"}}),
-        t("report_advice", lang): (advisor_text.signals_frame(data.advice),
-                                   advisor_text.signals_table_spec(data.advice, lang)),
+        t("report_advice", lang): (
+            advisor_text.signals_frame(data.advice),
+            advisor_text.signals_table_spec(data.advice, lang),
+        ),
     }
     if data.segments is not None:
         specs[t("report_segments", lang)] = (data.segments, {"dims": {"segment": "key:seg_"}})
@@ -179,8 +221,9 @@ def tables(data: ReportData, lang: str) -> tuple[dict[str, pd.DataFrame], dict[s
         formats |= more
     sheets |= report_voice.sheets(data.voice, lang)
     sheets[t("report_goals", lang)] = goals_table(data, lang)
-    risk_sheet, more = export_frame(risks_text.table(data.risks, lang), lang, dims=risks_text.TABLE_DIMS,
-                                    headers=risks_text.TABLE_HEADERS)
+    risk_sheet, more = export_frame(
+        risks_text.table(data.risks, lang), lang, dims=risks_text.TABLE_DIMS, headers=risks_text.TABLE_HEADERS
+    )
     sheets[t("report_risks", lang)[:31]] = risk_sheet
     formats |= more
     if data.scenario_frame is not None:
@@ -194,9 +237,13 @@ def xlsx_bytes(data: ReportData, lang: str) -> bytes:
 
 # --- images -------------------------------------------------------------------------------------
 
+
 def figures(data: ReportData, lang: str) -> dict[str, go.Figure]:
     """The report's charts by section, the pages' figures dressed for a static image."""
-    figs = {"advice_gauge": advisor_charts.gauge(data.advice, lang), "advice_votes": advisor_charts.votes(data.advice, lang)}
+    figs = {
+        "advice_gauge": advisor_charts.gauge(data.advice, lang),
+        "advice_votes": advisor_charts.votes(data.advice, lang),
+    }
     if not data.pnl.empty:
         figs["pnl"] = channel_charts.pnl_bars(data.pnl, lang)
     if any(p.progress is not None for p in data.goals):
@@ -223,7 +270,9 @@ def render_images(figs: dict[str, go.Figure]) -> tuple[dict[str, bytes], str | N
             warnings.simplefilter("ignore")  # "kopts ignored when using a server": we pass none that matter
             kaleido.start_sync_server(silence_warnings=True)
             try:
-                return {key: pio.to_image(fig, format="png", width=IMAGE_WIDTH, scale=1.5) for key, fig in figs.items()}, None
+                return {
+                    key: pio.to_image(fig, format="png", width=IMAGE_WIDTH, scale=1.5) for key, fig in figs.items()
+                }, None
             finally:
                 kaleido.stop_sync_server(silence_warnings=True)
     except Exception:  # no Chromium, a crashed browser, a timeout: the report goes on without images
@@ -252,8 +301,9 @@ def _e(text: object) -> str:
 def html_table(frame: pd.DataFrame) -> str:
     """A table whose every header and cell is escaped text."""
     head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False, name=None))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in frame.itertuples(index=False, name=None)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -268,20 +318,40 @@ def _image(images: dict[str, bytes], key: str, alt: str) -> str:
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{base64.b64encode(images[key]).decode("ascii")}">'
 
 
-def render_html(data: ReportData, lang: str, *, images: dict[str, bytes] | None = None,
-                image_note: str | None = None) -> str:
+def render_html(
+    data: ReportData, lang: str, *, images: dict[str, bytes] | None = None, image_note: str | None = None
+) -> str:
     """The report as one HTML document (module docstring). ``image_note``: why there are no images."""
     images = images or {}
     f, a = data.f, data.advice
     all_text = t("report_all", lang)
     parts = [
         f"<h1>{_e(t('report_title', lang))}</h1>",
-        '<p class="meta">' + _e(t("report_meta", lang, dataset=f.dataset, start=f.start, end=f.end,
-                                   prior_start=f.prior.start, prior_end=f.prior.end,
-                                   generated=data.generated.isoformat(sep=" "))) + "<br>"
-        + _e(t("report_scope", lang, channels=", ".join(label(c, lang) for c in f.channels) or all_text,
-               regions=", ".join(label(r, lang) for r in f.regions) or all_text)) + "</p>",
-        f"<h2>{_e(t('report_kpis', lang))}</h2>", html_table(kpi_table(data, lang)),
+        '<p class="meta">'
+        + _e(
+            t(
+                "report_meta",
+                lang,
+                dataset=f.dataset,
+                start=f.start,
+                end=f.end,
+                prior_start=f.prior.start,
+                prior_end=f.prior.end,
+                generated=data.generated.isoformat(sep=" "),
+            )
+        )
+        + "<br>"
+        + _e(
+            t(
+                "report_scope",
+                lang,
+                channels=", ".join(label(c, lang) for c in f.channels) or all_text,
+                regions=", ".join(label(r, lang) for r in f.regions) or all_text,
+            )
+        )
+        + "</p>",
+        f"<h2>{_e(t('report_kpis', lang))}</h2>",
+        html_table(kpi_table(data, lang)),
         f"<h2>{_e(t('report_advice', lang))}</h2>",
         f'<p class="verdict">{_e(advisor_text.verdict_text(a, lang))}</p>',
         f"<p>{_e(advisor_text.summary_text(a, lang))}</p>",
@@ -290,19 +360,31 @@ def render_html(data: ReportData, lang: str, *, images: dict[str, bytes] | None 
     contradictions = advisor_text.contradiction_texts(a, lang)
     if contradictions:
         parts += [f"<h3>{_e(t('advisor_contradictions', lang))}</h3>", _list(contradictions, "warn")]
-    parts += [f"<h3>{_e(t('advisor_reasons', lang))}</h3>", _list(advisor_text.reasons(a, lang)),
-              _image(images, "advice_votes", t("advisor_chart_votes", lang))]
+    parts += [
+        f"<h3>{_e(t('advisor_reasons', lang))}</h3>",
+        _list(advisor_text.reasons(a, lang)),
+        _image(images, "advice_votes", t("advisor_chart_votes", lang)),
+    ]
     missing = advisor_text.unavailable(a, lang)
     if missing:
         parts += [f"<h3>{_e(t('advisor_unavailable_title', lang))}</h3>", _list(missing, "note")]
-    parts += [f"<h3>{_e(t('advisor_next', lang))}</h3>", _list([advisor_text.action_text(x, lang) for x in a.actions]),
-              f"<h3>{_e(t('advisor_split_title', lang))}</h3>", f"<p>{_e(advisor_text.split_text(a.split, lang))}</p>",
-              html_table(text_frame(advisor_text.signals_frame(a), lang, **advisor_text.signals_table_spec(a, lang)))]
-    parts += [f"<h2>{_e(t('report_pnl', lang))}</h2>", html_table(pnl_table(data, lang)),
-              _image(images, "pnl", t("report_chart_pnl", lang))]
+    parts += [
+        f"<h3>{_e(t('advisor_next', lang))}</h3>",
+        _list([advisor_text.action_text(x, lang) for x in a.actions]),
+        f"<h3>{_e(t('advisor_split_title', lang))}</h3>",
+        f"<p>{_e(advisor_text.split_text(a.split, lang))}</p>",
+        html_table(text_frame(advisor_text.signals_frame(a), lang, **advisor_text.signals_table_spec(a, lang))),
+    ]
+    parts += [
+        f"<h2>{_e(t('report_pnl', lang))}</h2>",
+        html_table(pnl_table(data, lang)),
+        _image(images, "pnl", t("report_chart_pnl", lang)),
+    ]
     segments = segment_table(data, lang)
     parts.append(f"<h2>{_e(t('report_segments', lang))}</h2>")
-    parts.append(html_table(segments) if segments is not None else f"<p class='note'>{_e(t('report_segments_na', lang))}</p>")
+    parts.append(
+        html_table(segments) if segments is not None else f"<p class='note'>{_e(t('report_segments_na', lang))}</p>"
+    )
     parts += report_voice.html(data.voice, lang, html_table, _e)
     parts.append(f"<h2>{_e(t('report_goals', lang))}</h2>")
     if data.goals:
@@ -321,15 +403,19 @@ def render_html(data: ReportData, lang: str, *, images: dict[str, bytes] | None 
     if scenario is not None:
         parts += [f"<h2>{_e(t('report_scenario', lang, name=data.scenario))}</h2>", html_table(scenario)]
     else:
-        parts += [f"<h2>{_e(t('report_scenario', lang, name='—'))}</h2>",
-                  f"<p class='note'>{_e(t('report_scenario_none', lang))}</p>"]
+        parts += [
+            f"<h2>{_e(t('report_scenario', lang, name='—'))}</h2>",
+            f"<p class='note'>{_e(t('report_scenario_none', lang))}</p>",
+        ]
     if image_note:
         parts.append(f"<p class='note'>{_e(t('report_images_off', lang, why=t(image_note, lang)))}</p>")
     parts.append(f"<footer>{_e(t('report_footer', lang))}</footer>")
     title = _e(f"{t('report_title', lang)} · {f.dataset}")
-    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
-            f"<style>{_CSS}</style></head><body>" + "\n".join(p for p in parts if p) + "</body></html>")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+        f"<style>{_CSS}</style></head><body>" + "\n".join(p for p in parts if p) + "</body></html>"
+    )
 
 
 @dataclass(frozen=True)
@@ -345,9 +431,18 @@ class Built:
     seconds_total: float
 
 
-def build(con: duckdb.DuckDBPyConnection, f: Filters, *, lang: str, stage: str, industry: str,
-          scenario: str | None = None, images: bool = True, advice: Advice | None = None,
-          store: object = None) -> Built:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    *,
+    lang: str,
+    stage: str,
+    industry: str,
+    scenario: str | None = None,
+    images: bool = True,
+    advice: Advice | None = None,
+    store: object = None,
+) -> Built:
     """Gather, render the charts (unless ``images`` is False) and write HTML and XLSX."""
     started = time.perf_counter()
     data = gather(con, f, stage=stage, industry=industry, scenario=scenario, advice=advice, store=store)
@@ -358,5 +453,12 @@ def build(con: duckdb.DuckDBPyConnection, f: Filters, *, lang: str, stage: str, 
         pngs, note = {}, "report_images_disabled"
     rendered = time.perf_counter()
     page = render_html(data, lang, images=pngs, image_note=note)
-    return Built(page, xlsx_bytes(data, lang), len(pngs), note, gathered - started, rendered - gathered,
-                 time.perf_counter() - started)
+    return Built(
+        page,
+        xlsx_bytes(data, lang),
+        len(pngs),
+        note,
+        gathered - started,
+        rendered - gathered,
+        time.perf_counter() - started,
+    )

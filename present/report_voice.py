@@ -50,17 +50,26 @@ def gather(con: duckdb.DuckDBPyConnection, f: Filters) -> VoiceSection:
     else:
         rows.append(("conversion_rate", conversion.pooled_rate(table), None))
     headline = pd.DataFrame(rows, columns=["metric", "value", "prior"])
-    return VoiceSection(headline, None if table.empty else table,
-                        None if report is None else report.fields[["field", "completeness", "invalid", "duplicates"]],
-                        tuple(missing))
+    return VoiceSection(
+        headline,
+        None if table.empty else table,
+        None if report is None else report.fields[["field", "completeness", "invalid", "duplicates"]],
+        tuple(missing),
+    )
 
 
 def headline_table(section: VoiceSection, lang: str) -> pd.DataFrame:
-    return text_frame(section.headline, lang, metric_column="metric",
-                      headers={"metric": "report_col_kpi", "value": "report_col_value", "prior": "report_col_prior"})
+    return text_frame(
+        section.headline,
+        lang,
+        metric_column="metric",
+        headers={"metric": "report_col_kpi", "value": "report_col_value", "prior": "report_col_prior"},
+    )
 
 
-def html(section: VoiceSection | None, lang: str, table: Callable[[pd.DataFrame], str], e: Callable[[object], str]) -> list[str]:
+def html(
+    section: VoiceSection | None, lang: str, table: Callable[[pd.DataFrame], str], e: Callable[[object], str]
+) -> list[str]:
     """The section's HTML parts (``table`` renders escaped tables, ``e`` escapes text)."""
     if section is None:
         return []
@@ -68,17 +77,38 @@ def html(section: VoiceSection | None, lang: str, table: Callable[[pd.DataFrame]
     if len(section.headline):
         parts.append(table(headline_table(section, lang)))
     if section.conversion is not None:
-        parts += [f"<h3>{e(t('conv_title', lang))}</h3>",
-                  table(text_frame(section.conversion, lang, dims={"channel": "data", "level": "key:conv_level_",
-                                                                    "basis": "key:conv_basis_"}))]
+        parts += [
+            f"<h3>{e(t('conv_title', lang))}</h3>",
+            table(
+                text_frame(
+                    section.conversion,
+                    lang,
+                    dims={"channel": "data", "level": "key:conv_level_", "basis": "key:conv_basis_"},
+                )
+            ),
+        ]
     if section.health_fields is not None:
-        parts += [f"<h3>{e(t('health_title', lang))}</h3>",
-                  table(text_frame(section.health_fields, lang, dims={"field": lambda v: t(f"data_field_{v}", lang)},
-                                   row_metrics={"completeness": "profile_completeness", "invalid": "invalid_values",
-                                                "duplicates": "duplicate_customers"},
-                                   headers={"field": "health_col_field", "completeness": "metric_profile_completeness",
-                                            "invalid": "metric_invalid_values",
-                                            "duplicates": "metric_duplicate_customers"}))]
+        parts += [
+            f"<h3>{e(t('health_title', lang))}</h3>",
+            table(
+                text_frame(
+                    section.health_fields,
+                    lang,
+                    dims={"field": lambda v: t(f"data_field_{v}", lang)},
+                    row_metrics={
+                        "completeness": "profile_completeness",
+                        "invalid": "invalid_values",
+                        "duplicates": "duplicate_customers",
+                    },
+                    headers={
+                        "field": "health_col_field",
+                        "completeness": "metric_profile_completeness",
+                        "invalid": "metric_invalid_values",
+                        "duplicates": "metric_duplicate_customers",
+                    },
+                )
+            ),
+        ]
     notes = [t("report_voice_missing", lang, file=t(f"datasets_extra_kind_{kind}", lang)) for kind in section.missing]
     parts += [f"<p class='note'>{e(note)}</p>" for note in notes]
     return parts

@@ -60,7 +60,7 @@ def header(column: str, lang: str, headers: Mapping[str, str] | None = None) -> 
         return given[1:] if given.startswith("=") else t(given, lang)
     metric = catalog.find(column)
     if metric is not None and metric.key != column and column.startswith("cost_"):
-        return t("metric_cost_type", lang, type=data_label(column[len("cost_"):], lang))
+        return t("metric_cost_type", lang, type=data_label(column[len("cost_") :], lang))
     if metric is not None:
         return t(metric.label, lang)
     return t(f"dim_{column}", lang)
@@ -68,14 +68,21 @@ def header(column: str, lang: str, headers: Mapping[str, str] | None = None) -> 
 
 @dataclass
 class _Plan:
-    texts: pd.DataFrame                           # dimension columns translated, numbers untouched
-    columns: dict[str, str]                       # column → metric key (numbers formatted per column)
-    rows: dict[str, list[str]]                    # column → metric key per row (tables of different metrics)
+    texts: pd.DataFrame  # dimension columns translated, numbers untouched
+    columns: dict[str, str]  # column → metric key (numbers formatted per column)
+    rows: dict[str, list[str]]  # column → metric key per row (tables of different metrics)
     titles: dict[str, str]
 
 
-def _plan(frame: pd.DataFrame, lang: str, dims: Mapping[str, Translate] | None, headers: Mapping[str, str] | None,
-          metric_column: str | None, row_metrics: Mapping[str, str] | None, row_keys: list[str] | None = None) -> _Plan:
+def _plan(
+    frame: pd.DataFrame,
+    lang: str,
+    dims: Mapping[str, Translate] | None,
+    headers: Mapping[str, str] | None,
+    metric_column: str | None,
+    row_metrics: Mapping[str, str] | None,
+    row_keys: list[str] | None = None,
+) -> _Plan:
     dims, row_metrics = dict(dims or {}), dict(row_metrics or {})
     per_row = list(frame[metric_column]) if metric_column is not None else row_keys
     frame = frame.drop(columns=[c for c, how in dims.items() if how == "hide" and c in frame.columns])
@@ -102,9 +109,16 @@ def _plan(frame: pd.DataFrame, lang: str, dims: Mapping[str, Translate] | None, 
     return _Plan(texts, columns, rows, titles)
 
 
-def view(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] | None = None,
-         headers: Mapping[str, str] | None = None, metric_column: str | None = None,
-         row_metrics: Mapping[str, str] | None = None, row_keys: list[str] | None = None) -> pd.io.formats.style.Styler:
+def view(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    dims: Mapping[str, Translate] | None = None,
+    headers: Mapping[str, str] | None = None,
+    metric_column: str | None = None,
+    row_metrics: Mapping[str, str] | None = None,
+    row_keys: list[str] | None = None,
+) -> pd.io.formats.style.Styler:
     """A sortable, formatted view of ``frame``.
 
     Parameters
@@ -124,8 +138,9 @@ def view(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] | None
     """
     plan = _plan(frame, lang, dims, headers, metric_column, row_metrics, row_keys)
     shown = plan.texts.rename(columns=plan.titles)
-    styler = shown.style.format({plan.titles[c]: (lambda v, k=k: format_value(k, v, lang))
-                                 for c, k in plan.columns.items()}, na_rep=DASH)
+    styler = shown.style.format(
+        {plan.titles[c]: (lambda v, k=k: format_value(k, v, lang)) for c, k in plan.columns.items()}, na_rep=DASH
+    )
     cells = getattr(styler, "_display_funcs", None)
     for column, keys in plan.rows.items():
         position = list(plan.texts.columns).index(column)
@@ -135,8 +150,11 @@ def view(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] | None
                 # ~90 ms a rerun on the budget page's projection (pandas keeps a cell's formatter here)
                 cells[(row, position)] = lambda v, k=key: DASH if _missing(v) else format_value(k, v, lang)
             else:
-                styler = styler.format(lambda v, k=key: format_value(k, v, lang), na_rep=DASH,
-                                       subset=pd.IndexSlice[[shown.index[row]], [plan.titles[column]]])
+                styler = styler.format(
+                    lambda v, k=key: format_value(k, v, lang),
+                    na_rep=DASH,
+                    subset=pd.IndexSlice[[shown.index[row]], [plan.titles[column]]],
+                )
     return styler
 
 
@@ -144,9 +162,16 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
-def text_frame(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] | None = None,
-               headers: Mapping[str, str] | None = None, metric_column: str | None = None,
-               row_metrics: Mapping[str, str] | None = None, row_keys: list[str] | None = None) -> pd.DataFrame:
+def text_frame(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    dims: Mapping[str, Translate] | None = None,
+    headers: Mapping[str, str] | None = None,
+    metric_column: str | None = None,
+    row_metrics: Mapping[str, str] | None = None,
+    row_keys: list[str] | None = None,
+) -> pd.DataFrame:
     """The table with every cell as the text :func:`view` shows (the HTML report)."""
     plan = _plan(frame, lang, dims, headers, metric_column, row_metrics, row_keys)
     out = plan.texts.astype(object)
@@ -157,10 +182,16 @@ def text_frame(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] 
     return out.rename(columns=plan.titles).fillna(DASH)
 
 
-def export_frame(frame: pd.DataFrame, lang: str, *, dims: Mapping[str, Translate] | None = None,
-                 headers: Mapping[str, str] | None = None, metric_column: str | None = None,
-                 row_metrics: Mapping[str, str] | None = None, row_keys: list[str] | None = None
-                 ) -> tuple[pd.DataFrame, dict[str, str]]:
+def export_frame(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    dims: Mapping[str, Translate] | None = None,
+    headers: Mapping[str, str] | None = None,
+    metric_column: str | None = None,
+    row_metrics: Mapping[str, str] | None = None,
+    row_keys: list[str] | None = None,
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table as a download: translated headers and dimension values, numbers left as numbers.
 
     Returns the frame and, per column title, the Excel number format its metric reads in (a

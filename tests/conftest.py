@@ -21,8 +21,12 @@ def in_ci() -> bool:
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse file holding the demo dataset, built through the real CLI."""
     path = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
-    subprocess.run([sys.executable, "-m", "data", "demo", "--orders", str(DEMO_ORDERS), "--db", str(path)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "data", "demo", "--orders", str(DEMO_ORDERS), "--db", str(path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return path
 
 

@@ -18,28 +18,38 @@ _CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '{shared_type}</Types>'
+    "{shared_type}</Types>"
 )
-_SHARED_TYPE = ('<Override PartName="/xl/sharedStrings.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-         'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-             '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_SHARED_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
     'Target="worksheets/sheet1.xml"/>{shared_rel}</Relationships>'
 )
-_SHARED_REL = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-               'sharedStrings" Target="sharedStrings.xml"/>')
-_SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+_SHARED_REL = (
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'sharedStrings" Target="sharedStrings.xml"/>'
+)
+_SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 _SHEET_TAIL = b"</sheetData></worksheet>"
 
 
@@ -60,8 +70,10 @@ def xlsx(sheet_data: bytes, shared_strings: bytes | None = None) -> bytes:
 
 def xlsx_dimension_bomb() -> bytes:
     """Two cells, A1 and XFD1048576: a reader that sizes the sheet from them needs 17 billion cells."""
-    return xlsx(b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
-                b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    return xlsx(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+        b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    )
 
 
 def xlsx_cell_flood(rows: int = 1_100_000, columns: int = 16) -> bytes:
@@ -72,9 +84,11 @@ def xlsx_cell_flood(rows: int = 1_100_000, columns: int = 16) -> bytes:
 
 def xlsx_shared_string_bomb(cells: int = 400_000, length: int = 30_000) -> bytes:
     """One long shared string referenced by every cell: tiny zipped, gigabytes as Python strings."""
-    shared = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-              b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-              b"<si><t>" + b"A" * length + b"</t></si></sst>")
+    shared = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        b"<si><t>" + b"A" * length + b"</t></si></sst>"
+    )
     header = b'<row><c t="inlineStr"><is><t>note</t></is></c></row>'
     row = b'<row><c t="s"><v>0</v></c></row>'
     return xlsx(header + row * cells, shared)
@@ -99,8 +113,12 @@ def parquet_dictionary_bomb(rows: int = 200_000, length: int = 20_000) -> bytes:
     import pyarrow.parquet as pq
 
     value = "x" * length
-    table = pa.table({"订单编号": pa.DictionaryArray.from_arrays(pa.array([0] * rows, pa.int32()), pa.array([value])),
-                      "金额": pa.array([1.0] * rows)})
+    table = pa.table(
+        {
+            "订单编号": pa.DictionaryArray.from_arrays(pa.array([0] * rows, pa.int32()), pa.array([value])),
+            "金额": pa.array([1.0] * rows),
+        }
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()

@@ -10,17 +10,56 @@ import pandas as pd
 from data import registry, warehouse
 from data.snapshots import Warehouse
 
-COLUMNS = ["order_id", "line", "order_date", "customer_id", "channel", "region", "province", "product",
-           "category", "quantity", "unit_price", "revenue", "cost", "discount", "refund"]
+COLUMNS = [
+    "order_id",
+    "line",
+    "order_date",
+    "customer_id",
+    "channel",
+    "region",
+    "province",
+    "product",
+    "category",
+    "quantity",
+    "unit_price",
+    "revenue",
+    "cost",
+    "discount",
+    "refund",
+]
 
 
-def line(order_id: str, day: str, customer: str | None, channel: str, region: str, revenue: float,
-         cost: float | None = None, *, product: str = "P1", quantity: float = 1.0, refund: float = 0.0,
-         line_no: int = 1) -> dict:
-    return {"order_id": order_id, "line": line_no, "order_date": dt.date.fromisoformat(day), "customer_id": customer,
-            "channel": channel, "region": region, "province": None, "product": product, "category": None,
-            "quantity": quantity, "unit_price": revenue / quantity if quantity else None, "revenue": revenue,
-            "cost": cost, "discount": 0.0, "refund": refund}
+def line(
+    order_id: str,
+    day: str,
+    customer: str | None,
+    channel: str,
+    region: str,
+    revenue: float,
+    cost: float | None = None,
+    *,
+    product: str = "P1",
+    quantity: float = 1.0,
+    refund: float = 0.0,
+    line_no: int = 1,
+) -> dict:
+    return {
+        "order_id": order_id,
+        "line": line_no,
+        "order_date": dt.date.fromisoformat(day),
+        "customer_id": customer,
+        "channel": channel,
+        "region": region,
+        "province": None,
+        "product": product,
+        "category": None,
+        "quantity": quantity,
+        "unit_price": revenue / quantity if quantity else None,
+        "revenue": revenue,
+        "cost": cost,
+        "discount": 0.0,
+        "refund": refund,
+    }
 
 
 def warehouse_with(lines: list[dict], *, name: str = "tiny", con: object = None) -> duckdb.DuckDBPyConnection:
@@ -33,7 +72,9 @@ def warehouse_with(lines: list[dict], *, name: str = "tiny", con: object = None)
         cur.register("tiny_frame", frame)
         columns = ", ".join(COLUMNS)
         with warehouse.transaction(cur):
-            cur.execute(f"INSERT INTO order_lines (dataset, {columns}) SELECT $name, {columns} FROM tiny_frame",  # noqa: S608 (constants)
-                        {"name": name})
+            cur.execute(
+                f"INSERT INTO order_lines (dataset, {columns}) SELECT $name, {columns} FROM tiny_frame",  # noqa: S608 (constants)
+                {"name": name},
+            )
             registry.refresh(cur, name, source="tests", kind="upload")
     return target.reader()

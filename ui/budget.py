@@ -134,8 +134,11 @@ def _on_lever(m: BudgetModel, i: int, mode: str) -> None:
 
 def _on_total(m: BudgetModel) -> None:
     values, wanted = allocation(), float(st.session_state["budget_total"])
-    base = values if values.sum() > 0 else (m.current_allocation() if m.current_allocation().sum() > 0
-                                            else np.ones(len(values)))
+    base = (
+        values
+        if values.sum() > 0
+        else (m.current_allocation() if m.current_allocation().sum() > 0 else np.ones(len(values)))
+    )
     set_allocation(m, base * wanted / base.sum())
 
 
@@ -148,23 +151,53 @@ def slider_limits(m: BudgetModel) -> tuple[float, list[float]]:
 
 def sliders(m: BudgetModel) -> None:
     """The total and one slider per lever (amount or % change), three to a row."""
-    mode = st.radio(t("budget_slider_mode"), ("pct", "amount"), key="budget_mode", horizontal=True,
-                    format_func={c: t(f"budget_mode_{c}") for c in ("pct", "amount")}.__getitem__)
+    mode = st.radio(
+        t("budget_slider_mode"),
+        ("pct", "amount"),
+        key="budget_mode",
+        horizontal=True,
+        format_func={c: t(f"budget_mode_{c}") for c in ("pct", "amount")}.__getitem__,
+    )
     top_total, tops = slider_limits(m)
-    st.slider(t("budget_total"), 0.0, top_total, key="budget_total", step=max(round(top_total / 300, -2), 1.0), format="%.0f",
-              on_change=_on_total, args=(m,), help=t("budget_total_help"))
+    st.slider(
+        t("budget_total"),
+        0.0,
+        top_total,
+        key="budget_total",
+        step=max(round(top_total / 300, -2), 1.0),
+        format="%.0f",
+        on_change=_on_total,
+        args=(m,),
+        help=t("budget_total_help"),
+    )
     columns = st.columns(3)
     for i, lever in enumerate(m.levers):
         name = escape_markdown(lever_label(lever.id, lang()))  # a widget label is Markdown
         with columns[i % 3]:
             if mode == "pct" and lever.current > 0:
                 top = max(200.0, float(np.ceil(st.session_state[f"budget_pct_{i}"])))
-                st.slider(t("budget_lever_pct", lever=name), -100.0, top, key=f"budget_pct_{i}", step=1.0, format="%+.0f%%",
-                          on_change=_on_lever, args=(m, i, "pct"))
+                st.slider(
+                    t("budget_lever_pct", lever=name),
+                    -100.0,
+                    top,
+                    key=f"budget_pct_{i}",
+                    step=1.0,
+                    format="%+.0f%%",
+                    on_change=_on_lever,
+                    args=(m, i, "pct"),
+                )
             else:
                 top = max(tops[i], st.session_state[f"budget_amt_{i}"])
-                st.slider(t("budget_lever_amount", lever=name), 0.0, top, key=f"budget_amt_{i}",
-                          step=max(round(top / 300, -1), 1.0), format="%.0f", on_change=_on_lever, args=(m, i, "amount"))
+                st.slider(
+                    t("budget_lever_amount", lever=name),
+                    0.0,
+                    top,
+                    key=f"budget_amt_{i}",
+                    step=max(round(top / 300, -1), 1.0),
+                    format="%.0f",
+                    on_change=_on_lever,
+                    args=(m, i, "amount"),
+                )
 
 
 def set_override(lever: str, override: Override | None) -> None:
@@ -187,24 +220,43 @@ def projection_cards(frame: pd.DataFrame) -> None:
     for column, outcome in zip(columns, CARD_OUTCOMES, strict=False):
         row, key = rows.loc[outcome], OUTCOME_METRIC[outcome]
         with column:
-            metric_card(key, row["scenario"], row["delta"], change=True,
-                        help=t("budget_band", p10=format_value(key, row["p10"], lang()),
-                               p90=format_value(key, row["p90"], lang())))
+            metric_card(
+                key,
+                row["scenario"],
+                row["delta"],
+                change=True,
+                help=t(
+                    "budget_band", p10=format_value(key, row["p10"], lang()), p90=format_value(key, row["p90"], lang())
+                ),
+            )
 
 
 def projection_table(frame: pd.DataFrame) -> None:
     """The projection: one row per outcome, each formatted as its catalog metric."""
-    show(frame.assign(outcome=[OUTCOME_METRIC[o] for o in frame["outcome"]]), metric_column="outcome",
-         headers={"current": "budget_col_current", "scenario": "budget_col_scenario", "delta": "budget_col_delta",
-                  "p10": "budget_col_p10", "p50": "budget_col_p50", "p90": "budget_col_p90"})
+    show(
+        frame.assign(outcome=[OUTCOME_METRIC[o] for o in frame["outcome"]]),
+        metric_column="outcome",
+        headers={
+            "current": "budget_col_current",
+            "scenario": "budget_col_scenario",
+            "delta": "budget_col_delta",
+            "p10": "budget_col_p10",
+            "p50": "budget_col_p50",
+            "p90": "budget_col_p90",
+        },
+    )
 
 
 def allocation_table(m: BudgetModel, *, download: str) -> None:
     """The current allocation, formatted by the catalog, with its downloads."""
     frame = allocation_frame(m).drop(columns="name").rename(columns={"share": "spend_share", "roi": "budget_roi"})
-    show(frame, dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_",
-                      "curve": "key:budget_source_"}, headers={"curve": "budget_col_curve"}, key="budget_current",
-         download=download)
+    show(
+        frame,
+        dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "curve": "key:budget_source_"},
+        headers={"curve": "budget_col_curve"},
+        key="budget_current",
+        download=download,
+    )
 
 
 def _reason(code: object) -> str:
@@ -213,13 +265,27 @@ def _reason(code: object) -> str:
 
 def sources_table(m: BudgetModel, a: Arrays, *, download: str) -> None:
     """Where each lever's curve comes from (metrics.budget.plotting.curves_table), with downloads."""
-    show(curves_table(m, a=a), key="budget_sources", download=download,
-         dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "source": "key:budget_source_",
-               "reason": _reason, "grain": "key:budget_grain_"},
-         headers={"source": "budget_col_source", "reason": "budget_col_reason", "grain": "budget_col_grain",
-                  "mroas_p10": "budget_col_mroas_p10", "mroas_p50": "budget_col_mroas_p50",
-                  "mroas_p90": "budget_col_mroas_p90"},
-         row_metrics={"mroas_p10": "marginal_roas", "mroas_p50": "marginal_roas", "mroas_p90": "marginal_roas"})
+    show(
+        curves_table(m, a=a),
+        key="budget_sources",
+        download=download,
+        dims={
+            "lever": lambda i: lever_label(i, lang()),
+            "kind": "key:budget_kind_",
+            "source": "key:budget_source_",
+            "reason": _reason,
+            "grain": "key:budget_grain_",
+        },
+        headers={
+            "source": "budget_col_source",
+            "reason": "budget_col_reason",
+            "grain": "budget_col_grain",
+            "mroas_p10": "budget_col_mroas_p10",
+            "mroas_p50": "budget_col_mroas_p50",
+            "mroas_p90": "budget_col_mroas_p90",
+        },
+        row_metrics={"mroas_p10": "marginal_roas", "mroas_p50": "marginal_roas", "mroas_p90": "marginal_roas"},
+    )
 
 
 def curve_caption(m: BudgetModel, a: Arrays, lever_id: str) -> str:
@@ -231,46 +297,90 @@ def curve_caption(m: BudgetModel, a: Arrays, lever_id: str) -> str:
     if lever.kind == "channel" and fit.baseline_share and curve.source in ("fitted", "calibrated", "assumed"):
         low, mid, high = fit.baseline_share
         point = float(curve.slope(lever.current))  # the fitted curve's own slope, as its chart and the model check show
-        return t("budget_curve_fit", source=source, grain=t(f"budget_grain_{fit.grain}"), periods=fit.periods,
-                 baseline=fmt_pct(mid, language), baseline_low=fmt_pct(low, language),
-                 baseline_high=fmt_pct(high, language), mroas=fmt_number(point, language),
-                 mroas_low=fmt_number(row["mroas_p10"], language), mroas_high=fmt_number(row["mroas_p90"], language),
-                 theta=fmt_number(fit.theta, language), lifts=fit.lifts)
+        return t(
+            "budget_curve_fit",
+            source=source,
+            grain=t(f"budget_grain_{fit.grain}"),
+            periods=fit.periods,
+            baseline=fmt_pct(mid, language),
+            baseline_low=fmt_pct(low, language),
+            baseline_high=fmt_pct(high, language),
+            mroas=fmt_number(point, language),
+            mroas_low=fmt_number(row["mroas_p10"], language),
+            mroas_high=fmt_number(row["mroas_p90"], language),
+            theta=fmt_number(fit.theta, language),
+            lifts=fit.lifts,
+        )
     if lever.kind == "crm" and fit.uplift:
         low, mid, high = fit.uplift
-        return t("budget_curve_fit_crm", source=source, campaigns=fit.campaigns, reach=fmt_number(fit.reach, language),
-                 uplift=fmt_pct(mid, language, signed=True), uplift_low=fmt_pct(low, language, signed=True),
-                 uplift_high=fmt_pct(high, language, signed=True), value=fmt_money(lever.value, language))
+        return t(
+            "budget_curve_fit_crm",
+            source=source,
+            campaigns=fit.campaigns,
+            reach=fmt_number(fit.reach, language),
+            uplift=fmt_pct(mid, language, signed=True),
+            uplift_low=fmt_pct(low, language, signed=True),
+            uplift_high=fmt_pct(high, language, signed=True),
+            value=fmt_money(lever.value, language),
+        )
     return t("budget_curve_plain", source=source)
 
 
 def outside_evidence(m: BudgetModel, planned: np.ndarray) -> list[str]:
     """Levers with assumed curves that ``planned`` moves beyond the guardrail's ±20% (their projections are guesses)."""
     current = m.current_allocation()
-    return [lever.id for i, lever in enumerate(m.levers)
-            if lever.curve.source == "assumed" and current[i] > 0 and abs(planned[i] / current[i] - 1) > GUARDRAIL + 1e-9]
+    return [
+        lever.id
+        for i, lever in enumerate(m.levers)
+        if lever.curve.source == "assumed" and current[i] > 0 and abs(planned[i] / current[i] - 1) > GUARDRAIL + 1e-9
+    ]
 
 
 def check_table(frame: pd.DataFrame) -> None:
     """Fitted against planted, per lever (metrics.budget.check.table)."""
-    show(frame, key="budget_check_table", dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_",
-                                                "source": "key:budget_source_"},
-         headers={"source": "budget_col_source"} | {f"{w}_{c}": f"budget_col_{w}_{c}" for w in ("planted", "fitted")
-                                                    for c in ("mroas", "marginal", "baseline_share", "theta")},
-         row_metrics={"planted_mroas": "marginal_roas", "fitted_mroas": "marginal_roas",
-                      "planted_marginal": "marginal_return", "fitted_marginal": "marginal_return",
-                      "planted_baseline_share": "baseline_share", "fitted_baseline_share": "baseline_share",
-                      "planted_theta": "carryover", "fitted_theta": "carryover"})
+    show(
+        frame,
+        key="budget_check_table",
+        dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "source": "key:budget_source_"},
+        headers={"source": "budget_col_source"}
+        | {
+            f"{w}_{c}": f"budget_col_{w}_{c}"
+            for w in ("planted", "fitted")
+            for c in ("mroas", "marginal", "baseline_share", "theta")
+        },
+        row_metrics={
+            "planted_mroas": "marginal_roas",
+            "fitted_mroas": "marginal_roas",
+            "planted_marginal": "marginal_return",
+            "fitted_marginal": "marginal_return",
+            "planted_baseline_share": "baseline_share",
+            "fitted_baseline_share": "baseline_share",
+            "planted_theta": "carryover",
+            "fitted_theta": "carryover",
+        },
+    )
 
 
 def optimizer_table(frame: pd.DataFrame, *, download: str) -> None:
     """The optimizer's per-lever table (amounts as spend, the marginal return per yuan), with downloads."""
-    show(frame.drop(columns=["lower", "upper"]), key="budget_opt", download=download,
-         dims={"lever": lambda i: lever_label(i, lang()), "kind": "key:budget_kind_", "status": "key:budget_status_",
-               "source": "key:budget_source_"},
-         headers={"current": "budget_col_current", "proposed": "budget_col_proposed", "change": "budget_col_change",
-                  "source": "budget_col_source"},
-         row_metrics={"current": "spend", "proposed": "spend", "change": "spend"})
+    show(
+        frame.drop(columns=["lower", "upper"]),
+        key="budget_opt",
+        download=download,
+        dims={
+            "lever": lambda i: lever_label(i, lang()),
+            "kind": "key:budget_kind_",
+            "status": "key:budget_status_",
+            "source": "key:budget_source_",
+        },
+        headers={
+            "current": "budget_col_current",
+            "proposed": "budget_col_proposed",
+            "change": "budget_col_change",
+            "source": "budget_col_source",
+        },
+        row_metrics={"current": "spend", "proposed": "spend", "change": "spend"},
+    )
 
 
 def compare_table(frame: pd.DataFrame) -> None:
@@ -284,16 +394,24 @@ def compare_table(frame: pd.DataFrame) -> None:
     wide.index = [OUTCOME_METRIC[o] for o in wide.index]
     table = wide.rename_axis("outcome").reset_index()
     # scenario names are the manager's own text: shown as typed (a table header is plain text)
-    show(table, metric_column="outcome", headers={"current": "budget_col_current"}
-         | {str(c): f"={c}" for c in table.columns if c not in ("outcome", "current")})
+    show(
+        table,
+        metric_column="outcome",
+        headers={"current": "budget_col_current"}
+        | {str(c): f"={c}" for c in table.columns if c not in ("outcome", "current")},
+    )
 
 
 def split_table(frame: pd.DataFrame, *, download: str) -> None:
     """The channels-vs-CRM curve (feasible budget levels only), with downloads."""
     part = frame[frame["feasible"]].drop(columns="feasible")
-    show(part.rename(columns={"channels": "spend_channels", "crm": "crm_spend", "objective": "incremental_gp"}),
-         headers={"total": "budget_col_total", "spend_channels": "budget_col_channels"},
-         row_metrics={"total": "spend", "spend_channels": "spend"}, key="budget_split", download=download)
+    show(
+        part.rename(columns={"channels": "spend_channels", "crm": "crm_spend", "objective": "incremental_gp"}),
+        headers={"total": "budget_col_total", "spend_channels": "budget_col_channels"},
+        row_metrics={"total": "spend", "spend_channels": "spend"},
+        key="budget_split",
+        download=download,
+    )
 
 
 def binding_text(binding: tuple[str, ...]) -> str:
@@ -301,7 +419,9 @@ def binding_text(binding: tuple[str, ...]) -> str:
     parts = []
     for item in binding:
         kind, _, lever = item.partition(":")
-        parts.append(t(f"budget_binding_{kind}", lever=lever_label(lever, lang())) if lever else t("budget_binding_total"))
+        parts.append(
+            t(f"budget_binding_{kind}", lever=lever_label(lever, lang())) if lever else t("budget_binding_total")
+        )
     return ", ".join(parts)
 
 

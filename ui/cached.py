@@ -180,9 +180,15 @@ def _version(dataset_name: str) -> str:
 # progress (goals.list_goals hands such a user only the goals inside the scope, each measured on
 # its own, scoped, filters). Any other dataset-wide analysis (customer models, budget curves,
 # search) covers every row and is refused to them (access.ScopeDenied, shown by the shell).
-ROW_SCOPE_SAFE = frozenset({
-    "metrics.overview:dimension_values", "metrics.channels:availability", "metrics.customers:resolve_window",
-    "metrics.goals:progress_table", "metrics.voice:availability"})  # voice: which files exist, no numbers
+ROW_SCOPE_SAFE = frozenset(
+    {
+        "metrics.overview:dimension_values",
+        "metrics.channels:availability",
+        "metrics.customers:resolve_window",
+        "metrics.goals:progress_table",
+        "metrics.voice:availability",
+    }
+)  # voice: which files exist, no numbers
 
 
 def whole_dataset(compute: Callable[[], T]) -> T | None:
@@ -212,8 +218,10 @@ def _narrowed(result: Any, who: access.Principal) -> Any:
     """dimension_values cut to the principal's regions and channels."""
     if not who.scope.limits_rows or not isinstance(result, dict) or set(result) != {"channel", "region"}:
         return result
-    return {"channel": [v for v in result["channel"] if v in who.scope.narrow("channels", (v,))],
-            "region": [v for v in result["region"] if v in who.scope.narrow("regions", (v,))]}
+    return {
+        "channel": [v for v in result["channel"] if v in who.scope.narrow("channels", (v,))],
+        "region": [v for v in result["region"] if v in who.scope.narrow("regions", (v,))],
+    }
 
 
 def run(metric: Callable[..., Any], f: Filters, **params: Any) -> Any:
@@ -230,8 +238,9 @@ def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) ->
     """``metric(con, dataset_name, **params)``, cached per dataset version (scope: :func:`_check_read`)."""
     qualname = f"{metric.__module__}:{metric.__qualname__}"
     who = _check_read(qualname, dataset_name)
-    return _narrowed(_cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name,
-                                     tuple(sorted(params.items()))), who)
+    return _narrowed(
+        _cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items()))), who
+    )
 
 
 # --- results derived in pandas from cached results ------------------------------------------------
@@ -367,8 +376,14 @@ def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, 
         reported = _progress()
         while not future.done():
             elapsed = time.monotonic() - began
-            share = next((v for k, v in reported.items() if k[0] == f"{metric.__module__}:{metric.__qualname__}"
-                          and k[3] == dataset_name), None)
+            share = next(
+                (
+                    v
+                    for k, v in reported.items()
+                    if k[0] == f"{metric.__module__}:{metric.__qualname__}" and k[3] == dataset_name
+                ),
+                None,
+            )
             # a fit that reports nothing still shows it is moving: a bar that slows as it nears the end
             share = elapsed / (elapsed + 10.0) if share is None else share
             bar.progress(min(max(share, 0.0), 0.99), text=f"{wait_text} · {elapsed:.0f} s")

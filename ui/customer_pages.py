@@ -27,12 +27,22 @@ def selection() -> Filters:
 
 def window_picker(prefix: str, dataset: str) -> int:
     """Inactivity window in days: "auto" (80th percentile of purchase gaps) or a number (31–730)."""
-    mode = st.radio(t("ret_window"), ["auto", "custom"], key=f"{prefix}_window_mode", horizontal=True,
-                    format_func=lambda m: t("ret_window_auto") if m == "auto" else t("ret_window_custom"))
+    mode = st.radio(
+        t("ret_window"),
+        ["auto", "custom"],
+        key=f"{prefix}_window_mode",
+        horizontal=True,
+        format_func=lambda m: t("ret_window_auto") if m == "auto" else t("ret_window_custom"),
+    )
     if mode == "custom":
-        window: int | str = st.number_input(t("ret_window_days"), min_value=customers.MIN_MONTHLY_WINDOW_DAYS,
-                                            max_value=customers.MAX_WINDOW_DAYS, value=customers.DEFAULT_WINDOW_DAYS,
-                                            step=10, key=f"{prefix}_window_days")
+        window: int | str = st.number_input(
+            t("ret_window_days"),
+            min_value=customers.MIN_MONTHLY_WINDOW_DAYS,
+            max_value=customers.MAX_WINDOW_DAYS,
+            value=customers.DEFAULT_WINDOW_DAYS,
+            step=10,
+            key=f"{prefix}_window_days",
+        )
     else:
         window = "auto"
     days = cached.run_dataset(customers.resolve_window, dataset, window=window)

@@ -89,19 +89,28 @@ def receive(prefix: str, flow: Flow, upload: object, sheet: str | None, progress
     if file_id == flow.dismissed:
         return
     new_file = file_id != flow.file_id
-    other_sheet = bool(not new_file and flow.raw is not None and sheet and sheet != flow.raw.sheet and flow.step == "map")
+    other_sheet = bool(
+        not new_file and flow.raw is not None and sheet and sheet != flow.raw.sheet and flow.step == "map"
+    )
     if not (new_file or other_sheet):
         return
     _restart(flow, file_id)
     flow.filename, flow.size = str(upload.name), int(upload.size)
     limit = ingest.max_upload_bytes()
     if flow.size > limit:  # before touching the bytes
-        flow.error = {"code": "too_large", "params": {"size_mb": round(flow.size / 1048576, 1),
-                                                      "limit_mb": round(limit / 1048576, 1)}}
+        flow.error = {
+            "code": "too_large",
+            "params": {"size_mb": round(flow.size / 1048576, 1), "limit_mb": round(limit / 1048576, 1)},
+        }
         return
     try:
-        flow.raw = ingest.read_file(upload.getvalue(), filename=flow.filename,
-                                    sheet=None if new_file else sheet, max_bytes=limit, progress=progress)
+        flow.raw = ingest.read_file(
+            upload.getvalue(),
+            filename=flow.filename,
+            sheet=None if new_file else sheet,
+            max_bytes=limit,
+            progress=progress,
+        )
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
         return
@@ -159,9 +168,16 @@ def validate(flow: Flow, mapping: dict[str, str], date_order: str, progress: Pro
     flow.channel = (channel or "").strip()[:60] or (flow.source.channel if flow.source else "") or ""
     flow.error = None
     try:
-        flow.prepared = ingest.prepare(flow.raw, mapping, kind=flow.kind, date_order=flow.date_order,
-                                       con=cached.store(), progress=progress, source=flow.source,
-                                       channel=flow.channel or None)
+        flow.prepared = ingest.prepare(
+            flow.raw,
+            mapping,
+            kind=flow.kind,
+            date_order=flow.date_order,
+            con=cached.store(),
+            progress=progress,
+            source=flow.source,
+            channel=flow.channel or None,
+        )
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
         return
@@ -184,8 +200,9 @@ def load(flow: Flow, name: str, mode: str, progress: Progress) -> bool:
     """Write the prepared rows all or nothing; True when loaded (then caches are cleared)."""
     flow.error = None
     try:
-        flow.result = ingest.load(cached.current_warehouse(), flow.prepared, name, mode=mode, source=flow.filename,
-                                  progress=progress)
+        flow.result = ingest.load(
+            cached.current_warehouse(), flow.prepared, name, mode=mode, source=flow.filename, progress=progress
+        )
     except IngestError as exc:
         flow.error = {"code": exc.code, "params": exc.params}
         return False
@@ -220,38 +237,50 @@ def default_name(filename: str) -> str:
 
 def rejects_frame(report: ValidationReport, lang: str) -> pd.DataFrame:
     """The listed rejects: file row, translated reason, field, the cell as text (never markup)."""
-    return pd.DataFrame({
-        "row": pd.Series([r.row for r in report.rejects], dtype="int64"),
-        "reason": pd.Series([describe(f"ingest_reason_{r.code}", lang) for r in report.rejects], dtype="str"),
-        "field": pd.Series([r.field or "" for r in report.rejects], dtype="str"),
-        "value": pd.Series([r.value for r in report.rejects], dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "row": pd.Series([r.row for r in report.rejects], dtype="int64"),
+            "reason": pd.Series([describe(f"ingest_reason_{r.code}", lang) for r in report.rejects], dtype="str"),
+            "field": pd.Series([r.field or "" for r in report.rejects], dtype="str"),
+            "value": pd.Series([r.value for r in report.rejects], dtype="str"),
+        }
+    )
 
 
 def reject_counts_frame(report: ValidationReport, lang: str) -> pd.DataFrame:
     """Rows rejected per reason (all of them, not only the listed ones), most frequent first."""
     counts = sorted(report.reject_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return pd.DataFrame({"reason": pd.Series([describe(f"ingest_reason_{c}", lang) for c, _ in counts], dtype="str"),
-                         "rows": pd.Series([n for _, n in counts], dtype="int64")})
+    return pd.DataFrame(
+        {
+            "reason": pd.Series([describe(f"ingest_reason_{c}", lang) for c, _ in counts], dtype="str"),
+            "rows": pd.Series([n for _, n in counts], dtype="int64"),
+        }
+    )
 
 
 def unavailable(report: ValidationReport) -> list[str]:
     """Which analyses a loaded order file cannot support: ``customer``, ``margin``, ``channel``, ``region``."""
     if report.kind != "orders":
         return []
-    flags = (("customer", report.has_customer), ("margin", report.totals.get("cost") is not None),
-             ("channel", report.has_channel), ("region", report.has_region))
+    flags = (
+        ("customer", report.has_customer),
+        ("margin", report.totals.get("cost") is not None),
+        ("channel", report.has_channel),
+        ("region", report.has_region),
+    )
     return [name for name, ok in flags if not ok]
 
 
 def excluded_frame(excluded: list[dict], lang: str) -> pd.DataFrame:
     """Rows a profile excluded, per reason and status value (values as text, never markup)."""
-    return pd.DataFrame({
-        "reason": pd.Series([i18n.t(f"excluded_{e['reason']}", lang) for e in excluded], dtype="str"),
-        "column": pd.Series([e["column"] for e in excluded], dtype="str"),
-        "value": pd.Series([e["value"] for e in excluded], dtype="str"),
-        "rows": pd.Series([e["rows"] for e in excluded], dtype="int64"),
-    })
+    return pd.DataFrame(
+        {
+            "reason": pd.Series([i18n.t(f"excluded_{e['reason']}", lang) for e in excluded], dtype="str"),
+            "column": pd.Series([e["column"] for e in excluded], dtype="str"),
+            "value": pd.Series([e["value"] for e in excluded], dtype="str"),
+            "rows": pd.Series([e["rows"] for e in excluded], dtype="int64"),
+        }
+    )
 
 
 def message(kind: str, entry: dict, lang: str) -> str:

@@ -51,9 +51,13 @@ def upload_step(prefix: str, flow: Flow) -> object:
     """The uploader (and the sheet chooser of a workbook); reads a new file with a progress bar."""
     limit = ingest.max_upload_bytes()
     limit_mb = round(limit / 1048576, 1)
-    upload = st.file_uploader(t("data_upload"), type=["csv", "tsv", "txt", "xlsx", "xls", "parquet"],
-                              key=f"{prefix}_upload", help=t("data_upload_help", limit_mb=limit_mb),
-                              max_upload_size=max(1, math.ceil(limit / 1048576)))
+    upload = st.file_uploader(
+        t("data_upload"),
+        type=["csv", "tsv", "txt", "xlsx", "xls", "parquet"],
+        key=f"{prefix}_upload",
+        help=t("data_upload_help", limit_mb=limit_mb),
+        max_upload_size=max(1, math.ceil(limit / 1048576)),
+    )
     bar, progress = progress_bar()
     ingest_flow.receive(prefix, flow, upload, st.session_state.get(f"{prefix}_sheet"), progress)
     bar.empty()
@@ -80,9 +84,14 @@ def profile_step(prefix: str, flow: Flow) -> None:
     else:
         st.caption(t("data_profile_unknown"))
     left, right = st.columns(2)
-    left.selectbox(t("data_profile"), ingest_flow.profile_ids(), key=f"{prefix}_profile",
-                   format_func=lambda p: ingest_flow.profile_label(p, current),
-                   on_change=ingest_flow.choose_profile, args=(prefix, flow))
+    left.selectbox(
+        t("data_profile"),
+        ingest_flow.profile_ids(),
+        key=f"{prefix}_profile",
+        format_func=lambda p: ingest_flow.profile_label(p, current),
+        on_change=ingest_flow.choose_profile,
+        args=(prefix, flow),
+    )
     if source.layout is not None:
         right.text_input(t("data_profile_channel"), key=f"{prefix}_channel", max_chars=60)
         excluded_table(prefix, source.shaped.excluded, source.shaped.rows_excluded)
@@ -95,9 +104,14 @@ def excluded_table(prefix: str, excluded: list[dict], total: int) -> None:
     current = lang()
     st.markdown(f"**{t('data_excluded', count=fmt_int(total, current))}**")
     st.caption(t("data_excluded_caption"))
-    shown = ingest_flow.excluded_frame(excluded, current).rename(columns={
-        "reason": t("data_reject_reason"), "column": t("data_excluded_column"), "value": t("data_excluded_value"),
-        "rows": t("data_reject_count")})
+    shown = ingest_flow.excluded_frame(excluded, current).rename(
+        columns={
+            "reason": t("data_reject_reason"),
+            "column": t("data_excluded_column"),
+            "value": t("data_excluded_value"),
+            "rows": t("data_reject_count"),
+        }
+    )
     st.dataframe(shown, key=f"{prefix}_excluded", hide_index=True)
 
 
@@ -122,13 +136,22 @@ def mapping_step(prefix: str, flow: Flow) -> None:
     for index, fs in enumerate(spec.fields):
         label = t("data_required_mark", label=field_label(fs.name)) if fs.required else field_label(fs.name)
         with columns[index % 3]:
-            chosen[fs.name] = st.selectbox(label, options, key=f"{prefix}_map_{fs.name}",
-                                           format_func=lambda c, empty=not_mapped: option_label(c, current) or empty)
+            chosen[fs.name] = st.selectbox(
+                label,
+                options,
+                key=f"{prefix}_map_{fs.name}",
+                format_func=lambda c, empty=not_mapped: option_label(c, current) or empty,
+            )
     unused = [c for c in flow.raw.columns if c not in set(chosen.values())]
     if unused:
         st.caption(escape_markdown(t("data_unmapped_columns", columns=", ".join(unused))))
-    date_order = st.radio(t("data_date_order"), ingest_flow.DATE_ORDERS, key=f"{prefix}_date_order", horizontal=True,
-                          format_func=lambda o: i18n.t(f"data_date_order_{o}", current))
+    date_order = st.radio(
+        t("data_date_order"),
+        ingest_flow.DATE_ORDERS,
+        key=f"{prefix}_date_order",
+        horizontal=True,
+        format_func=lambda o: i18n.t(f"data_date_order_{o}", current),
+    )
     missing = ingest_flow.missing(flow, chosen)
     if missing:
         st.warning(t("data_missing_required", fields=", ".join(field_label(m) for m in missing)))
@@ -158,12 +181,18 @@ def report_step(prefix: str, flow: Flow) -> bool:
     if not report.ok:
         st.error(t("data_errors"))
         bullet_list([ingest_flow.message("error", e, current) for e in report.errors])
-    counts = [("data_rows_read", report.rows_read), ("data_rows_accepted", report.rows_accepted),
-              ("data_rows_rejected", report.rows_rejected)]
+    counts = [
+        ("data_rows_read", report.rows_read),
+        ("data_rows_accepted", report.rows_accepted),
+        ("data_rows_rejected", report.rows_rejected),
+    ]
     if report.source_profile:
         counts.append(("data_rows_excluded", report.rows_excluded))
     if report.kind == "orders":
-        counts += [("data_orders", report.orders), ("data_customers", report.customers if report.has_customer else None)]
+        counts += [
+            ("data_orders", report.orders),
+            ("data_customers", report.customers if report.has_customer else None),
+        ]
     for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
         column.metric(t(key), fmt_int(value, current), border=True)
     facts = []
@@ -173,11 +202,21 @@ def report_step(prefix: str, flow: Flow) -> bool:
     if report.date_min:
         facts.append(t("data_date_range", start=report.date_min, end=report.date_max))
     if report.kind == "orders" and report.totals:
-        facts.append(t("data_totals", revenue=fmt_money(report.totals.get("revenue"), current),
-                       cost=fmt_money(report.totals.get("cost"), current)))
+        facts.append(
+            t(
+                "data_totals",
+                revenue=fmt_money(report.totals.get("revenue"), current),
+                cost=fmt_money(report.totals.get("cost"), current),
+            )
+        )
         if "refund" in report.totals:
-            facts.append(t("data_totals_refund", refund=fmt_money(report.totals["refund"], current),
-                           net=fmt_money(report.totals["net_revenue"], current)))
+            facts.append(
+                t(
+                    "data_totals_refund",
+                    refund=fmt_money(report.totals["refund"], current),
+                    net=fmt_money(report.totals["net_revenue"], current),
+                )
+            )
     facts.append(t("data_duplicates", count=fmt_int(report.duplicate_lines, current)))
     if report.kind == "orders":
         facts.append(t("data_returns", count=fmt_int(report.negative_quantity_lines, current)))
@@ -198,23 +237,47 @@ def report_step(prefix: str, flow: Flow) -> bool:
     if report.rows_rejected:
         st.subheader(t("data_rejects"))
         counts_frame = ingest_flow.reject_counts_frame(report, current)
-        show(counts_frame, key=f"{prefix}_reject_counts", dims={"reason": "raw"},
-             headers={"reason": "data_reject_reason", "rows": "data_reject_count"})
+        show(
+            counts_frame,
+            key=f"{prefix}_reject_counts",
+            dims={"reason": "raw"},
+            headers={"reason": "data_reject_reason", "rows": "data_reject_count"},
+        )
         rejects = ingest_flow.rejects_frame(report, current)
         if len(rejects) < report.rows_rejected:
-            st.caption(t("data_rejects_listed", listed=fmt_int(len(rejects), current), total=fmt_int(report.rows_rejected, current)))
+            st.caption(
+                t(
+                    "data_rejects_listed",
+                    listed=fmt_int(len(rejects), current),
+                    total=fmt_int(report.rows_rejected, current),
+                )
+            )
         # a file row number is an identifier, not a quantity: shown as it is, unformatted
-        show(rejects.astype({"row": "str"}), key=f"{prefix}_rejects", download="rejects",
-             dims={"row": "raw", "reason": "raw", "field": "raw", "value": "raw"},
-             headers={"row": "data_reject_row", "reason": "data_reject_reason", "field": "data_reject_field",
-                      "value": "data_reject_value"})
+        show(
+            rejects.astype({"row": "str"}),
+            key=f"{prefix}_rejects",
+            download="rejects",
+            dims={"row": "raw", "reason": "raw", "field": "raw", "value": "raw"},
+            headers={
+                "row": "data_reject_row",
+                "reason": "data_reject_reason",
+                "field": "data_reject_field",
+                "value": "data_reject_value",
+            },
+        )
     if report.preview:
         st.markdown(f"**{t('data_preview')}**")
         preview = pd.DataFrame(report.preview)
         # the file's own values: ids and names as they are, amounts formatted as the catalog's fields
-        text = [c for c in preview.columns if not pd.api.types.is_numeric_dtype(preview[c].dtype) or catalog.find(c) is None]
-        show(preview, key=f"{prefix}_preview", dims=dict.fromkeys(text, "raw"),
-             headers={c: f"={field_label(c)}" for c in preview.columns})
+        text = [
+            c for c in preview.columns if not pd.api.types.is_numeric_dtype(preview[c].dtype) or catalog.find(c) is None
+        ]
+        show(
+            preview,
+            key=f"{prefix}_preview",
+            dims=dict.fromkeys(text, "raw"),
+            headers={c: f"={field_label(c)}" for c in preview.columns},
+        )
     if flow.error:
         _error(flow, t("data_load_failed"))
     return report.ok

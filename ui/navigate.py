@@ -15,8 +15,14 @@ from ui import state
 PENDING = "_navigate_to"
 
 
-def go(page: str, *, dataset: str | None = None, channels: list[str] | tuple[str, ...] | None = None,
-       regions: list[str] | tuple[str, ...] | None = None, budget: dict[str, float | None] | None = None) -> None:
+def go(
+    page: str,
+    *,
+    dataset: str | None = None,
+    channels: list[str] | tuple[str, ...] | None = None,
+    regions: list[str] | tuple[str, ...] | None = None,
+    budget: dict[str, float | None] | None = None,
+) -> None:
     """Open ``pages/<page>.py`` on the next run, with the given selection and pre-fill (callback-safe).
 
     ``budget`` = ``{"total": yuan or None, "crm_share": 0..1}`` starts the budget what-if from that split.

@@ -109,7 +109,10 @@ def initial_query() -> dict[str, str]:
 
 def language_switch() -> None:
     st.sidebar.radio(
-        "语言 / Language", options=list(i18n.LANGS), key=LANG_KEY, horizontal=True,
+        "语言 / Language",
+        options=list(i18n.LANGS),
+        key=LANG_KEY,
+        horizontal=True,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
 
@@ -141,8 +144,9 @@ def sidebar_filters(datasets: list, dimension_values: callable) -> Filters | Non
         st.session_state["sidebar_preset"] = DEFAULT_PRESET
     # format_funcs bind the language now: AppTest (and Streamlit) may call them outside this run.
     current = lang()
-    preset = sb.selectbox(t("filter_period"), list(PRESETS), key="sidebar_preset",
-                          format_func=lambda p: i18n.t(f"preset_{p}", current))
+    preset = sb.selectbox(
+        t("filter_period"), list(PRESETS), key="sidebar_preset", format_func=lambda p: i18n.t(f"preset_{p}", current)
+    )
     if preset == "custom":
         start, end = _custom_range(first, last)
     else:
@@ -151,10 +155,20 @@ def sidebar_filters(datasets: list, dimension_values: callable) -> Filters | Non
     values = dimension_values(name)
     _keep_valid("sidebar_channels", values["channel"])
     _keep_valid("sidebar_regions", values["region"])
-    channels = sb.multiselect(t("filter_channels"), values["channel"], key="sidebar_channels",
-                              format_func=lambda v: i18n.label(v, current), placeholder=t("filter_all"))
-    regions = sb.multiselect(t("filter_regions"), values["region"], key="sidebar_regions",
-                             format_func=lambda v: i18n.label(v, current), placeholder=t("filter_all"))
+    channels = sb.multiselect(
+        t("filter_channels"),
+        values["channel"],
+        key="sidebar_channels",
+        format_func=lambda v: i18n.label(v, current),
+        placeholder=t("filter_all"),
+    )
+    regions = sb.multiselect(
+        t("filter_regions"),
+        values["region"],
+        key="sidebar_regions",
+        format_func=lambda v: i18n.label(v, current),
+        placeholder=t("filter_all"),
+    )
     f = Filters(name, start, end, tuple(channels), tuple(regions))
     if f.comparisons_clamped:
         sb.caption(t("filter_comparisons_clamped"))
@@ -186,8 +200,12 @@ def write_url(f: Filters | None) -> None:
         st.query_params.from_dict(wanted)
 
 
-def select(*, dataset: str | None = None, channels: list[str] | tuple[str, ...] | None = None,
-           regions: list[str] | tuple[str, ...] | None = None) -> None:
+def select(
+    *,
+    dataset: str | None = None,
+    channels: list[str] | tuple[str, ...] | None = None,
+    regions: list[str] | tuple[str, ...] | None = None,
+) -> None:
     """Set the sidebar's selection for the next run (from a callback; None leaves a part as it is)."""
     if dataset is not None:
         st.session_state["sidebar_dataset"] = dataset

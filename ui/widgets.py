@@ -21,8 +21,9 @@ def bullet_list(sentences: list[str]) -> None:
     st.markdown("\n".join(f"- {escape_markdown(s)}" for s in sentences))
 
 
-def metric_card(key: str, value: object, delta: object = None, *, help: str | None = None,
-                change: bool = False) -> None:
+def metric_card(
+    key: str, value: object, delta: object = None, *, help: str | None = None, change: bool = False
+) -> None:
     """One KPI card of catalog metric ``key``: its name, formatted value and delta in its good direction.
 
     ``delta`` is a relative change (points for rates) vs a prior period; with ``change=True`` it is an
@@ -30,9 +31,15 @@ def metric_card(key: str, value: object, delta: object = None, *, help: str | No
     """
     shown = (format_change if change else format_delta)(key, delta, lang())
     unchanged = shown is not None and delta == 0  # no arrow and no colour for "no change"
-    st.metric(label(key, lang()), format_value(key, value, lang()), shown,
-              delta_color="off" if unchanged else delta_color(key), delta_arrow="off" if unchanged else "auto",
-              help=help, border=True)
+    st.metric(
+        label(key, lang()),
+        format_value(key, value, lang()),
+        shown,
+        delta_color="off" if unchanged else delta_color(key),
+        delta_arrow="off" if unchanged else "auto",
+        help=help,
+        border=True,
+    )
 
 
 def kpi_row(cards: list[Kpi], *, churn_window_days: int) -> None:

@@ -75,7 +75,7 @@ def _valid(data: bytes, encoding: str) -> int | None:
     view = memoryview(data)
     for offset in range(0, len(data), _CHUNK):
         try:
-            decoder.decode(view[offset:offset + _CHUNK], final=offset + _CHUNK >= len(data))
+            decoder.decode(view[offset : offset + _CHUNK], final=offset + _CHUNK >= len(data))
         except UnicodeDecodeError as exc:
             return offset + exc.start
     return None
@@ -85,8 +85,10 @@ def _recode(data: bytes, encoding: str) -> bytes:
     """``data`` (strictly valid in ``encoding``) as UTF-8, chunk by chunk."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     view = memoryview(data)
-    parts = [decoder.decode(view[offset:offset + _CHUNK], final=offset + _CHUNK >= len(data)).encode("utf-8")
-             for offset in range(0, len(data), _CHUNK)]
+    parts = [
+        decoder.decode(view[offset : offset + _CHUNK], final=offset + _CHUNK >= len(data)).encode("utf-8")
+        for offset in range(0, len(data), _CHUNK)
+    ]
     return b"".join(parts)
 
 
@@ -125,11 +127,15 @@ def _per_line(data: bytes) -> tuple[bytes, str, list[dict]]:
     if not utf8:
         return _recode(data, "gb18030"), "gb18030", []
     as_utf8 = set(utf8)
-    text = b"\n".join(line if n in as_utf8 or line.isascii() else line.decode("gb18030").encode("utf-8")
-                      for n, line in enumerate(lines, start=1))
+    text = b"\n".join(
+        line if n in as_utf8 or line.isascii() else line.decode("gb18030").encode("utf-8")
+        for n, line in enumerate(lines, start=1)
+    )
     minority, label = (utf8, "UTF-8") if len(utf8) <= len(gbk) else (gbk, "GBK")
-    warning = {"code": "mixed_encoding", "params": {"utf8": len(utf8), "gbk": len(gbk), "minority": label,
-                                                    "lines": _line_numbers(minority)}}
+    warning = {
+        "code": "mixed_encoding",
+        "params": {"utf8": len(utf8), "gbk": len(gbk), "minority": label, "lines": _line_numbers(minority)},
+    }
     return text, "utf-8+gb18030", [warning]
 
 

@@ -56,5 +56,9 @@ class IngestError(ValueError):
         return describe(f"ingest_error_{self.code}", lang, **self.params)
 
     def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "params": {k: str(v) for k, v in self.params.items()},
-                "message": str(self), "message_zh": self.message("zh")}
+        return {
+            "code": self.code,
+            "params": {k: str(v) for k, v in self.params.items()},
+            "message": str(self),
+            "message_zh": self.message("zh"),
+        }

@@ -71,5 +71,6 @@ def check_cells(rows: int, columns: int, limit: int | None = None) -> None:
     limit = max_cells() if limit is None else limit
     cells = int(rows) * max(int(columns), 1)
     if cells > limit:
-        raise IngestError("too_many_cells", rows=f"{int(rows):,}", columns=int(columns), cells=f"{cells:,}",
-                          limit=f"{limit:,}")
+        raise IngestError(
+            "too_many_cells", rows=f"{int(rows):,}", columns=int(columns), cells=f"{cells:,}", limit=f"{limit:,}"
+        )

@@ -41,18 +41,52 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "order_lines": ORDER_COLUMNS,
     "channel_costs": ("month", "channel", "cost_type", "amount"),
     "crm_spend": ("month", "programme", "amount"),
-    "customers": ("customer_id", "acquisition_channel", "region", "first_order_date", "satisfaction", "churn_reason",
-                  "referred_by", "name", "phone", "email", "gender", "birth_date", "age", "invalid_fields"),
+    "customers": (
+        "customer_id",
+        "acquisition_channel",
+        "region",
+        "first_order_date",
+        "satisfaction",
+        "churn_reason",
+        "referred_by",
+        "name",
+        "phone",
+        "email",
+        "gender",
+        "birth_date",
+        "age",
+        "invalid_fields",
+    ),
     "marketing_weekly": ("week", "channel", "amount"),
     "crm_contacts": ("programme", "campaign", "customer_id", "contact_date", "is_control"),
     "experiments": ("lever", "start_date", "end_date", "spend_change", "lift", "std_error"),
     "feedback": ("customer_id", "feedback_date", "score", "scale", "comment", "channel"),
     "interactions": ("customer_id", "contact_date", "contact_type", "owner", "outcome"),
-    "traffic": ("period_start", "period_end", "channel", "source", "source_detail", "visitors", "leads",
-                "conversion_rate", "aov"),
+    "traffic": (
+        "period_start",
+        "period_end",
+        "channel",
+        "source",
+        "source_detail",
+        "visitors",
+        "leads",
+        "conversion_rate",
+        "aov",
+    ),
 }
-DATE_COLUMNS = {"order_date", "month", "first_order_date", "week", "contact_date", "start_date", "end_date",
-                "feedback_date", "birth_date", "period_start", "period_end"}
+DATE_COLUMNS = {
+    "order_date",
+    "month",
+    "first_order_date",
+    "week",
+    "contact_date",
+    "start_date",
+    "end_date",
+    "feedback_date",
+    "birth_date",
+    "period_start",
+    "period_end",
+}
 PAUSE_ENV = "SALESLENS_TEST_PAUSE_BEFORE_COMMIT"
 
 
@@ -84,9 +118,17 @@ def _insert_sql(table: str, view: str, guard: str = "") -> str:
     return f"INSERT INTO {_quote(table)} (dataset, {columns}) SELECT $n, {_select_list(table)} FROM {view} i{guard}"  # noqa: S608
 
 
-def load(target: Warehouse | duckdb.DuckDBPyConnection, prepared: Prepared, name: str, *, mode: str = "new",
-         source: str | None = None, remember: bool = True, strict: bool = False,
-         progress: Progress | None = None) -> ValidationReport:
+def load(
+    target: Warehouse | duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    name: str,
+    *,
+    mode: str = "new",
+    source: str | None = None,
+    remember: bool = True,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ValidationReport:
     """Write prepared rows atomically; return the report with ``loaded``/``rows_inserted`` filled.
 
     Parameters
@@ -142,9 +184,20 @@ def load(target: Warehouse | duckdb.DuckDBPyConnection, prepared: Prepared, name
     report.dataset, report.mode, report.loaded = name, mode, True
     report.rows_inserted = inserted
     report.skipped_existing = len(arrow) - inserted
-    access.record(wh.state, "data.load", target=name, principal=who, detail={
-        "kind": prepared.kind, "mode": mode, "source": source_text, "rows_inserted": inserted,
-        "rows_rejected": report.rows_rejected, "skipped_existing": report.skipped_existing})
+    access.record(
+        wh.state,
+        "data.load",
+        target=name,
+        principal=who,
+        detail={
+            "kind": prepared.kind,
+            "mode": mode,
+            "source": source_text,
+            "rows_inserted": inserted,
+            "rows_rejected": report.rows_rejected,
+            "skipped_existing": report.skipped_existing,
+        },
+    )
     if remember and report.mapping:
         remember_mapping(wh.state, prepared.columns, report.mapping, prepared.kind, prepared.memory)
     if progress:
@@ -152,15 +205,26 @@ def load(target: Warehouse | duckdb.DuckDBPyConnection, prepared: Prepared, name
     return report
 
 
-def _write(cur: duckdb.DuckDBPyConnection, view: str, table: str, name: str, mode: str, report: ValidationReport,
-           prepared: Prepared, source_text: str, progress: Progress | None) -> int:
+def _write(
+    cur: duckdb.DuckDBPyConnection,
+    view: str,
+    table: str,
+    name: str,
+    mode: str,
+    report: ValidationReport,
+    prepared: Prepared,
+    source_text: str,
+    progress: Progress | None,
+) -> int:
     """Every write of one load, inside the caller's transaction; returns the rows inserted."""
-    existing = cur.execute("SELECT source, kind, has_channel, has_region FROM datasets WHERE name = $n",
-                           {"n": name}).fetchall()
+    existing = cur.execute(
+        "SELECT source, kind, has_channel, has_region FROM datasets WHERE name = $n", {"n": name}
+    ).fetchall()
     if table == "order_lines":
         inserted = _write_orders(cur, view, name, mode, bool(existing))
-        registry.refresh(cur, name, source=source_text, kind="upload",
-                         has_channel=report.has_channel, has_region=report.has_region)
+        registry.refresh(
+            cur, name, source=source_text, kind="upload", has_channel=report.has_channel, has_region=report.has_region
+        )
     else:
         if not existing:
             raise IngestError("dataset_missing", name=name)
@@ -186,20 +250,34 @@ def _write_orders(cur: duckdb.DuckDBPyConnection, view: str, name: str, mode: st
         cur.execute("DELETE FROM order_lines WHERE dataset = $n", {"n": name})
     guard = ""
     if mode == "append" and exists:
-        guard = (" WHERE NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.dataset = $n"
-                 " AND o.order_id = i.order_id AND o.line = i.line)")
+        guard = (
+            " WHERE NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.dataset = $n"
+            " AND o.order_id = i.order_id AND o.line = i.line)"
+        )
     before = cur.execute("SELECT count(*) FROM order_lines WHERE dataset = $n", {"n": name}).fetchall()[0][0]
     cur.execute(_insert_sql("order_lines", view, guard), {"n": name})
     after = cur.execute("SELECT count(*) FROM order_lines WHERE dataset = $n", {"n": name}).fetchall()[0][0]
     return int(after - before)
 
 
-def ingest(con: Warehouse | duckdb.DuckDBPyConnection, source: Source, name: str | None = None, *,
-           filename: str | None = None, kind: str = "orders", sheet: str | int | None = None,
-           mapping: dict[str, str] | None = None, mode: str = "new", date_order: str = "auto",
-           dry_run: bool = False, strict: bool = False, max_bytes: int | None = None,
-           progress: Progress | None = None, profile: str | None = None,
-           channel: str | None = None) -> ValidationReport:
+def ingest(
+    con: Warehouse | duckdb.DuckDBPyConnection,
+    source: Source,
+    name: str | None = None,
+    *,
+    filename: str | None = None,
+    kind: str = "orders",
+    sheet: str | int | None = None,
+    mapping: dict[str, str] | None = None,
+    mode: str = "new",
+    date_order: str = "auto",
+    dry_run: bool = False,
+    strict: bool = False,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+    profile: str | None = None,
+    channel: str | None = None,
+) -> ValidationReport:
     """Read, recognise, map, validate and (unless ``dry_run``) load one file; never raises for a bad file.
 
     Returns the report; ``report.loaded`` says whether anything was written and
@@ -210,16 +288,24 @@ def ingest(con: Warehouse | duckdb.DuckDBPyConnection, source: Source, name: str
     label = filename or (None if isinstance(source, (bytes, bytearray, memoryview)) else Path(source).name)
     try:
         raw = read_file(source, filename=label, sheet=sheet, max_bytes=max_bytes, progress=progress)
-        prepared = prepare(raw, mapping, kind=kind, date_order=date_order, con=con, progress=progress,
-                           profile=profile, channel=channel)
+        prepared = prepare(
+            raw, mapping, kind=kind, date_order=date_order, con=con, progress=progress, profile=profile, channel=channel
+        )
     except IngestError as exc:
         return ValidationReport(kind=kind, source=label, errors=[{"code": exc.code, "params": exc.params}])
     report = prepared.report
     if dry_run or not report.ok:
         return report
     try:
-        return load(con, prepared, name or Path(label or "upload").stem, mode=mode, source=label,
-                    strict=strict, progress=progress)
+        return load(
+            con,
+            prepared,
+            name or Path(label or "upload").stem,
+            mode=mode,
+            source=label,
+            strict=strict,
+            progress=progress,
+        )
     except IngestError as exc:
         report.errors.append({"code": exc.code, "params": exc.params})
         return report

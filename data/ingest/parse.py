@@ -33,8 +33,10 @@ _CURRENCY = r"(?i)rmb|cny|usd|eur|gbp|[¥$€£元]"
 _EU_NUMBER = r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[-+]?\d+,\d{1,2}|[-+]?\d+,\d{4,}"
 _US_NUMBER = r"[-+]?\d{1,3}(?:,\d{3})+\.\d+"
 
-_WEEKDAY = (r"(?i)\s*[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|"
-            r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b\.?,?\s*")
+_WEEKDAY = (
+    r"(?i)\s*[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*|"
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b\.?,?\s*"
+)
 _TIME = r"(?i)(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm)?\s*(?:z|[+-]\d{2}:?\d{2})?)$"
 _YMD = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"
 _COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
@@ -150,8 +152,9 @@ def _clean_numbers(u: pd.Series, decimal_comma: bool) -> tuple[pd.Series, bool]:
         s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         s = s.str.replace(r"(?<=\d),(?=\d{3}(?:\D|$))", "", regex=True)
-    num = pd.to_numeric(s.where(s.str.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")),
-                        errors="coerce").astype("float64")
+    num = pd.to_numeric(s.where(s.str.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")), errors="coerce").astype(
+        "float64"
+    )
     num = num.where(~pct, num / 100).where(~negative, -num)
     return num, bool(pct.any())
 
@@ -176,8 +179,11 @@ def parse_dates(values: pd.Series, order: str = "auto", *, allow_month: bool = F
         return Parsed(out, missing, np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         values = values.astype(object)
-    native = np.array([isinstance(v, (dt.date, pd.Timestamp)) for v in values], dtype=bool) \
-        if values.dtype == object else np.zeros(n, dtype=bool)
+    native = (
+        np.array([isinstance(v, (dt.date, pd.Timestamp)) for v in values], dtype=bool)
+        if values.dtype == object
+        else np.zeros(n, dtype=bool)
+    )
     text = _as_text(values.where(~native) if native.any() else values)
     missing = _nulls(text) & ~native
     codes, uniques = pd.factorize(text.mask(missing))

@@ -122,8 +122,13 @@ class Layout:
         names = {h for group in self.signature for h in group}
         names |= {h for alts in (*self.fields.values(), self.province_from, self.channel_from) for h in alts}
         names |= {h for rule in self.rules for h in rule.column}
-        names |= {h for a in self.amounts.values() for t in (*a.line, *a.order, *a.weight)
-                  for f in t.factors for h in f.headers}
+        names |= {
+            h
+            for a in self.amounts.values()
+            for t in (*a.line, *a.order, *a.weight)
+            for f in t.factors
+            for h in f.headers
+        }
         return {normalise_header(h) for h in names}
 
 
@@ -170,11 +175,16 @@ def _rule(spec: dict) -> Rule:
     matchers = [m for m in MATCHERS if spec.get(m)]
     if unknown or len(matchers) != 1 or ("keep" in spec) == ("exclude" in spec):
         raise ValueError(f"a rule needs a column, keep or exclude, and one matcher: {spec}")
-    return Rule(column=alternatives(spec["column"]), reason=spec.get("exclude"),
-                values=frozenset(fold(v) for v in spec.get("values", ())),
-                prefix=tuple(fold(v) for v in spec.get("prefix", ())),
-                contains=tuple(fold(v) for v in spec.get("contains", ())),
-                empty=bool(spec.get("empty")), nonempty=bool(spec.get("nonempty")), any=bool(spec.get("any")))
+    return Rule(
+        column=alternatives(spec["column"]),
+        reason=spec.get("exclude"),
+        values=frozenset(fold(v) for v in spec.get("values", ())),
+        prefix=tuple(fold(v) for v in spec.get("prefix", ())),
+        contains=tuple(fold(v) for v in spec.get("contains", ())),
+        empty=bool(spec.get("empty")),
+        nonempty=bool(spec.get("nonempty")),
+        any=bool(spec.get("any")),
+    )
 
 
 def fold(text: str) -> str:
@@ -182,8 +192,20 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
 
 
-LAYOUT_KEYS = {"id", "signature", "fields", "amounts", "rules", "blank", "lowercase", "fill_key", "order_fill",
-               "province_from", "region_from_province", "channel_from"}
+LAYOUT_KEYS = {
+    "id",
+    "signature",
+    "fields",
+    "amounts",
+    "rules",
+    "blank",
+    "lowercase",
+    "fill_key",
+    "order_fill",
+    "province_from",
+    "region_from_province",
+    "channel_from",
+}
 
 
 def _layout(spec: dict, system: str, channel: str) -> Layout:
@@ -194,11 +216,17 @@ def _layout(spec: dict, system: str, channel: str) -> Layout:
     if unknown or bad_fields or set(fields) & set(amounts):
         raise ValueError(f"layout {spec.get('id')}: unknown keys {sorted(unknown)} or fields {sorted(bad_fields)}")
     return Layout(
-        id=spec["id"], system=system, channel=channel,
+        id=spec["id"],
+        system=system,
+        channel=channel,
         signature=tuple(tuple(group) for group in spec["signature"]),
-        fields=fields, amounts=amounts, rules=tuple(_rule(r) for r in spec.get("rules", ())),
-        blank=frozenset(fold(b) for b in spec.get("blank", ())), lowercase=tuple(spec.get("lowercase", ())),
-        fill_key=bool(spec.get("fill_key")), order_fill=tuple(spec.get("order_fill", ())),
+        fields=fields,
+        amounts=amounts,
+        rules=tuple(_rule(r) for r in spec.get("rules", ())),
+        blank=frozenset(fold(b) for b in spec.get("blank", ())),
+        lowercase=tuple(spec.get("lowercase", ())),
+        fill_key=bool(spec.get("fill_key")),
+        order_fill=tuple(spec.get("order_fill", ())),
         province_from=alternatives(spec.get("province_from", "")),
         region_from_province=bool(spec.get("region_from_province")),
         channel_from=alternatives(spec.get("channel_from", "")),
@@ -231,8 +259,10 @@ def layouts() -> tuple[Layout, ...]:
 
 @functools.cache
 def _signatures() -> tuple[tuple[Layout, tuple[frozenset[str], ...], frozenset[str]], ...]:
-    return tuple((lay, tuple(frozenset(normalise_header(h) for h in g) for g in lay.signature),
-                  frozenset(lay.headers())) for lay in layouts())
+    return tuple(
+        (lay, tuple(frozenset(normalise_header(h) for h in g) for g in lay.signature), frozenset(lay.headers()))
+        for lay in layouts()
+    )
 
 
 def candidates(columns: list[str]) -> list[Layout]:
@@ -241,8 +271,11 @@ def candidates(columns: list[str]) -> list[Layout]:
     Fit = how many of the file's headers the layout knows; ties keep file order.
     """
     present = {normalise_header(c) for c in columns}
-    scored = [(-len(known & present), index, lay) for index, (lay, groups, known) in enumerate(_signatures())
-              if all(group & present for group in groups)]
+    scored = [
+        (-len(known & present), index, lay)
+        for index, (lay, groups, known) in enumerate(_signatures())
+        if all(group & present for group in groups)
+    ]
     return [lay for *_, lay in sorted(scored, key=lambda s: s[:2])]
 
 

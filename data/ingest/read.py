@@ -189,10 +189,14 @@ def _read_text(data: bytes, progress: Progress | None) -> RawTable:
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=CSV_BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid as exc:
         raise IngestError("unreadable", detail=str(exc).splitlines()[0][:200]) from None
@@ -201,8 +205,9 @@ def _read_text(data: bytes, progress: Progress | None) -> RawTable:
     if skipped:
         warnings.append({"code": "bad_row_shape", "params": {"count": len(skipped), "columns": len(names)}})
     rows = pd.Series(range(header_line + 2, header_line + 2 + len(frame)), index=frame.index)
-    return RawTable(frame, "text", rows, header_row=header_line + 1, encoding=encoding,
-                    delimiter=delimiter, warnings=warnings)
+    return RawTable(
+        frame, "text", rows, header_row=header_line + 1, encoding=encoding, delimiter=delimiter, warnings=warnings
+    )
 
 
 def list_sheets(source: Source) -> list[str]:
@@ -226,8 +231,9 @@ def _read_excel(data: bytes, sheet: str | int | None) -> RawTable:
     frame = table.slice(header + 1).rename_columns(columns).to_pandas()
     start = opened.start[0]
     rows = pd.Series(range(start + header + 2, start + header + 2 + len(frame)), index=frame.index)
-    return RawTable(frame, "excel", rows, header_row=start + header + 1, sheet=opened.sheet, sheets=opened.sheets,
-                    warnings=warnings)
+    return RawTable(
+        frame, "excel", rows, header_row=start + header + 1, sheet=opened.sheet, sheets=opened.sheets, warnings=warnings
+    )
 
 
 def _read_parquet(data: bytes) -> RawTable:
@@ -238,8 +244,14 @@ def _read_parquet(data: bytes) -> RawTable:
     return RawTable(frame, "parquet", rows, warnings=warnings)
 
 
-def read_file(source: Source, *, filename: str | None = None, sheet: str | int | None = None,
-              max_bytes: int | None = None, progress: Progress | None = None) -> RawTable:
+def read_file(
+    source: Source,
+    *,
+    filename: str | None = None,
+    sheet: str | int | None = None,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+) -> RawTable:
     """Read an upload (bytes) or a path into a :class:`RawTable`.
 
     Parameters

@@ -49,12 +49,15 @@ def _run(mode: str, data: bytes, args: dict) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="saleslens-read-"))
     source, output = folder / "in", folder / "out"
     source.write_bytes(data)
-    request = dict(args, mode=mode, max_cells=max_cells(), memory=reader_memory_bytes(),
-                   max_bytes=2 * max_upload_bytes())
+    request = dict(
+        args, mode=mode, max_cells=max_cells(), memory=reader_memory_bytes(), max_bytes=2 * max_upload_bytes()
+    )
     try:
         proc = subprocess.run(
             [sys.executable, "-I", __file__, str(source), str(output), json.dumps(request)],
-            capture_output=True, timeout=reader_seconds(), check=False,
+            capture_output=True,
+            timeout=reader_seconds(),
+            check=False,
         )
     except subprocess.TimeoutExpired:
         _cleanup(folder)
@@ -84,8 +87,13 @@ def open_excel(data: bytes, sheet: str | int | None) -> ExcelSheet:
     finally:
         _cleanup(output.parent)
     meta = json.loads(table.schema.metadata[b"saleslens"].decode("utf-8"))
-    return ExcelSheet(meta["sheets"], meta["sheet"], tuple(meta["start"]), table.replace_schema_metadata(None),
-                      meta["chosen_automatically"])
+    return ExcelSheet(
+        meta["sheets"],
+        meta["sheet"],
+        tuple(meta["start"]),
+        table.replace_schema_metadata(None),
+        meta["chosen_automatically"],
+    )
 
 
 def _read_ipc(path: Path):  # -> pyarrow.Table
@@ -117,6 +125,7 @@ def open_parquet(data: bytes):  # -> pyarrow.Table
 
 # --- the child -----------------------------------------------------------------------------------
 
+
 def _refuse(output: Path, code: str, **params: object) -> None:
     output.write_text(json.dumps({"code": code, "params": params}, ensure_ascii=False), encoding="utf-8")
     sys.exit(_TOO_MANY)
@@ -125,8 +134,14 @@ def _refuse(output: Path, code: str, **params: object) -> None:
 def _check_cells(output: Path, rows: int, columns: int, limit: int) -> None:
     cells = int(rows) * max(int(columns), 1)
     if cells > limit:
-        _refuse(output, "too_many_cells", rows=f"{int(rows):,}", columns=int(columns), cells=f"{cells:,}",
-                limit=f"{limit:,}")
+        _refuse(
+            output,
+            "too_many_cells",
+            rows=f"{int(rows):,}",
+            columns=int(columns),
+            cells=f"{cells:,}",
+            limit=f"{limit:,}",
+        )
 
 
 def _cell_text(value: object) -> str | None:
@@ -201,8 +216,17 @@ def _child_excel(source: Path, output: Path, request: dict) -> None:
     except Exception as exc:
         _refuse(output, "bad_excel", detail=str(exc)[:200])
     table = pa.table({str(i): pa.chunked_array(parts, pa.string()) for i, parts in enumerate(chunks)})
-    _write_table(output, table, request, {"sheets": names, "sheet": chosen, "start": list(start),
-                                           "chosen_automatically": sheet is None and len(names) > 1})
+    _write_table(
+        output,
+        table,
+        request,
+        {
+            "sheets": names,
+            "sheet": chosen,
+            "start": list(start),
+            "chosen_automatically": sheet is None and len(names) > 1,
+        },
+    )
 
 
 def _child_parquet(source: Path, output: Path, request: dict) -> None:

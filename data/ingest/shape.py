@@ -96,10 +96,15 @@ def apply(raw: RawTable, layout: Layout, channel: str | None = None) -> Shaped:
     reasons, excluded = _apply_rules(frame, cols, layout.rules, blanks)
     keep = reasons == ""
     rows = frame[keep].reset_index(drop=True)
-    table = dataclasses.replace(raw, frame=rows, row_numbers=raw.row_numbers[keep].reset_index(drop=True),
-                                warnings=list(raw.warnings))
-    shaped = Shaped(table, _plain_mapping(layout, cols), excluded=excluded,
-                    excluded_counts={str(k): int(v) for k, v in Counter(reasons[~keep]).most_common()})
+    table = dataclasses.replace(
+        raw, frame=rows, row_numbers=raw.row_numbers[keep].reset_index(drop=True), warnings=list(raw.warnings)
+    )
+    shaped = Shaped(
+        table,
+        _plain_mapping(layout, cols),
+        excluded=excluded,
+        excluded_counts={str(k): int(v) for k, v in Counter(reasons[~keep]).most_common()},
+    )
     _add_amounts(shaped, layout, cols, key)
     _add_places(shaped, layout, cols)
     _add_channel(shaped, layout, cols, channel or layout.channel, blanks)
@@ -185,8 +190,9 @@ def _matches(rule: Rule, folded: str, blank: bool) -> bool:
     return any(part in folded for part in rule.contains)
 
 
-def _apply_rules(frame: pd.DataFrame, cols: _Columns, rules: tuple[Rule, ...],
-                 blanks: frozenset[str]) -> tuple[np.ndarray, list[dict]]:
+def _apply_rules(
+    frame: pd.DataFrame, cols: _Columns, rules: tuple[Rule, ...], blanks: frozenset[str]
+) -> tuple[np.ndarray, list[dict]]:
     """Each row's exclusion reason ("" = a sale) and the excluded rows per reason and value."""
     reasons = np.full(len(frame), "", dtype=object)
     decided = np.zeros(len(frame), dtype=bool)
@@ -263,7 +269,9 @@ def _evaluate(terms: tuple[Term, ...], numbers: _Numbers) -> tuple[np.ndarray, n
     return total, bad_text
 
 
-def _spread(order_values: np.ndarray, weight: np.ndarray | None, groups: np.ndarray, duplicate: np.ndarray) -> np.ndarray:
+def _spread(
+    order_values: np.ndarray, weight: np.ndarray | None, groups: np.ndarray, duplicate: np.ndarray
+) -> np.ndarray:
     """Each order's amount (its first value) shared over its lines by weight, equally without one.
 
     Exact duplicate lines get nothing: validation drops them, and the amount stays whole.
@@ -303,8 +311,11 @@ def _add_amounts(shaped: Shaped, layout: Layout, cols: _Columns, key: str | None
     numbers = _Numbers(frame, cols)
     groups = _order_groups(frame, key)
     spread = any(a.order for a in layout.amounts.values())
-    duplicate = pd.util.hash_pandas_object(frame, index=False).duplicated().to_numpy() if spread \
+    duplicate = (
+        pd.util.hash_pandas_object(frame, index=False).duplicated().to_numpy()
+        if spread
         else np.zeros(len(frame), dtype=bool)
+    )
     for name, amount in layout.amounts.items():
         values = _amount_column(amount, numbers, groups, duplicate)
         if values is None:

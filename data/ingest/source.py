@@ -77,8 +77,9 @@ class Source:
         return {"profile": self.profile, "chosen": self.chosen, "channel": self.channel_override}
 
 
-def _choose(columns: list[str], kind: str, profile: str | None,
-            remembered: Remembered | None) -> tuple[Layout | None, bool]:
+def _choose(
+    columns: list[str], kind: str, profile: str | None, remembered: Remembered | None
+) -> tuple[Layout | None, bool]:
     if kind != "orders":
         return None, False
     if profile is None and remembered is not None and remembered.chosen:
@@ -94,8 +95,14 @@ def _choose(columns: list[str], kind: str, profile: str | None,
     return layout, True
 
 
-def resolve(raw: RawTable, kind: str = "orders", *, profile: str | None = None, channel: str | None = None,
-            con: duckdb.DuckDBPyConnection | None = None) -> Source:
+def resolve(
+    raw: RawTable,
+    kind: str = "orders",
+    *,
+    profile: str | None = None,
+    channel: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> Source:
     """Recognise (or apply the chosen) profile and find where the mapping starts; nothing is written.
 
     Raises ``IngestError('unknown_profile')`` for a profile name no profile file defines.

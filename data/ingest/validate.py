@@ -148,8 +148,9 @@ class Prepared:
     memory: dict = field(default_factory=dict)
 
 
-def apply_overrides(table: RawTable, kind: str, base: dict[str, str], source: str,
-                    overrides: dict[str, str] | None) -> tuple[dict[str, str], str]:
+def apply_overrides(
+    table: RawTable, kind: str, base: dict[str, str], source: str, overrides: dict[str, str] | None
+) -> tuple[dict[str, str], str]:
     """The starting mapping with the user's overrides on top (empty value = unmap)."""
     table_spec = spec(kind)
     mapping = dict(base)
@@ -167,10 +168,18 @@ def apply_overrides(table: RawTable, kind: str, base: dict[str, str], source: st
     return mapping, source
 
 
-def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str = "orders",
-            date_order: str = "auto", con: object = None,
-            progress: Callable[[float, str], None] | None = None, profile: str | None = None,
-            channel: str | None = None, source: Source | None = None) -> Prepared:
+def prepare(
+    raw: RawTable,
+    mapping: dict[str, str] | None = None,
+    *,
+    kind: str = "orders",
+    date_order: str = "auto",
+    con: object = None,
+    progress: Callable[[float, str], None] | None = None,
+    profile: str | None = None,
+    channel: str | None = None,
+    source: Source | None = None,
+) -> Prepared:
     """Type, check and normalise a raw table; nothing is written.
 
     Parameters
@@ -208,8 +217,11 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
         progress(0.5, "parse")
     reasons = _Reasons(len(table.frame))
     _check_fields(parsed, spec(kind), reasons)
-    out = _orders(parsed, resolved, report, reasons.flag, len(table.frame)) if kind == "orders" \
+    out = (
+        _orders(parsed, resolved, report, reasons.flag, len(table.frame))
+        if kind == "orders"
         else _extra_rows(parsed, spec(kind), report, table.frame.index)
+    )
     if kind in _EVIDENCE:  # budget evidence (issue 11): weeks on Mondays, control groups, test windows
         out = _EVIDENCE[kind](out, resolved, report, reasons.flag)
     if kind in voice.HOOKS:  # customer voice (issue 15): scales, contact types, periods, profile fields
@@ -224,10 +236,21 @@ def prepare(raw: RawTable, mapping: dict[str, str] | None = None, *, kind: str =
 
 def _new_report(src: Source, kind: str, mapping: dict[str, str], mapping_source: str) -> ValidationReport:
     raw = src.raw
-    report = ValidationReport(kind=kind, source=raw.filename, file_kind=raw.file_kind, encoding=raw.encoding,
-                              delimiter=raw.delimiter, sheet=raw.sheet, sheets=list(raw.sheets),
-                              header_row=raw.header_row, columns=raw.columns, mapping=mapping,
-                              mapping_source=mapping_source, rows_read=len(raw.frame), warnings=list(raw.warnings))
+    report = ValidationReport(
+        kind=kind,
+        source=raw.filename,
+        file_kind=raw.file_kind,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        sheet=raw.sheet,
+        sheets=list(raw.sheets),
+        header_row=raw.header_row,
+        columns=raw.columns,
+        mapping=mapping,
+        mapping_source=mapping_source,
+        rows_read=len(raw.frame),
+        warnings=list(raw.warnings),
+    )
     shaped = src.shaped
     if shaped is not None:
         report.source_profile, report.source_profile_chosen = src.profile, src.chosen
@@ -235,13 +258,15 @@ def _new_report(src: Source, kind: str, mapping: dict[str, str], mapping_source:
         report.rows_excluded, report.excluded_counts = shaped.rows_excluded, dict(shaped.excluded_counts)
         report.excluded = [dict(e) for e in shaped.excluded]
         report.warnings += shaped.warnings
-        report.derived += [d for d in shaped.derived if d.split(" = ")[0] in {f for f, c in mapping.items()
-                                                                              if c == derived_name(f)}]
+        report.derived += [
+            d for d in shaped.derived if d.split(" = ")[0] in {f for f, c in mapping.items() if c == derived_name(f)}
+        ]
     return report
 
 
-def _parse_fields(frame: pd.DataFrame, mapping: dict[str, str], table_spec: TableSpec, date_order: str,
-                  report: ValidationReport) -> dict[str, Parsed]:
+def _parse_fields(
+    frame: pd.DataFrame, mapping: dict[str, str], table_spec: TableSpec, date_order: str, report: ValidationReport
+) -> dict[str, Parsed]:
     """Each mapped column parsed by its field's type (a date column whose order was guessed is warned)."""
     parsed: dict[str, Parsed] = {}
     for name, column in mapping.items():
@@ -309,8 +334,9 @@ def _check_text(p: Parsed, fs: FieldSpec, reasons: _Reasons) -> None:
         reasons.flag(p.missing, f"missing_{fs.name}" if fs.name != "customer_id" else "missing_customer", fs.name)
 
 
-def _extra_rows(parsed: dict[str, Parsed], table_spec: TableSpec, report: ValidationReport,
-                index: pd.Index) -> pd.DataFrame:
+def _extra_rows(
+    parsed: dict[str, Parsed], table_spec: TableSpec, report: ValidationReport, index: pd.Index
+) -> pd.DataFrame:
     """Rows of an extra file (channel costs, CRM spend, customers); months start on the 1st."""
     out = pd.DataFrame(index=index)
     for fs in table_spec.fields:
@@ -326,8 +352,9 @@ def _extra_rows(parsed: dict[str, Parsed], table_spec: TableSpec, report: Valida
     return out
 
 
-def _count_rows(raw: RawTable, mapping: dict[str, str], reasons: _Reasons, report: ValidationReport,
-                file_columns: list[str]) -> np.ndarray:
+def _count_rows(
+    raw: RawTable, mapping: dict[str, str], reasons: _Reasons, report: ValidationReport, file_columns: list[str]
+) -> np.ndarray:
     """Count duplicates and rejects into the report (listing the first ones); return the rows to keep.
 
     Duplicates are lines identical in the file's own columns (a profile's derived columns can
@@ -374,14 +401,45 @@ def _preview(out: pd.DataFrame) -> list[dict]:
 
 
 # crm_contacts: the words a file uses for the two groups (normalised like headers).
-CONTROL_WORDS = frozenset(normalise_header(w) for w in ("control", "holdout", "hold out", "control group", "对照",
-                                                         "对照组", "控制组", "留出组", "未触达", "0", "false", "no"))
-CONTACTED_WORDS = frozenset(normalise_header(w) for w in ("contacted", "treatment", "test", "test group", "exposed",
-                                                           "触达", "触达组", "实验组", "已触达", "1", "true", "yes"))
+CONTROL_WORDS = frozenset(
+    normalise_header(w)
+    for w in (
+        "control",
+        "holdout",
+        "hold out",
+        "control group",
+        "对照",
+        "对照组",
+        "控制组",
+        "留出组",
+        "未触达",
+        "0",
+        "false",
+        "no",
+    )
+)
+CONTACTED_WORDS = frozenset(
+    normalise_header(w)
+    for w in (
+        "contacted",
+        "treatment",
+        "test",
+        "test group",
+        "exposed",
+        "触达",
+        "触达组",
+        "实验组",
+        "已触达",
+        "1",
+        "true",
+        "yes",
+    )
+)
 
 
-def _weekly_spend(out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport,
-                  flag: Callable[[np.ndarray, str, str], None]) -> pd.DataFrame:
+def _weekly_spend(
+    out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport, flag: Callable[[np.ndarray, str, str], None]
+) -> pd.DataFrame:
     """Weeks move to their Monday; without a channel column the amount column's header names it."""
     week = out["week"]
     out["week"] = (week - pd.to_timedelta(week.dt.weekday, unit="D")).astype("datetime64[s]")
@@ -393,8 +451,9 @@ def _weekly_spend(out: pd.DataFrame, mapping: dict[str, str], report: Validation
     return out
 
 
-def _crm_contacts(out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport,
-                  flag: Callable[[np.ndarray, str, str], None]) -> pd.DataFrame:
+def _crm_contacts(
+    out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport, flag: Callable[[np.ndarray, str, str], None]
+) -> pd.DataFrame:
     """The group column becomes ``is_control``; a value that is neither group rejects the row."""
     words = out["group"].map(lambda v: normalise_header(v) if isinstance(v, str) else "")
     control, contacted = words.isin(CONTROL_WORDS).to_numpy(), words.isin(CONTACTED_WORDS).to_numpy()
@@ -402,8 +461,9 @@ def _crm_contacts(out: pd.DataFrame, mapping: dict[str, str], report: Validation
     return out.drop(columns="group").assign(is_control=control)
 
 
-def _experiments(out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport,
-                 flag: Callable[[np.ndarray, str, str], None]) -> pd.DataFrame:
+def _experiments(
+    out: pd.DataFrame, mapping: dict[str, str], report: ValidationReport, flag: Callable[[np.ndarray, str, str], None]
+) -> pd.DataFrame:
     """A window must not end before it starts; a standard error must be positive."""
     with np.errstate(invalid="ignore"):
         flag((out["end_date"] < out["start_date"]).to_numpy(dtype=bool, na_value=False), "bad_window", "end_date")
@@ -414,8 +474,13 @@ def _experiments(out: pd.DataFrame, mapping: dict[str, str], report: ValidationR
 _EVIDENCE = {"weekly_spend": _weekly_spend, "crm_contacts": _crm_contacts, "experiments": _experiments}
 
 
-def _orders(parsed: dict[str, Parsed], mapping: dict[str, str], report: ValidationReport,
-            flag: Callable[[np.ndarray, str, str], None], n: int) -> pd.DataFrame:
+def _orders(
+    parsed: dict[str, Parsed],
+    mapping: dict[str, str],
+    report: ValidationReport,
+    flag: Callable[[np.ndarray, str, str], None],
+    n: int,
+) -> pd.DataFrame:
     """Order-line columns with derived revenue/cost, discount amounts, placeholders and ids."""
     out = pd.DataFrame(index=range(n))
     revenue, cost = _revenue_and_cost(parsed, report, flag)
@@ -442,8 +507,9 @@ def _value(parsed: dict[str, Parsed], name: str) -> pd.Series | None:
     return parsed[name].values if name in parsed else None
 
 
-def _revenue_and_cost(parsed: dict[str, Parsed], report: ValidationReport,
-                      flag: Callable[[np.ndarray, str, str], None]) -> tuple[pd.Series, pd.Series | None]:
+def _revenue_and_cost(
+    parsed: dict[str, Parsed], report: ValidationReport, flag: Callable[[np.ndarray, str, str], None]
+) -> tuple[pd.Series, pd.Series | None]:
     """Revenue as given or ``unit_price × quantity``; cost as given or ``revenue − profit``."""
     if "revenue" in parsed:
         revenue = parsed["revenue"].values.copy()
@@ -469,16 +535,20 @@ def _returns_negative(quantity: pd.Series, revenue: pd.Series, report: Validatio
     return revenue.where(~(returns & (revenue > 0).to_numpy()), -revenue.abs())
 
 
-def _discount_amount(parsed: dict[str, Parsed], mapping: dict[str, str], revenue: pd.Series,
-                     report: ValidationReport) -> pd.Series | None:
+def _discount_amount(
+    parsed: dict[str, Parsed], mapping: dict[str, str], revenue: pd.Series, report: ValidationReport
+) -> pd.Series | None:
     """The discount column as an amount; a column of rates is converted (see the module docstring)."""
     if "discount" not in parsed:
         return None
     d = parsed["discount"]
     discount = d.values
     present = discount.dropna()
-    is_rate = bool(d.notes.get("percent")) or normalise_header(mapping["discount"]) in _RATE_HEADERS or (
-        not present.empty and bool(present.between(0, 1).all()) and bool((present < 1).any()))
+    is_rate = (
+        bool(d.notes.get("percent"))
+        or normalise_header(mapping["discount"]) in _RATE_HEADERS
+        or (not present.empty and bool(present.between(0, 1).all()) and bool((present < 1).any()))
+    )
     if not is_rate:
         return discount
     report.derived.append("discount amount from rate")
@@ -512,8 +582,23 @@ def _synthetic_ids(parsed: dict[str, Parsed], report: ValidationReport) -> pd.Se
     return pd.Series([f"H{h:016x}" for h in hashes], dtype="str")
 
 
-ORDER_COLUMNS = ("order_id", "line", "order_date", "customer_id", "channel", "region", "province", "product",
-                 "category", "quantity", "unit_price", "revenue", "cost", "discount", "refund")
+ORDER_COLUMNS = (
+    "order_id",
+    "line",
+    "order_date",
+    "customer_id",
+    "channel",
+    "region",
+    "province",
+    "product",
+    "category",
+    "quantity",
+    "unit_price",
+    "revenue",
+    "cost",
+    "discount",
+    "refund",
+)
 
 
 def _finish_orders(out: pd.DataFrame, report: ValidationReport) -> None:
@@ -528,8 +613,10 @@ def _finish_orders(out: pd.DataFrame, report: ValidationReport) -> None:
     report.date_min = out["order_date"].min().date().isoformat()
     report.date_max = out["order_date"].max().date().isoformat()
     cost = out["cost"]
-    report.totals = {"revenue": round(float(out["revenue"].sum()), 2),
-                     "cost": round(float(cost.sum()), 2) if cost.notna().any() else None}
+    report.totals = {
+        "revenue": round(float(out["revenue"].sum()), 2),
+        "cost": round(float(cost.sum()), 2) if cost.notna().any() else None,
+    }
     if out["refund"].notna().any():  # every metric shows revenue net of refunds
         refund = float(out["refund"].sum())
         report.totals |= {"refund": round(refund, 2), "net_revenue": round(float(out["revenue"].sum()) - refund, 2)}

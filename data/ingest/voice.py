@@ -61,13 +61,16 @@ CONTACT_TYPES = {
 _TYPE_OF = {normalise_header(w): key for key, words in CONTACT_TYPES.items() for w in words}
 MAX_TYPE_CHARS = 40
 
-TOTAL_WORDS = frozenset(normalise_header(w) for w in ("合计", "汇总", "总计", "总计数", "全部", "total", "totals",
-                                                        "grand total", "all", "sum"))
+TOTAL_WORDS = frozenset(
+    normalise_header(w)
+    for w in ("合计", "汇总", "总计", "总计数", "全部", "total", "totals", "grand total", "all", "sum")
+)
 _RANGE_SPLIT = re.compile(r"\s*(?:~|～|至|到|\bto\b|\s[-–—]\s|—|–)\s*", re.IGNORECASE)
 _MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))\s*$")
 
 
 # --- feedback ------------------------------------------------------------------------------------
+
 
 def scale_of(text: object) -> str | None:
     """The scale a cell names (``"0-10"``, ``"NPS"``, ``"1-5"``...), None when it names none."""
@@ -96,8 +99,9 @@ def _file_scale(scores: pd.Series, header: str) -> str:
     return NPS if high or bool((present == 0).any()) else CSAT5
 
 
-def feedback(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object,
-             flag: Flag) -> pd.DataFrame:
+def feedback(
+    out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object, flag: Flag
+) -> pd.DataFrame:
     score = out["score"]
     if "scale" in mapping:
         scale = out["scale"].map(scale_of)
@@ -120,6 +124,7 @@ def feedback(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, st
 
 # --- interactions --------------------------------------------------------------------------------
 
+
 def contact_type(text: object) -> str | None:
     """``visit``/``call``/``wecom``/``email``/``sms`` for a word of those, else the word itself (trimmed)."""
     if not isinstance(text, str) or not text.strip():
@@ -127,8 +132,9 @@ def contact_type(text: object) -> str | None:
     return _TYPE_OF.get(normalise_header(text), text.strip()[:MAX_TYPE_CHARS])
 
 
-def interactions(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object,
-                 flag: Flag) -> pd.DataFrame:
+def interactions(
+    out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object, flag: Flag
+) -> pd.DataFrame:
     types = out["contact_type"].map(contact_type)
     other = int((types.notna() & ~types.isin(list(CONTACT_TYPES))).sum())
     if other:
@@ -137,6 +143,7 @@ def interactions(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str
 
 
 # --- traffic -------------------------------------------------------------------------------------
+
 
 def _month_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     match = _MONTH.match(text)
@@ -198,8 +205,9 @@ def _grain(start: pd.Series) -> str:
     return "day"
 
 
-def traffic(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object,
-            flag: Flag) -> pd.DataFrame:
+def traffic(
+    out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object, flag: Flag
+) -> pd.DataFrame:
     if "period" in mapping:
         start, end, bad, single = parse_periods(out["period"])
         flag(bad, "bad_period", "period")
@@ -231,14 +239,26 @@ def traffic(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str
         with np.errstate(invalid="ignore"):
             flag(((rate < 0) | (rate > 1)).to_numpy(dtype=bool, na_value=False), "bad_rate", "conversion_rate")
     return out.assign(period_start=start, period_end=end, conversion_rate=rate)[
-        ["period_start", "period_end", "channel", "source", "source_detail", "visitors", "leads", "conversion_rate",
-         "aov"]]
+        [
+            "period_start",
+            "period_end",
+            "channel",
+            "source",
+            "source_detail",
+            "visitors",
+            "leads",
+            "conversion_rate",
+            "aov",
+        ]
+    ]
 
 
 # --- customers -----------------------------------------------------------------------------------
 
-def customers(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object,
-              flag: Flag) -> pd.DataFrame:
+
+def customers(
+    out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, str], report: object, flag: Flag
+) -> pd.DataFrame:
     invalid = pd.Series("", index=out.index, dtype="str")
     counts = {}
     for name in LENIENT["customers"]:
@@ -260,8 +280,12 @@ def customers(out: pd.DataFrame, parsed: dict[str, Parsed], mapping: dict[str, s
         invalid = invalid.where(~unread, invalid + separator + name)
         counts[name] = int(unread.sum())
     if any(counts.values()):
-        report.warnings.append({"code": "profile_unreadable", "params": {
-            "count": sum(counts.values()), "fields": ", ".join(k for k, v in counts.items() if v)}})
+        report.warnings.append(
+            {
+                "code": "profile_unreadable",
+                "params": {"count": sum(counts.values()), "fields": ", ".join(k for k, v in counts.items() if v)},
+            }
+        )
     return out.assign(invalid_fields=invalid.replace("", None))
 
 

@@ -58,6 +58,29 @@ from metrics.advisor.config import (
 from metrics.advisor.evidence import Evidence, Measurement, clv_signal, measure, top_share
 from metrics.advisor.score import Action, Advice, Signal, Split, actions, advise, combine, suggest_split, verdict_of
 
-__all__ = ["DIRECTIONS", "INDUSTRIES", "MAX_ACTIONS", "SIGNALS", "STAGES", "VERDICTS", "Action", "Advice", "Config",
-           "Evidence", "Measurement", "Signal", "SignalRule", "Split", "actions", "advise", "clv_signal", "combine",
-           "default_config", "measure", "parse_config", "suggest_split", "top_share", "verdict_of"]
+__all__ = [
+    "DIRECTIONS",
+    "INDUSTRIES",
+    "MAX_ACTIONS",
+    "SIGNALS",
+    "STAGES",
+    "VERDICTS",
+    "Action",
+    "Advice",
+    "Config",
+    "Evidence",
+    "Measurement",
+    "Signal",
+    "SignalRule",
+    "Split",
+    "actions",
+    "advise",
+    "clv_signal",
+    "combine",
+    "default_config",
+    "measure",
+    "parse_config",
+    "suggest_split",
+    "top_share",
+    "verdict_of",
+]

@@ -10,8 +10,19 @@ from pathlib import Path
 PRESETS_FILE = Path(__file__).resolve().parents[1] / "advisor_presets.toml"
 STAGES = ("startup", "growth", "mature", "transformation")
 INDUSTRIES = ("manufacturing", "retail", "b2b", "services")
-SIGNALS = ("churn_rate", "repeat_rate", "channel_growth", "hhi", "blind_spots", "top20_share", "roi_gap", "clv_cac",
-           "nps", "data_health", "conversion")  # the last three read the customer-voice files (issue 15)
+SIGNALS = (
+    "churn_rate",
+    "repeat_rate",
+    "channel_growth",
+    "hhi",
+    "blind_spots",
+    "top20_share",
+    "roi_gap",
+    "clv_cac",
+    "nps",
+    "data_health",
+    "conversion",
+)  # the last three read the customer-voice files (issue 15)
 DIRECTIONS = {"crm_above": 1.0, "crm_below": -1.0, "channels_above": -1.0}
 VERDICTS = ("channels", "balanced", "crm")
 TOP_SHARE = 0.2  # "top 20% of customers"
@@ -57,8 +68,10 @@ class Config:
 
     def with_weights(self, weights: dict[str, float]) -> Config:
         """A copy with some signal weights replaced (unknown keys are ignored; negatives count as 0)."""
-        rules = {key: replace(rule, weight=max(0.0, float(weights[key])) if key in weights else rule.weight)
-                 for key, rule in self.rules.items()}
+        rules = {
+            key: replace(rule, weight=max(0.0, float(weights[key])) if key in weights else rule.weight)
+            for key, rule in self.rules.items()
+        }
         return replace(self, rules=rules)
 
 
@@ -74,13 +87,31 @@ def parse_config(raw: dict) -> Config:
         spec = raw["signals"][key]
         if spec["direction"] not in DIRECTIONS:
             raise ValueError(f"signal {key}: unknown direction {spec['direction']!r}")
-        rules[key] = SignalRule(key, float(spec["threshold"]), float(spec["scale"]), spec["direction"],
-                                float(spec["weight"]), spec["catalog"], spec["page"], spec["metric"])
+        rules[key] = SignalRule(
+            key,
+            float(spec["threshold"]),
+            float(spec["scale"]),
+            spec["direction"],
+            float(spec["weight"]),
+            spec["catalog"],
+            spec["page"],
+            spec["metric"],
+        )
     c = raw["combine"]
-    return Config(stages, industries, {name: raw["industries"][name].get("note", "") for name in INDUSTRIES}, rules,
-                  float(c["stage_share"]), float(c["data_weight"]), float(c["balanced_band"]),
-                  float(c["contradiction_vote"]), float(c["split_max_shift"]), float(c["split_min_share"]),
-                  float(c["split_max_share"]), float(c["split_default_share"]))
+    return Config(
+        stages,
+        industries,
+        {name: raw["industries"][name].get("note", "") for name in INDUSTRIES},
+        rules,
+        float(c["stage_share"]),
+        float(c["data_weight"]),
+        float(c["balanced_band"]),
+        float(c["contradiction_vote"]),
+        float(c["split_max_shift"]),
+        float(c["split_min_share"]),
+        float(c["split_max_share"]),
+        float(c["split_default_share"]),
+    )
 
 
 @functools.cache
@@ -90,4 +121,3 @@ def default_config() -> Config:
 
 
 # --- step 1: the data signals -------------------------------------------------------------------
-

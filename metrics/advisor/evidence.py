@@ -47,8 +47,9 @@ class Evidence:
 
     def with_measurement(self, measurement: Measurement) -> Evidence:
         """A copy with one signal's measurement replaced."""
-        return replace(self, measurements=tuple(measurement if m.key == measurement.key else m
-                                                for m in self.measurements))
+        return replace(
+            self, measurements=tuple(measurement if m.key == measurement.key else m for m in self.measurements)
+        )
 
 
 def _num(x: object) -> float | None:
@@ -77,19 +78,30 @@ def _customer_signals(con: duckdb.DuckDBPyConnection, f: Filters, has_customer: 
     cards = {card.key: card for card in overview.kpis(con, f)}
     churn, repeat = cards["churn_rate"], cards["repeat_rate"]
     out = [
-        Measurement("churn_rate", churn.value, None, {"prior": churn.prior, "window_days": overview.DEFAULT_CHURN_WINDOW_DAYS})
-        if churn.value is not None else _na("churn_rate", "advisor_na_no_history"),
-        Measurement("repeat_rate", repeat.value, None, {"prior": repeat.prior, "customers": cards["active_customers"].value})
-        if repeat.value is not None else _na("repeat_rate", "advisor_na_no_sales"),
+        Measurement(
+            "churn_rate", churn.value, None, {"prior": churn.prior, "window_days": overview.DEFAULT_CHURN_WINDOW_DAYS}
+        )
+        if churn.value is not None
+        else _na("churn_rate", "advisor_na_no_history"),
+        Measurement(
+            "repeat_rate", repeat.value, None, {"prior": repeat.prior, "customers": cards["active_customers"].value}
+        )
+        if repeat.value is not None
+        else _na("repeat_rate", "advisor_na_no_sales"),
     ]
     scores = rfm.rfm(con, f)
     share = top_share(scores["monetary"])
-    out.append(Measurement("top20_share", share, None, {"customers": len(scores)}) if share is not None
-               else _na("top20_share", "advisor_na_few_customers", customers=len(scores)))
+    out.append(
+        Measurement("top20_share", share, None, {"customers": len(scores)})
+        if share is not None
+        else _na("top20_share", "advisor_na_few_customers", customers=len(scores))
+    )
     return out
 
 
-def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Dataset, pnl: pd.DataFrame) -> list[Measurement]:
+def _channel_signals(
+    con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Dataset, pnl: pd.DataFrame
+) -> list[Measurement]:
     out = []
     sold = pnl[pnl["revenue"] != 0]
     if not ds.has_channel:
@@ -101,13 +113,25 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
             out.append(_na("channel_growth", "advisor_na_no_prior"))
         else:
             best = known.sort_values("growth", ascending=False).iloc[0] if not known.empty else None
-            out.append(Measurement("channel_growth", (float(sold["revenue"].sum()) - prior) / prior, None, {
-                "top_channel": None if best is None else best["channel"],
-                "top_growth": None if best is None else float(best["growth"])}))
+            out.append(
+                Measurement(
+                    "channel_growth",
+                    (float(sold["revenue"].sum()) - prior) / prior,
+                    None,
+                    {
+                        "top_channel": None if best is None else best["channel"],
+                        "top_growth": None if best is None else float(best["growth"]),
+                    },
+                )
+            )
         conc = channels.concentration(pnl, channels.declining(con, f))
-        out.append(Measurement("hhi", conc.hhi, None, {"top_channel": conc.top_channel, "top_share": conc.top_share,
-                                                       "band": conc.band})
-                   if conc.hhi is not None else _na("hhi", "advisor_na_no_sales"))
+        out.append(
+            Measurement(
+                "hhi", conc.hhi, None, {"top_channel": conc.top_channel, "top_share": conc.top_share, "band": conc.band}
+            )
+            if conc.hhi is not None
+            else _na("hhi", "advisor_na_no_sales")
+        )
     if not (ds.has_channel and ds.has_region):
         out.append(_na("blind_spots", "advisor_na_no_region" if ds.has_channel else "advisor_na_no_channel"))
     else:
@@ -121,10 +145,19 @@ def _channel_signals(con: duckdb.DuckDBPyConnection, f: Filters, ds: registry.Da
             # The gap in the channel with most revenue matters most: it is the one the next step opens.
             rank = {name: i for i, name in enumerate(pnl["channel"])}
             first = gaps.assign(rank=gaps["channel"].map(rank)).sort_values(["rank", "region"]).head(1)
-            out.append(Measurement("blind_spots", len(gaps) / (n_channels * n_regions), None, {
-                "count": len(gaps), "cells": n_channels * n_regions,
-                "channel": None if first.empty else first["channel"].iloc[0],
-                "region": None if first.empty else first["region"].iloc[0]}))
+            out.append(
+                Measurement(
+                    "blind_spots",
+                    len(gaps) / (n_channels * n_regions),
+                    None,
+                    {
+                        "count": len(gaps),
+                        "cells": n_channels * n_regions,
+                        "channel": None if first.empty else first["channel"].iloc[0],
+                        "region": None if first.empty else first["region"].iloc[0],
+                    },
+                )
+            )
     return out
 
 
@@ -150,16 +183,28 @@ def _roi_gap(model: BudgetModel, ds: registry.Dataset, pnl: pd.DataFrame) -> Mea
     channels, programmes = usable & ~crm, usable & crm
     channel_mr = float(np.average(returns[channels], weights=x[channels]))
     crm_mr = float(np.average(returns[programmes], weights=x[programmes]))
-    gaps = (np.average(draws[:, programmes], axis=1, weights=x[programmes])
-            - np.average(draws[:, channels], axis=1, weights=x[channels]))
+    gaps = np.average(draws[:, programmes], axis=1, weights=x[programmes]) - np.average(
+        draws[:, channels], axis=1, weights=x[channels]
+    )
     low, high = (float(v) for v in np.percentile(gaps, [10, 90]))
     cost = float(pnl["channel_cost"].sum(min_count=1)) if "channel_cost" in pnl else float("nan")
     contribution = float(pnl["contribution"].sum(min_count=1)) if "contribution" in pnl else float("nan")
     channel_roi = contribution / cost if cost and np.isfinite(cost) and np.isfinite(contribution) else None
     clear = low > 0 or high < 0
-    return Measurement("roi_gap", crm_mr - channel_mr, None if clear else "advisor_na_unclear", {
-        "channel_marginal": channel_mr, "crm_marginal": crm_mr, "channel_roi": channel_roi, "gap_p10": low,
-        "gap_p90": high, "start": str(model.start), "end": str(model.end)})
+    return Measurement(
+        "roi_gap",
+        crm_mr - channel_mr,
+        None if clear else "advisor_na_unclear",
+        {
+            "channel_marginal": channel_mr,
+            "crm_marginal": crm_mr,
+            "channel_roi": channel_roi,
+            "gap_p10": low,
+            "gap_p90": high,
+            "start": str(model.start),
+            "end": str(model.end),
+        },
+    )
 
 
 def clv_signal(has_customer: bool, cost: pd.DataFrame, fit: Callable[[], clv.ClvResult]) -> Measurement:
@@ -181,11 +226,17 @@ def clv_signal(has_customer: bool, cost: pd.DataFrame, fit: Callable[[], clv.Clv
     ranked = table.dropna(subset=["clv_to_cac"]).sort_values("clv_to_cac")
     worst = ranked.iloc[0] if not ranked.empty else None
     best = ranked.iloc[-1] if not ranked.empty else None
-    return Measurement("clv_cac", pooled, None, {
-        "worst_channel": None if worst is None else worst["channel"],
-        "worst_ratio": None if worst is None else float(worst["clv_to_cac"]),
-        "best_channel": None if best is None else best["channel"],
-        "best_ratio": None if best is None else float(best["clv_to_cac"])})
+    return Measurement(
+        "clv_cac",
+        pooled,
+        None,
+        {
+            "worst_channel": None if worst is None else worst["channel"],
+            "worst_ratio": None if worst is None else float(worst["clv_to_cac"]),
+            "best_channel": None if best is None else best["channel"],
+            "best_ratio": None if best is None else float(best["clv_to_cac"]),
+        },
+    )
 
 
 def _voice_signals(con: duckdb.DuckDBPyConnection, f: Filters) -> list[Measurement]:
@@ -194,25 +245,48 @@ def _voice_signals(con: duckdb.DuckDBPyConnection, f: Filters) -> list[Measureme
     out = []
     nps = voice.nps_summary(con, f)
     total = nps.promoters + nps.passives + nps.detractors
-    out.append(Measurement("nps", nps.nps, None, {"responses": nps.responses, "detractor_share": nps.detractors / total,
-                                                  "prior_nps": nps.prior})
-               if nps.nps is not None else _na("nps", "advisor_na_no_feedback"))
+    out.append(
+        Measurement(
+            "nps",
+            nps.nps,
+            None,
+            {"responses": nps.responses, "detractor_share": nps.detractors / total, "prior_nps": nps.prior},
+        )
+        if nps.nps is not None
+        else _na("nps", "advisor_na_no_feedback")
+    )
     report = health.data_health(con, f.dataset)
     if report is None:
         out.append(_na("data_health", "advisor_na_no_customers_file"))
     else:
         weakest = report.fields.sort_values(["completeness", "field"]).iloc[0]
-        out.append(Measurement("data_health", report.score, None, {
-            "field": weakest["field"], "field_completeness": float(weakest["completeness"]),
-            "duplicate_rate": report.duplicate_rate, "customers": report.customers}))
+        out.append(
+            Measurement(
+                "data_health",
+                report.score,
+                None,
+                {
+                    "field": weakest["field"],
+                    "field_completeness": float(weakest["completeness"]),
+                    "duplicate_rate": report.duplicate_rate,
+                    "customers": report.customers,
+                },
+            )
+        )
     table = conversion.conversion(con, f)
     pooled = conversion.pooled_rate(table) if not table.empty else None
     if pooled is None:
         out.append(_na("conversion", "advisor_na_no_traffic"))
     else:
         rated = table.dropna(subset=["conversion_rate"]).sort_values(["conversion_rate", "channel"])
-        out.append(Measurement("conversion", pooled, None, {"channel": rated["channel"].iloc[0],
-                                                            "worst_rate": float(rated["conversion_rate"].iloc[0])}))
+        out.append(
+            Measurement(
+                "conversion",
+                pooled,
+                None,
+                {"channel": rated["channel"].iloc[0], "worst_rate": float(rated["conversion_rate"].iloc[0])},
+            )
+        )
     return out
 
 
@@ -227,17 +301,31 @@ def measure(con: duckdb.DuckDBPyConnection, f: Filters, *, with_clv: bool = True
         raise KeyError(f.dataset)
     pnl = channels.pnl(con, f, new_customers=False)
     model = budget_model(con, f.dataset)
-    found = {m.key: m for m in [*_customer_signals(con, f, ds.has_customer), *_channel_signals(con, f, ds, pnl),
-                                _roi_gap(model, ds, pnl), *_voice_signals(con, f)]}
-    found["clv_cac"] = (clv_signal(ds.has_customer, clv.acquisition_cost(con, f),
-                                   lambda: clv.customer_value(con, f.dataset, as_of=f.end))
-                        if with_clv else _na("clv_cac", "advisor_na_pending"))
+    found = {
+        m.key: m
+        for m in [
+            *_customer_signals(con, f, ds.has_customer),
+            *_channel_signals(con, f, ds, pnl),
+            _roi_gap(model, ds, pnl),
+            *_voice_signals(con, f),
+        ]
+    }
+    found["clv_cac"] = (
+        clv_signal(
+            ds.has_customer, clv.acquisition_cost(con, f), lambda: clv.customer_value(con, f.dataset, as_of=f.end)
+        )
+        if with_clv
+        else _na("clv_cac", "advisor_na_pending")
+    )
     spend_channel = sum(lv.current for lv in model.levers if lv.kind == "channel")
     spend_crm = sum(lv.current for lv in model.levers if lv.kind == "crm")
-    return Evidence(tuple(found[key] for key in SIGNALS), float(spend_channel), float(spend_crm),
-                    None if model.start is None else model.start.isoformat(),
-                    None if model.end is None else model.end.isoformat())
+    return Evidence(
+        tuple(found[key] for key in SIGNALS),
+        float(spend_channel),
+        float(spend_crm),
+        None if model.start is None else model.start.isoformat(),
+        None if model.end is None else model.end.isoformat(),
+    )
 
 
 # --- step 2: combine ----------------------------------------------------------------------------
-

@@ -98,8 +98,22 @@ def combine(evidence: Evidence, stage: str, industry: str, config: Config | None
     for m in evidence.measurements:
         rule = config.rules[m.key]
         vote = rule.vote(m.value) if m.value is not None and m.reason is None else None
-        signals.append(Signal(m.key, m.value, rule.threshold, rule.direction, rule.scale, rule.weight, rule.catalog,
-                              rule.page, rule.metric, vote, m.reason, m.detail))
+        signals.append(
+            Signal(
+                m.key,
+                m.value,
+                rule.threshold,
+                rule.direction,
+                rule.scale,
+                rule.weight,
+                rule.catalog,
+                rule.page,
+                rule.metric,
+                vote,
+                m.reason,
+                m.detail,
+            )
+        )
     total_weight = sum(s.weight for s in signals)
     used = [s for s in signals if s.available and s.weight > 0]
     used_weight = sum(s.weight for s in used)
@@ -113,8 +127,23 @@ def combine(evidence: Evidence, stage: str, industry: str, config: Config | None
         against = (*against, "overall")
     notes = tuple(n for n in (config.industry_notes.get(industry, ""),) if n)
     split = suggest_split(evidence, score, config)
-    advice = Advice(stage, industry, stage_prior, industry_prior, prior, data, evidence_share, lam, score,
-                    verdict_of(score, config.balanced_band), tuple(signals), against, notes, split, ())
+    advice = Advice(
+        stage,
+        industry,
+        stage_prior,
+        industry_prior,
+        prior,
+        data,
+        evidence_share,
+        lam,
+        score,
+        verdict_of(score, config.balanced_band),
+        tuple(signals),
+        against,
+        notes,
+        split,
+        (),
+    )
     return replace(advice, actions=actions(advice))
 
 
@@ -139,18 +168,38 @@ def actions(advice: Advice) -> tuple[Action, ...]:
         elif s.key == "repeat_rate" and s.vote > 0:  # type: ignore[operator]
             found.append((strength, Action("advisor_do_segments", "customers", s.key, {})))
         elif s.key == "channel_growth" and d.get("top_channel") is not None and (d.get("top_growth") or 0) > 0:
-            found.append((strength, Action("advisor_do_grow_channel", "channels", s.key, {"channel": d["top_channel"]},
-                                           (d["top_channel"],))))
+            found.append(
+                (
+                    strength,
+                    Action(
+                        "advisor_do_grow_channel", "channels", s.key, {"channel": d["top_channel"]}, (d["top_channel"],)
+                    ),
+                )
+            )
         elif s.key == "hhi" and s.vote < 0 and d.get("top_channel") is not None:  # type: ignore[operator]
             found.append((strength, Action("advisor_do_diversify", "channels", s.key, {"channel": d["top_channel"]})))
         elif s.key == "blind_spots" and d.get("count") and d.get("channel") is not None:
-            found.append((max(strength, 0.1), Action("advisor_do_blind_spots", "channels_conflict", s.key,
-                                                     {"channel": d["channel"], "region": d["region"]}, (d["channel"],))))
+            found.append(
+                (
+                    max(strength, 0.1),
+                    Action(
+                        "advisor_do_blind_spots",
+                        "channels_conflict",
+                        s.key,
+                        {"channel": d["channel"], "region": d["region"]},
+                        (d["channel"],),
+                    ),
+                )
+            )
         elif s.key == "top20_share" and s.vote > 0:  # type: ignore[operator]
             found.append((strength, Action("advisor_do_key_accounts", "customer_value", s.key, {})))
         elif s.key == "clv_cac" and d.get("worst_channel") is not None and (d.get("worst_ratio") or 0) < 1:
-            found.append((max(strength, 0.1), Action("advisor_do_cac", "channels", s.key,
-                                                     {"channel": d["worst_channel"]}, (d["worst_channel"],))))
+            found.append(
+                (
+                    max(strength, 0.1),
+                    Action("advisor_do_cac", "channels", s.key, {"channel": d["worst_channel"]}, (d["worst_channel"],)),
+                )
+            )
         elif s.key == "roi_gap":
             found.append((strength, Action("advisor_do_optimize", "budget_optimizer", s.key, {})))
         elif s.key == "nps" and s.vote > 0:  # type: ignore[operator]

@@ -17,5 +17,19 @@ from metrics.budget.model import BudgetModel, Lever, Override, allocation_frame,
 from metrics.budget.optimizer import Result, optimize, split_by_budget
 from metrics.budget.projection import OUTCOMES, project
 
-__all__ = ["Bound", "BudgetError", "BudgetModel", "BudgetSpec", "Lever", "OUTCOMES", "Override", "Result",
-           "allocation_frame", "budget_model", "optimize", "project", "split_by_budget", "with_overrides"]
+__all__ = [
+    "Bound",
+    "BudgetError",
+    "BudgetModel",
+    "BudgetSpec",
+    "Lever",
+    "OUTCOMES",
+    "Override",
+    "Result",
+    "allocation_frame",
+    "budget_model",
+    "optimize",
+    "project",
+    "split_by_budget",
+    "with_overrides",
+]

@@ -78,18 +78,37 @@ def table(model: BudgetModel, truth: dict) -> pd.DataFrame:
         if t is None or truth_model.levers[i].curve.source != PLANTED:
             continue
         fit = lever.curve.fit
-        rows.append({
-            "lever": lever.id, "kind": lever.kind, "source": lever.curve.source,
-            "planted_mroas": planted_mr[i] / lever.value if channel and lever.value else np.nan,
-            "fitted_mroas": fitted_mr[i] / lever.value if channel and lever.value else np.nan,
-            "planted_marginal": planted_mr[i], "fitted_marginal": fitted_mr[i],
-            "planted_baseline_share": t.get("baseline_share", np.nan),
-            "fitted_baseline_share": fit.baseline_share[1] if channel and fit.baseline_share else np.nan,
-            "planted_theta": t.get("theta", np.nan), "fitted_theta": fit.theta if fit.theta is not None else np.nan,
-        })
-    return pd.DataFrame(rows, columns=["lever", "kind", "source", "planted_mroas", "fitted_mroas", "planted_marginal",
-                                       "fitted_marginal", "planted_baseline_share", "fitted_baseline_share",
-                                       "planted_theta", "fitted_theta"])
+        rows.append(
+            {
+                "lever": lever.id,
+                "kind": lever.kind,
+                "source": lever.curve.source,
+                "planted_mroas": planted_mr[i] / lever.value if channel and lever.value else np.nan,
+                "fitted_mroas": fitted_mr[i] / lever.value if channel and lever.value else np.nan,
+                "planted_marginal": planted_mr[i],
+                "fitted_marginal": fitted_mr[i],
+                "planted_baseline_share": t.get("baseline_share", np.nan),
+                "fitted_baseline_share": fit.baseline_share[1] if channel and fit.baseline_share else np.nan,
+                "planted_theta": t.get("theta", np.nan),
+                "fitted_theta": fit.theta if fit.theta is not None else np.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "lever",
+            "kind",
+            "source",
+            "planted_mroas",
+            "fitted_mroas",
+            "planted_marginal",
+            "fitted_marginal",
+            "planted_baseline_share",
+            "fitted_baseline_share",
+            "planted_theta",
+            "fitted_theta",
+        ],
+    )
 
 
 def curve_pair(model: BudgetModel, truth: dict, lever_id: str) -> pd.DataFrame | None:
@@ -100,4 +119,3 @@ def curve_pair(model: BudgetModel, truth: dict, lever_id: str) -> pd.DataFrame |
         return None
     line = curve_view(model, lever_id, model.current_allocation()).line
     return line.assign(planted=curve.response(line["spend"].to_numpy()))
-

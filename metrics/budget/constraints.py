@@ -18,8 +18,16 @@ import numpy as np
 
 from metrics.budget.model import BudgetModel
 
-ERROR_CODES = ("no_levers", "negative_total", "unknown_lever", "bad_bound", "below_minimums", "above_maximums",
-               "all_locked", "guardrail_blocks")
+ERROR_CODES = (
+    "no_levers",
+    "negative_total",
+    "unknown_lever",
+    "bad_bound",
+    "below_minimums",
+    "above_maximums",
+    "all_locked",
+    "guardrail_blocks",
+)
 GUARDRAIL = 0.2
 
 
@@ -111,8 +119,9 @@ def resolve(model: BudgetModel, spec: BudgetSpec) -> Resolved:
     upper = np.where(explicit_upper | locked, upper, np.maximum(upper, lower))
     free = [model.lever(name).id for name in spec.unlocked]
     current = model.current_allocation()
-    guarded = np.array([lv.curve.source == "assumed" and lv.current > 0 and lv.id not in free for lv in model.levers],
-                       dtype=bool) & ~(explicit_lower | explicit_upper | locked)
+    guarded = np.array(
+        [lv.curve.source == "assumed" and lv.current > 0 and lv.id not in free for lv in model.levers], dtype=bool
+    ) & ~(explicit_lower | explicit_upper | locked)
     open_lower, open_upper = lower.copy(), upper.copy()
     lower = np.where(guarded, np.maximum(lower, (1 - GUARDRAIL) * current), lower)
     upper = np.where(guarded, np.minimum(upper, (1 + GUARDRAIL) * current), upper)
@@ -127,8 +136,16 @@ def resolve(model: BudgetModel, spec: BudgetSpec) -> Resolved:
         raise BudgetError("below_minimums", total=float(spec.total), minimum=float(open_lower.sum()))
     if spec.exact and open_upper.sum() < spec.total - tolerance:
         raise BudgetError("above_maximums", total=float(spec.total), maximum=float(open_upper.sum()))
-    if (np.any(lower > upper + 1e-9) or lower.sum() > spec.total + tolerance
-            or (spec.exact and upper.sum() < spec.total - tolerance)):
-        raise BudgetError("guardrail_blocks", total=float(spec.total), minimum=float(lower.sum()),
-                          maximum=float(upper.sum()), levers=[ids[i] for i in np.flatnonzero(guarded)])
+    if (
+        np.any(lower > upper + 1e-9)
+        or lower.sum() > spec.total + tolerance
+        or (spec.exact and upper.sum() < spec.total - tolerance)
+    ):
+        raise BudgetError(
+            "guardrail_blocks",
+            total=float(spec.total),
+            minimum=float(lower.sum()),
+            maximum=float(upper.sum()),
+            levers=[ids[i] for i in np.flatnonzero(guarded)],
+        )
     return Resolved(lower, upper, locked, explicit_lower, explicit_upper, guarded)

@@ -46,8 +46,16 @@ MIN_MONTHS = 6  # a CRM lapse fit needs this many months with spend
 _AT_BOUND = 0.01  # log distance to a bound that counts as "at the bound" (lapse fits)
 
 SOURCES = ("fitted", "calibrated", "holdout", "manual", "assumed", "none")
-REASONS = ("few_periods", "no_convergence", "at_bound", "mroas_high", "baseline_low", "weak", "poor_fit",
-           "holdout_unclear")
+REASONS = (
+    "few_periods",
+    "no_convergence",
+    "at_bound",
+    "mroas_high",
+    "baseline_low",
+    "weak",
+    "poor_fit",
+    "holdout_unclear",
+)
 
 hill = mmm.hill
 hill_slope = mmm.hill_slope
@@ -127,8 +135,9 @@ def _log_normal_draws(center: np.ndarray, cov: np.ndarray, salt: int) -> np.ndar
     return np.exp(center + z @ root.T)
 
 
-def assumed(current: float, level: float | None, *, reason: str | None, salt: int = 0,
-            fit: Provenance | None = None) -> Curve:
+def assumed(
+    current: float, level: float | None, *, reason: str | None, salt: int = 0, fit: Provenance | None = None
+) -> Curve:
     """The curve through the current operating point with elasticity 0.3 (module docstring).
 
     ``current`` = annual spend; ``level`` = the response it buys there (a channel's incremental
@@ -149,8 +158,17 @@ def annual(params: np.ndarray, per_year: int) -> np.ndarray:
     return np.stack([per_year * beta, alpha, per_year * (1.0 - theta) * kappa], axis=-1)
 
 
-def from_fit(result: mmm.Fit, m: int, *, series: str, periods: int, reason: str | None, current: float,
-             revenue: float, salt: int = 0) -> Curve:
+def from_fit(
+    result: mmm.Fit,
+    m: int,
+    *,
+    series: str,
+    periods: int,
+    reason: str | None,
+    current: float,
+    revenue: float,
+    salt: int = 0,
+) -> Curve:
     """Lever ``m`` of a response-model fit as an annual curve.
 
     A plausible fit is ``fitted`` (``calibrated`` with lift tests). Flags (``mmm.flags``) make it
@@ -160,15 +178,32 @@ def from_fit(result: mmm.Fit, m: int, *, series: str, periods: int, reason: str 
     """
     flags = mmm.flags(result)[m]
     p10, p50, p90 = result.quantiles(result.baseline_share_draws)
-    provenance = Provenance(result.grain.name, periods, series, float(result.params[m, 3]), float(result.params[m, 0]),
-                            float(result.params[m, 2]), (p10, p50, p90), result.r2, result.lifts, flags,
-                            alpha=float(result.params[m, 1]))
+    provenance = Provenance(
+        result.grain.name,
+        periods,
+        series,
+        float(result.params[m, 3]),
+        float(result.params[m, 0]),
+        float(result.params[m, 2]),
+        (p10, p50, p90),
+        result.r2,
+        result.lifts,
+        flags,
+        alpha=float(result.params[m, 1]),
+    )
     why = reason or (flags[0] if flags else None)
     top, alpha, kappa = annual(result.params[m], result.grain.per_year)
     if why is None or why == "weak":
         source = "assumed" if why else ("calibrated" if result.lifts else "fitted")
-        return Curve(float(top), float(alpha), float(kappa), source, why,
-                     annual(result.draws[:, m], result.grain.per_year), provenance)
+        return Curve(
+            float(top),
+            float(alpha),
+            float(kappa),
+            source,
+            why,
+            annual(result.draws[:, m], result.grain.per_year),
+            provenance,
+        )
     return assumed(current, (1.0 - ASSUMED_BASELINE_SHARE) * revenue, reason=why, salt=salt, fit=provenance)
 
 
@@ -178,8 +213,9 @@ PRIOR_LOG_ALPHA = (np.log(1.5), 0.5)
 PRIOR_LOG_KAPPA = 0.7  # sd of log(kappa ÷ mean spend)
 
 
-def fit_uplift(spend: np.ndarray, uplift: np.ndarray, se: np.ndarray, *, salt: int = 0
-               ) -> tuple[np.ndarray, np.ndarray, bool]:
+def fit_uplift(
+    spend: np.ndarray, uplift: np.ndarray, se: np.ndarray, *, salt: int = 0
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """Fit uplift(s) = u_max · hill(s; alpha, kappa) to per-campaign holdout uplifts (monthly spend s).
 
     Parameterised by the uplift at the mean spend (linear: what the campaigns measure, with a normal
@@ -239,8 +275,9 @@ def fit_crm(spend: np.ndarray, churn: np.ndarray, *, salt: int = 0) -> tuple[np.
     for mr in (0.1, 0.3):
         for alpha in (1.0, 2.0):
             x0 = np.clip(np.log([y.max() * 1.1, mr, alpha, np.median(s)]), lower + 1e-6, upper - 1e-6)
-            result = least_squares(lambda t: predict(t) - y, x0, bounds=(lower, upper), method="trf", x_scale="jac",
-                                   max_nfev=400)
+            result = least_squares(
+                lambda t: predict(t) - y, x0, bounds=(lower, upper), method="trf", x_scale="jac", max_nfev=400
+            )
             if best is None or result.cost < best.cost:
                 best = result
     sst = float(np.sum((y - y.mean()) ** 2))

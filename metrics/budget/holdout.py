@@ -37,8 +37,9 @@ def campaigns(con: duckdb.DuckDBPyConnection, dataset: str) -> pd.DataFrame:
     return frame.merge(spend, on=["programme", "month"], how="left")
 
 
-def _rate_gap(back_t: np.ndarray, n_t: np.ndarray, back_c: np.ndarray, n_c: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _rate_gap(
+    back_t: np.ndarray, n_t: np.ndarray, back_c: np.ndarray, n_c: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Uplift and its standard error; rates kept off 0 and 1 by half a case so no group has zero variance."""
     n_t, n_c = np.asarray(n_t, dtype=float), np.asarray(n_c, dtype=float)
     r_t, r_c = np.asarray(back_t, dtype=float) / n_t, np.asarray(back_c, dtype=float) / n_c
@@ -54,8 +55,19 @@ def uplift(frame: pd.DataFrame) -> pd.DataFrame:
     contacted_rate, control_rate, uplift, uplift_low, uplift_high (95% interval), se.
     Empty frame → empty result with these columns.
     """
-    columns = ["programme", "horizon", "campaigns", "contacted", "control", "contacted_rate", "control_rate", "uplift",
-               "uplift_low", "uplift_high", "se"]
+    columns = [
+        "programme",
+        "horizon",
+        "campaigns",
+        "contacted",
+        "control",
+        "contacted_rate",
+        "control_rate",
+        "uplift",
+        "uplift_low",
+        "uplift_high",
+        "se",
+    ]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     rows = []
@@ -65,27 +77,63 @@ def uplift(frame: pd.DataFrame) -> pd.DataFrame:
             n_c, b_c = int(part[f"control_{tag}"].sum()), int(part[f"control_{tag}_back"].sum())
             done = int(((part[f"contacted_{tag}"] > 0) & (part[f"control_{tag}"] > 0)).sum())
             if n_t == 0 or n_c == 0:
-                rows.append({"programme": programme, "horizon": horizon, "campaigns": done, "contacted": n_t,
-                             "control": n_c, "contacted_rate": np.nan, "control_rate": np.nan, "uplift": np.nan,
-                             "uplift_low": np.nan, "uplift_high": np.nan, "se": np.nan})
+                rows.append(
+                    {
+                        "programme": programme,
+                        "horizon": horizon,
+                        "campaigns": done,
+                        "contacted": n_t,
+                        "control": n_c,
+                        "contacted_rate": np.nan,
+                        "control_rate": np.nan,
+                        "uplift": np.nan,
+                        "uplift_low": np.nan,
+                        "uplift_high": np.nan,
+                        "se": np.nan,
+                    }
+                )
                 continue
             gap, se = _rate_gap(b_t, n_t, b_c, n_c)
-            rows.append({"programme": programme, "horizon": horizon, "campaigns": done, "contacted": n_t, "control": n_c,
-                         "contacted_rate": b_t / n_t, "control_rate": b_c / n_c, "uplift": float(gap),
-                         "uplift_low": float(gap - Z95 * se), "uplift_high": float(gap + Z95 * se), "se": float(se)})
+            rows.append(
+                {
+                    "programme": programme,
+                    "horizon": horizon,
+                    "campaigns": done,
+                    "contacted": n_t,
+                    "control": n_c,
+                    "contacted_rate": b_t / n_t,
+                    "control_rate": b_c / n_c,
+                    "uplift": float(gap),
+                    "uplift_low": float(gap - Z95 * se),
+                    "uplift_high": float(gap + Z95 * se),
+                    "se": float(se),
+                }
+            )
     return pd.DataFrame(rows, columns=columns)
 
 
 def per_campaign(frame: pd.DataFrame, programme: str) -> pd.DataFrame:
     """The campaigns of ``programme`` a curve can use: complete 180-day windows, at least MIN_GROUP
     contacts per group, a spend row. Columns: month, spend, uplift, se, contacted, control."""
-    part = frame[(frame["programme"] == programme) & (frame["contacted_long"] >= MIN_GROUP)
-                 & (frame["control_long"] >= MIN_GROUP) & (frame["spend"] > 0)]
-    gap, se = _rate_gap(part["contacted_long_back"], part["contacted_long"], part["control_long_back"],
-                        part["control_long"])
-    return pd.DataFrame({"month": part["month"].to_numpy(), "spend": part["spend"].to_numpy(dtype=float),
-                         "uplift": np.asarray(gap, dtype=float), "se": np.asarray(se, dtype=float),
-                         "contacted": part["contacted_long"].to_numpy(), "control": part["control_long"].to_numpy()})
+    part = frame[
+        (frame["programme"] == programme)
+        & (frame["contacted_long"] >= MIN_GROUP)
+        & (frame["control_long"] >= MIN_GROUP)
+        & (frame["spend"] > 0)
+    ]
+    gap, se = _rate_gap(
+        part["contacted_long_back"], part["contacted_long"], part["control_long_back"], part["control_long"]
+    )
+    return pd.DataFrame(
+        {
+            "month": part["month"].to_numpy(),
+            "spend": part["spend"].to_numpy(dtype=float),
+            "uplift": np.asarray(gap, dtype=float),
+            "se": np.asarray(se, dtype=float),
+            "contacted": part["contacted_long"].to_numpy(),
+            "control": part["control_long"].to_numpy(),
+        }
+    )
 
 
 def table(con: duckdb.DuckDBPyConnection, dataset: str) -> pd.DataFrame:

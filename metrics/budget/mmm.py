@@ -53,6 +53,7 @@ _AT_BOUND = 0.005  # share of a parameter's range that counts as "at the bound"
 
 HOLIDAYS = calendar.HOLIDAYS
 
+
 @dataclass(frozen=True)
 class Grain:
     """A period: its name, periods per year, Fourier order and which holiday columns it can carry."""
@@ -131,14 +132,21 @@ def hill_slope(x: np.ndarray | float, alpha: np.ndarray | float, kappa: np.ndarr
     return np.asarray(alpha, dtype=float) * h * (1.0 - h) / safe
 
 
-def steady_marginal(s: np.ndarray | float, beta: np.ndarray | float, alpha: np.ndarray | float,
-                    kappa: np.ndarray | float, theta: np.ndarray | float) -> np.ndarray:
+def steady_marginal(
+    s: np.ndarray | float,
+    beta: np.ndarray | float,
+    alpha: np.ndarray | float,
+    kappa: np.ndarray | float,
+    theta: np.ndarray | float,
+) -> np.ndarray:
     """Marginal ROAS at a constant spend s per period: d/ds of beta · hill(s / (1 − theta)).
 
     The same number as "extra yearly revenue per extra yearly yuan" of an evenly spread plan.
     """
     theta = np.asarray(theta, dtype=float)
-    return np.asarray(beta, dtype=float) * hill_slope(np.asarray(s, dtype=float) / (1 - theta), alpha, kappa) / (1 - theta)
+    return (
+        np.asarray(beta, dtype=float) * hill_slope(np.asarray(s, dtype=float) / (1 - theta), alpha, kappa) / (1 - theta)
+    )
 
 
 @dataclass(frozen=True)
@@ -227,7 +235,7 @@ class _Problem:
         self.lower, self.upper = np.concatenate(lower), np.concatenate(upper)
 
     def unpack(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return p[: self.k], p[self.k:].reshape(self.M, 4)
+        return p[: self.k], p[self.k :].reshape(self.M, 4)
 
     def contributions(self, media: np.ndarray) -> np.ndarray:
         out = np.empty((self.M, self.n))
@@ -242,20 +250,35 @@ class _Problem:
 
     def residuals(self, p: np.ndarray, sigma: float) -> np.ndarray:
         _, media = self.unpack(p)
-        prior = np.concatenate([((np.log(media[:, 1]) - PRIOR_LOG_ALPHA[0]) / PRIOR_LOG_ALPHA[1]),
-                                (media[:, 3] - PRIOR_THETA[0]) / PRIOR_THETA[1]])
-        lifted = [(lift_effect(self.S[t.lever], self._scaled(t), *media[t.lever]) - t.measured / self.y_scale)
-                  / (t.se / self.y_scale) for t in self.lifts]
+        prior = np.concatenate(
+            [
+                ((np.log(media[:, 1]) - PRIOR_LOG_ALPHA[0]) / PRIOR_LOG_ALPHA[1]),
+                (media[:, 3] - PRIOR_THETA[0]) / PRIOR_THETA[1],
+            ]
+        )
+        lifted = [
+            (lift_effect(self.S[t.lever], self._scaled(t), *media[t.lever]) - t.measured / self.y_scale)
+            / (t.se / self.y_scale)
+            for t in self.lifts
+        ]
         return np.concatenate([(self.y - self.mu(p)) / sigma, prior, np.asarray(lifted, dtype=float)])
 
     def _scaled(self, test: LiftTest) -> LiftTest:
-        return LiftTest(test.lever, test.start, test.end, test.spend_change / self.s_scale[test.lever], test.measured,
-                        test.se)
+        return LiftTest(
+            test.lever, test.start, test.end, test.spend_change / self.s_scale[test.lever], test.measured, test.se
+        )
 
     def solve(self, p0: np.ndarray, sigma: float, max_nfev: int = 300):
         p0 = np.clip(p0, self.lower + 1e-6, self.upper - 1e-6)
-        return least_squares(self.residuals, p0, bounds=(self.lower, self.upper), args=(sigma,), method="trf",
-                             x_scale="jac", max_nfev=max_nfev)
+        return least_squares(
+            self.residuals,
+            p0,
+            bounds=(self.lower, self.upper),
+            args=(sigma,),
+            method="trf",
+            x_scale="jac",
+            max_nfev=max_nfev,
+        )
 
 
 def _basis(Z: np.ndarray) -> np.ndarray:
@@ -283,8 +306,15 @@ def _grid(y: np.ndarray, s: np.ndarray, Q: np.ndarray, keep: int) -> list[tuple[
         sse = (yr @ yr - 2 * beta * num + beta**2 * den).reshape(len(GRID_ALPHAS), len(kappas))
         for a, alpha in enumerate(GRID_ALPHAS):
             j = int(np.argmin(sse[a]))
-            found.append((float(sse[a, j]), float(theta), float(alpha), float(kappas[j]),
-                          float(beta.reshape(len(GRID_ALPHAS), -1)[a, j])))
+            found.append(
+                (
+                    float(sse[a, j]),
+                    float(theta),
+                    float(alpha),
+                    float(kappas[j]),
+                    float(beta.reshape(len(GRID_ALPHAS), -1)[a, j]),
+                )
+            )
     found.sort(key=lambda row: row[0])
     return found[:keep]
 
@@ -297,9 +327,19 @@ def _start(problem: _Problem, media: list[tuple[float, float, float, float]]) ->
     return np.concatenate([g, np.array(media).ravel()])
 
 
-def fit(y: np.ndarray, spend: np.ndarray, starts: np.ndarray, grain: Grain, *, names: tuple[str, ...] | None = None,
-        lifts: tuple[LiftTest, ...] = (), n_starts: int = 4, n_draws: int = N_DRAWS, seed: int = SEED,
-        progress: Callable[[float], None] | None = None) -> Fit:
+def fit(
+    y: np.ndarray,
+    spend: np.ndarray,
+    starts: np.ndarray,
+    grain: Grain,
+    *,
+    names: tuple[str, ...] | None = None,
+    lifts: tuple[LiftTest, ...] = (),
+    n_starts: int = 4,
+    n_draws: int = N_DRAWS,
+    seed: int = SEED,
+    progress: Callable[[float], None] | None = None,
+) -> Fit:
     """Fit one revenue series ``y`` (n) to its levers' ``spend`` (n × M), periods starting at ``starts``.
 
     Parameters
@@ -354,8 +394,16 @@ def fit(y: np.ndarray, spend: np.ndarray, starts: np.ndarray, grain: Grain, *, n
     cov = np.linalg.pinv(best.jac.T @ best.jac) * (sigma / sigma0) ** 2
     P = _laplace_draws(problem, p, cov, n_draws, seed)
     report(0.9)
-    out = _package(problem, p, P, grain, names or tuple(f"lever{m}" for m in range(problem.M)), sigma,
-                   bool(best.success), len(lifts))
+    out = _package(
+        problem,
+        p,
+        P,
+        grain,
+        names or tuple(f"lever{m}" for m in range(problem.M)),
+        sigma,
+        bool(best.success),
+        len(lifts),
+    )
     report(1.0)
     return out
 
@@ -369,7 +417,7 @@ def _laplace_draws(problem: _Problem, p: np.ndarray, cov: np.ndarray, n: int, se
     """
     positive = np.zeros(len(p), dtype=bool)
     for m in range(problem.M):
-        positive[problem.k + 4 * m: problem.k + 4 * m + 3] = True
+        positive[problem.k + 4 * m : problem.k + 4 * m + 3] = True
     safe = np.where(positive, np.maximum(p, 1e-9), 1.0)
     scale = np.where(positive, 1.0 / safe, 1.0)
     center = np.where(positive, np.log(safe), p)
@@ -388,8 +436,16 @@ def _to_yuan(problem: _Problem, media: np.ndarray) -> np.ndarray:
     return out
 
 
-def _package(problem: _Problem, p: np.ndarray, P: np.ndarray, grain: Grain, names: tuple[str, ...], sigma: float,
-             converged: bool, lifts: int) -> Fit:
+def _package(
+    problem: _Problem,
+    p: np.ndarray,
+    P: np.ndarray,
+    grain: Grain,
+    names: tuple[str, ...],
+    sigma: float,
+    converged: bool,
+    lifts: int,
+) -> Fit:
     g, media = problem.unpack(p)
     baseline = np.exp(np.clip(problem.Z @ g, -30, 30)) * problem.y_scale
     incremental = problem.contributions(media) * problem.y_scale
@@ -397,7 +453,7 @@ def _package(problem: _Problem, p: np.ndarray, P: np.ndarray, grain: Grain, name
     last_year = min(grain.per_year, problem.n)
     current = spend[:, -last_year:].mean(axis=1)
     params = _to_yuan(problem, media)
-    draws = _to_yuan(problem, P[:, problem.k:].reshape(len(P), problem.M, 4))
+    draws = _to_yuan(problem, P[:, problem.k :].reshape(len(P), problem.M, 4))
     marginal = np.array([steady_marginal(current[m], *params[m]) for m in range(problem.M)])
     marginal_draws = steady_marginal(current[None, :], draws[..., 0], draws[..., 1], draws[..., 2], draws[..., 3])
     # baseline share per draw: the draws' baselines and contributions over the same history
@@ -405,8 +461,10 @@ def _package(problem: _Problem, p: np.ndarray, P: np.ndarray, grain: Grain, name
     inc_draws = np.zeros(len(P))
     for m in range(problem.M):
         x = adstock_each(problem.S[m], P[:, problem.k + 4 * m + 3])
-        inc_draws += (P[:, problem.k + 4 * m, None]
-                      * hill(x, P[:, problem.k + 4 * m + 1, None], P[:, problem.k + 4 * m + 2, None])).sum(axis=1)
+        inc_draws += (
+            P[:, problem.k + 4 * m, None]
+            * hill(x, P[:, problem.k + 4 * m + 1, None], P[:, problem.k + 4 * m + 2, None])
+        ).sum(axis=1)
     fitted = baseline + incremental.sum(axis=0)
     y = problem.y * problem.y_scale
     sst = float(np.sum((y - y.mean()) ** 2))
@@ -422,9 +480,25 @@ def _package(problem: _Problem, p: np.ndarray, P: np.ndarray, grain: Grain, name
             if (lo > 0 and value - lo < _AT_BOUND * span) or hi - value < _AT_BOUND * span:
                 hit = True
         at_bound.append(hit)
-    return Fit(grain, names, params, draws, g, baseline, incremental, float(baseline.sum() / fitted.sum()),
-               base_draws / (base_draws + inc_draws), current, marginal, marginal_draws, r2, sigma * problem.y_scale,
-               converged, tuple(at_bound), lifts)
+    return Fit(
+        grain,
+        names,
+        params,
+        draws,
+        g,
+        baseline,
+        incremental,
+        float(baseline.sum() / fitted.sum()),
+        base_draws / (base_draws + inc_draws),
+        current,
+        marginal,
+        marginal_draws,
+        r2,
+        sigma * problem.y_scale,
+        converged,
+        tuple(at_bound),
+        lifts,
+    )
 
 
 # The plausibility checks of METRICS.md, plus the research's "weakly identified" band.

@@ -139,8 +139,11 @@ def _window(last: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _dataset_row(con: duckdb.DuckDBPyConnection, dataset: str) -> tuple | None:
-    rows = con.cursor().execute("SELECT first_date, last_date, version, loaded_at FROM datasets WHERE name = $n",
-                                {"n": dataset}).fetchall()
+    rows = (
+        con.cursor()
+        .execute("SELECT first_date, last_date, version, loaded_at FROM datasets WHERE name = $n", {"n": dataset})
+        .fetchall()
+    )
     return rows[0] if rows else None
 
 
@@ -153,7 +156,9 @@ MEMO_SIZE = 8
 
 
 def _memo_key(con: duckdb.DuckDBPyConnection, dataset: str, row: tuple) -> tuple:
-    files = con.cursor().execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    files = (
+        con.cursor().execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    )
     where = files[0][0] if files and files[0][0] else f"memory:{id(con)}"
     return (where, dataset, row[2], row[3])
 
@@ -169,8 +174,9 @@ def budget_model(con: duckdb.DuckDBPyConnection, dataset: str, *, progress: Prog
     row = _dataset_row(con, dataset)
     if row is None or row[1] is None:
         report(1.0)
-        return BudgetModel(dataset, None, None, (), 0.0, 0.0, float("nan"), float("nan"), "revenue", False, False,
-                           False)
+        return BudgetModel(
+            dataset, None, None, (), 0.0, 0.0, float("nan"), float("nan"), "revenue", False, False, False
+        )
     key = _memo_key(con, dataset, row)
     while True:
         with _LOCK:
@@ -215,17 +221,24 @@ class _History:
     start: dt.date
 
 
-def _build(con: duckdb.DuckDBPyConnection, dataset: str, first: dt.date, last: dt.date, report: Progress) -> BudgetModel:
+def _build(
+    con: duckdb.DuckDBPyConnection, dataset: str, first: dt.date, last: dt.date, report: Progress
+) -> BudgetModel:
     start, end = _window(last)
     weeks = mmm.weeks_between(first, last)
-    weekly = (query(con, "budget_channel_weekly", dataset=dataset, first=weeks[0].astype(object),
-                    last=weeks[-1].astype(object)) if len(weeks) else
-              pd.DataFrame(columns=["week", "channel", "revenue", "spend", "has_spend"]))
+    weekly = (
+        query(
+            con, "budget_channel_weekly", dataset=dataset, first=weeks[0].astype(object), last=weeks[-1].astype(object)
+        )
+        if len(weeks)
+        else pd.DataFrame(columns=["week", "channel", "revenue", "spend", "has_spend"])
+    )
     history = _History(weekly, query(con, "budget_channel_monthly", dataset=dataset), weeks, start)
     experiments = query(con, "budget_experiments", dataset=dataset)
     report(0.1)
-    base = query(con, "budget_customer_base", dataset=dataset, start=start, end=end,
-                 window_days=CHURN_WINDOW_DAYS).iloc[0]
+    base = query(
+        con, "budget_customer_base", dataset=dataset, start=start, end=end, window_days=CHURN_WINDOW_DAYS
+    ).iloc[0]
     has_cost = not pd.isna(base["gross_profit"]) and base["revenue_with_cost"] not in (0, None)
     gp12 = _ratio(base["gross_profit"] if has_cost else base["revenue"], base["customers"])
     churn = _ratio(base["churned"], base["active_at_start"])
@@ -235,10 +248,19 @@ def _build(con: duckdb.DuckDBPyConnection, dataset: str, first: dt.date, last: d
     report(0.95)
     window = history.monthly[history.monthly["month"] >= pd.Timestamp(start)]
     return BudgetModel(
-        dataset, start, end, tuple(levers), float(base["active_at_end"] or 0), float(base["active_at_start"] or 0),
-        churn, gp12, "gross_profit" if has_cost else "revenue",
-        bool(any(lv.kind == "channel" and lv.curve.source != "none" for lv in levers)), not crm_spend.empty,
-        bool(base["customers"]), float(window["revenue"].sum()),
+        dataset,
+        start,
+        end,
+        tuple(levers),
+        float(base["active_at_end"] or 0),
+        float(base["active_at_start"] or 0),
+        churn,
+        gp12,
+        "gross_profit" if has_cost else "revenue",
+        bool(any(lv.kind == "channel" and lv.curve.source != "none" for lv in levers)),
+        not crm_spend.empty,
+        bool(base["customers"]),
+        float(window["revenue"].sum()),
         float(window["gross_profit"].sum(min_count=1)) if has_cost else float("nan"),
         float(window["new_customers"].sum()),
     )
@@ -250,10 +272,14 @@ def _economics(window: pd.DataFrame) -> dict[str, float]:
     gross_profit = window["gross_profit"].sum(min_count=1)
     gross_margin = _ratio(gross_profit, window["revenue_with_cost"].sum(min_count=1))
     variable = _ratio(float(window["variable_cost"].sum()), revenue)
-    return {"margin": gross_margin - (variable if np.isfinite(variable) else 0.0), "gross_margin": gross_margin,
-            "new_per_revenue": _ratio(float(window["new_customers"].sum()), revenue), "revenue": revenue,
-            "new_customers": float(window["new_customers"].sum()),
-            "gross_profit": float(gross_profit) if not pd.isna(gross_profit) else float("nan")}
+    return {
+        "margin": gross_margin - (variable if np.isfinite(variable) else 0.0),
+        "gross_margin": gross_margin,
+        "new_per_revenue": _ratio(float(window["new_customers"].sum()), revenue),
+        "revenue": revenue,
+        "new_customers": float(window["new_customers"].sum()),
+        "gross_profit": float(gross_profit) if not pd.isna(gross_profit) else float("nan"),
+    }
 
 
 def _channel_levers(history: _History, experiments: pd.DataFrame, report: Progress) -> list[Lever]:
@@ -279,9 +305,18 @@ def _channel_levers(history: _History, experiments: pd.DataFrame, report: Progre
         current = _current_spend(history, name)
         curve = fitted.get(name, replace(curves.NO_CURVE, reason=None))
         margin = info["margin"]
-        levers.append(Lever(lever_id("channel", name), "channel", str(name), current, curve,
-                            value=margin if np.isfinite(margin) else 1.0, series=UNATTRIBUTED if name in media else name,
-                            **info))
+        levers.append(
+            Lever(
+                lever_id("channel", name),
+                "channel",
+                str(name),
+                current,
+                curve,
+                value=margin if np.isfinite(margin) else 1.0,
+                series=UNATTRIBUTED if name in media else name,
+                **info,
+            )
+        )
     return levers
 
 
@@ -291,12 +326,23 @@ def _current_spend(history: _History, channel: str) -> float:
     weekly = history.weekly[(history.weekly["channel"] == channel) & history.weekly["has_spend"]]
     if len(weekly):
         return float(weekly.loc[weekly["week"] >= pd.Timestamp(history.start), "spend"].sum())
-    monthly = history.monthly[(history.monthly["channel"] == channel) & (history.monthly["month"] >= pd.Timestamp(history.start))]
+    monthly = history.monthly[
+        (history.monthly["channel"] == channel) & (history.monthly["month"] >= pd.Timestamp(history.start))
+    ]
     return float(monthly["marketing"].sum())
 
 
-def _fit_series(history: _History, name: str, channels: list[str], members: list[str], experiments: pd.DataFrame,
-                economics: dict[str, dict[str, float]], pool: dict[str, float], *, salt: int) -> dict[str, Curve]:
+def _fit_series(
+    history: _History,
+    name: str,
+    channels: list[str],
+    members: list[str],
+    experiments: pd.DataFrame,
+    economics: dict[str, dict[str, float]],
+    pool: dict[str, float],
+    *,
+    salt: int,
+) -> dict[str, Curve]:
     """Curves of the levers ``members`` acting on the sales of ``channels`` (module docstring)."""
     weekly = history.weekly
     spend_weeks = [int(weekly.loc[(weekly["channel"] == m) & weekly["has_spend"]].shape[0]) for m in members]
@@ -308,8 +354,9 @@ def _fit_series(history: _History, name: str, channels: list[str], members: list
         grain = mmm.WEEK
         index = pd.DatetimeIndex(starts.astype("datetime64[ns]"))
         y = weekly[weekly["channel"].isin(channels)].groupby("week")["revenue"].sum().reindex(index, fill_value=0.0)
-        spend = np.column_stack([weekly[weekly["channel"] == m].set_index("week")["spend"].reindex(index, fill_value=0.0)
-                                 for m in members])
+        spend = np.column_stack(
+            [weekly[weekly["channel"] == m].set_index("week")["spend"].reindex(index, fill_value=0.0) for m in members]
+        )
         periods = min(spend_weeks)
     else:
         monthly = history.monthly
@@ -318,7 +365,9 @@ def _fit_series(history: _History, name: str, channels: list[str], members: list
         spend_cols = []
         for m in members:
             own = monthly[monthly["channel"] == m].set_index("month")["marketing"].reindex(months, fill_value=0.0)
-            from_weeks = weekly[weekly["channel"] == m].groupby(weekly["week"].dt.to_period("M").dt.start_time)["spend"].sum()
+            from_weeks = (
+                weekly[weekly["channel"] == m].groupby(weekly["week"].dt.to_period("M").dt.start_time)["spend"].sum()
+            )
             spend_cols.append(own.where(own > 0, from_weeks.reindex(months, fill_value=0.0)))
         spend = np.column_stack(spend_cols) if spend_cols else np.zeros((len(months), 0))
         starts = months.to_numpy().astype("datetime64[D]")
@@ -326,16 +375,38 @@ def _fit_series(history: _History, name: str, channels: list[str], members: list
         periods = int(min((spend[:, j] > 0).sum() for j in range(spend.shape[1]))) if spend.size else 0
         # months outside the data's full months would hold part-months of sales: keep whole months only
         if periods < MIN_MONTHS_FIT or len(months) < MIN_MONTHS_FIT:
-            return {m: curves.assumed(current[m], (1 - curves.ASSUMED_BASELINE_SHARE) * revenue_of[m], reason="few_periods",
-                                      salt=salt * 10 + j, fit=curves.Provenance(grain.name, periods, name))
-                    for j, m in enumerate(members)}
+            return {
+                m: curves.assumed(
+                    current[m],
+                    (1 - curves.ASSUMED_BASELINE_SHARE) * revenue_of[m],
+                    reason="few_periods",
+                    salt=salt * 10 + j,
+                    fit=curves.Provenance(grain.name, periods, name),
+                )
+                for j, m in enumerate(members)
+            }
     lifts = _lifts(experiments, members, starts, grain)
-    result = mmm.fit(y.to_numpy(dtype=float), spend, starts, grain, names=tuple(members), lifts=lifts, seed=mmm.SEED + salt)
-    return {m: curves.from_fit(result, j, series=name, periods=periods, reason=None, current=current[m],
-                               revenue=revenue_of[m], salt=salt * 10 + j) for j, m in enumerate(members)}
+    result = mmm.fit(
+        y.to_numpy(dtype=float), spend, starts, grain, names=tuple(members), lifts=lifts, seed=mmm.SEED + salt
+    )
+    return {
+        m: curves.from_fit(
+            result,
+            j,
+            series=name,
+            periods=periods,
+            reason=None,
+            current=current[m],
+            revenue=revenue_of[m],
+            salt=salt * 10 + j,
+        )
+        for j, m in enumerate(members)
+    }
 
 
-def _lifts(experiments: pd.DataFrame, members: list[str], starts: np.ndarray, grain: mmm.Grain) -> tuple[mmm.LiftTest, ...]:
+def _lifts(
+    experiments: pd.DataFrame, members: list[str], starts: np.ndarray, grain: mmm.Grain
+) -> tuple[mmm.LiftTest, ...]:
     """The lift tests on these levers, as period indices (a test must cover at least one whole period)."""
     ends = mmm.period_ends(starts, grain)
     found = []
@@ -345,13 +416,30 @@ def _lifts(experiments: pd.DataFrame, members: list[str], starts: np.ndarray, gr
         begin, finish = np.datetime64(row.start_date, "D"), np.datetime64(row.end_date, "D")
         inside = np.flatnonzero((starts >= begin) & (ends - 1 <= finish))
         if len(inside):
-            found.append(mmm.LiftTest(members.index(row.lever), int(inside[0]), int(inside[-1]), float(row.spend_change),
-                                      float(row.lift), float(row.std_error)))
+            found.append(
+                mmm.LiftTest(
+                    members.index(row.lever),
+                    int(inside[0]),
+                    int(inside[-1]),
+                    float(row.spend_change),
+                    float(row.lift),
+                    float(row.std_error),
+                )
+            )
     return tuple(found)
 
 
-def _crm_levers(con: duckdb.DuckDBPyConnection, dataset: str, crm: pd.DataFrame, start: dt.date, end: dt.date,
-                active: float, churn: float, gp12: float, has_cost: bool) -> list[Lever]:
+def _crm_levers(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    crm: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    active: float,
+    churn: float,
+    gp12: float,
+    has_cost: bool,
+) -> list[Lever]:
     """One lever per programme: holdout curve, lapse-rate fit or assumed curve (module docstring)."""
     if crm.empty:
         return []
@@ -374,17 +462,37 @@ def _crm_levers(con: duckdb.DuckDBPyConnection, dataset: str, crm: pd.DataFrame,
             paired = part.merge(rates, on="month", how="inner")
             found = curves.fit_crm(paired["amount"].to_numpy(), paired["rate"].to_numpy(), salt=salt)
             if found is None or not (active > 0 and np.isfinite(churn)):
-                curve = curves.assumed(current, active * churn * curves.ASSUMED_MAX_REDUCTION * (1 - curves.ELASTICITY)
-                                       if np.isfinite(churn) else None, reason="poor_fit" if len(paired) >= curves.MIN_MONTHS
-                                       else "few_periods", salt=salt, fit=curves.Provenance("month", len(paired)))
+                curve = curves.assumed(
+                    current,
+                    active * churn * curves.ASSUMED_MAX_REDUCTION * (1 - curves.ELASTICITY)
+                    if np.isfinite(churn)
+                    else None,
+                    reason="poor_fit" if len(paired) >= curves.MIN_MONTHS else "few_periods",
+                    salt=salt,
+                    fit=curves.Provenance("month", len(paired)),
+                )
             else:
                 (reduction, alpha, kappa), churn0, draws = found
                 scale = active * churn0
                 samples = np.column_stack([scale * draws[:, 0], draws[:, 1], 12 * draws[:, 2]])
-                curve = Curve(scale * reduction, alpha, 12 * kappa, "fitted", samples=samples,
-                              fit=curves.Provenance("month", len(paired)))
-        levers.append(Lever(lever_id("crm", programme), "crm", str(programme), current, curve,
-                            value=value if np.isfinite(value) else 0.0))
+                curve = Curve(
+                    scale * reduction,
+                    alpha,
+                    12 * kappa,
+                    "fitted",
+                    samples=samples,
+                    fit=curves.Provenance("month", len(paired)),
+                )
+        levers.append(
+            Lever(
+                lever_id("crm", programme),
+                "crm",
+                str(programme),
+                current,
+                curve,
+                value=value if np.isfinite(value) else 0.0,
+            )
+        )
     return levers
 
 
@@ -399,10 +507,23 @@ def _holdout_curve(used: pd.DataFrame, reach: float, current: float, pooled: pd.
     at_current = draws[:, 0] * curves.hill(current / 12, draws[:, 1], draws[:, 2])
     p10, p50, p90 = (float(v) for v in np.percentile(at_current, [10, 50, 90]))
     unclear = not (pooled["uplift_low"] > 0) or not converged
-    provenance = curves.Provenance("month", len(used), campaigns=len(used), reach=reach, uplift=(p10, p50, p90),
-                                   flags=("holdout_unclear",) if unclear else ())
-    return Curve(reach * u_max, alpha, 12 * kappa, "assumed" if unclear else "holdout",
-                 "holdout_unclear" if unclear else None, samples, provenance)
+    provenance = curves.Provenance(
+        "month",
+        len(used),
+        campaigns=len(used),
+        reach=reach,
+        uplift=(p10, p50, p90),
+        flags=("holdout_unclear",) if unclear else (),
+    )
+    return Curve(
+        reach * u_max,
+        alpha,
+        12 * kappa,
+        "assumed" if unclear else "holdout",
+        "holdout_unclear" if unclear else None,
+        samples,
+        provenance,
+    )
 
 
 # --- manual curves ------------------------------------------------------------------------------------
@@ -446,13 +567,34 @@ def allocation_frame(model: BudgetModel) -> pd.DataFrame:
         response = float(lever.curve.response(lever.current)) if lever.curve.source != "none" else 0.0
         channel = lever.kind == "channel"
         contribution = lever.value * response
-        rows.append({
-            "lever": lever.id, "kind": lever.kind, "name": lever.name, "spend": lever.current,
-            "share": lever.current / total if total else np.nan, "revenue": lever.revenue if channel else np.nan,
-            "incremental_revenue": response if channel else np.nan, "retained_customers": np.nan if channel else response,
-            "contribution": contribution,
-            "roi": (contribution - lever.current) / lever.current if lever.current else np.nan,
-            "curve": lever.curve.source,
-        })
-    return pd.DataFrame(rows, columns=["lever", "kind", "name", "spend", "share", "revenue", "incremental_revenue",
-                                       "retained_customers", "contribution", "roi", "curve"])
+        rows.append(
+            {
+                "lever": lever.id,
+                "kind": lever.kind,
+                "name": lever.name,
+                "spend": lever.current,
+                "share": lever.current / total if total else np.nan,
+                "revenue": lever.revenue if channel else np.nan,
+                "incremental_revenue": response if channel else np.nan,
+                "retained_customers": np.nan if channel else response,
+                "contribution": contribution,
+                "roi": (contribution - lever.current) / lever.current if lever.current else np.nan,
+                "curve": lever.curve.source,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "lever",
+            "kind",
+            "name",
+            "spend",
+            "share",
+            "revenue",
+            "incremental_revenue",
+            "retained_customers",
+            "contribution",
+            "roi",
+            "curve",
+        ],
+    )

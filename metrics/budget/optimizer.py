@@ -76,25 +76,38 @@ class Result:
 
     def frame(self) -> pd.DataFrame:
         """lever, kind, current, proposed, change, lower, upper, status, marginal_return."""
-        return pd.DataFrame({
-            "lever": list(self.levers), "kind": list(self.kinds), "current": self.current,
-            "proposed": self.allocation, "change": self.allocation - self.current, "lower": self.lower,
-            "upper": self.upper, "status": list(self.statuses), "marginal_return": self.marginal,
-        })
+        return pd.DataFrame(
+            {
+                "lever": list(self.levers),
+                "kind": list(self.kinds),
+                "current": self.current,
+                "proposed": self.allocation,
+                "change": self.allocation - self.current,
+                "lower": self.lower,
+                "upper": self.upper,
+                "status": list(self.statuses),
+                "marginal_return": self.marginal,
+            }
+        )
 
     def to_json(self) -> dict[str, object]:
         """The CLI's JSON: allocation per lever, projected and current objective, binding constraints,
         where each curve comes from and the levers the guardrail held back."""
         return {
             "allocation": {lv: round(float(x), 2) for lv, x in zip(self.levers, self.allocation, strict=True)},
-            "projected_objective": round(self.objective, 2), "current_objective": round(self.current_objective, 2),
-            "total": self.total, "spent": round(self.spent, 2), "exact": self.exact,
+            "projected_objective": round(self.objective, 2),
+            "current_objective": round(self.current_objective, 2),
+            "total": self.total,
+            "spent": round(self.spent, 2),
+            "exact": self.exact,
             "binding_constraints": list(self.binding),
             "lever_sources": dict(zip(self.levers, self.sources, strict=True)),
             "guardrail_held": list(self.guardrail_held),
             "marginal_return": {lv: round(float(m), 4) for lv, m in zip(self.levers, self.marginal, strict=True)},
-            "reasons": [{"code": r.code, **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.values}}
-                        for r in self.reasons],
+            "reasons": [
+                {"code": r.code, **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.values}}
+                for r in self.reasons
+            ],
         }
 
 
@@ -160,19 +173,27 @@ def _slsqp(a: Arrays, start: np.ndarray, r: Resolved, total: float, exact: bool)
     scale = max(total, 1.0)
     obj_scale = max(abs(float(objective(a, start))), scale)
     bounds = list(zip(r.lower / scale, r.upper / scale, strict=True))
-    constraint = {"type": "eq" if exact else "ineq", "fun": lambda u: total / scale - u.sum(),
-                  "jac": lambda u: -np.ones_like(u)}
+    constraint = {
+        "type": "eq" if exact else "ineq",
+        "fun": lambda u: total / scale - u.sum(),
+        "jac": lambda u: -np.ones_like(u),
+    }
     result = minimize(
-        lambda u: -float(objective(a, u * scale)) / obj_scale, start / scale,
+        lambda u: -float(objective(a, u * scale)) / obj_scale,
+        start / scale,
         jac=lambda u: -(marginal_returns(a, u * scale) - 1.0) * scale / obj_scale,
-        method="SLSQP", bounds=bounds, constraints=[constraint], options={"maxiter": 200, "ftol": 1e-12},
+        method="SLSQP",
+        bounds=bounds,
+        constraints=[constraint],
+        options={"maxiter": 200, "ftol": 1e-12},
     )
     x = np.clip(result.x * scale, r.lower, r.upper)
     return _fill(x, r.lower, r.upper, total) if exact else x
 
 
-def optimize(model: BudgetModel, spec: BudgetSpec, *, a: Arrays | None = None, steps: int = GRID_STEPS,
-             polish: bool = True) -> Result:
+def optimize(
+    model: BudgetModel, spec: BudgetSpec, *, a: Arrays | None = None, steps: int = GRID_STEPS, polish: bool = True
+) -> Result:
     """The allocation maximising incremental gross profit under ``spec``, with its explanation.
 
     Raises :class:`BudgetError` for impossible plans (no levers, all locked, bounds that cannot
@@ -219,13 +240,38 @@ def explain(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: Bud
     binding += [f"max:{ids[i]}" for i, s in enumerate(statuses) if s == "at_upper" and r.explicit_upper[i]]
     binding += [f"min:{ids[i]}" for i, s in enumerate(statuses) if s == "at_lower" and r.explicit_lower[i]]
     reasons = _reasons(model, a, x, r, spec, statuses, marginal, shadow, spent_all, tol)
-    return Result(tuple(ids), tuple(lv.kind for lv in model.levers), x, current, r.lower, r.upper, marginal,
-                  tuple(statuses), float(objective(a, x)), float(objective(a, current)), total, spec.exact, shadow,
-                  tuple(binding), tuple(reasons), tuple(lv.curve.source for lv in model.levers))
+    return Result(
+        tuple(ids),
+        tuple(lv.kind for lv in model.levers),
+        x,
+        current,
+        r.lower,
+        r.upper,
+        marginal,
+        tuple(statuses),
+        float(objective(a, x)),
+        float(objective(a, current)),
+        total,
+        spec.exact,
+        shadow,
+        tuple(binding),
+        tuple(reasons),
+        tuple(lv.curve.source for lv in model.levers),
+    )
 
 
-def _reasons(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: BudgetSpec, statuses: list[str],
-             marginal: np.ndarray, shadow: float | None, spent_all: bool, tol: float) -> list[Reason]:
+def _reasons(
+    model: BudgetModel,
+    a: Arrays,
+    x: np.ndarray,
+    r: Resolved,
+    spec: BudgetSpec,
+    statuses: list[str],
+    marginal: np.ndarray,
+    shadow: float | None,
+    spent_all: bool,
+    tol: float,
+) -> list[Reason]:
     ids = model.ids
     free = int((~r.locked).sum())
     reasons = []
@@ -238,12 +284,18 @@ def _reasons(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: Bu
     else:
         reasons.append(Reason("unspent", (("unspent", float(spec.total - x.sum())),)))
     if shadow is not None:
-        reasons.append(Reason("equal_marginal", (("marginal", shadow), ("count", len([s for s in statuses if s == "interior"])))))
+        reasons.append(
+            Reason("equal_marginal", (("marginal", shadow), ("count", len([s for s in statuses if s == "interior"]))))
+        )
     reference = shadow if shadow is not None else (1.0 if not spec.exact else float(np.nan))
     for i, status in enumerate(statuses):
         lever = model.levers[i]
-        values: tuple[tuple[str, object], ...] = (("lever", ids[i]), ("amount", float(x[i])), ("marginal", float(marginal[i])),
-                                                  ("reference", reference))
+        values: tuple[tuple[str, object], ...] = (
+            ("lever", ids[i]),
+            ("amount", float(x[i])),
+            ("marginal", float(marginal[i])),
+            ("reference", reference),
+        )
         if status == "locked":
             reasons.append(Reason("locked", values))
         elif status == "held":
@@ -263,8 +315,9 @@ def _reasons(model: BudgetModel, a: Arrays, x: np.ndarray, r: Resolved, spec: Bu
     current = model.current_allocation()
     if np.all(np.abs(x - current) <= max(0.01 * spec.total, tol)):
         room = any(s in ("interior", "zero") for s in statuses)
-        reasons.append(Reason("same_as_current_balanced" if room else "same_as_current_bound",
-                              (("marginal", reference),)))
+        reasons.append(
+            Reason("same_as_current_balanced" if room else "same_as_current_bound", (("marginal", reference),))
+        )
     return reasons
 
 
@@ -277,8 +330,9 @@ def _best_average(a: Arrays, x: np.ndarray, i: int, r: Resolved) -> float:
     return float(np.max(gains / levels)) if len(levels) and levels[-1] > 0 else 0.0
 
 
-def split_by_budget(model: BudgetModel, spec: BudgetSpec, totals: list[float] | np.ndarray, *,
-                    a: Arrays | None = None) -> pd.DataFrame:
+def split_by_budget(
+    model: BudgetModel, spec: BudgetSpec, totals: list[float] | np.ndarray, *, a: Arrays | None = None
+) -> pd.DataFrame:
     """How the optimum splits between channels and CRM as the total grows.
 
     For each total (same bounds, locks and exact/at-most rule as ``spec``): total, channels, crm,
@@ -292,12 +346,27 @@ def split_by_budget(model: BudgetModel, spec: BudgetSpec, totals: list[float] | 
         try:
             result = optimize(model, replace(spec, total=float(total)), a=a, steps=150)
         except BudgetError:
-            rows.append({"total": float(total), "channels": np.nan, "crm": np.nan, "crm_share": np.nan,
-                         "objective": np.nan, "feasible": False})
+            rows.append(
+                {
+                    "total": float(total),
+                    "channels": np.nan,
+                    "crm": np.nan,
+                    "crm_share": np.nan,
+                    "objective": np.nan,
+                    "feasible": False,
+                }
+            )
             continue
         spent = result.allocation.sum()
         crm_spend = float(result.allocation[crm].sum())
-        rows.append({"total": float(total), "channels": float(spent - crm_spend), "crm": crm_spend,
-                     "crm_share": crm_spend / spent if spent > 0 else np.nan, "objective": result.objective,
-                     "feasible": True})
+        rows.append(
+            {
+                "total": float(total),
+                "channels": float(spent - crm_spend),
+                "crm": crm_spend,
+                "crm_share": crm_spend / spent if spent > 0 else np.nan,
+                "objective": result.objective,
+                "feasible": True,
+            }
+        )
     return pd.DataFrame(rows, columns=["total", "channels", "crm", "crm_share", "objective", "feasible"])

@@ -43,19 +43,43 @@ def curve_view(model: BudgetModel, lever: str, allocation: np.ndarray, *, a: Arr
     spend = np.linspace(0.0, reach, GRID_POINTS)
     draws = a.draws[:, i, :]
     sampled = draws[:, :1] * hill(spend[None, :], draws[:, 1:2], draws[:, 2:3])
-    line = pd.DataFrame({
-        "spend": spend, "value": a.top[i] * hill(spend, a.alpha[i], a.kappa[i]),
-        "p10": np.quantile(sampled, 0.1, axis=0), "p90": np.quantile(sampled, 0.9, axis=0),
-    })
+    line = pd.DataFrame(
+        {
+            "spend": spend,
+            "value": a.top[i] * hill(spend, a.alpha[i], a.kappa[i]),
+            "p10": np.quantile(sampled, 0.1, axis=0),
+            "p90": np.quantile(sampled, 0.9, axis=0),
+        }
+    )
     rows = []
     for which, x in (("current", current), ("proposed", proposed)):
-        rows.append({"which": which, "spend": x[i], "value": a.top[i] * float(hill(x[i], a.alpha[i], a.kappa[i])),
-                     "marginal_return": float(marginal_returns(a, x)[i])})
+        rows.append(
+            {
+                "which": which,
+                "spend": x[i],
+                "value": a.top[i] * float(hill(x[i], a.alpha[i], a.kappa[i])),
+                "marginal_return": float(marginal_returns(a, x)[i]),
+            }
+        )
     return CurveView(item.id, item.kind, item.curve.source, line, pd.DataFrame(rows))
 
 
-CURVE_COLUMNS = ["lever", "kind", "source", "reason", "grain", "fit_periods", "baseline_share", "carryover", "mroas_p10",
-                 "mroas_p50", "mroas_p90", "marginal_return", "lift_tests", "campaigns"]
+CURVE_COLUMNS = [
+    "lever",
+    "kind",
+    "source",
+    "reason",
+    "grain",
+    "fit_periods",
+    "baseline_share",
+    "carryover",
+    "mroas_p10",
+    "mroas_p50",
+    "mroas_p90",
+    "marginal_return",
+    "lift_tests",
+    "campaigns",
+]
 
 
 def curves_table(model: BudgetModel, *, a: Arrays | None = None) -> pd.DataFrame:
@@ -76,14 +100,23 @@ def curves_table(model: BudgetModel, *, a: Arrays | None = None) -> pd.DataFrame
         roas = draws[:, i] / lever.value if channel and lever.value else np.full(len(draws), np.nan)
         share = fit.baseline_share[1] if fit.baseline_share else np.nan
         known = lever.curve.source != "none"
-        rows.append({
-            "lever": lever.id, "kind": lever.kind, "source": lever.curve.source, "reason": lever.curve.reason,
-            "grain": fit.grain, "fit_periods": fit.periods if fit.grain else np.nan, "baseline_share": share,
-            "carryover": fit.theta if fit.theta is not None else np.nan,
-            **{f"mroas_{q}": float(np.percentile(roas, p)) if known and channel else np.nan
-               for q, p in (("p10", 10), ("p50", 50), ("p90", 90))},
-            "marginal_return": float(np.percentile(draws[:, i], 50)) if known else np.nan,
-            "lift_tests": fit.lifts if channel and fit.grain else np.nan,
-            "campaigns": fit.campaigns if not channel else np.nan,
-        })
+        rows.append(
+            {
+                "lever": lever.id,
+                "kind": lever.kind,
+                "source": lever.curve.source,
+                "reason": lever.curve.reason,
+                "grain": fit.grain,
+                "fit_periods": fit.periods if fit.grain else np.nan,
+                "baseline_share": share,
+                "carryover": fit.theta if fit.theta is not None else np.nan,
+                **{
+                    f"mroas_{q}": float(np.percentile(roas, p)) if known and channel else np.nan
+                    for q, p in (("p10", 10), ("p50", 50), ("p90", 90))
+                },
+                "marginal_return": float(np.percentile(draws[:, i], 50)) if known else np.nan,
+                "lift_tests": fit.lifts if channel and fit.grain else np.nan,
+                "campaigns": fit.campaigns if not channel else np.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)

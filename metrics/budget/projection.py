@@ -30,12 +30,29 @@ import pandas as pd
 from metrics.budget.curves import hill, hill_slope
 from metrics.budget.model import BudgetModel
 
-OUTCOMES = ("spend", "revenue", "gross_profit", "new_customers", "churn", "retained_customers", "retained_value",
-            "incremental_gp", "roi")
+OUTCOMES = (
+    "spend",
+    "revenue",
+    "gross_profit",
+    "new_customers",
+    "churn",
+    "retained_customers",
+    "retained_value",
+    "incremental_gp",
+    "roi",
+)
 # Each outcome's entry in the metric catalog (metrics/catalog.toml), which says how it reads.
-OUTCOME_METRIC = {"spend": "spend", "revenue": "revenue", "gross_profit": "gross_profit",
-                  "new_customers": "new_customers", "churn": "churn_rate", "retained_customers": "retained_customers",
-                  "retained_value": "retained_value", "incremental_gp": "incremental_gp", "roi": "budget_roi"}
+OUTCOME_METRIC = {
+    "spend": "spend",
+    "revenue": "revenue",
+    "gross_profit": "gross_profit",
+    "new_customers": "new_customers",
+    "churn": "churn_rate",
+    "retained_customers": "retained_customers",
+    "retained_value": "retained_value",
+    "incremental_gp": "incremental_gp",
+    "roi": "budget_roi",
+}
 QUANTILES = (0.1, 0.5, 0.9)
 
 
@@ -71,16 +88,22 @@ def arrays(model: BudgetModel) -> Arrays:
     gross = np.array([lv.gross_margin for lv in model.levers], dtype=float)
     npr = np.array([lv.new_per_revenue for lv in model.levers], dtype=float)
     return Arrays(
-        crm=crm, top=top,
+        crm=crm,
+        top=top,
         alpha=np.array([lv.curve.alpha for lv in model.levers], dtype=float),
         kappa=np.array([lv.curve.kappa for lv in model.levers], dtype=float),
         draws=draws,
         value=np.array([lv.value for lv in model.levers], dtype=float),
         gross_margin=np.where(crm | ~np.isfinite(gross), 0.0, gross),
         new_per_revenue=np.where(crm | ~np.isfinite(npr), 0.0, npr),
-        current=model.current_allocation(), revenue=model.revenue, gross_profit=model.gross_profit,
-        new_customers=model.new_customers, churn=model.churn_observed, active_at_start=model.active_at_start,
-        base=model.base_customers, gp12=model.gp_per_customer,
+        current=model.current_allocation(),
+        revenue=model.revenue,
+        gross_profit=model.gross_profit,
+        new_customers=model.new_customers,
+        churn=model.churn_observed,
+        active_at_start=model.active_at_start,
+        base=model.base_customers,
+        gp12=model.gp_per_customer,
     )
 
 
@@ -91,16 +114,24 @@ def outcomes(a: Arrays, x: np.ndarray, top: np.ndarray, alpha: np.ndarray, kappa
     retained_gain = np.where(a.crm, change, 0.0).sum(axis=-1)
     spend = x.sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        churn = np.clip(a.churn - retained_gain / a.active_at_start, 0.0, 1.0) if a.active_at_start > 0 \
+        churn = (
+            np.clip(a.churn - retained_gain / a.active_at_start, 0.0, 1.0)
+            if a.active_at_start > 0
             else np.full(np.shape(spend), np.nan)
+        )
         incremental = (a.value * top * hill(x, alpha, kappa)).sum(axis=-1) - spend
         roi = np.where(spend > 0, incremental / np.where(spend > 0, spend, 1.0), np.nan)
     retained = a.base * (1.0 - churn)
     return {
-        "spend": spend, "revenue": a.revenue + channel.sum(axis=-1),
+        "spend": spend,
+        "revenue": a.revenue + channel.sum(axis=-1),
         "gross_profit": a.gross_profit + (channel * a.gross_margin).sum(axis=-1),
-        "new_customers": a.new_customers + (channel * a.new_per_revenue).sum(axis=-1), "churn": churn,
-        "retained_customers": retained, "retained_value": retained * a.gp12, "incremental_gp": incremental, "roi": roi,
+        "new_customers": a.new_customers + (channel * a.new_per_revenue).sum(axis=-1),
+        "churn": churn,
+        "retained_customers": retained,
+        "retained_value": retained * a.gp12,
+        "incremental_gp": incremental,
+        "roi": roi,
     }
 
 
@@ -138,6 +169,15 @@ def project(model: BudgetModel, allocation: np.ndarray | list[float], *, a: Arra
     for key in OUTCOMES:
         values = np.asarray(sampled[key], dtype=float)
         bands = np.nanquantile(values, QUANTILES) if np.isfinite(values).any() else [np.nan] * 3
-        rows.append({"outcome": key, "current": float(current[key]), "scenario": float(scenario[key]),
-                     "delta": float(scenario[key] - current[key]), "p10": bands[0], "p50": bands[1], "p90": bands[2]})
+        rows.append(
+            {
+                "outcome": key,
+                "current": float(current[key]),
+                "scenario": float(scenario[key]),
+                "delta": float(scenario[key] - current[key]),
+                "p10": bands[0],
+                "p50": bands[1],
+                "p90": bands[2],
+            }
+        )
     return pd.DataFrame(rows)

@@ -44,21 +44,45 @@ class Scenario:
         return np.array([float(self.allocation.get(lever, 0.0)) for lever in model.ids])
 
     def payload(self) -> str:
-        return json.dumps({
-            "allocation": {k: float(v) for k, v in self.allocation.items()},
-            "overrides": [{"lever": o.lever, "top": o.top, "alpha": o.alpha, "kappa": o.kappa} for o in self.overrides],
-            "total": self.total, "exact": self.exact, "units": "annual",
-        }, ensure_ascii=False, sort_keys=True)
+        return json.dumps(
+            {
+                "allocation": {k: float(v) for k, v in self.allocation.items()},
+                "overrides": [
+                    {"lever": o.lever, "top": o.top, "alpha": o.alpha, "kappa": o.kappa} for o in self.overrides
+                ],
+                "total": self.total,
+                "exact": self.exact,
+                "units": "annual",
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
 
-def _from_row(name: str, notes: str, payload: str, saved_at: dt.datetime | None, saved_by: str | None = None) -> Scenario:
+def _from_row(
+    name: str, notes: str, payload: str, saved_at: dt.datetime | None, saved_by: str | None = None
+) -> Scenario:
     data = json.loads(payload)
     monthly = data.get("units") != "annual"  # saved before curves were annual: a channel's top and every kappa ×12
-    overrides = tuple(Override(o["lever"], float(o["top"]) * (12 if monthly and o["lever"].startswith("channel:") else 1),
-                               float(o["alpha"]), float(o["kappa"]) * (12 if monthly else 1))
-                      for o in data.get("overrides", []))
-    return Scenario(name, {k: float(v) for k, v in data.get("allocation", {}).items()}, notes, overrides,
-                    data.get("total"), bool(data.get("exact", True)), saved_at, saved_by)
+    overrides = tuple(
+        Override(
+            o["lever"],
+            float(o["top"]) * (12 if monthly and o["lever"].startswith("channel:") else 1),
+            float(o["alpha"]),
+            float(o["kappa"]) * (12 if monthly else 1),
+        )
+        for o in data.get("overrides", [])
+    )
+    return Scenario(
+        name,
+        {k: float(v) for k, v in data.get("allocation", {}).items()},
+        notes,
+        overrides,
+        data.get("total"),
+        bool(data.get("exact", True)),
+        saved_at,
+        saved_by,
+    )
 
 
 def clean_name(name: str) -> str:
@@ -84,8 +108,10 @@ def save(store: object, dataset: str, scenario: Scenario) -> Scenario:
 
 def list_scenarios(store: object, dataset: str) -> list[Scenario]:
     """Saved scenarios of ``dataset``, newest first."""
-    return [_from_row(r["name"], r["notes"], r["payload"], r["saved_at"], r.get("saved_by"))
-            for r in store_for(store).scenarios(dataset)]
+    return [
+        _from_row(r["name"], r["notes"], r["payload"], r["saved_at"], r.get("saved_by"))
+        for r in store_for(store).scenarios(dataset)
+    ]
 
 
 def load(store: object, dataset: str, name: str) -> Scenario:
@@ -129,9 +155,19 @@ def compare(model: BudgetModel, scenarios: list[Scenario]) -> pd.DataFrame:
     for scenario in scenarios:
         view = with_overrides(model, usable_overrides(model, scenario.overrides))
         proj = project(view, scenario.vector(view))
-        parts.append(pd.DataFrame({"scenario": scenario.name, "outcome": proj["outcome"], "current": proj["current"],
-                                   "value": proj["scenario"], "delta": proj["delta"], "p10": proj["p10"],
-                                   "p90": proj["p90"]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "scenario": scenario.name,
+                    "outcome": proj["outcome"],
+                    "current": proj["current"],
+                    "value": proj["scenario"],
+                    "delta": proj["delta"],
+                    "p10": proj["p10"],
+                    "p90": proj["p90"],
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=columns)
     frame = pd.concat(parts, ignore_index=True)[columns]
@@ -146,9 +182,18 @@ def export_frame(model: BudgetModel, scenario: Scenario) -> pd.DataFrame:
     """
     current = model.current_allocation()
     planned = scenario.vector(model)
-    levers = pd.DataFrame({"section": "lever", "item": model.ids, "current": current, "scenario": planned,
-                           "p10": np.nan, "p90": np.nan})
+    levers = pd.DataFrame(
+        {"section": "lever", "item": model.ids, "current": current, "scenario": planned, "p10": np.nan, "p90": np.nan}
+    )
     proj = project(with_overrides(model, usable_overrides(model, scenario.overrides)), planned)
-    outcomes = pd.DataFrame({"section": "outcome", "item": proj["outcome"], "current": proj["current"],
-                             "scenario": proj["scenario"], "p10": proj["p10"], "p90": proj["p90"]})
+    outcomes = pd.DataFrame(
+        {
+            "section": "outcome",
+            "item": proj["outcome"],
+            "current": proj["current"],
+            "scenario": proj["scenario"],
+            "p10": proj["p10"],
+            "p90": proj["p90"],
+        }
+    )
     return pd.concat([levers, outcomes], ignore_index=True)

@@ -55,6 +55,7 @@ class SparkUnavailable(EngineUnavailable):
 
 # --- the schema the translation types columns with ----------------------------------------------------
 
+
 @functools.cache
 def schema() -> dict[str, dict[str, str]]:
     """Every table a query may read and its columns' DuckDB types (from the migrations)."""
@@ -70,14 +71,21 @@ def schema() -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for table, column, kind in rows:
         found.setdefault(table, {})[column] = kind
-    return {t: cols for t, cols in found.items()
-            if t not in USER_TABLES and t not in ("schema_migrations", "ingest_mappings")}
+    return {
+        t: cols
+        for t, cols in found.items()
+        if t not in USER_TABLES and t not in ("schema_migrations", "ingest_mappings")
+    }
 
 
 def source(name: str) -> str:
     """The DuckDB SQL Spark runs for query ``name``: its portable variant when there is one."""
     variant = PORTABLE_DIR / f"{name}.sql"
-    return variant.read_text(encoding="utf-8") if variant.exists() else (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return (
+        variant.read_text(encoding="utf-8")
+        if variant.exists()
+        else (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    )
 
 
 @functools.lru_cache(maxsize=512)
@@ -88,11 +96,13 @@ def translated(name: str, types: tuple[tuple[str, str | None], ...]) -> str:
 
 # --- the session ---------------------------------------------------------------------------------------
 
+
 def _quiet_import() -> type:
     # pyspark 4.3 warns (on import and on every session) that it "does not yet fully support pandas
     # >= 3.0.0": results come back as Arrow and DuckDB converts them, so pyspark's pandas code is unused
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     from pyspark.sql import SparkSession
+
     for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     return SparkSession
@@ -120,21 +130,25 @@ def session() -> object:
 
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", LOCAL_PORT)) == 0:
-                    raise SparkUnavailable(f"SALESLENS_SPARK_REMOTE=local serves Spark Connect on 127.0.0.1:{LOCAL_PORT}, "
-                                           "which another process holds; run a server and use sc://HOST:PORT")
+                    raise SparkUnavailable(
+                        f"SALESLENS_SPARK_REMOTE=local serves Spark Connect on 127.0.0.1:{LOCAL_PORT}, "
+                        "which another process holds; run a server and use sc://HOST:PORT"
+                    )
             master = "local[*]" if url == "local" else url
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             # pyspark applies these when it starts the JVM, then tries again on the Connect session,
             # where the static ones cannot change: that second attempt only warns
             warnings.filterwarnings("ignore", message="Failed to set spark[.]", category=UserWarning)
-            builder = (spark_session.builder.remote(master)
-                       .config("spark.ui.enabled", "false")
-                       .config("spark.ui.showConsoleProgress", "false")
-                       .config("spark.connect.grpc.binding.address", "127.0.0.1")
-                       .config("spark.driver.bindAddress", "127.0.0.1")
-                       .config("spark.driver.host", "127.0.0.1")
-                       .config("spark.driver.memory", os.environ.get("SALESLENS_SPARK_LOCAL_MEMORY", "4g"))
-                       .config("spark.sql.shuffle.partitions", str(max(2 * (os.cpu_count() or 2), 4))))
+            builder = (
+                spark_session.builder.remote(master)
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.connect.grpc.binding.address", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.memory", os.environ.get("SALESLENS_SPARK_LOCAL_MEMORY", "4g"))
+                .config("spark.sql.shuffle.partitions", str(max(2 * (os.cpu_count() or 2), 4)))
+            )
         else:
             builder = spark_session.builder.remote(url)
         try:
@@ -142,7 +156,9 @@ def session() -> object:
             # dates are bound and returned as DATE; a timestamp (datasets.loaded_at) reads as written
             created.conf.set("spark.sql.session.timeZone", "UTC")
         except Exception as error:  # grpc, py4j and pyspark errors alike: say which setting failed
-            raise SparkUnavailable(f"cannot open a Spark session at {url}: {str(error).splitlines()[0][:300]}") from error
+            raise SparkUnavailable(
+                f"cannot open a Spark session at {url}: {str(error).splitlines()[0][:300]}"
+            ) from error
         _SESSION[url] = created
         return created
 
@@ -158,14 +174,24 @@ def stop() -> None:
 
 # --- the snapshot as Spark views ---------------------------------------------------------------------
 
+
 def data_uri(root: str, path: str) -> str:
     """Where Spark reads ``path`` (relative to the warehouse folder ``root``)."""
     base = os.environ.get("SALESLENS_SPARK_DATA_URI", "").strip().rstrip("/") or root.rstrip("/")
     return f"{base}/{path}"
 
 
-_SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "INTEGER": "INT", "DOUBLE": "DOUBLE", "DATE": "DATE",
-                "BOOLEAN": "BOOLEAN", "TIMESTAMP": "TIMESTAMP_NTZ", "FLOAT": "FLOAT", "SMALLINT": "SMALLINT"}
+_SPARK_TYPES = {
+    "VARCHAR": "STRING",
+    "BIGINT": "BIGINT",
+    "INTEGER": "INT",
+    "DOUBLE": "DOUBLE",
+    "DATE": "DATE",
+    "BOOLEAN": "BOOLEAN",
+    "TIMESTAMP": "TIMESTAMP_NTZ",
+    "FLOAT": "FLOAT",
+    "SMALLINT": "SMALLINT",
+}
 
 
 def _ddl(columns: dict[str, str]) -> str:
@@ -178,7 +204,9 @@ def views(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     try:
         files = cur.execute(f"SELECT table_name, root, path FROM {SNAPSHOT_FILES} ORDER BY ALL").fetchall()  # noqa: S608
     except duckdb.CatalogException:
-        raise SparkUnavailable("Spark reads a warehouse folder's snapshot files; this is an in-memory warehouse") from None
+        raise SparkUnavailable(
+            "Spark reads a warehouse folder's snapshot files; this is an in-memory warehouse"
+        ) from None
     registry = cur.sql("SELECT * FROM datasets ORDER BY name").to_arrow_table()
     digest = hashlib.sha256(repr((files, registry.to_pylist(), os.environ.get("SALESLENS_SPARK_DATA_URI"))).encode())
     key = digest.hexdigest()[:16]
@@ -211,6 +239,7 @@ def views(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 # --- one query ---------------------------------------------------------------------------------------
 
+
 def _as_duckdb(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object], result: object) -> pd.DataFrame:
     """Spark's Arrow ``result`` with the column names and types DuckDB gives ``sql`` (bound, not run)."""
     described = con.cursor().sql(sql, params=params)
@@ -221,8 +250,10 @@ def _as_duckdb(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, objec
     scratch = duckdb.connect(":memory:")
     try:
         scratch.register("spark_result", result)
-        casts = ", ".join(f"CAST(c{i} AS {kind}) AS " + '"' + name.replace('"', '""') + '"'
-                          for i, (name, kind) in enumerate(zip(names, types, strict=True)))
+        casts = ", ".join(
+            f"CAST(c{i} AS {kind}) AS " + '"' + name.replace('"', '""') + '"'
+            for i, (name, kind) in enumerate(zip(names, types, strict=True))
+        )
         return scratch.execute(f"SELECT {casts} FROM spark_result").df()  # noqa: S608 (names and types from DuckDB)
     finally:
         scratch.close()

@@ -68,14 +68,19 @@ class Macro:
 @functools.cache
 def macros() -> dict[str, Macro]:
     """The macros of the migrations (009, 011, 013, ...), parsed from their one definition."""
-    code = "\n".join(re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
-                     for path in sorted(MIGRATIONS.glob(MACRO_GLOB)))
+    code = "\n".join(
+        re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8")) for path in sorted(MIGRATIONS.glob(MACRO_GLOB))
+    )
     found = {}
     pattern = r"create\s+macro\s+(\w+)\s*\(([^)]*)\)\s+as\s+(table\s+)?(.*?);"
     for name, params, table, body in re.findall(pattern, code, flags=re.IGNORECASE | re.DOTALL):
         parsed = sqlglot.parse_one(body if table else f"SELECT {body}", read="duckdb")
-        found[name.lower()] = Macro(name.lower(), tuple(p.strip().lower() for p in params.split(",")),
-                                    parsed if table else parsed.expressions[0], bool(table))
+        found[name.lower()] = Macro(
+            name.lower(),
+            tuple(p.strip().lower() for p in params.split(",")),
+            parsed if table else parsed.expressions[0],
+            bool(table),
+        )
     return found
 
 
@@ -176,8 +181,9 @@ def _is_array_literal(e: exp.Expression, empty: bool = False) -> bool:
 
 def _inclusive_range(start: exp.Expression, end: exp.Expression) -> exp.Expression:
     """sequence(a, greatest(a, b)) without the values past b: empty when b < a, as DuckDB's."""
-    seq = exp.Anonymous(this="SEQUENCE", expressions=[start.copy(), exp.Greatest(this=start.copy(),
-                                                                                 expressions=[end.copy()])])
+    seq = exp.Anonymous(
+        this="SEQUENCE", expressions=[start.copy(), exp.Greatest(this=start.copy(), expressions=[end.copy()])]
+    )
     var = exp.to_identifier("_saleslens_k")
     keep = exp.Lambda(this=exp.LTE(this=exp.Column(this=var.copy()), expression=end.copy()), expressions=[var])
     return exp.Anonymous(this="FILTER", expressions=[seq, keep])
@@ -199,8 +205,10 @@ def _fix(tree: exp.Expression) -> exp.Expression:
             node.replace(exp.false())
     for node in list(tree.find_all(exp.PercentileCont)):
         if node.this.type is not None and node.this.type.this == exp.DataType.Type.DECIMAL:
-            raise Unportable("quantile_cont() of a DECIMAL: DuckDB rounds it to the input's scale, Spark does not; "
-                             "cast the argument to DOUBLE")
+            raise Unportable(
+                "quantile_cont() of a DECIMAL: DuckDB rounds it to the input's scale, Spark does not; "
+                "cast the argument to DOUBLE"
+            )
         node.replace(exp.Anonymous(this="PERCENTILE", expressions=[node.this.copy(), node.expression.copy()]))
     for node in list(tree.find_all(exp.DateDiff)):
         unit = (node.text("unit") or "DAY").upper()
@@ -208,8 +216,14 @@ def _fix(tree: exp.Expression) -> exp.Expression:
         if unit == "MONTH":
             node.replace(exp.Paren(this=exp.Sub(this=_month_index(end), expression=_month_index(start))))
         elif unit == "YEAR":
-            node.replace(exp.Paren(this=exp.Sub(this=exp.Anonymous(this="YEAR", expressions=[end.copy()]),
-                                                expression=exp.Anonymous(this="YEAR", expressions=[start.copy()]))))
+            node.replace(
+                exp.Paren(
+                    this=exp.Sub(
+                        this=exp.Anonymous(this="YEAR", expressions=[end.copy()]),
+                        expression=exp.Anonymous(this="YEAR", expressions=[start.copy()]),
+                    )
+                )
+            )
         else:
             node.replace(exp.Anonymous(this="DATEDIFF", expressions=[end.copy(), start.copy()]))
     for node in list(tree.find_all(exp.Sub)):
@@ -217,8 +231,11 @@ def _fix(tree: exp.Expression) -> exp.Expression:
             node.replace(exp.Anonymous(this="DATEDIFF", expressions=[node.left.copy(), node.right.copy()]))
     for node in list(tree.find_all(exp.Anonymous)):
         if node.name.lower() == "to_months":
-            node.replace(exp.Anonymous(this="MAKE_YM_INTERVAL", expressions=[exp.Literal.number(0),
-                                                                             *[e.copy() for e in node.expressions]]))
+            node.replace(
+                exp.Anonymous(
+                    this="MAKE_YM_INTERVAL", expressions=[exp.Literal.number(0), *[e.copy() for e in node.expressions]]
+                )
+            )
     for node in list(tree.find_all(exp.GenerateSeries)):
         node.parent.replace(exp.Explode(this=_inclusive_range(node.args["start"], node.args["end"])))
     return tree

@@ -98,8 +98,17 @@ class LocalServer:
             self.process.wait(timeout=timeout)
 
 
-def start(run_dir: Path, *, port: int | None = None, cores: int = 2, memory: str = "2g", fast_start: bool = False,
-          shuffle_partitions: int = 4, timeout: float = 180.0, wait: bool = True) -> LocalServer:
+def start(
+    run_dir: Path,
+    *,
+    port: int | None = None,
+    cores: int = 2,
+    memory: str = "2g",
+    fast_start: bool = False,
+    shuffle_partitions: int = 4,
+    timeout: float = 180.0,
+    wait: bool = True,
+) -> LocalServer:
     """Start a server; with ``wait`` return once its gRPC port accepts connections (:meth:`LocalServer.wait`)."""
     run_dir = Path(run_dir).resolve()
     for sub in ("tmp", "warehouse"):
@@ -121,17 +130,40 @@ def start(run_dir: Path, *, port: int | None = None, cores: int = 2, memory: str
         "spark.driver.extraJavaOptions": java_opts,
     }
     home = spark_home()
-    command = ["bash", str(home / "bin" / "spark-submit"), "--class", SERVER_CLASS, "--name", "SalesLens Connect",
-               "--master", f"local[{cores}]", "--driver-memory", memory]
+    command = [
+        "bash",
+        str(home / "bin" / "spark-submit"),
+        "--class",
+        SERVER_CLASS,
+        "--name",
+        "SalesLens Connect",
+        "--master",
+        f"local[{cores}]",
+        "--driver-memory",
+        memory,
+    ]
     for key, value in conf.items():
         command += ["--conf", f"{key}={value}"]
-    env = dict(os.environ, SPARK_HOME=str(home), SPARK_CONNECT_MODE="0", SPARK_LOCAL_IP="127.0.0.1",
-               SPARK_LOG_DIR=str(run_dir), SPARK_LOCAL_DIRS=str(run_dir / "tmp"))
+    env = dict(
+        os.environ,
+        SPARK_HOME=str(home),
+        SPARK_CONNECT_MODE="0",
+        SPARK_LOCAL_IP="127.0.0.1",
+        SPARK_LOG_DIR=str(run_dir),
+        SPARK_LOCAL_DIRS=str(run_dir / "tmp"),
+    )
     for key in ("SPARK_REMOTE", "SPARK_CONNECT_MODE_ENABLED", "SPARK_LOCAL_REMOTE", "PYSPARK_SUBMIT_ARGS"):
         env.pop(key, None)
     log = (run_dir / "server.log").open("ab")
-    process = subprocess.Popen(command, cwd=run_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=run_dir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     log.close()
     server = LocalServer(port, run_dir, process)
     if wait:

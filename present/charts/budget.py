@@ -17,10 +17,19 @@ from present.sentences.budget import lever_label
 def _band(line: pd.DataFrame) -> go.Figure:
     """A figure holding the P10–P90 band of ``line`` (columns spend, p10, p90) over spend."""
     fig = go.Figure()
-    fig.add_scatter(x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False,
-                    hoverinfo="skip")
-    fig.add_scatter(x=line["spend"], y=line["p10"], mode="lines", line=dict(width=0), fill="tonexty",
-                    fillcolor=theme.BAND, name="P10–P90", hoverinfo="skip")
+    fig.add_scatter(
+        x=line["spend"], y=line["p90"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"
+    )
+    fig.add_scatter(
+        x=line["spend"],
+        y=line["p10"],
+        mode="lines",
+        line=dict(width=0),
+        fill="tonexty",
+        fillcolor=theme.BAND,
+        name="P10–P90",
+        hoverinfo="skip",
+    )
     return fig
 
 
@@ -158,7 +167,11 @@ def model_check(line: pd.DataFrame, lever: str, kind: str, lang: str) -> go.Figu
     tint = theme.lever_color(lever)
     fig = _band(line)
     fig.add_scatter(
-        x=line["spend"], y=line["value"], mode="lines", name=t("budget_check_fitted", lang), line=dict(color=tint, width=3)
+        x=line["spend"],
+        y=line["value"],
+        mode="lines",
+        name=t("budget_check_fitted", lang),
+        line=dict(color=tint, width=3),
     )
     fig.add_scatter(
         x=line["spend"],

@@ -21,11 +21,21 @@ def _nps_axis(fig: go.Figure, axis: str = "yaxis") -> None:
 
 def nps_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """NPS per month (line, −100..100) with the month's respondents in the hover. ``frame``: nps_by(month)."""
-    fig = go.Figure(go.Scatter(
-        x=frame["value"], y=frame["nps"], mode="lines+markers", name=t("metric_nps", lang),
-        line=dict(color=theme.ACCENT), customdata=[fmt_int(v, lang) for v in frame["responses"]],
-        hovertemplate="%{x|" + theme.MONTH_FORMAT.get(lang, "%b %Y") + "}: NPS %{y:.0f} · "
-                      + t("metric_responses", lang) + " %{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["value"],
+            y=frame["nps"],
+            mode="lines+markers",
+            name=t("metric_nps", lang),
+            line=dict(color=theme.ACCENT),
+            customdata=[fmt_int(v, lang) for v in frame["responses"]],
+            hovertemplate="%{x|"
+            + theme.MONTH_FORMAT.get(lang, "%b %Y")
+            + "}: NPS %{y:.0f} · "
+            + t("metric_responses", lang)
+            + " %{customdata}<extra></extra>",
+        )
+    )
     _nps_axis(fig)
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=320, legend=False)
@@ -41,11 +51,18 @@ def nps_bars(frame: pd.DataFrame, dimension: str, lang: str, labels: list[str] |
         colors = [theme.color(v) for v in frame["value"]]
     else:
         colors = [theme.GOOD if v >= 0 else theme.BAD for v in frame["nps"]]
-    fig = go.Figure(go.Bar(
-        x=frame["nps"], y=names, orientation="h", marker_color=colors,
-        text=[f"{v:.0f}" for v in frame["nps"]], textposition="auto",
-        customdata=[fmt_int(v, lang) for v in frame["responses"]],
-        hovertemplate="%{y}: NPS %{x:.0f} · " + t("metric_responses", lang) + " %{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=frame["nps"],
+            y=names,
+            orientation="h",
+            marker_color=colors,
+            text=[f"{v:.0f}" for v in frame["nps"]],
+            textposition="auto",
+            customdata=[fmt_int(v, lang) for v in frame["responses"]],
+            hovertemplate="%{y}: NPS %{x:.0f} · " + t("metric_responses", lang) + " %{customdata}<extra></extra>",
+        )
+    )
     _nps_axis(fig, "xaxis")
     fig.update_layout(yaxis=dict(autorange="reversed"), hovermode="closest")
     return theme.layout(fig, height=max(240, 34 * len(frame) + 70), legend=False)
@@ -54,11 +71,21 @@ def nps_bars(frame: pd.DataFrame, dimension: str, lang: str, labels: list[str] |
 def csat_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """CSAT top-two-box share per month (line, 0..100%) with the month's answers in the hover.
     ``frame``: csat_by(month)."""
-    fig = go.Figure(go.Scatter(
-        x=frame["value"], y=frame["csat_top2"], mode="lines+markers", name=t("metric_csat_top2", lang),
-        line=dict(color=theme.ACCENT), customdata=[fmt_int(v, lang) for v in frame["responses"]],
-        hovertemplate="%{x|" + theme.MONTH_FORMAT.get(lang, "%b %Y") + "}: %{y:.1%} · "
-                      + t("metric_responses", lang) + " %{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["value"],
+            y=frame["csat_top2"],
+            mode="lines+markers",
+            name=t("metric_csat_top2", lang),
+            line=dict(color=theme.ACCENT),
+            customdata=[fmt_int(v, lang) for v in frame["responses"]],
+            hovertemplate="%{x|"
+            + theme.MONTH_FORMAT.get(lang, "%b %Y")
+            + "}: %{y:.1%} · "
+            + t("metric_responses", lang)
+            + " %{customdata}<extra></extra>",
+        )
+    )
     fig.update_layout(yaxis=dict(range=[0, 1], tickformat=".0%"))
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=320, legend=False)
@@ -68,24 +95,35 @@ def csat_bars(frame: pd.DataFrame, dimension: str, lang: str, labels: list[str] 
     """CSAT top-two-box share per channel, region or segment (horizontal bars, 0..100%)."""
     names = labels if labels is not None else [theme.data_label(v, lang) for v in frame["value"]]
     colors = [theme.color(v) for v in frame["value"]] if dimension == "channel" else theme.ACCENT
-    fig = go.Figure(go.Bar(
-        x=frame["csat_top2"], y=names, orientation="h", marker_color=colors,
-        text=[fmt_pct(v, lang) for v in frame["csat_top2"]], textposition="auto",
-        customdata=[fmt_int(v, lang) for v in frame["responses"]],
-        hovertemplate="%{y}: %{x:.1%} · " + t("metric_responses", lang) + " %{customdata}<extra></extra>"))
-    fig.update_layout(xaxis=dict(range=[0, 1], tickformat=".0%"), yaxis=dict(autorange="reversed"),
-                      hovermode="closest")
+    fig = go.Figure(
+        go.Bar(
+            x=frame["csat_top2"],
+            y=names,
+            orientation="h",
+            marker_color=colors,
+            text=[fmt_pct(v, lang) for v in frame["csat_top2"]],
+            textposition="auto",
+            customdata=[fmt_int(v, lang) for v in frame["responses"]],
+            hovertemplate="%{y}: %{x:.1%} · " + t("metric_responses", lang) + " %{customdata}<extra></extra>",
+        )
+    )
+    fig.update_layout(xaxis=dict(range=[0, 1], tickformat=".0%"), yaxis=dict(autorange="reversed"), hovermode="closest")
     return theme.layout(fig, height=max(240, 34 * len(frame) + 70), legend=False)
 
 
 def lapse_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Share of each NPS group that lapsed after answering (churn_by_group)."""
-    fig = go.Figure(go.Bar(
-        x=[t(f"voice_group_{g}", lang) for g in frame["group"]], y=frame["lapse_rate"],
-        marker_color=[GROUP_COLORS[g] for g in frame["group"]],
-        text=[fmt_pct(v, lang) for v in frame["lapse_rate"]], textposition="auto",
-        customdata=[fmt_int(v, lang) for v in frame["judged"]],
-        hovertemplate="%{x}: %{y:.1%} · " + t("metric_judged", lang) + " %{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=[t(f"voice_group_{g}", lang) for g in frame["group"]],
+            y=frame["lapse_rate"],
+            marker_color=[GROUP_COLORS[g] for g in frame["group"]],
+            text=[fmt_pct(v, lang) for v in frame["lapse_rate"]],
+            textposition="auto",
+            customdata=[fmt_int(v, lang) for v in frame["judged"]],
+            hovertemplate="%{x}: %{y:.1%} · " + t("metric_judged", lang) + " %{customdata}<extra></extra>",
+        )
+    )
     fig.update_layout(yaxis=dict(tickformat=".0%", rangemode="tozero", title=t("metric_lapse_rate", lang)))
     return theme.layout(fig, height=300, legend=False)
 
@@ -93,15 +131,25 @@ def lapse_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
 def referral_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """New customers per month (bars) and the referral rate (line, right axis). ``frame``: referral_by_month."""
     fig = go.Figure()
-    fig.add_bar(x=frame["month"], y=frame["new_customers"], name=t("metric_new_customers", lang),
-                marker_color=theme.NEUTRAL)
-    fig.add_scatter(x=frame["month"], y=frame["referral_rate"], name=t("metric_referral_rate", lang), yaxis="y2",
-                    mode="lines+markers", line=dict(color=theme.ACCENT_2),
-                    hovertemplate="%{fullData.name}: %{y:.1%}<extra></extra>")
-    fig.update_layout(yaxis=dict(title=t("metric_new_customers", lang)),
-                      yaxis2=dict(overlaying="y", side="right", tickformat=".0%", rangemode="tozero", showgrid=False,
-                                  tickmode="auto"),
-                      hovermode="x unified")
+    fig.add_bar(
+        x=frame["month"], y=frame["new_customers"], name=t("metric_new_customers", lang), marker_color=theme.NEUTRAL
+    )
+    fig.add_scatter(
+        x=frame["month"],
+        y=frame["referral_rate"],
+        name=t("metric_referral_rate", lang),
+        yaxis="y2",
+        mode="lines+markers",
+        line=dict(color=theme.ACCENT_2),
+        hovertemplate="%{fullData.name}: %{y:.1%}<extra></extra>",
+    )
+    fig.update_layout(
+        yaxis=dict(title=t("metric_new_customers", lang)),
+        yaxis2=dict(
+            overlaying="y", side="right", tickformat=".0%", rangemode="tozero", showgrid=False, tickmode="auto"
+        ),
+        hovermode="x unified",
+    )
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=320)
 
@@ -115,24 +163,39 @@ def contacts_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     other = frame["interactions"] - frame[list(CONTACT_COLORS)].sum(axis=1)
     if (other > 0).any():
         fig.add_bar(x=frame["month"], y=other, name=t("rel_other_types", lang), marker_color=theme.NEUTRAL)
-    fig.add_scatter(x=frame["month"], y=frame["contacts_per_customer"], name=t("metric_contacts_per_customer", lang),
-                    yaxis="y2", mode="lines+markers", line=dict(color=theme.INK),
-                    hovertemplate="%{fullData.name}: %{y:.2f}<extra></extra>")
-    fig.update_layout(barmode="stack", yaxis=dict(title=t("metric_interactions", lang)),
-                      yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False, tickmode="auto",
-                                  tickformat=".2f"),
-                      hovermode="x unified")
+    fig.add_scatter(
+        x=frame["month"],
+        y=frame["contacts_per_customer"],
+        name=t("metric_contacts_per_customer", lang),
+        yaxis="y2",
+        mode="lines+markers",
+        line=dict(color=theme.INK),
+        hovertemplate="%{fullData.name}: %{y:.2f}<extra></extra>",
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis=dict(title=t("metric_interactions", lang)),
+        yaxis2=dict(
+            overlaying="y", side="right", rangemode="tozero", showgrid=False, tickmode="auto", tickformat=".2f"
+        ),
+        hovermode="x unified",
+    )
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=340)
 
 
 def days_buckets(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Active customers by days since their last contact (days_since_contact's buckets)."""
-    fig = go.Figure(go.Bar(
-        x=[t(f"rel_bucket_{b}", lang) for b in frame["bucket"]], y=frame["customers"],
-        marker_color=[theme.BAD if b in ("over365", "never") else theme.ACCENT for b in frame["bucket"]],
-        text=[fmt_pct(v, lang) for v in frame["customer_share"]], textposition="auto",
-        hovertemplate="%{x}: %{y:,}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=[t(f"rel_bucket_{b}", lang) for b in frame["bucket"]],
+            y=frame["customers"],
+            marker_color=[theme.BAD if b in ("over365", "never") else theme.ACCENT for b in frame["bucket"]],
+            text=[fmt_pct(v, lang) for v in frame["customer_share"]],
+            textposition="auto",
+            hovertemplate="%{x}: %{y:,}<extra></extra>",
+        )
+    )
     fig.update_layout(yaxis=dict(title=t("metric_active_customers", lang)))
     return theme.layout(fig, height=300, legend=False)
 
@@ -141,11 +204,17 @@ def conversion_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Conversion rate per channel and month (one line per channel, in its colour). ``frame``: by_month."""
     fig = go.Figure()
     for channel, part in frame.groupby("channel", sort=True):
-        fig.add_scatter(x=part["month"], y=part["conversion_rate"], name=theme.data_label(channel, lang),
-                        mode="lines+markers", line=dict(color=theme.color(channel)),
-                        hovertemplate="%{fullData.name}: %{y:.2%}<extra></extra>")
-    fig.update_layout(yaxis=dict(tickformat=".1%", rangemode="tozero", title=t("metric_conversion_rate", lang)),
-                      hovermode="x unified")
+        fig.add_scatter(
+            x=part["month"],
+            y=part["conversion_rate"],
+            name=theme.data_label(channel, lang),
+            mode="lines+markers",
+            line=dict(color=theme.color(channel)),
+            hovertemplate="%{fullData.name}: %{y:.2%}<extra></extra>",
+        )
+    fig.update_layout(
+        yaxis=dict(tickformat=".1%", rangemode="tozero", title=t("metric_conversion_rate", lang)), hovermode="x unified"
+    )
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=320)
 
@@ -154,11 +223,24 @@ def health_breakdown(frame: pd.DataFrame, lang: str) -> go.Figure:
     """The health score's parts: each component's points (bar) out of its weight × 100 (faint bar behind)."""
     names = [t(f"health_component_{c}", lang) for c in frame["component"]]
     fig = go.Figure()
-    fig.add_bar(y=names, x=frame["weight"] * 100, orientation="h", marker_color=theme.FAINT,
-                name=t("health_possible", lang), hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>")
-    fig.add_bar(y=names, x=frame["points"], orientation="h", marker_color=theme.ACCENT,
-                name=t("metric_health_points", lang), text=[f"{v:.1f}" for v in frame["points"]],
-                textposition="auto", hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>")
+    fig.add_bar(
+        y=names,
+        x=frame["weight"] * 100,
+        orientation="h",
+        marker_color=theme.FAINT,
+        name=t("health_possible", lang),
+        hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>",
+    )
+    fig.add_bar(
+        y=names,
+        x=frame["points"],
+        orientation="h",
+        marker_color=theme.ACCENT,
+        name=t("metric_health_points", lang),
+        text=[f"{v:.1f}" for v in frame["points"]],
+        textposition="auto",
+        hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>",
+    )
     fig.update_layout(barmode="overlay", yaxis=dict(autorange="reversed"), hovermode="closest")
     return theme.layout(fig, height=240)
 
@@ -172,16 +254,26 @@ def timeline(events: pd.DataFrame, lang: str) -> go.Figure:
             if kind == "order":
                 text = f"{theme.data_label(e['channel'], lang)} · {theme.money_text([e['revenue']], lang)[0]}"
             elif kind == "contact":
-                detail = t(f"ctype_{e['detail']}", lang) if e["detail"] in ("visit", "call", "wecom", "email", "sms") \
+                detail = (
+                    t(f"ctype_{e['detail']}", lang)
+                    if e["detail"] in ("visit", "call", "wecom", "email", "sms")
                     else theme.plain(e["detail"])
+                )
                 text = detail + (f" · {theme.plain(e['note'])}" if isinstance(e["note"], str) and e["note"] else "")
             else:
                 text = f"{e['score']:.0f} ({e['detail']})" + (
-                    f" · {theme.plain(e['note'][:60])}" if isinstance(e["note"], str) and e["note"] else "")
+                    f" · {theme.plain(e['note'][:60])}" if isinstance(e["note"], str) and e["note"] else ""
+                )
             hover.append(text)
-        fig.add_scatter(x=part["day"], y=[t(f"rel_event_{kind}", lang)] * len(part), mode="markers",
-                        name=t(f"rel_event_{kind}", lang), marker=dict(color=EVENT_COLORS[kind], size=11),
-                        customdata=hover, hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra></extra>")
+        fig.add_scatter(
+            x=part["day"],
+            y=[t(f"rel_event_{kind}", lang)] * len(part),
+            mode="markers",
+            name=t(f"rel_event_{kind}", lang),
+            marker=dict(color=EVENT_COLORS[kind], size=11),
+            customdata=hover,
+            hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+        )
     fig.update_layout(hovermode="closest", yaxis=dict(type="category"))
     theme.month_axis(fig, lang, days=True)
     return theme.layout(fig, height=240)

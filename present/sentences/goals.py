@@ -12,7 +12,7 @@ from present.i18n import fmt_pct, label, t
 def metric_label(metric: str, lang: str) -> str:
     """The goal metric's name in ``lang`` ("Channel revenue share (monthly): Live commerce")."""
     if metric.startswith(CHANNEL_SHARE):
-        return t("goals_metric_channel_share", lang, channel=label(metric[len(CHANNEL_SHARE):], lang))
+        return t("goals_metric_channel_share", lang, channel=label(metric[len(CHANNEL_SHARE) :], lang))
     return t(f"goals_metric_{metric}", lang)
 
 
@@ -22,7 +22,7 @@ def format_value(metric: str, value: float | None, lang: str) -> str:
 
 
 def scope_label(goal: Goal, lang: str) -> str:
-    """"all" or the scope's channels and regions, translated."""
+    """ "all" or the scope's channels and regions, translated."""
     parts = [label(v, lang) for v in (*goal.channels, *goal.regions)]
     return " · ".join(parts) if parts else t("goals_scope_all", lang)
 
@@ -30,8 +30,12 @@ def scope_label(goal: Goal, lang: str) -> str:
 def projection_method(p: Progress, lang: str) -> str:
     """How the projection was found: the straight line, or the forecast's P50 with its band."""
     if p.method == "forecast" and p.projected_band is not None:
-        return t("goals_method_forecast", lang, p10=format_value(p.goal.metric, p.projected_band[0], lang),
-                 p90=format_value(p.goal.metric, p.projected_band[1], lang))
+        return t(
+            "goals_method_forecast",
+            lang,
+            p10=format_value(p.goal.metric, p.projected_band[0], lang),
+            p90=format_value(p.goal.metric, p.projected_band[1], lang),
+        )
     return t("goals_method_trend", lang) if p.projected is not None else "—"
 
 
@@ -40,18 +44,20 @@ def progress_frame(progress: list[Progress], lang: str) -> pd.DataFrame:
     rows = []
     for p in progress:
         g = p.goal
-        rows.append({
-            t("goals_col_metric", lang): metric_label(g.metric, lang),
-            t("goals_col_scope", lang): scope_label(g, lang),
-            t("goals_col_owner", lang): g.owner,
-            t("goals_col_deadline", lang): g.deadline.isoformat(),
-            t("goals_col_baseline", lang): format_value(g.metric, p.baseline, lang),
-            t("goals_col_current", lang): format_value(g.metric, p.current, lang),
-            t("goals_col_target", lang): format_value(g.metric, g.target, lang),
-            t("goals_col_progress", lang): fmt_pct(p.progress, lang, decimals=0),
-            t("goals_col_projected", lang): format_value(g.metric, p.projected, lang),
-            t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
-            t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
-            t("goals_col_method", lang): projection_method(p, lang),  # last: the long text
-        })
+        rows.append(
+            {
+                t("goals_col_metric", lang): metric_label(g.metric, lang),
+                t("goals_col_scope", lang): scope_label(g, lang),
+                t("goals_col_owner", lang): g.owner,
+                t("goals_col_deadline", lang): g.deadline.isoformat(),
+                t("goals_col_baseline", lang): format_value(g.metric, p.baseline, lang),
+                t("goals_col_current", lang): format_value(g.metric, p.current, lang),
+                t("goals_col_target", lang): format_value(g.metric, g.target, lang),
+                t("goals_col_progress", lang): fmt_pct(p.progress, lang, decimals=0),
+                t("goals_col_projected", lang): format_value(g.metric, p.projected, lang),
+                t("goals_col_status", lang): t(f"goals_status_{p.status}", lang),
+                t("goals_col_why", lang): t(p.reason, lang) if p.reason else "",
+                t("goals_col_method", lang): projection_method(p, lang),  # last: the long text
+            }
+        )
     return pd.DataFrame(rows)

@@ -200,7 +200,6 @@ def test_a_region_scoped_user_sees_only_their_regions_numbers(signed_in, make_ap
     assert any("限于部分区域或渠道" in e.value for e in scoped.error)
 
 
-
 def test_a_scoped_user_gets_the_pages_computed_on_their_rows_with_whole_dataset_parts_left_out(signed_in, make_app):
     """Retention, Customer voice and Relationship health render for a region-scoped user: their cards
     equal the region filter's; only the dataset-wide sections (CLV fit, holdout uplift, cohort slicer)

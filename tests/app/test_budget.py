@@ -48,7 +48,9 @@ def test_budget_page_shows_current_plan_in_both_languages(make_app, lang):
     m = model()
     expected = project(m, m.current_allocation()).set_index("outcome").loc["revenue", "scenario"]
     assert cards[revenue_label] == fmt_money(expected, lang)
-    assert len(at.dataframe) >= 1 and at.slider(key="budget_total").value == pytest.approx(m.current_allocation().sum(), abs=0.01)
+    assert len(at.dataframe) >= 1 and at.slider(key="budget_total").value == pytest.approx(
+        m.current_allocation().sum(), abs=0.01
+    )
 
 
 def test_lever_slider_changes_the_projection(make_app):
@@ -178,14 +180,22 @@ def test_scenarios_save_compare_load_delete(make_app, demo_db, tmp_path):
     at.button(key="budget_scen_delete").click().run()
     no_exception(at)
     assert at.multiselect(key="budget_scen_pick").value == ["Plan *A*"]
-    assert [s.name for s in __import__("metrics.budget.scenarios", fromlist=["x"]).list_scenarios(cached.store(), "demo")] == ["Plan *A*"]
+    assert [
+        s.name for s in __import__("metrics.budget.scenarios", fromlist=["x"]).list_scenarios(cached.store(), "demo")
+    ] == ["Plan *A*"]
 
 
 def test_without_spend_data_the_page_explains_and_takes_manual_curves(make_app, tmp_path):
     db = tmp_path / "nospend.duckdb"
     con = warehouse.open_warehouse(db)
-    warehouse_with([line("o1", "2025-01-05", "c1", "online", "east", 100.0, 50.0),
-                    line("o2", "2025-03-05", "c2", "store", "east", 80.0, 40.0)], con=con, name="plain")
+    warehouse_with(
+        [
+            line("o1", "2025-01-05", "c1", "online", "east", 100.0, 50.0),
+            line("o2", "2025-03-05", "c2", "store", "east", 80.0, 40.0),
+        ],
+        con=con,
+        name="plain",
+    )
     at = open_page(make_app, BUDGET, db, lang="en")
     assert any("channel-costs file" in i.value for i in at.info)
     assert any("no spend history" in w.value for w in at.warning)
@@ -242,10 +252,11 @@ def test_optimizer_names_and_releases_the_levers_the_guardrail_holds(make_app):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_retention_page_shows_each_programmes_measured_uplift(make_app, lang):
     at = open_page(make_app, "pages/retention.py", lang=lang)
-    title = "CRM 项目的实测效果（对照组）" if lang == "zh" else "What each CRM programme measurably does (holdout groups)"
+    title = (
+        "CRM 项目的实测效果（对照组）" if lang == "zh" else "What each CRM programme measurably does (holdout groups)"
+    )
     assert any(h.value == title for h in at.subheader)
     table = next(d.value for d in at.dataframe if len(d.value) == 6)
     frame = table.data if hasattr(table, "data") else table
     assert len(frame) == 6  # three programmes × 90 and 180 days
     assert any("95%" in str(column) for column in frame.columns)
-

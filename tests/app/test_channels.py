@@ -131,9 +131,11 @@ def test_conflict_controls(make_app):
 
 def test_dataset_without_cost_or_channel_costs(make_app, tmp_path):
     db = tmp_path / "nocost.duckdb"
-    con = warehouse_with([line("A", "2024-02-10", None, "online", "east", 100),
-                          line("B", "2024-02-11", None, "store", "west", 50)], name="plain",
-                         con=warehouse.open_warehouse(db))
+    con = warehouse_with(
+        [line("A", "2024-02-10", None, "online", "east", 100), line("B", "2024-02-11", None, "store", "west", 50)],
+        name="plain",
+        con=warehouse.open_warehouse(db),
+    )
     con.close()
     at = open_page(make_app, CHANNELS, db=db, lang="en", preset="all")
     warning = " ".join(m.value for m in at.markdown)

@@ -34,8 +34,11 @@ def test_pages_render_in_both_languages(make_app, page, lang):
     at = open_page(make_app, page, lang=lang)
     assert any("\u4e00" <= c <= "\u9fff" for c in at.title[0].value) == (lang == "zh")
     assert at.get("plotly_chart"), "every customer page draws charts"
-    words = {CUSTOMERS: ("重要价值客户", "Champions"), RETENTION: ("流失率", "Churn rate"),
-             VALUE: ("核心客户（A）", "Core (A)")}[page]
+    words = {
+        CUSTOMERS: ("重要价值客户", "Champions"),
+        RETENTION: ("流失率", "Churn rate"),
+        VALUE: ("核心客户（A）", "Core (A)"),
+    }[page]
     text = " ".join(str(el.proto) for el in at.main)
     assert words[0 if lang == "zh" else 1] in text
 
@@ -59,7 +62,9 @@ def test_scheme_measure_segment_and_migration_controls(make_app):
     assert sorted(bars["x"]) == sorted(sizes["customers"].tolist())
     at.radio(key="customers_measure").set_value("revenue").run()
     no_exception(at)
-    assert sorted(chart(at, "customers_segment_bars")["data"][0]["x"]) == pytest.approx(sorted(sizes["revenue"].tolist()))
+    assert sorted(chart(at, "customers_segment_bars")["data"][0]["x"]) == pytest.approx(
+        sorted(sizes["revenue"].tolist())
+    )
     assert len(at.dataframe[0].value) == 10
     at.selectbox(key="customers_scheme").set_value("simple").run()
     no_exception(at)
@@ -74,8 +79,9 @@ def test_scheme_measure_segment_and_migration_controls(make_app):
     assert chart(at, "customers_migration_matrix")["data"][0]["type"] == "heatmap"
     at.radio(key="customers_migration_view").set_value("sankey").run()
     no_exception(at)
-    moves = rfm.migration(rfm.rfm(cached.connection(), selection(), keys=True),
-                          rfm.key_segments(cached.connection(), selection().prior))
+    moves = rfm.migration(
+        rfm.rfm(cached.connection(), selection(), keys=True), rfm.key_segments(cached.connection(), selection().prior)
+    )
     assert sum(chart(at, "customers_migration_sankey")["data"][0]["link"]["value"]) == moves["customers"].sum()
 
 
@@ -102,7 +108,10 @@ def test_window_dimension_threshold_and_cohort_controls(make_app):
     channel_names = chart(at, "retention_churn_by")["data"][0]["y"]
     at.radio(key="retention_churn_dim").set_value("region").run()
     no_exception(at)
-    assert chart(at, "retention_churn_by")["data"][0]["y"] != channel_names and "East China" in chart(at, "retention_churn_by")["data"][0]["y"]
+    assert (
+        chart(at, "retention_churn_by")["data"][0]["y"] != channel_names
+        and "East China" in chart(at, "retention_churn_by")["data"][0]["y"]
+    )
     all_sizes = chart(at, "retention_cohort_heatmap")["data"][0]["z"]
     at.multiselect(key="retention_cohort_channels").select("直播带货").run()
     no_exception(at)
@@ -136,7 +145,9 @@ def test_clv_calibration_and_360_view(make_app):
 def test_without_customer_ids_the_pages_say_so(make_app, tmp_path, page, lang):
     db = tmp_path / "anon.duckdb"
     con = warehouse.open_warehouse(db)
-    warehouse_with([line(f"o{i}", f"2024-01-{i + 1:02d}", None, "web", "east", 10) for i in range(20)], name="anon", con=con)
+    warehouse_with(
+        [line(f"o{i}", f"2024-01-{i + 1:02d}", None, "web", "east", 10) for i in range(20)], name="anon", con=con
+    )
     at = make_app(db, lang=lang)
     at.switch_page(page).run()
     no_exception(at)
@@ -148,7 +159,9 @@ def test_without_customer_ids_the_pages_say_so(make_app, tmp_path, page, lang):
 def test_thin_data_says_why_and_keeps_the_360_view(make_app, tmp_path):
     db = tmp_path / "thin.duckdb"
     con = warehouse.open_warehouse(db)
-    warehouse_with([line(f"o{i}", f"2024-01-{i + 1:02d}", f"k{i}", "web", "east", 10) for i in range(20)], name="thin", con=con)
+    warehouse_with(
+        [line(f"o{i}", f"2024-01-{i + 1:02d}", f"k{i}", "web", "east", 10) for i in range(20)], name="thin", con=con
+    )
     at = make_app(db, lang="en")
     at.switch_page(VALUE).run()
     no_exception(at)

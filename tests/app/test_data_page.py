@@ -45,8 +45,12 @@ def no_exception(at) -> None:
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("data_page") / "base.duckdb"
-    subprocess.run([sys.executable, "-m", "data", "demo", "--orders", "2000", "--db", str(path)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "data", "demo", "--orders", "2000", "--db", str(path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -88,7 +92,7 @@ def metrics(at) -> dict[str, str]:
 
 
 def mapping(at, prefix: str = "data") -> dict[str, str]:
-    return {s.key[len(prefix) + 5:]: s.value for s in at.selectbox if s.key and s.key.startswith(f"{prefix}_map_")}
+    return {s.key[len(prefix) + 5 :]: s.value for s in at.selectbox if s.key and s.key.startswith(f"{prefix}_map_")}
 
 
 def validate(at, prefix: str = "data"):
@@ -116,16 +120,27 @@ def test_upload_map_report_and_load(make_app, fresh, encoding):
 
     at.selectbox(key="data_map_channel").set_value("门店类型").run()
     validate(at)
-    assert metrics(at) == {"Rows read": "5", "Rows accepted": "3", "Rows rejected": "1", "Orders": "3",
-                           "Customers": "3"}
+    assert metrics(at) == {
+        "Rows read": "5",
+        "Rows accepted": "3",
+        "Rows rejected": "1",
+        "Orders": "3",
+        "Customers": "3",
+    }
     text = plain(at)
     assert "Dates: 2020-01-05 to 2020-02-01" in text
     assert "Duplicates: 1 lines" in text and "Negative quantities (returns): 1 lines" in text
     # revenue 100 + 200 − 30 (the return made negative), cost 60 + 120 + 10
     assert f"Total revenue {fmt_money(270, 'en')}; total cost {fmt_money(190, 'en')}" in text
     rejects = frame(at, "Row", "Value")
-    assert rejects.to_dict("records") == [{"Row": "5", "Reason": "Impossible date (e.g. 29 February in a non-leap year)",
-                                           "Field": "order_date", "Value": "2018-02-29"}]
+    assert rejects.to_dict("records") == [
+        {
+            "Row": "5",
+            "Reason": "Impossible date (e.g. 29 February in a non-leap year)",
+            "Field": "order_date",
+            "Value": "2018-02-29",
+        }
+    ]
     counts = frame(at, "Reason", "Rows")
     assert counts.to_dict("records") == [{"Reason": "Impossible date (e.g. 29 February in a non-leap year)", "Rows": 1}]
     assert any("Every analysis is available" in s.value for s in at.success)
@@ -136,8 +151,13 @@ def test_upload_map_report_and_load(make_app, fresh, encoding):
     assert any("Loaded dataset my orders: 3 lines written" in s.value for s in at.success)
     ds = registry.get_dataset(cached.current_warehouse().reader(), "my orders")
     assert ds.order_lines == 3 and ds.orders == 3 and ds.source == "orders.csv" and ds.kind == "upload"
-    channels = cached.current_warehouse().reader().cursor().execute(
-        "SELECT DISTINCT channel FROM order_lines WHERE dataset = 'my orders' ORDER BY 1").fetchall()
+    channels = (
+        cached.current_warehouse()
+        .reader()
+        .cursor()
+        .execute("SELECT DISTINCT channel FROM order_lines WHERE dataset = 'my orders' ORDER BY 1")
+        .fetchall()
+    )
     assert channels == [("加盟",), ("直营",)]  # the user's choice, not the auto-matched 销售渠道
 
     at.button(key="data_show_dataset").click().run()
@@ -187,16 +207,20 @@ def test_missing_required_field_blocks_validation(make_app, fresh):
     assert at.button(key="data_validate").disabled
 
 
-@pytest.mark.parametrize(("name", "content", "lang", "expected"), [
-    ("junk.csv", bytes(range(256)) * 4, "en", "Unrecognised binary file"),
-    ("junk.csv", bytes(range(256)) * 4, "zh", "无法识别的二进制文件"),
-    ("empty.csv", b"", "en", "The file is empty"),
-    # issue 12: bombs are refused on screen, in the user's language, and the server lives on
-    ("bomb.xlsx", hostile.xlsx_dimension_bomb(), "en", "needs more than 1400 MB of memory"),
-    ("bomb.xlsx", hostile.xlsx_dimension_bomb(), "zh", "文件解压后所需内存超过 1400 MB"),
-    ("rows.parquet", hostile.parquet_row_bomb(), "zh", "超过上限 15,000,000"),
-    ("nul.csv", b"a,b\n" + b"1,2\n" * 40000 + b"3,\x00\n", "en", "Line 40002 holds a NUL character"),
-], ids=["binary-en", "binary-zh", "empty", "dimension-bomb-en", "dimension-bomb-zh", "parquet-rows-zh", "nul-en"])
+@pytest.mark.parametrize(
+    ("name", "content", "lang", "expected"),
+    [
+        ("junk.csv", bytes(range(256)) * 4, "en", "Unrecognised binary file"),
+        ("junk.csv", bytes(range(256)) * 4, "zh", "无法识别的二进制文件"),
+        ("empty.csv", b"", "en", "The file is empty"),
+        # issue 12: bombs are refused on screen, in the user's language, and the server lives on
+        ("bomb.xlsx", hostile.xlsx_dimension_bomb(), "en", "needs more than 1400 MB of memory"),
+        ("bomb.xlsx", hostile.xlsx_dimension_bomb(), "zh", "文件解压后所需内存超过 1400 MB"),
+        ("rows.parquet", hostile.parquet_row_bomb(), "zh", "超过上限 15,000,000"),
+        ("nul.csv", b"a,b\n" + b"1,2\n" * 40000 + b"3,\x00\n", "en", "Line 40002 holds a NUL character"),
+    ],
+    ids=["binary-en", "binary-zh", "empty", "dimension-bomb-en", "dimension-bomb-zh", "parquet-rows-zh", "nul-en"],
+)
 def test_unreadable_file_shows_a_translated_error(make_app, fresh, name, content, lang, expected):
     at = make_app(db=fresh, lang=lang)
     at.switch_page(DATA).run()
@@ -233,8 +257,13 @@ def test_formula_cell_loads_as_text(make_app, fresh):
     validate(at)
     assert frame(at, "Product")["Product"].tolist() == ["=1+1", "@SUM(A1)"]
     load_new(at, "formulas")
-    rows = cached.current_warehouse().reader().cursor().execute(
-        "SELECT product, revenue FROM order_lines WHERE dataset = 'formulas' ORDER BY order_id").fetchall()
+    rows = (
+        cached.current_warehouse()
+        .reader()
+        .cursor()
+        .execute("SELECT product, revenue FROM order_lines WHERE dataset = 'formulas' ORDER BY order_id")
+        .fetchall()
+    )
     assert rows == [("=1+1", 10.0), ("@SUM(A1)", 20.0)]
 
 
@@ -271,8 +300,11 @@ def test_superstore_with_region_as_channel(make_app, fresh):
     con = cached.current_warehouse().reader()
     ds = registry.get_dataset(con, "superstore")
     assert ds.order_lines == 9994
-    total = con.cursor().execute("SELECT sum(revenue - coalesce(refund, 0)) FROM order_lines "
-                                 "WHERE dataset = 'superstore'").fetchall()[0][0]
+    total = (
+        con.cursor()
+        .execute("SELECT sum(revenue - coalesce(refund, 0)) FROM order_lines WHERE dataset = 'superstore'")
+        .fetchall()[0][0]
+    )
     assert total == pytest.approx(2297200.86, abs=0.01)
     cards = {c.key: c for c in overview.kpis(con, Filters("superstore", ds.first_date, ds.last_date))}
     assert cards["revenue"].value == pytest.approx(2297200.86, abs=0.01)
@@ -314,22 +346,39 @@ def test_extra_file_channel_costs(make_app, fresh):
     at.radio(key="datasets_extra_kind").set_value("channel_costs").run()
     costs = "月份,渠道,费用类型,金额\n2020-01,天猫,marketing,1000\n2020-02,京东,commission,\n2020-02,京东,rebate,300\n"
     upload(at, "costs.csv", costs.encode(), key="datasets_extra_upload")
-    assert mapping(at, "datasets_extra") == {"month": "月份", "channel": "渠道", "cost_type": "费用类型", "amount": "金额"}
+    assert mapping(at, "datasets_extra") == {
+        "month": "月份",
+        "channel": "渠道",
+        "cost_type": "费用类型",
+        "amount": "金额",
+    }
     validate(at, "datasets_extra")
     report_cards = {k: v for k, v in metrics(at).items() if k.startswith("Rows")}  # not the CRM data health cards
     assert report_cards == {"Rows read": "3", "Rows accepted": "2", "Rows rejected": "1"}
     at.button(key="datasets_extra_load").click().run()
     no_exception(at)
     assert any("2 rows written to dataset shop" in s.value for s in at.success)
-    rows = cached.current_warehouse().reader().cursor().execute(
-        "SELECT month, channel, amount FROM channel_costs WHERE dataset = 'shop' ORDER BY month").fetchall()
+    rows = (
+        cached.current_warehouse()
+        .reader()
+        .cursor()
+        .execute("SELECT month, channel, amount FROM channel_costs WHERE dataset = 'shop' ORDER BY month")
+        .fetchall()
+    )
     assert [(str(m), c, a) for m, c, a in rows] == [("2020-01-01", "天猫", 1000.0), ("2020-02-01", "京东", 300.0)]
 
 
-@pytest.mark.parametrize(("filename", "expected"), [
-    ("orders.csv", "orders"), ("../../etc/passwd", "passwd"), ("C:\\x\\销售 2024.xlsx", "销售 2024"),
-    (".hidden", ".hidden"), ("", "upload"), ("a\x00b.csv", "ab"),
-])
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("orders.csv", "orders"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\x\\销售 2024.xlsx", "销售 2024"),
+        (".hidden", ".hidden"),
+        ("", "upload"),
+        ("a\x00b.csv", "ab"),
+    ],
+)
 def test_default_name_is_text_from_the_last_part(filename, expected):
     assert ingest_flow.default_name(filename) == expected
 
@@ -396,20 +445,36 @@ def test_recognised_export_shows_what_is_not_a_sale_and_loads_with_an_edited_cha
     excluded = frame(at, "Column", "Value")
     assert excluded.to_dict("records") == [
         {"Reason": "Cancelled or closed", "Column": "订单状态", "Value": "已取消", "Rows": 1},
-        {"Reason": "Split parent order (its child orders are listed)", "Column": "订单状态", "Value": "(删除)等待出库",
-         "Rows": 1},
-        {"Reason": "Not paid", "Column": "订单状态", "Value": "等待付款", "Rows": 1}]
+        {
+            "Reason": "Split parent order (its child orders are listed)",
+            "Column": "订单状态",
+            "Value": "(删除)等待出库",
+            "Rows": 1,
+        },
+        {"Reason": "Not paid", "Column": "订单状态", "Value": "等待付款", "Rows": 1},
+    ]
     assert mapping(at)["revenue"] == "⟨revenue⟩" and mapping(at)["region"] == "⟨region⟩"
     assert "Revenue (computed by the source profile)" in at.selectbox(key="data_map_revenue").options
     assert at.text_input(key="data_channel").value == "京东"
     at.text_input(key="data_channel").set_value("京东自营").run()
     validate(at)
-    assert metrics(at) == {"Rows read": "7", "Rows accepted": "4", "Rows rejected": "0", "Not sales": "3",
-                           "Orders": "3", "Customers": "3"}
+    assert metrics(at) == {
+        "Rows read": "7",
+        "Rows accepted": "4",
+        "Rows rejected": "0",
+        "Not sales": "3",
+        "Orders": "3",
+        "Customers": "3",
+    }
     assert "Source: JD merchant centre · order export; channel: 京东自营" in plain(at)
     load_new(at, "jd")
-    rows = cached.current_warehouse().reader().cursor().execute(
-        "SELECT DISTINCT channel, sum(revenue) OVER () FROM order_lines WHERE dataset = 'jd'").fetchall()
+    rows = (
+        cached.current_warehouse()
+        .reader()
+        .cursor()
+        .execute("SELECT DISTINCT channel, sum(revenue) OVER () FROM order_lines WHERE dataset = 'jd'")
+        .fetchall()
+    )
     assert rows == [("京东自营", pytest.approx(1430.0))]
 
 

@@ -98,8 +98,13 @@ def test_unmeasurable_goal_says_why(make_app, tmp_path):
     wh = warehouse.open_warehouse(db)
     rows = [line(f"o{k}", f"2024-0{k}-10", None, "A", "R1", 100.0 * k) for k in range(1, 7)]
     con = warehouse_with(rows, name="anon", con=wh)
-    goals.create(con, goals.Goal("anon", "repeat_rate", 0.4, dt.date(2025, 1, 31), "Li", baseline=0.2,
-                                 baseline_date=dt.date(2024, 6, 1)), store=wh.state)
+    goals.create(
+        con,
+        goals.Goal(
+            "anon", "repeat_rate", 0.4, dt.date(2025, 1, 31), "Li", baseline=0.2, baseline_date=dt.date(2024, 6, 1)
+        ),
+        store=wh.state,
+    )
     at = open_goals(make_app, db, lang="en", dataset="anon", preset="all")
     table = at.dataframe[0].value
     assert table["Status"].tolist() == ["Cannot be measured"]

@@ -31,8 +31,10 @@ def hostile_csv() -> bytes:
         month = 1 + (i % 24)
         year, month = 2023 + (month - 1) // 12, (month - 1) % 12 + 1
         day = 1 + i % 27
-        lines.append(f"O{i},{year}-{month:02d}-{day:02d},{'**C' + str(i % 150) + '**'},{channels[i % 3]},"
-                     f"{regions[i % 2]},{':red[p' + str(i % 7) + ']'},1,{100 + i % 50},{60 + i % 20}")
+        lines.append(
+            f"O{i},{year}-{month:02d}-{day:02d},{'**C' + str(i % 150) + '**'},{channels[i % 3]},"
+            f"{regions[i % 2]},{':red[p' + str(i % 7) + ']'},1,{100 + i % 50},{60 + i % 20}"
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -42,8 +44,12 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = folder / "orders.csv"
     source.write_bytes(hostile_csv())
     db = folder / "hostile.duckdb"
-    done = subprocess.run([sys.executable, "-m", "data", "load", str(source), "--name", "hostile", "--db", str(db)],
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "data", "load", str(source), "--name", "hostile", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return db
 
@@ -51,13 +57,23 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def markdown_texts(at) -> list[str]:
     """Every string the app hands to Streamlit's Markdown renderer in this run."""
     texts: list[str] = []
-    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success",
-                 "toast"):
+    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success", "toast"):
         texts += [str(e.value) for e in at.get(kind)]
     for metric in at.get("metric"):
         texts += [str(metric.label), str(metric.value)]
-    for kind in ("slider", "select_slider", "selectbox", "multiselect", "checkbox", "toggle", "text_input",
-                 "number_input", "date_input", "button", "text_area"):
+    for kind in (
+        "slider",
+        "select_slider",
+        "selectbox",
+        "multiselect",
+        "checkbox",
+        "toggle",
+        "text_input",
+        "number_input",
+        "date_input",
+        "button",
+        "text_area",
+    ):
         texts += [str(e.label) for e in at.get(kind)]
     for radio in at.get("radio"):
         texts += [str(radio.label), *map(str, radio.options)]

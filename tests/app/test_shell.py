@@ -75,8 +75,14 @@ def test_channel_filter_changes_the_numbers(make_app):
 
 
 def test_url_parameters_round_trip(make_app):
-    at = make_app(lang="zh", preset="custom", start="2024-03-01", end="2024-05-31",
-                  channel=["电商平台", "直播带货"], region="华东")
+    at = make_app(
+        lang="zh",
+        preset="custom",
+        start="2024-03-01",
+        end="2024-05-31",
+        channel=["电商平台", "直播带货"],
+        region="华东",
+    )
     no_exception(at)
     assert at.sidebar.selectbox(key="sidebar_preset").value == "custom"
     assert tuple(at.sidebar.date_input(key="sidebar_dates").value) == (dt.date(2024, 3, 1), dt.date(2024, 5, 31))
@@ -134,9 +140,12 @@ def test_every_page_first_makes_sure_it_runs_inside_the_shell():
     import ast
 
     for path in (ROOT / "pages").glob("*.py"):
-        body = [node for node in ast.parse(path.read_text(encoding="utf-8")).body
-                if not isinstance(node, (ast.Import, ast.ImportFrom))
-                and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+        body = [
+            node
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+            if not isinstance(node, (ast.Import, ast.ImportFrom))
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        ]
         first = body[0]
         assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call), path.name
         assert getattr(first.value.func, "id", None) == "require_shell", path.name
@@ -153,10 +162,17 @@ def test_a_cli_load_shows_on_the_next_run(make_app, demo_db, tmp_path):
     at = make_app(db, lang="en", preset="all")
     before = metric_values(at)["Revenue"]
     source = tmp_path / "more.csv"
-    source.write_text("order id,order date,customer id,channel,region,revenue\n"
-                      "X1,2025-12-30,C-new,电商平台,华东,5000000\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "data", "load", str(source), "--name", "demo", "--append",
-                           "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    source.write_text(
+        "order id,order date,customer id,channel,region,revenue\nX1,2025-12-30,C-new,电商平台,华东,5000000\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "data", "load", str(source), "--name", "demo", "--append", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout
     at.run()
     after = metric_values(at)["Revenue"]

@@ -118,10 +118,15 @@ def test_without_the_files_each_view_names_the_file_it_needs(make_app, tmp_path,
     from data.snapshots import Warehouse
 
     wh = Warehouse.open(tmp_path / "plain")
-    warehouse_with([line("a", "2024-01-05", "c1", "web", "east", 10.0),
-                    line("b", "2024-02-05", "c2", "web", "east", 20.0)], name="plain", con=wh)
-    needs = {"zh": ("客户反馈", "客户属性", "客户互动", "流量", "python -m data load"),
-             "en": ("Customer feedback", "Customer attributes", "Customer contacts", "Traffic", "python -m data load")}[lang]
+    warehouse_with(
+        [line("a", "2024-01-05", "c1", "web", "east", 10.0), line("b", "2024-02-05", "c2", "web", "east", 20.0)],
+        name="plain",
+        con=wh,
+    )
+    needs = {
+        "zh": ("客户反馈", "客户属性", "客户互动", "流量", "python -m data load"),
+        "en": ("Customer feedback", "Customer attributes", "Customer contacts", "Traffic", "python -m data load"),
+    }[lang]
     seen = ""
     for page in (VOICE, RELATIONSHIP, "pages/channels.py", "pages/datasets.py"):
         at = make_app(db=tmp_path / "plain", lang=lang, dataset="plain", preset="all")
@@ -137,15 +142,28 @@ def test_a_feedback_file_loads_on_the_datasets_page_and_lights_up_the_voice_page
     from tests.app.test_data_page import mapping, metrics, upload, validate
 
     db = tmp_path / "shop"
-    warehouse_with([line("a", "2024-01-05", "c1", "web", "east", 10.0),
-                    line("b", "2024-01-06", "c2", "web", "east", 20.0)], name="shop", con=Warehouse.open(db))
+    warehouse_with(
+        [line("a", "2024-01-05", "c1", "web", "east", 10.0), line("b", "2024-01-06", "c2", "web", "east", 20.0)],
+        name="shop",
+        con=Warehouse.open(db),
+    )
     at = make_app(db=db, lang="zh", dataset="shop", preset="all")
     at.switch_page("pages/datasets.py").run()
     at.radio(key="datasets_extra_kind").set_value("feedback").run()
-    upload(at, "nps.csv", "客户编号,反馈日期,推荐意愿,评价内容\nc1,2024-01-05,10,很好\nc2,2024-01-06,3,太慢\nc3,2024-01-06,12,\n"
-           .encode(), key="datasets_extra_upload")
-    assert mapping(at, "datasets_extra") == {"customer_id": "客户编号", "feedback_date": "反馈日期", "score": "推荐意愿",
-                                             "comment": "评价内容", "scale": "", "channel": ""}
+    upload(
+        at,
+        "nps.csv",
+        "客户编号,反馈日期,推荐意愿,评价内容\nc1,2024-01-05,10,很好\nc2,2024-01-06,3,太慢\nc3,2024-01-06,12,\n".encode(),
+        key="datasets_extra_upload",
+    )
+    assert mapping(at, "datasets_extra") == {
+        "customer_id": "客户编号",
+        "feedback_date": "反馈日期",
+        "score": "推荐意愿",
+        "comment": "评价内容",
+        "scale": "",
+        "channel": "",
+    }
     validate(at, "datasets_extra")
     cards = metrics(at)
     assert (cards["读取行数"], cards["可导入行数"], cards["拒绝行数"]) == ("3", "2", "1")

@@ -51,18 +51,29 @@ class Context:
 
     @property
     def goal(self) -> goals.Goal:
-        return goals.Goal(DATASET, "revenue", 1e6, self.last + dt.timedelta(days=90), "conformance",
-                          channels=self.selection.channels)
+        return goals.Goal(
+            DATASET, "revenue", 1e6, self.last + dt.timedelta(days=90), "conformance", channels=self.selection.channels
+        )
 
 
 def context(con: duckdb.DuckDBPyConnection, db: Path) -> Context:
-    first, last = con.execute("SELECT first_date, last_date FROM datasets WHERE name = $n", {"n": DATASET}).fetchall()[0]
+    first, last = con.execute("SELECT first_date, last_date FROM datasets WHERE name = $n", {"n": DATASET}).fetchall()[
+        0
+    ]
     values = overview.dimension_values(con, DATASET)
     everything = Filters(DATASET, first, last)
-    selection = Filters(DATASET, last - dt.timedelta(days=181), last, channels=tuple(values["channel"][:2]),
-                        regions=tuple(values["region"][:1]))
-    customer = con.execute("SELECT customer_id FROM order_lines WHERE dataset = $n AND customer_id IS NOT NULL "
-                           "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", {"n": DATASET}).fetchall()[0][0]
+    selection = Filters(
+        DATASET,
+        last - dt.timedelta(days=181),
+        last,
+        channels=tuple(values["channel"][:2]),
+        regions=tuple(values["region"][:1]),
+    )
+    customer = con.execute(
+        "SELECT customer_id FROM order_lines WHERE dataset = $n AND customer_id IS NOT NULL "
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        {"n": DATASET},
+    ).fetchall()[0][0]
     return Context(con, db, everything, selection, last, customer)
 
 
@@ -108,19 +119,22 @@ CALLS: dict[str, Call] = {
     "cohorts.acquisition": lambda c: cohorts.acquisition(c.con, DATASET),
     "cohorts.retention": lambda c: cohorts.retention(c.con, c.selection),
     "cohorts.retention[acquired]": lambda c: cohorts.retention(
-        c.con, replace(c.selection, channels=()), acq_channels=c.selection.channels[:1]),
+        c.con, replace(c.selection, channels=()), acq_channels=c.selection.channels[:1]
+    ),
     "tiers.abc": lambda c: tiers.abc(c.con, c.selection),
     "tiers.current_value": lambda c: tiers.current_value(c.con, DATASET, as_of=c.last),
     "clv.summary": lambda c: clv.summary(c.con, DATASET, cal_end=c.last - dt.timedelta(days=182), holdout_end=c.last),
     "clv.fit": lambda c: clv.fit(c.con, DATASET, cal_end=c.last),
     "clv.customer_value": lambda c: clv.customer_value(c.con, DATASET, as_of=c.last),
-    "clv.calibration": lambda c: clv.calibration(c.con, DATASET, cal_end=c.last - dt.timedelta(days=182),
-                                                 holdout_end=c.last),
+    "clv.calibration": lambda c: clv.calibration(
+        c.con, DATASET, cal_end=c.last - dt.timedelta(days=182), holdout_end=c.last
+    ),
     "clv.acquisition_cost": lambda c: clv.acquisition_cost(c.con, c.selection),
     # goals (measured on the lines; the goals themselves are user state in SQLite)
     "goals.monthly_values": lambda c: goals.monthly_values(c.con, DATASET, "revenue", c.everything.start, c.last),
-    "goals.monthly_values[kpi]": lambda c: goals.monthly_values(c.con, DATASET, "repeat_rate", c.last.replace(day=1),
-                                                                c.last, channels=c.selection.channels),
+    "goals.monthly_values[kpi]": lambda c: goals.monthly_values(
+        c.con, DATASET, "repeat_rate", c.last.replace(day=1), c.last, channels=c.selection.channels
+    ),
     "goals.baseline_for": lambda c: goals.baseline_for(c.con, c.goal),
     "goals.evaluate": lambda c: goals.evaluate(c.con, c.goal),
     "goals.progress_table": lambda c: goals.progress_table(c.con, DATASET, goals=(c.goal,)),
@@ -162,12 +176,14 @@ CALLS: dict[str, Call] = {
     "goals.voice_reason": lambda c: goals.voice_reason(c.con, replace(c.goal, metric="nps")),
     # outlook and risk (issue 16): the forecast's monthly series and the risk rules' inputs
     "forecast.monthly_history": lambda c: forecast.monthly_history(c.con, DATASET),
-    "forecast.monthly_history[train_end]": lambda c: forecast.monthly_history(c.con, DATASET,
-                                                                              train_end=c.last - dt.timedelta(days=200)),
+    "forecast.monthly_history[train_end]": lambda c: forecast.monthly_history(
+        c.con, DATASET, train_end=c.last - dt.timedelta(days=200)
+    ),
     "risks.gather": lambda c: risks.gather(c.con, DATASET),
     # the risk rules judge the whole dataset; the key-customer query also takes the sidebar's lists
-    "db.query[risk_top_customers, selection]": lambda c: query(c.con, "risk_top_customers",
-                                                           **query_params(c.selection, c.customer)),
+    "db.query[risk_top_customers, selection]": lambda c: query(
+        c.con, "risk_top_customers", **query_params(c.selection, c.customer)
+    ),
 }
 
 # Metric functions taking a connection that the suite does not call, and why.
@@ -181,16 +197,37 @@ NOT_CALLED = {
     "metrics.risks.register": "risks.gather + forecast.outlook + the budget model + health.data_health, each covered",
 }
 
+
 def query_params(f: Filters, customer: str = "C000001") -> dict[str, object]:
     """A value for every parameter name the queries in metrics/sql use, from selection ``f``: what a
     query no call above reaches runs with, and what the translation lint types parameters by."""
     year_ago = f.year_ago
-    return {**f.params(), "ya_start": year_ago.start, "ya_end": year_ago.end, "acq_channels": list(f.channels[:1]),
-            "window_days": 90, "days": f.days, "periods": 4, "region": f.regions[0] if f.regions else "",
-            "cal_end": f.end - dt.timedelta(days=182), "holdout_end": f.end, "as_of": f.end, "split_orders": 0,
-            "ids": True, "acquisition": True, "needle": "1", "limit": 20, "customer_id": customer,
-            "first": f.start, "last": f.end - dt.timedelta(days=6), "short": 90, "long": 180, "window": 90,
-            "referrers": [customer], "until": f.end}
+    return {
+        **f.params(),
+        "ya_start": year_ago.start,
+        "ya_end": year_ago.end,
+        "acq_channels": list(f.channels[:1]),
+        "window_days": 90,
+        "days": f.days,
+        "periods": 4,
+        "region": f.regions[0] if f.regions else "",
+        "cal_end": f.end - dt.timedelta(days=182),
+        "holdout_end": f.end,
+        "as_of": f.end,
+        "split_orders": 0,
+        "ids": True,
+        "acquisition": True,
+        "needle": "1",
+        "limit": 20,
+        "customer_id": customer,
+        "first": f.start,
+        "last": f.end - dt.timedelta(days=6),
+        "short": 90,
+        "long": 180,
+        "window": 90,
+        "referrers": [customer],
+        "until": f.end,
+    }
 
 
 # The CLI exports (python -m metrics export NAME), over the whole range as the command line defaults.

@@ -95,8 +95,12 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
     began = time.perf_counter()
     work = tmp_path_factory.mktemp("conformance")
     db = work / "demo"
-    subprocess.run([sys.executable, "-m", "data", "demo", "--orders", str(DEMO_ORDERS), "--db", str(db)], cwd=ROOT,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "data", "demo", "--orders", str(DEMO_ORDERS), "--db", str(db)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     spark_server = server.start(work / "spark", fast_start=True, memory="1g", shuffle_partitions=2, wait=False)
     try:
         result = Outcome(db, spark_server.url)

@@ -97,6 +97,7 @@ class Recorder:
 
 # --- comparing ---------------------------------------------------------------------------------------
 
+
 def _close(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == b or abs(a - b) <= max(REL * max(abs(a), abs(b)), ABS)
 
@@ -105,7 +106,11 @@ def _cells_differ(a: pd.Series, b: pd.Series) -> int:
     if pd.api.types.is_float_dtype(a) and pd.api.types.is_float_dtype(b):
         x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
-            same = (np.isnan(x) & np.isnan(y)) | (x == y) | (np.abs(x - y) <= np.maximum(REL * np.maximum(np.abs(x), np.abs(y)), ABS))
+            same = (
+                (np.isnan(x) & np.isnan(y))
+                | (x == y)
+                | (np.abs(x - y) <= np.maximum(REL * np.maximum(np.abs(x), np.abs(y)), ABS))
+            )
         return int((~same).sum())
     return sum(not _same(p, q) for p, q in zip(a.tolist(), b.tolist(), strict=True))
 
@@ -139,12 +144,17 @@ def differences(a: object, b: object, where: str = "result") -> list[str]:
         return frame_differences(a, b, where)
     if isinstance(a, pd.Series) and isinstance(b, pd.Series):
         return frame_differences(a.to_frame(), b.to_frame(), where)
-    if type(a) is not type(b) and not (isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number))):
+    if type(a) is not type(b) and not (
+        isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number))
+    ):
         if not (a is None or b is None) or a is not b:
             return [f"{where}: {type(a).__name__} vs {type(b).__name__}"]
     if dataclasses.is_dataclass(a) and not isinstance(a, type):
-        return [d for f in dataclasses.fields(a) for d in differences(getattr(a, f.name), getattr(b, f.name),
-                                                                      f"{where}.{f.name}")]
+        return [
+            d
+            for f in dataclasses.fields(a)
+            for d in differences(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+        ]
     if isinstance(a, dict):
         if list(a) != list(b):
             return [f"{where}: keys {list(a)} vs {list(b)}"]

@@ -76,8 +76,13 @@ def test_export_in_its_own_process(outcome):
     """`SALESLENS_ENGINE=spark SALESLENS_SPARK_REMOTE=sc://… python -m metrics export channels`:
     the settings reach a fresh process, and its CSV is DuckDB's."""
     env = dict(os.environ, SALESLENS_ENGINE="spark", SALESLENS_SPARK_REMOTE=outcome.url)
-    done = subprocess.run([sys.executable, "-m", "metrics", "export", "channels", "--dataset", DATASET,
-                           "--db", str(outcome.db)], cwd=ROOT, env=env, capture_output=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "metrics", "export", "channels", "--dataset", DATASET, "--db", str(outcome.db)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert done.stdout.decode("utf-8") == outcome.csv_duck["channels"].decode("utf-8-sig")
 

@@ -23,8 +23,15 @@ from tests.conftest import ROOT, copy_warehouse, in_ci
 
 CHROMIUM = os.environ.get("SALESLENS_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = ROOT / "test-output" / "e2e"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _require(condition: bool, reason: str) -> None:
@@ -43,8 +50,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def start_server(db: Path, log_name: str = "server.log", env: dict[str, str] | None = None, *,
-                 port: int | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
+def start_server(
+    db: Path,
+    log_name: str = "server.log",
+    env: dict[str, str] | None = None,
+    *,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+) -> Iterator[str]:
     """``streamlit run app.py`` on 127.0.0.1 and a free port (or ``port``) over the warehouse ``db``,
     with extra ``args`` (e.g. ``--secrets.files``); yields its URL."""
     port = port or free_port()
@@ -52,9 +65,25 @@ def start_server(db: Path, log_name: str = "server.log", env: dict[str, str] | N
     log = OUTPUT / log_name
     with log.open("w") as handle:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
-            cwd=ROOT, env=dict(os.environ, SALESLENS_DB=str(db), **(env or {})), stdout=handle,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                *args,
+            ],
+            cwd=ROOT,
+            env=dict(os.environ, SALESLENS_DB=str(db), **(env or {})),
+            stdout=handle,
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
@@ -140,7 +169,10 @@ def wait_text(tab, *texts: str, within: str = "body", timeout_ms: int = 90_000) 
     try:
         tab.wait_for_function(
             "([sel, texts]) => { const el = document.querySelector(sel);"
-            " return !!el && texts.every(t => el.innerText.includes(t)); }", arg=[within, list(texts)], timeout=timeout_ms)
+            " return !!el && texts.every(t => el.innerText.includes(t)); }",
+            arg=[within, list(texts)],
+            timeout=timeout_ms,
+        )
     except Exception as error:  # playwright's TimeoutError: say what is missing, keep the page text
         body = tab.locator(within).first.inner_text() if tab.locator(within).count() else ""
         OUTPUT.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,10 @@ TEMPLATE = ROOT / "deploy" / "nginx.conf.tmpl"
 def render(port: int, backends: list[int]) -> str:
     """The nginx config for a proxy on ``port`` in front of Streamlit processes on ``backends``."""
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in backends)
-    health = "\n".join(f"        location = /healthz/{i} {{ proxy_pass http://127.0.0.1:{p}/_stcore/health; }}"
-                       for i, p in enumerate(backends, start=1))
+    health = "\n".join(
+        f"        location = /healthz/{i} {{ proxy_pass http://127.0.0.1:{p}/_stcore/health; }}"
+        for i, p in enumerate(backends, start=1)
+    )
     text = TEMPLATE.read_text(encoding="utf-8")
     return text.replace("__PORT__", str(port)).replace("__SERVERS__", servers).replace("__HEALTH__", health)
 
@@ -32,8 +34,11 @@ def nginx(prefix: Path, port: int, backends: list[int]) -> Iterator[str]:
     for sub in ("logs", "tmp"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
     (prefix / "nginx.conf").write_text(render(port, backends), encoding="utf-8")
-    proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e",
-                             str(prefix / "logs" / "error.log")], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "logs" / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -18,23 +18,42 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PAGES = ("overview", "advisor", "goals", "outlook", "risks", "channels", "channels_conflict", "customers", "retention",
-         "customer_value", "voice", "relationship", "budget", "budget_optimizer", "budget_scenarios", "data", "datasets",
-         "access")
+PAGES = (
+    "overview",
+    "advisor",
+    "goals",
+    "outlook",
+    "risks",
+    "channels",
+    "channels_conflict",
+    "customers",
+    "retention",
+    "customer_value",
+    "voice",
+    "relationship",
+    "budget",
+    "budget_optimizer",
+    "budget_scenarios",
+    "data",
+    "datasets",
+    "access",
+)
 LANGS = ("zh", "en")
 WIDTH = 1440
 
 
-def capture(browser, base_url: str, outdir: Path, *, pages: tuple[str, ...] = PAGES,
-            langs: tuple[str, ...] = LANGS) -> list[Path]:
+def capture(
+    browser, base_url: str, outdir: Path, *, pages: tuple[str, ...] = PAGES, langs: tuple[str, ...] = LANGS
+) -> list[Path]:
     """Save every page × language; returns the files. Raises AssertionError naming a page that failed."""
     from tests.e2e.conftest import wait_idle
 
     outdir.mkdir(parents=True, exist_ok=True)
     saved = []
     for lang in langs:
-        context = browser.new_context(viewport={"width": WIDTH, "height": 1000},
-                                      locale="zh-CN" if lang == "zh" else "en-US")
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": 1000}, locale="zh-CN" if lang == "zh" else "en-US"
+        )
         tab = context.new_page()
         try:
             for page in pages:
@@ -42,15 +61,19 @@ def capture(browser, base_url: str, outdir: Path, *, pages: tuple[str, ...] = PA
                 tab.goto(f"{base_url}/{path}?lang={lang}&preset=last_year", wait_until="domcontentloaded")
                 wait_idle(tab)
                 # charts below the fold load their code lazily: scroll through the page once
-                tab.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 800) {"
-                             " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 120)); } window.scrollTo(0, 0); }")
+                tab.evaluate(
+                    "async () => { for (let y = 0; y < document.body.scrollHeight; y += 800) {"
+                    " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 120)); } window.scrollTo(0, 0); }"
+                )
                 wait_idle(tab)
                 errors = tab.locator('[data-testid="stException"]').count()
                 path = outdir / f"{page}_{lang}.png"
                 # Streamlit scrolls its main block, not the document: grow the window to the content
-                height = tab.evaluate("() => Math.max(...[...document.querySelectorAll("
-                                      "'[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]')]"
-                                      ".map(e => e.scrollHeight), 1000)")
+                height = tab.evaluate(
+                    "() => Math.max(...[...document.querySelectorAll("
+                    '\'[data-testid="stMain"], [data-testid="stMainBlockContainer"]\')]'
+                    ".map(e => e.scrollHeight), 1000)"
+                )
                 tab.set_viewport_size({"width": WIDTH, "height": min(int(height) + 80, 16000)})
                 tab.wait_for_timeout(400)
                 tab.screenshot(path=str(path), full_page=True)
@@ -76,8 +99,12 @@ def main(argv: list[str] | None = None) -> int:
         db = args.db
         if db is None:
             db = Path(tmp) / "demo.duckdb"
-            subprocess.run([sys.executable, "-m", "data", "demo", "--orders", "40000", "--db", str(db)], cwd=ROOT,
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "data", "demo", "--orders", "40000", "--db", str(db)],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
         with start_server(db, "screens_server.log") as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:

@@ -12,8 +12,7 @@ pytestmark = pytest.mark.e2e
 def test_overview_shows_kpis_and_switches_language(server, page):
     page.goto(server + "/?lang=en", wait_until="domcontentloaded")
     wait_idle(page)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8",
-                           timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8", timeout=60_000)
     assert "Revenue" in page.locator('[data-testid="stMetricLabel"]').first.inner_text()
     # charts load their plotting code lazily (below the fold only when scrolled to): wait for trend and share
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
@@ -28,7 +27,9 @@ def test_overview_shows_kpis_and_switches_language(server, page):
 
 
 def test_shared_link_reproduces_the_view(server, page):
-    page.goto(server + "/?lang=zh&preset=all&channel=%E7%9B%B4%E6%92%AD%E5%B8%A6%E8%B4%A7", wait_until="domcontentloaded")
+    page.goto(
+        server + "/?lang=zh&preset=all&channel=%E7%9B%B4%E6%92%AD%E5%B8%A6%E8%B4%A7", wait_until="domcontentloaded"
+    )
     wait_idle(page)
     page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
     # the channel filter came from the link; preset=all: the whole demo range, in Chinese

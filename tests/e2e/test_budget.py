@@ -23,8 +23,10 @@ def test_budget_pages_render_and_respond(server, page):
     for _ in range(20):  # the total slider: keyboard steps up, as a person would
         page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "(before) => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== before", arg=before,
-        timeout=90_000)  # the rerun may queue behind the background fits the app started (budget, forecast, CLV)
+        "(before) => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== before",
+        arg=before,
+        timeout=90_000,
+    )  # the rerun may queue behind the background fits the app started (budget, forecast, CLV)
     wait_idle(page)
     page.screenshot(path=str(OUTPUT / "budget_en.png"), full_page=True)
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()

@@ -14,8 +14,10 @@ from tests.e2e.conftest import OUTPUT, wait_idle
 
 pytestmark = pytest.mark.e2e
 
-CSV = ("订单编号,下单时间,客户编号,销售渠道,销售区域,实收金额,成本\n"
-       "A1,2020-01-05,C1,天猫,华东,100,60\nA2,2020-01-06,C2,京东,华南,200,120\nA3,2018-02-29,C2,京东,华南,50,20\n")
+CSV = (
+    "订单编号,下单时间,客户编号,销售渠道,销售区域,实收金额,成本\n"
+    "A1,2020-01-05,C1,天猫,华东,100,60\nA2,2020-01-06,C2,京东,华南,200,120\nA3,2018-02-29,C2,京东,华南,50,20\n"
+)
 
 
 def _click(page, label: str) -> None:
@@ -28,14 +30,21 @@ def test_upload_check_load_and_delete(server, page):
     page.goto(server + "/data?lang=en", wait_until="domcontentloaded")
     wait_idle(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        {"name": "orders.csv", "mimeType": "text/csv", "buffer": CSV.encode("gbk")})
+        {"name": "orders.csv", "mimeType": "text/csv", "buffer": CSV.encode("gbk")}
+    )
     page.wait_for_function("() => document.body.innerText.includes('Column mapping')", timeout=60_000)
     wait_idle(page)
     _click(page, "Check the file")
     page.wait_for_function("() => document.body.innerText.includes('Rejected rows')", timeout=60_000)
     wait_idle(page)
     metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
-    assert [m.split("\n")[-1] for m in metrics] == ["3", "2", "1", "2", "2"]  # read, accepted, rejected, orders, customers
+    assert [m.split("\n")[-1] for m in metrics] == [
+        "3",
+        "2",
+        "1",
+        "2",
+        "2",
+    ]  # read, accepted, rejected, orders, customers
     page.screenshot(path=str(OUTPUT / "data_report_en.png"), full_page=True)
 
     field = page.get_by_label("Dataset name")
@@ -45,8 +54,9 @@ def test_upload_check_load_and_delete(server, page):
     _click(page, "Load")
     page.wait_for_function(f"() => document.body.innerText.includes('Loaded dataset {name}')", timeout=60_000)
     _click(page, "Show this dataset in the sidebar")
-    page.wait_for_function("() => !document.body.innerText.includes('Show this dataset in the sidebar')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => !document.body.innerText.includes('Show this dataset in the sidebar')", timeout=30_000
+    )
     assert f"dataset={name}" in page.url
     assert "2020-01-05 to 2020-01-06" in page.locator('[data-testid="stSidebar"]').inner_text()  # its dates now
     page.screenshot(path=str(OUTPUT / "data_loaded_en.png"), full_page=True)

@@ -20,8 +20,15 @@ def test_html_report_opens_in_chromium(demo_db, browser):
     con = warehouse.connect(demo_db)
     try:
         f = Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-        built = report.build(con, f, lang="zh", stage="growth", industry="manufacturing", images=True,
-                             store=warehouse.open_warehouse(demo_db).state)
+        built = report.build(
+            con,
+            f,
+            lang="zh",
+            stage="growth",
+            industry="manufacturing",
+            images=True,
+            store=warehouse.open_warehouse(demo_db).state,
+        )
     finally:
         con.close()
     assert built.image_count >= 3, built.image_note  # kaleido drew the charts with the system Chromium

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 
 def test_every_page_renders_in_a_browser_in_alternating_languages(server, browser):
     out = ROOT / "test-output" / "screens"
-    saved = [path for i, lang in enumerate(LANGS) for path in capture(browser, server, out, pages=PAGES[i::2],
-                                                                        langs=(lang,))]
+    saved = [
+        path for i, lang in enumerate(LANGS) for path in capture(browser, server, out, pages=PAGES[i::2], langs=(lang,))
+    ]
     assert len(saved) == len(PAGES)
     assert all(path.stat().st_size > 20_000 for path in saved), "an almost empty screenshot"

@@ -152,8 +152,9 @@ def test_each_role_may_do_its_own_and_is_refused_the_rest(page, app_url, role):
         form.get_by_role("button", name="Save user").click()
         wait_text(page, "Saved new.person@example.com.", "Audit log", "Download CSV")
         # the role mapping and the audit log (the second grid may draw a moment after the text)
-        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length >= 2",
-                               timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length >= 2", timeout=30_000
+        )
         assert page.locator('[data-testid="stDataFrame"]').count() == 2
         log = Warehouse.open(db).state.audit_log()  # what that grid shows (a canvas: no text to read)
         assert ("admin@example.com", "roles.edit", "new.person@example.com", "ok") in {

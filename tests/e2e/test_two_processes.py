@@ -44,10 +44,17 @@ def test_sessions_on_both_processes_see_a_cli_load(demo_db, browser, tmp_path):
                 break
         assert len(seen) == 2, f"sessions reached only {list(seen)}"
         source = tmp_path / "nightly.csv"
-        source.write_text("订单编号,下单时间,客户编号,销售渠道,实收金额\nN1,2025-06-01,K1,天猫,120\nN2,2025-06-02,K2,京东,80\n",
-                          encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "data", "load", str(source), "--name", NEW, "--db", str(db)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        source.write_text(
+            "订单编号,下单时间,客户编号,销售渠道,实收金额\nN1,2025-06-01,K1,天猫,120\nN2,2025-06-02,K2,京东,80\n",
+            encoding="utf-8",
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "data", "load", str(source), "--name", NEW, "--db", str(db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         for backend, tab in seen.items():  # each browser, still on its process, opens the new dataset
             response = tab.goto(f"{url}/?lang=en&preset=all&dataset={NEW}", wait_until="domcontentloaded")

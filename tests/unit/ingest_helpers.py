@@ -18,11 +18,13 @@ def fingerprint(target: object) -> str:
     con = wh.reader()
     digest = hashlib.sha256()
     for table in TABLES:  # module constant, not user input
-        rows = con.cursor().execute(f"SELECT * EXCLUDE (loaded_at) FROM {table} ORDER BY ALL" if table == "datasets"  # noqa: S608
-                                    else f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608
+        columns = "* EXCLUDE (loaded_at)" if table == "datasets" else "*"
+        sql = f"SELECT {columns} FROM {table} ORDER BY ALL"  # noqa: S608 (module constant)
+        rows = con.cursor().execute(sql).fetchall()
         digest.update(f"{table}:{rows!r}".encode())
-    digest.update(repr(wh.state.rows("SELECT kind, header_key, mapping FROM ingest_mappings ORDER BY kind, header_key"))
-                  .encode())
+    digest.update(
+        repr(wh.state.rows("SELECT kind, header_key, mapping FROM ingest_mappings ORDER BY kind, header_key")).encode()
+    )
     return digest.hexdigest()
 
 

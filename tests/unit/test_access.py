@@ -49,7 +49,9 @@ WRITES = {
     "mapping": lambda wh: remember_mapping(wh.state, ["a", "b"], {"order_id": "a", "order_date": "b"}),
     "scenario": lambda wh: scenarios.save(wh.state, "tiny", scenarios.Scenario("plan", {"channel:online": 1.0})),
     "goal": lambda wh: goals.create(wh.reader(), _goal(), store=wh.state),
-    "risk_plan": lambda wh: risks.save_plan(wh.state, "tiny", risks.Plan("concentration", "Li Lei", "widen", None, "open")),
+    "risk_plan": lambda wh: risks.save_plan(
+        wh.state, "tiny", risks.Plan("concentration", "Li Lei", "widen", None, "open")
+    ),
     "user_risk": lambda wh: risks.save_user_risk(wh.state, "tiny", "Supplier", "", risks.CATEGORIES[0], 3, 4),
     "plan_delete": lambda wh: risks.delete_plan(wh.state, "tiny", "concentration"),
     "delete": lambda wh: wh.delete("tiny"),  # last: it takes the dataset's scenarios and goals with it

@@ -43,8 +43,12 @@ def growth_lines() -> list[dict]:
 
 def evidence(**values: float | None) -> advisor.Evidence:
     """Evidence with the given values and every other signal unavailable."""
-    found = tuple(advisor.Measurement(key, values[key]) if values.get(key) is not None
-                  else advisor.Measurement(key, None, "advisor_na_no_sales") for key in advisor.SIGNALS)
+    found = tuple(
+        advisor.Measurement(key, values[key])
+        if values.get(key) is not None
+        else advisor.Measurement(key, None, "advisor_na_no_sales")
+        for key in advisor.SIGNALS
+    )
     return advisor.Evidence(found, 600.0, 400.0, "2024-01-01", "2024-12-31")
 
 
@@ -61,12 +65,22 @@ def test_score_follows_the_documented_formula():
     assert advice.verdict == "crm"
 
 
-@pytest.mark.parametrize(("direction", "value", "vote"), [
-    ("crm_above", 0.375, 0.5), ("crm_above", 0.0, -1.0), ("crm_below", 0.2, 0.5), ("channels_above", 3000.0, -0.2),
-], ids=["crm-above-half", "crm-above-clipped", "crm-below", "channels-above"])
+@pytest.mark.parametrize(
+    ("direction", "value", "vote"),
+    [
+        ("crm_above", 0.375, 0.5),
+        ("crm_above", 0.0, -1.0),
+        ("crm_below", 0.2, 0.5),
+        ("channels_above", 3000.0, -0.2),
+    ],
+    ids=["crm-above-half", "crm-above-clipped", "crm-below", "channels-above"],
+)
 def test_votes_are_clipped_and_signed(direction, value, vote):
-    threshold, scale = (2500.0, 2500.0) if direction == "channels_above" else (0.25 if direction == "crm_above" else 0.3,
-                                                                               0.25 if direction == "crm_above" else 0.2)
+    threshold, scale = (
+        (2500.0, 2500.0)
+        if direction == "channels_above"
+        else (0.25 if direction == "crm_above" else 0.3, 0.25 if direction == "crm_above" else 0.2)
+    )
     rule = advisor.SignalRule("x", threshold, scale, direction, 1.0, "ratio", "overview", "m")
     assert rule.vote(value) == pytest.approx(vote)
 
@@ -131,13 +145,19 @@ def test_missing_data_signals_are_listed_with_their_reason_and_the_rest_still_co
         assert len(lines) == 9 and all(word in text for text in lines[:2])
     # no feedback, customers or traffic file: the customer-voice signals say which file is missing
     assert [measured.get(k).reason for k in ("nps", "data_health", "conversion")] == [
-        "advisor_na_no_feedback", "advisor_na_no_customers_file", "advisor_na_no_traffic"]
+        "advisor_na_no_feedback",
+        "advisor_na_no_customers_file",
+        "advisor_na_no_traffic",
+    ]
 
 
 def test_blind_spot_signal_counts_channel_gaps():
     # A sells in R1 and R2, B in R1 only: B is in ≥ half of 2 regions, so B × R2 is a gap: 1 of 4 cells
-    rows = [line("o1", "2024-08-01", "x", "A", "R1", 100.0), line("o2", "2024-08-01", "y", "A", "R2", 100.0),
-            line("o3", "2024-08-02", "z", "B", "R1", 50.0)]
+    rows = [
+        line("o1", "2024-08-01", "x", "A", "R1", 100.0),
+        line("o2", "2024-08-01", "y", "A", "R2", 100.0),
+        line("o3", "2024-08-02", "z", "B", "R1", 50.0),
+    ]
     found = advisor.measure(warehouse_with(rows), PERIOD).get("blind_spots")
     assert found.value == pytest.approx(1 / 4)
     assert found.detail["channel"] == "B" and found.detail["region"] == "R2"
@@ -176,9 +196,15 @@ def test_actions_link_to_the_right_page_and_filter():
 @pytest.mark.parametrize("industry", advisor.INDUSTRIES)
 def test_every_preset_in_both_languages(stage, industry, lang):
     advice = advisor.combine(evidence(churn_rate=0.3, repeat_rate=0.4, hhi=2000.0), stage, industry)
-    texts = [advisor_text.verdict_text(advice, lang), advisor_text.summary_text(advice, lang), *advisor_text.reasons(advice, lang),
-             *advisor_text.unavailable(advice, lang), advisor_text.split_text(advice.split, lang),
-             *[advisor_text.action_text(a, lang) for a in advice.actions], *advisor_text.contradiction_texts(advice, lang)]
+    texts = [
+        advisor_text.verdict_text(advice, lang),
+        advisor_text.summary_text(advice, lang),
+        *advisor_text.reasons(advice, lang),
+        *advisor_text.unavailable(advice, lang),
+        advisor_text.split_text(advice.split, lang),
+        *[advisor_text.action_text(a, lang) for a in advice.actions],
+        *advisor_text.contradiction_texts(advice, lang),
+    ]
     assert all(texts)
     has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in advisor_text.summary_text(advice, lang))
     assert has_cjk == (lang == "zh")
@@ -226,7 +252,9 @@ def test_demo_startup_contradiction_and_all_signals(demo_db):
     finally:
         con.close()
     # every signal is measured; the next-yuan gap may abstain, but only because its interval includes 0
-    assert all(m.reason is None for m in ev.measurements if m.key != "roi_gap"), [m for m in ev.measurements if m.reason]
+    assert all(m.reason is None for m in ev.measurements if m.key != "roi_gap"), [
+        m for m in ev.measurements if m.reason
+    ]
     gap = ev.get("roi_gap")
     assert gap.value is not None and (gap.reason is None) == (gap.detail["gap_p10"] > 0 or gap.detail["gap_p90"] < 0)
     # the demo plants a planted blind spot and loses over a third of its customers a year
@@ -260,15 +288,37 @@ def _gap_model(crm_spread: float):
 
     def curve(top: float, spread: float) -> curves.Curve:
         # alpha 1 and kappa = current: the marginal return there is top / (4 · current)
-        draws = np.column_stack([top * np.exp(spread * np.random.default_rng(1).standard_normal(400)),
-                                 np.ones(400), np.full(400, 1000.0)])
+        draws = np.column_stack(
+            [top * np.exp(spread * np.random.default_rng(1).standard_normal(400)), np.ones(400), np.full(400, 1000.0)]
+        )
         return curves.Curve(top, 1.0, 1000.0, "fitted", samples=draws)
 
-    channel = Lever(lever_id("channel", "A"), "channel", "A", 1000.0, curve(4000.0, 0.05), value=1.0, margin=1.0,
-                    gross_margin=1.0, new_per_revenue=0.0)
+    channel = Lever(
+        lever_id("channel", "A"),
+        "channel",
+        "A",
+        1000.0,
+        curve(4000.0, 0.05),
+        value=1.0,
+        margin=1.0,
+        gross_margin=1.0,
+        new_per_revenue=0.0,
+    )
     crm = Lever(lever_id("crm", "P"), "crm", "P", 1000.0, curve(32.0, crm_spread), value=200.0)
-    return BudgetModel("t", dt.date(2025, 1, 1), dt.date(2025, 12, 31), (channel, crm), 100.0, 100.0, 0.3, 200.0,
-                       "gross_profit", True, True, True)
+    return BudgetModel(
+        "t",
+        dt.date(2025, 1, 1),
+        dt.date(2025, 12, 31),
+        (channel, crm),
+        100.0,
+        100.0,
+        0.3,
+        200.0,
+        "gross_profit",
+        True,
+        True,
+        True,
+    )
 
 
 @pytest.mark.parametrize(("spread", "votes"), [(0.05, True), (1.5, False)], ids=["clear", "unclear"])
@@ -288,4 +338,3 @@ def test_next_yuan_votes_only_when_its_interval_excludes_zero(spread, votes):
         assert "0.6" in text  # the gap and its interval are in the sentence, voting or not
         if not votes:
             assert ("P10–P90" in text) and (("includes 0" in text) if lang == "en" else ("包含 0" in text))
-

@@ -60,8 +60,10 @@ def test_weeks_and_the_holiday_calendar():
     # 春节 2024 was on 10 February: the eve window is the 14 days before, the week the day and 6 after
     assert (str(days[inside["cny_eve"]][0]), str(days[inside["cny_eve"]][-1])) == ("2024-01-27", "2024-02-09")
     assert (str(days[inside["cny"]][0]), str(days[inside["cny"]][-1])) == ("2024-02-10", "2024-02-16")
-    shares = calendar.period_shares(np.array(["2024-06-10", "2024-11-04", "2024-03-04"], dtype="datetime64[D]"),
-                                    np.array(["2024-06-17", "2024-11-11", "2024-03-11"], dtype="datetime64[D]"))
+    shares = calendar.period_shares(
+        np.array(["2024-06-10", "2024-11-04", "2024-03-04"], dtype="datetime64[D]"),
+        np.array(["2024-06-17", "2024-11-11", "2024-03-11"], dtype="datetime64[D]"),
+    )
     np.testing.assert_allclose(shares[:, 2:], [[1, 0], [0, 1], [0, 0]])  # 618 and 双11 weeks, an ordinary week
 
 
@@ -75,8 +77,11 @@ def synthetic(*, beta=3000.0, alpha=1.6, kappa=1500.0, theta=0.4, share=0.7, noi
     level = share / (1 - share) * response.sum() / shape.sum()
     y = (level * shape + response) * np.exp(noise * rng.standard_normal(len(weeks)))
     current = spend[-52:].mean()
-    return spend, y, {"mroas": float(mmm.steady_marginal(current, beta, alpha, kappa, theta)), "share": share,
-                      "current": current}
+    return (
+        spend,
+        y,
+        {"mroas": float(mmm.steady_marginal(current, beta, alpha, kappa, theta)), "share": share, "current": current},
+    )
 
 
 def test_engine_recovers_a_clean_series():
@@ -156,12 +161,24 @@ def test_manual_curve_rejects_non_positive():
 
 
 def test_pooled_uplift_and_its_interval_by_hand():
-    frame = pd.DataFrame({"programme": ["P", "P"], "campaign": ["a", "b"], "month": pd.to_datetime(["2025-01-01", "2025-02-01"]),
-                          "contacted": [500, 500], "control": [50, 50],
-                          "contacted_short": [400, 500], "contacted_short_back": [200, 250],
-                          "control_short": [40, 60], "control_short_back": [16, 24],
-                          "contacted_long": [400, 400], "contacted_long_back": [240, 240],
-                          "control_long": [50, 50], "control_long_back": [25, 25], "spend": [1000.0, 2000.0]})
+    frame = pd.DataFrame(
+        {
+            "programme": ["P", "P"],
+            "campaign": ["a", "b"],
+            "month": pd.to_datetime(["2025-01-01", "2025-02-01"]),
+            "contacted": [500, 500],
+            "control": [50, 50],
+            "contacted_short": [400, 500],
+            "contacted_short_back": [200, 250],
+            "control_short": [40, 60],
+            "control_short_back": [16, 24],
+            "contacted_long": [400, 400],
+            "contacted_long_back": [240, 240],
+            "control_long": [50, 50],
+            "control_long_back": [25, 25],
+            "spend": [1000.0, 2000.0],
+        }
+    )
     table = holdout.uplift(frame).set_index("horizon")
     long = table.loc[180]
     assert (long["contacted"], long["control"]) == (800, 100)
@@ -205,11 +222,29 @@ def toy(specs, *, base=1000.0, churn=0.3, gp12=500.0, assumed=()) -> BudgetModel
             curve = curves.Curve(top, alpha, kappa, "assumed", "weak")
         extra = {} if kind == "crm" else {"margin": value, "gross_margin": value, "new_per_revenue": 0.001}
         levers.append(Lever(lever_id(kind, name), kind, name, current, curve, value=value, **extra))
-    return BudgetModel("toy", None, None, tuple(levers), base, base, churn, gp12, "gross_profit", True, True, True,
-                       revenue=1e6, gross_profit=4e5, new_customers=100.0)
+    return BudgetModel(
+        "toy",
+        None,
+        None,
+        tuple(levers),
+        base,
+        base,
+        churn,
+        gp12,
+        "gross_profit",
+        True,
+        True,
+        True,
+        revenue=1e6,
+        gross_profit=4e5,
+        new_customers=100.0,
+    )
 
 
-TWO = [("channel", "A", 12_000.0, (60_000.0, 1.0, 9_600.0), 0.5), ("channel", "B", 12_000.0, (36_000.0, 2.0, 18_000.0), 0.6)]
+TWO = [
+    ("channel", "A", 12_000.0, (60_000.0, 1.0, 9_600.0), 0.5),
+    ("channel", "B", 12_000.0, (36_000.0, 2.0, 18_000.0), 0.6),
+]
 THREE = TWO + [("crm", "C", 6_000.0, (90.0, 1.3, 8_400.0), 500.0)]
 
 
@@ -395,11 +430,35 @@ def test_projection_at_current_plan_is_what_was_observed():
 def test_bands_from_fitted_curves_are_ordered_and_non_trivial():
     spend, y, _ = synthetic(noise=0.05)
     result = mmm.fit(y, spend[:, None], WEEKS, mmm.WEEK)
-    curve = curves.from_fit(result, 0, series="X", periods=156, reason=None, current=spend[-52:].sum(), revenue=y[-52:].sum())
-    lever = Lever("channel:X", "channel", "X", float(spend[-52:].sum()), curve, value=0.5, margin=0.5, gross_margin=0.5,
-                  new_per_revenue=0.0)
-    model = BudgetModel("t", None, None, (lever,), 0.0, 0.0, np.nan, np.nan, "gross_profit", True, False, False,
-                        revenue=float(y[-52:].sum()))
+    curve = curves.from_fit(
+        result, 0, series="X", periods=156, reason=None, current=spend[-52:].sum(), revenue=y[-52:].sum()
+    )
+    lever = Lever(
+        "channel:X",
+        "channel",
+        "X",
+        float(spend[-52:].sum()),
+        curve,
+        value=0.5,
+        margin=0.5,
+        gross_margin=0.5,
+        new_per_revenue=0.0,
+    )
+    model = BudgetModel(
+        "t",
+        None,
+        None,
+        (lever,),
+        0.0,
+        0.0,
+        np.nan,
+        np.nan,
+        "gross_profit",
+        True,
+        False,
+        False,
+        revenue=float(y[-52:].sum()),
+    )
     proj = project(model, [lever.current * 1.3]).dropna(subset=["p10"])
     assert ((proj["p10"] <= proj["p50"] + 1e-9) & (proj["p50"] <= proj["p90"] + 1e-9)).all()
     assert proj.set_index("outcome").loc["revenue", "p90"] > proj.set_index("outcome").loc["revenue", "p10"]
@@ -442,10 +501,14 @@ def tiny_budget_warehouse(with_spend: bool = True):
     con = warehouse_with(lines)
     if with_spend:
         cur = con.cursor()
-        cur.execute("INSERT INTO channel_costs VALUES ('tiny', DATE '2024-12-01', 'online', 'marketing', 999),"
-                    "('tiny', DATE '2025-01-01', 'online', 'marketing', 50), ('tiny', DATE '2025-12-01', 'online', 'marketing', 70),"
-                    "('tiny', DATE '2025-01-01', 'online', 'commission', 30), ('tiny', DATE '2025-02-01', 'store', 'marketing', 20)")
-        cur.execute("INSERT INTO crm_spend VALUES ('tiny', DATE '2025-03-01', 'points', 40), ('tiny', DATE '2024-11-01', 'points', 7)")
+        cur.execute(
+            "INSERT INTO channel_costs VALUES ('tiny', DATE '2024-12-01', 'online', 'marketing', 999),"
+            "('tiny', DATE '2025-01-01', 'online', 'marketing', 50), ('tiny', DATE '2025-12-01', 'online', 'marketing', 70),"
+            "('tiny', DATE '2025-01-01', 'online', 'commission', 30), ('tiny', DATE '2025-02-01', 'store', 'marketing', 20)"
+        )
+        cur.execute(
+            "INSERT INTO crm_spend VALUES ('tiny', DATE '2025-03-01', 'points', 40), ('tiny', DATE '2024-11-01', 'points', 7)"
+        )
     return con
 
 
@@ -496,8 +559,16 @@ def test_the_model_is_fitted_once_per_dataset_version(tmp_path):
 def test_scenarios_round_trip_compare_export_delete():
     con = tiny_budget_warehouse()
     model = budget_model(con, "tiny")
-    saved = scenarios.save(con, "tiny", scenarios.Scenario("  Plan  A ", {"channel:online": 300.0, "gone:x": 5.0}, "n1",
-                                                           (Override("channel:online", 900.0, 1.0, 10.0),)))
+    saved = scenarios.save(
+        con,
+        "tiny",
+        scenarios.Scenario(
+            "  Plan  A ",
+            {"channel:online": 300.0, "gone:x": 5.0},
+            "n1",
+            (Override("channel:online", 900.0, 1.0, 10.0),),
+        ),
+    )
     assert saved.name == "Plan A" and saved.saved_at is not None and saved.overrides[0].top == 900.0
     scenarios.save(con, "tiny", scenarios.Scenario("B", {"crm:points": 80.0}))
     scenarios.save(con, "tiny", scenarios.Scenario("B", {"crm:points": 90.0}, "replaced"))
@@ -518,10 +589,21 @@ def test_scenarios_round_trip_compare_export_delete():
 
 def test_a_scenario_saved_with_monthly_curves_loads_in_annual_terms():
     con = tiny_budget_warehouse()
-    old = json.dumps({"allocation": {"channel:online": 100.0}, "overrides": [
-        {"lever": "channel:online", "top": 1_000.0, "alpha": 1.0, "kappa": 50.0},
-        {"lever": "crm:points", "top": 0.2, "alpha": 1.0, "kappa": 30.0}], "total": 100.0, "exact": True})
-    con.cursor().execute("INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at) VALUES ('tiny', 'old', '', $p, now()::TIMESTAMP)", {"p": old})
+    old = json.dumps(
+        {
+            "allocation": {"channel:online": 100.0},
+            "overrides": [
+                {"lever": "channel:online", "top": 1_000.0, "alpha": 1.0, "kappa": 50.0},
+                {"lever": "crm:points", "top": 0.2, "alpha": 1.0, "kappa": 30.0},
+            ],
+            "total": 100.0,
+            "exact": True,
+        }
+    )
+    con.cursor().execute(
+        "INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at) VALUES ('tiny', 'old', '', $p, now()::TIMESTAMP)",
+        {"p": old},
+    )
     online, points = scenarios.load(con, "tiny", "old").overrides
     assert (online.top, online.kappa) == (12_000.0, 600.0) and (points.top, points.kappa) == (0.2, 360.0)
 
@@ -578,8 +660,9 @@ def test_the_recommended_plan_earns_what_the_truth_allows(seeded, seed):
     spec = BudgetSpec(float(model.current_allocation().sum()))
     plan = optimize(model, spec)
     best = optimize(check.planted_model(model, truth), spec)
-    current, got, optimum = (check.true_profit(model, truth, x) for x in
-                             (model.current_allocation(), plan.allocation, best.allocation))
+    current, got, optimum = (
+        check.true_profit(model, truth, x) for x in (model.current_allocation(), plan.allocation, best.allocation)
+    )
     assert got >= current
     assert optimum - got <= 0.02 * abs(optimum) or got - current >= 0.75 * (optimum - current), (current, got, optimum)
     moved = np.abs(plan.allocation / model.current_allocation() - 1)
@@ -612,8 +695,14 @@ def robyn_warehouse():
     assert ingest(con, path, "robyn", mapping={"order_date": "DATE", "revenue": "revenue"}).loaded
     media = [c for c in pd.read_csv(path, nrows=0).columns if c.endswith("_S")]
     for i, column in enumerate(media):
-        report = ingest(con, path, "robyn", kind="weekly_spend", mapping={"week": "DATE", "amount": column},
-                        mode="append" if i else "replace")
+        report = ingest(
+            con,
+            path,
+            "robyn",
+            kind="weekly_spend",
+            mapping={"week": "DATE", "amount": column},
+            mode="append" if i else "replace",
+        )
         assert report.loaded and report.rows_rejected == 0
     return con, media
 
@@ -641,22 +730,48 @@ def test_robyn_weekly_file_loads_and_fits_its_media_together():
 def test_cli_optimize_prints_allocation_objectives_binding_and_sources(demo_db, capsys):
     from cli.main import main
 
-    code = main(["optimize", "--dataset", "demo", "--budget", "3000000", "--lock", "经销商=200000",
-                 "--max", "crm:会员积分=10%", "--min", "电商平台=60000", "--db", str(demo_db)])
+    code = main(
+        [
+            "optimize",
+            "--dataset",
+            "demo",
+            "--budget",
+            "3000000",
+            "--lock",
+            "经销商=200000",
+            "--max",
+            "crm:会员积分=10%",
+            "--min",
+            "电商平台=60000",
+            "--db",
+            str(demo_db),
+        ]
+    )
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(out) >= {"allocation", "projected_objective", "current_objective", "binding_constraints",
-                        "lever_sources", "guardrail_held"}
+    assert set(out) >= {
+        "allocation",
+        "projected_objective",
+        "current_objective",
+        "binding_constraints",
+        "lever_sources",
+        "guardrail_held",
+    }
     assert sum(out["allocation"].values()) == pytest.approx(3_000_000, abs=0.1)
     assert out["allocation"]["channel:经销商"] == 200_000
     assert out["allocation"]["channel:电商平台"] >= 60_000 - 0.01
     assert "lock:channel:经销商" in out["binding_constraints"] and "total" in out["binding_constraints"]
-    assert set(out["lever_sources"].values()) <= set(curves.SOURCES) and set(out["lever_sources"]) == set(out["allocation"])
+    assert set(out["lever_sources"].values()) <= set(curves.SOURCES) and set(out["lever_sources"]) == set(
+        out["allocation"]
+    )
     assert all(out["lever_sources"][lever] == "assumed" for lever in out["guardrail_held"])
 
 
-@pytest.mark.parametrize(("args", "code"), [(["--min", "电商平台=1e9"], "below_minimums"),
-                                             (["--lock", "nope=1"], "unknown_lever")], ids=["infeasible", "unknown"])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--min", "电商平台=1e9"], "below_minimums"), (["--lock", "nope=1"], "unknown_lever")],
+    ids=["infeasible", "unknown"],
+)
 def test_cli_optimize_reports_impossible_plans(demo_db, capsys, args, code):
     from cli.main import main
 
@@ -690,8 +805,12 @@ def test_every_dynamic_budget_key_is_translated():
     from present import i18n
 
     source = (Path(__file__).resolve().parents[2] / "metrics" / "budget" / "optimizer.py").read_text(encoding="utf-8")
-    reasons = set(re.findall(r'Reason\("([a-z_]+)"', source)) | {"same_as_current_balanced", "same_as_current_bound",
-                                                                  "guardrail_up", "guardrail_down"}
+    reasons = set(re.findall(r'Reason\("([a-z_]+)"', source)) | {
+        "same_as_current_balanced",
+        "same_as_current_bound",
+        "guardrail_up",
+        "guardrail_down",
+    }
     keys = [f"budget_why_{r}" for r in reasons] + [f"budget_error_{c}" for c in ERROR_CODES]
     keys += [f"budget_status_{s}" for s in STATUSES] + [f"budget_outcome_{o}" for o in OUTCOMES]
     keys += [f"budget_source_{s}" for s in curves.SOURCES] + [f"budget_kind_{k}" for k in ("channel", "crm")]

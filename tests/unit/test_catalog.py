@@ -17,7 +17,7 @@ from tests.unit.test_docs import README
 
 
 def test_every_entry_has_both_languages_and_a_definition_that_exists():
-    metrics_md = (SHARED_DATA.parent / "METRICS.md")
+    metrics_md = SHARED_DATA.parent / "METRICS.md"
     rows = None
     if metrics_md.exists():
         text = metrics_md.read_text(encoding="utf-8")
@@ -41,36 +41,69 @@ def test_every_entry_has_both_languages_and_a_definition_that_exists():
                 assert f"| {row} |" in text, f"{metric.key}: METRICS.md has no row {row!r}"
 
 
-@pytest.mark.parametrize(("raw", "problem"), [
-    ({"x": {"kind": "money", "format": "money", "label": "l", "good": "up", "definition": "d", "colour": "red"}},
-     "unexpected keyword"),
-    ({"x": {"kind": "volume", "format": "money", "label": "l", "good": "up", "definition": "d"}}, "unknown kind"),
-    ({"x": {"kind": "ratio", "format": "percent", "label": "l", "good": "up", "definition": "d"}}, "a ratio"),
-    ({"x": {"kind": "money", "format": "money", "label": "l", "good": "up", "definition": "d", "numerator": "x",
-            "denominator": "x"}}, "a ratio"),
-    ({"x": {"kind": "ratio", "format": "percent", "label": "l", "good": "up", "definition": "d", "numerator": "y",
-            "denominator": "x"}}, "y is not in the catalog"),
-    ({"families": {"cost_": "nothing"}}, "family cost_"),
-], ids=["unknown-field", "unknown-kind", "ratio-without-parts", "parts-without-ratio", "unknown-part", "family"])
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (
+            {"x": {"kind": "money", "format": "money", "label": "l", "good": "up", "definition": "d", "colour": "red"}},
+            "unexpected keyword",
+        ),
+        ({"x": {"kind": "volume", "format": "money", "label": "l", "good": "up", "definition": "d"}}, "unknown kind"),
+        ({"x": {"kind": "ratio", "format": "percent", "label": "l", "good": "up", "definition": "d"}}, "a ratio"),
+        (
+            {
+                "x": {
+                    "kind": "money",
+                    "format": "money",
+                    "label": "l",
+                    "good": "up",
+                    "definition": "d",
+                    "numerator": "x",
+                    "denominator": "x",
+                }
+            },
+            "a ratio",
+        ),
+        (
+            {
+                "x": {
+                    "kind": "ratio",
+                    "format": "percent",
+                    "label": "l",
+                    "good": "up",
+                    "definition": "d",
+                    "numerator": "y",
+                    "denominator": "x",
+                }
+            },
+            "y is not in the catalog",
+        ),
+        ({"families": {"cost_": "nothing"}}, "family cost_"),
+    ],
+    ids=["unknown-field", "unknown-kind", "ratio-without-parts", "parts-without-ratio", "unknown-part", "family"],
+)
 def test_a_broken_catalog_is_refused(raw, problem):
     with pytest.raises(catalog.CatalogError, match=problem):
         catalog.parse(raw)
 
 
-@pytest.mark.parametrize(("key", "value", "zh", "en"), [
-    ("revenue", 2_303_271.5, "¥230.3万", "¥2.3M"),
-    ("revenue", 123_456_789, "¥1.23亿", "¥123.5M"),
-    ("margin", 0.037, "3.7%", "3.7%"),
-    ("growth", 0.125, "+12.5%", "+12.5%"),
-    ("orders", 123_456, "12.3万", "123,456"),
-    ("hhi", 2087.4, "2,087", "2,087"),
-    ("clv_to_cac", 3.21, "3.2×", "3.2×"),
-    ("recency_days", 45, "45 天", "45 d"),
-    ("marginal_return", 1.234, "1.23", "1.23"),
-    ("margin", None, "—", "—"),
-    ("roi", float("nan"), "—", "—"),
-    ("growth", math.inf, "—", "—"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "zh", "en"),
+    [
+        ("revenue", 2_303_271.5, "¥230.3万", "¥2.3M"),
+        ("revenue", 123_456_789, "¥1.23亿", "¥123.5M"),
+        ("margin", 0.037, "3.7%", "3.7%"),
+        ("growth", 0.125, "+12.5%", "+12.5%"),
+        ("orders", 123_456, "12.3万", "123,456"),
+        ("hhi", 2087.4, "2,087", "2,087"),
+        ("clv_to_cac", 3.21, "3.2×", "3.2×"),
+        ("recency_days", 45, "45 天", "45 d"),
+        ("marginal_return", 1.234, "1.23", "1.23"),
+        ("margin", None, "—", "—"),
+        ("roi", float("nan"), "—", "—"),
+        ("growth", math.inf, "—", "—"),
+    ],
+)
 def test_values_read_the_same_everywhere_in_both_languages(key, value, zh, en):
     assert formats.format_value(key, value, "zh") == zh
     assert formats.format_value(key, value, "en") == en
@@ -85,8 +118,14 @@ def test_deltas_are_points_for_rates_and_relative_otherwise():
 
 
 def test_tables_format_every_number_from_the_catalog_and_refuse_an_unknown_one():
-    frame = pd.DataFrame({"channel": ["电商平台", "经销商"], "revenue": [2_303_271.5, np.nan], "margin": [0.037, None],
-                          "cost_marketing": [12_000.0, 0.0]})
+    frame = pd.DataFrame(
+        {
+            "channel": ["电商平台", "经销商"],
+            "revenue": [2_303_271.5, np.nan],
+            "margin": [0.037, None],
+            "cost_marketing": [12_000.0, 0.0],
+        }
+    )
     text = text_frame(frame, "en", dims={"channel": "data"})
     assert text.columns.tolist() == ["Channel", "Revenue", "Gross margin", "Channel cost: Marketing"]
     assert text.iloc[0].tolist() == ["Marketplaces", "¥2.3M", "3.7%", "¥12.0K"]
@@ -102,5 +141,4 @@ def test_tables_format_every_number_from_the_catalog_and_refuse_an_unknown_one()
 def test_rows_of_different_metrics_read_each_in_its_own_format():
     frame = pd.DataFrame({"outcome": ["revenue", "churn_rate", "budget_roi"], "current": [1e6, 0.3, 2.5]})
     text = text_frame(frame, "zh", metric_column="outcome", headers={"current": "budget_col_current"})
-    assert text.to_dict("list") == {"指标": ["销售额", "流失率", "投入回报倍数"],
-                                    "当前": ["¥100.0万", "30.0%", "2.5×"]}
+    assert text.to_dict("list") == {"指标": ["销售额", "流失率", "投入回报倍数"], "当前": ["¥100.0万", "30.0%", "2.5×"]}

@@ -18,24 +18,36 @@ FEB = Filters("tiny", D(2024, 2, 1), D(2024, 2, 29))  # prior: 2024-01-03..01-31
 
 def add_costs(con, rows: list[tuple[str, str, str, float]], dataset: str = "tiny") -> None:
     for month, channel, cost_type, amount in rows:
-        con.cursor().execute("INSERT INTO channel_costs VALUES ($d, $m, $c, $t, $a)",
-                             {"d": dataset, "m": D.fromisoformat(month), "c": channel, "t": cost_type, "a": amount})
+        con.cursor().execute(
+            "INSERT INTO channel_costs VALUES ($d, $m, $c, $t, $a)",
+            {"d": dataset, "m": D.fromisoformat(month), "c": channel, "t": cost_type, "a": amount},
+        )
 
 
 @pytest.fixture(scope="module")
 def con():
-    con = warehouse_with([
-        line("Z", "2023-12-01", "c9", "online", "east", 10, 5),  # data start: covers the prior period, not a year ago
-        line("A", "2024-01-10", "c1", "online", "east", 100, 60),
-        line("B", "2024-01-20", "c2", "store", "west", 50, 20),
-        line("C", "2024-02-02", "c1", "online", "east", 120, 70),
-        line("D", "2024-02-15", "c3", "online", "west", 60, 30, refund=10),
-        line("E", "2024-02-20", "c4", "store", "west", 90, 45),
-        line("F", "2024-02-21", "c5", "popup", "east", 40, None),  # missing cost; no prior sales
-        line("G", "2024-02-22", "c1", "store", "east", 30, 10),  # c1 buys through two channels
-    ])
-    add_costs(con, [("2024-01-01", "online", "commission", 310.0), ("2024-02-01", "online", "marketing", 290.0),
-                    ("2024-02-01", "store", "management", 58.0)])
+    con = warehouse_with(
+        [
+            line(
+                "Z", "2023-12-01", "c9", "online", "east", 10, 5
+            ),  # data start: covers the prior period, not a year ago
+            line("A", "2024-01-10", "c1", "online", "east", 100, 60),
+            line("B", "2024-01-20", "c2", "store", "west", 50, 20),
+            line("C", "2024-02-02", "c1", "online", "east", 120, 70),
+            line("D", "2024-02-15", "c3", "online", "west", 60, 30, refund=10),
+            line("E", "2024-02-20", "c4", "store", "west", 90, 45),
+            line("F", "2024-02-21", "c5", "popup", "east", 40, None),  # missing cost; no prior sales
+            line("G", "2024-02-22", "c1", "store", "east", 30, 10),  # c1 buys through two channels
+        ]
+    )
+    add_costs(
+        con,
+        [
+            ("2024-01-01", "online", "commission", 310.0),
+            ("2024-02-01", "online", "marketing", 290.0),
+            ("2024-02-01", "store", "management", 58.0),
+        ],
+    )
     return con
 
 
@@ -85,8 +97,12 @@ def test_year_over_year_undefined_when_data_does_not_reach_back(table):
 
 
 def test_yoy_defined_when_covered():
-    con = warehouse_with([line("A", "2023-02-01", "c1", "online", "east", 100, 50),
-                          line("B", "2024-02-10", "c1", "online", "east", 150, 50)])
+    con = warehouse_with(
+        [
+            line("A", "2023-02-01", "c1", "online", "east", 100, 50),
+            line("B", "2024-02-10", "c1", "online", "east", 150, 50),
+        ]
+    )
     row = ch.pnl(con, FEB).iloc[0]
     assert row["yoy"] == pytest.approx(0.5)
     assert math.isnan(row["growth"])  # January 2024 had no sales: undefined
@@ -118,8 +134,12 @@ def test_channel_with_cost_but_no_sales_appears():
 
 
 def test_zero_revenue_channel():
-    con = warehouse_with([line("A", "2024-02-10", "c1", "online", "east", 100, 50),
-                          line("B", "2024-02-11", "c2", "gift", "east", 20, 5, refund=20)])
+    con = warehouse_with(
+        [
+            line("A", "2024-02-10", "c1", "online", "east", 100, 50),
+            line("B", "2024-02-11", "c2", "gift", "east", 20, 5, refund=20),
+        ]
+    )
     gift = ch.pnl(con, FEB).set_index("channel").loc["gift"]
     assert gift["revenue"] == 0 and gift["share"] == 0 and gift["aov"] == 0
     assert math.isnan(gift["margin"]) and gift["gross_profit"] == pytest.approx(-5)
@@ -132,8 +152,9 @@ def test_empty_selection_has_no_rows(con):
 
 
 def test_no_cost_at_all():
-    con = warehouse_with([line("A", "2024-02-10", "c1", "online", "east", 100),
-                          line("B", "2024-02-11", None, "store", "west", 50)])
+    con = warehouse_with(
+        [line("A", "2024-02-10", "c1", "online", "east", 100), line("B", "2024-02-11", None, "store", "west", 50)]
+    )
     table = ch.pnl(con, FEB)
     assert table[["cogs", "gross_profit", "margin", "channel_cost", "contribution", "roi"]].isna().all().all()
     assert table["share"].tolist() == pytest.approx([2 / 3, 1 / 3])
@@ -161,8 +182,10 @@ def test_concentration_flags_with_numbers(con):
     assert not result.declining_judged  # four 29-day periods reach back before the first order
 
 
-@pytest.mark.parametrize(("hhi", "band"), [(1499.9, "unconcentrated"), (1500, "moderate"), (2500, "moderate"),
-                                          (2500.1, "concentrated"), (None, None)])
+@pytest.mark.parametrize(
+    ("hhi", "band"),
+    [(1499.9, "unconcentrated"), (1500, "moderate"), (2500, "moderate"), (2500.1, "concentrated"), (None, None)],
+)
 def test_hhi_bands(hhi, band):
     assert ch.hhi_band(hhi) == band
 
@@ -192,7 +215,12 @@ def test_share_trend_per_month(con):
 
 def test_waterfall_steps(table):
     wf = ch.waterfall(table.reset_index(), "online")
-    assert wf["step"].tolist() == ["revenue", "cogs", "cost_marketing", "contribution"]  # store's management type is 0 here: left out
+    assert wf["step"].tolist() == [
+        "revenue",
+        "cogs",
+        "cost_marketing",
+        "contribution",
+    ]  # store's management type is 0 here: left out
     assert wf["amount"].tolist() == pytest.approx([170, -100, -290, -220])
     assert ch.waterfall(table.reset_index(), "nope").empty
 
@@ -214,15 +242,17 @@ def regions_con():
 def test_blind_spots_channel_gap(regions_con):
     spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, "tiny"))
     # X sells in 3 of 4 regions (≥ half): R4 is its blind spot. Y (1 of 4) and W (1 of 4) are niche.
-    assert spots[["rule", "channel", "region", "regions_sold", "regions_total"]].values.tolist() == \
-        [["channel_gap", "X", "R4", 3, 4]]
+    assert spots[["rule", "channel", "region", "regions_sold", "regions_total"]].values.tolist() == [
+        ["channel_gap", "X", "R4", 3, 4]
+    ]
 
 
 def test_blind_spots_customer_share_rule_only_with_customer_regions(regions_con):
     cur = regions_con.cursor()
     for i, region in enumerate(["R1", "R2", "R3", "R4", "R4", "R4"]):
-        cur.execute("INSERT INTO customers (dataset, customer_id, region) VALUES ('tiny', $c, $r)",
-                    {"c": f"k{i}", "r": region})
+        cur.execute(
+            "INSERT INTO customers (dataset, customer_id, region) VALUES ('tiny', $c, $r)", {"c": f"k{i}", "r": region}
+        )
     try:
         spots = ch.blind_spots(ch.coverage(regions_con, FEB), ch.customer_regions(regions_con, "tiny"))
         rule = spots[spots["rule"] == "customer_share"]
@@ -266,13 +296,15 @@ def test_overlap_matrix_and_multichannel(con):
 
 
 def test_price_conflicts_threshold():
-    con = warehouse_with([
-        line("A", "2024-02-01", "c1", "online", "east", 200, product="P1", quantity=2),  # 100 each
-        line("B", "2024-02-02", "c2", "store", "east", 120, product="P1"),              # 120: +20%
-        line("C", "2024-02-03", "c3", "online", "east", 100, product="P2"),
-        line("D", "2024-02-04", "c4", "store", "east", 110, product="P2"),              # +10%
-        line("E", "2024-02-05", "c5", "store", "east", 999, product="P3"),              # one channel only
-    ])
+    con = warehouse_with(
+        [
+            line("A", "2024-02-01", "c1", "online", "east", 200, product="P1", quantity=2),  # 100 each
+            line("B", "2024-02-02", "c2", "store", "east", 120, product="P1"),  # 120: +20%
+            line("C", "2024-02-03", "c3", "online", "east", 100, product="P2"),
+            line("D", "2024-02-04", "c4", "store", "east", 110, product="P2"),  # +10%
+            line("E", "2024-02-05", "c5", "store", "east", 999, product="P3"),  # one channel only
+        ]
+    )
     found = ch.price_conflicts(con, FEB)
     assert found[["product", "low_channel", "high_channel"]].values.tolist() == [["P1", "online", "store"]]
     assert found["gap"].iloc[0] == pytest.approx(0.2)

@@ -14,8 +14,13 @@ from tests.conftest import ROOT
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "metrics", "export", "channels", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics", "export", "channels", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_export_to_stdout_whole_range(demo_db_copy):
@@ -31,8 +36,18 @@ def test_export_to_stdout_whole_range(demo_db_copy):
 
 def test_export_to_file_with_dates(demo_db_copy, tmp_path):
     out = tmp_path / "channels.csv"
-    done = run_cli("--dataset", "demo", "--db", str(demo_db_copy), "--start", "2025-01-01", "--end", "2025-12-31",
-                   "--out", str(out))
+    done = run_cli(
+        "--dataset",
+        "demo",
+        "--db",
+        str(demo_db_copy),
+        "--start",
+        "2025-01-01",
+        "--end",
+        "2025-12-31",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert list(rows[0]) == EXPORT_COLUMNS

@@ -18,12 +18,21 @@ from tests.shared_data import shared_file
 
 SUPERSTORE = {
     "Segment": {"Consumer": (50.56, 11.55), "Corporate": (30.74, 13.03), "Home Office": (18.70, 14.03)},
-    "Ship Mode": {"Standard Class": (59.12, 12.08), "Second Class": (19.99, 12.51), "First Class": (15.30, 13.93),
-                  "Same Day": (5.59, 12.38)},
+    "Ship Mode": {
+        "Standard Class": (59.12, 12.08),
+        "Second Class": (19.99, 12.51),
+        "First Class": (15.30, 13.93),
+        "Same Day": (5.59, 12.38),
+    },
     "Region": {"West": (31.58, 14.94), "East": (29.55, 13.48), "Central": (21.82, 7.92), "South": (17.05, 11.93)},
 }
-CN_2020 = {"天猫": (34.48, 69.94), "拼多多": (21.09, 70.07), "京东": (19.35, 70.75), "实体": (13.06, 70.68),
-           "抖音": (12.03, 69.91)}
+CN_2020 = {
+    "天猫": (34.48, 69.94),
+    "拼多多": (21.09, 70.07),
+    "京东": (19.35, 70.75),
+    "实体": (13.06, 70.68),
+    "抖音": (12.03, 69.91),
+}
 
 
 def whole_range(con, name: str) -> Filters:

@@ -19,9 +19,13 @@ FEB_MAR = Filters("tiny", dt.date(2024, 2, 1), dt.date(2024, 3, 31))
 def _three() -> list[dict]:
     """x buys Jan 10 only; y Jan 10 and Feb 20; z Jan 20 and Feb 5 (with a 31-day window:
     x lapses Feb 10 → churned in Feb; y lapses Feb 10 but is back Feb 20; z lapses Mar 7, y Mar 22)."""
-    return [line("x1", "2024-01-10", "x", "web", "east", 10), line("y1", "2024-01-10", "y", "web", "east", 10),
-            line("y2", "2024-02-20", "y", "store", "west", 10), line("z1", "2024-01-20", "z", "web", "west", 10),
-            line("z2", "2024-02-05", "z", "web", "west", 10)]
+    return [
+        line("x1", "2024-01-10", "x", "web", "east", 10),
+        line("y1", "2024-01-10", "y", "web", "east", 10),
+        line("y2", "2024-02-20", "y", "store", "west", 10),
+        line("z1", "2024-01-20", "z", "web", "west", 10),
+        line("z2", "2024-02-05", "z", "web", "west", 10),
+    ]
 
 
 def test_monthly_churn_by_hand():
@@ -58,12 +62,15 @@ def test_auto_window_is_the_80th_percentile_of_gaps():
 
 def test_churn_by_channel_region_segment_and_reasons():
     con = warehouse_with(_three())
-    con.cursor().execute("INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'x', 'web', NULL, NULL, NULL, '物流慢'), "
-                         "('tiny', 'y', 'web', NULL, NULL, NULL, '不再需要')")
+    con.cursor().execute(
+        "INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'x', 'web', NULL, NULL, NULL, '物流慢'), "
+        "('tiny', 'y', 'web', NULL, NULL, NULL, '不再需要')"
+    )
     feb = Filters("tiny", dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     flags = customers.churn_flags(con, feb, window_days=31)
-    out = customers.churn_by_dimension(customers.churn_by_place(con, feb, window_days=31), flags,
-                                       rfm.key_segments(con, feb.prior)).set_index(["dim", "value"])
+    out = customers.churn_by_dimension(
+        customers.churn_by_place(con, feb, window_days=31), flags, rfm.key_segments(con, feb.prior)
+    ).set_index(["dim", "value"])
     # web: x, y, z active at start; y's February order was in the store → x and y churned from web
     assert out.loc[("channel", "web"), ["active_at_start", "churned"]].tolist() == [3, 2]
     assert out.loc[("region", "west"), ["active_at_start", "churned"]].tolist() == [1, 0]
@@ -77,9 +84,16 @@ def test_churn_by_channel_region_segment_and_reasons():
 
 
 def test_at_risk_needs_activity_value_and_low_p_alive():
-    scores = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "recency_days": [10, 10, 400, 10],
-                           "frequency": [5, 5, 5, 5], "monetary": [900.0, 800, 700, 100], "m": [5, 5, 5, 1],
-                           "segment": ["loyal"] * 4})
+    scores = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "recency_days": [10, 10, 400, 10],
+            "frequency": [5, 5, 5, 5],
+            "monetary": [900.0, 800, 700, 100],
+            "m": [5, 5, 5, 1],
+            "segment": ["loyal"] * 4,
+        }
+    )
     fit = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "p_alive": [0.2, 0.9, 0.1, 0.1], "clv_12m": [1.0] * 4})
     result = clv.ClvResult(dt.date(2024, 1, 1), True, None, None, None, None, fit)
     assert customers.at_risk(scores, result, window_days=180)["customer_id"].tolist() == ["a"]
@@ -142,8 +156,9 @@ def test_demo_segment_shares_follow_the_quintiles(demo_con):
     assert lost == (scores["r"] <= 2).sum()
 
 
-@pytest.mark.parametrize("period", [WHOLE, Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))],
-                         ids=["whole", "last_year"])
+@pytest.mark.parametrize(
+    "period", [WHOLE, Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 12, 31))], ids=["whole", "last_year"]
+)
 def test_demo_new_and_promising_are_not_empty(demo_con, period):
     """Recent first-time buyers are "New" (R5 F1) and "Promising" (R4 F1), as the KPI cards' new
     customers suggest; F ties broken by order of appearance used to leave both empty."""
@@ -167,15 +182,23 @@ def test_demo_p_alive_and_holdout(demo_con):
 
 
 def test_demo_monthly_churn_matches_the_period_churn(demo_con):
-    monthly = customers.churn_monthly(demo_con, Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 6, 30))).set_index("month")
+    monthly = customers.churn_monthly(demo_con, Filters("demo", dt.date(2025, 1, 1), dt.date(2025, 6, 30))).set_index(
+        "month"
+    )
     for month, end in ((dt.date(2025, 2, 1), dt.date(2025, 2, 28)), (dt.date(2025, 6, 1), dt.date(2025, 6, 30))):
-        row = query(demo_con, "overview_kpis", window_days=180, **Filters("demo", month, end).params()).set_index("period")
-        assert monthly.loc[pd.Timestamp(month), ["active_at_start", "churned"]].tolist() == \
-            row.loc["current", ["active_at_start", "churned"]].tolist()
+        row = query(demo_con, "overview_kpis", window_days=180, **Filters("demo", month, end).params()).set_index(
+            "period"
+        )
+        assert (
+            monthly.loc[pd.Timestamp(month), ["active_at_start", "churned"]].tolist()
+            == row.loc["current", ["active_at_start", "churned"]].tolist()
+        )
 
 
 def test_long_periods_keep_the_last_120_months():
-    con = warehouse_with([line("a", "2000-01-05", "a", "web", "east", 1), line("b", "2014-06-05", "a", "web", "east", 1)])
+    con = warehouse_with(
+        [line("a", "2000-01-05", "a", "web", "east", 1), line("b", "2014-06-05", "a", "web", "east", 1)]
+    )
     long = Filters("tiny", dt.date(2000, 1, 1), dt.date(2014, 12, 31))
     monthly = customers.churn_monthly(con, long, window_days=31)
     assert len(monthly) == 120 and monthly["month"].iloc[0] == pd.Timestamp("2005-01-01")

@@ -18,10 +18,17 @@ CAL_END = dt.date(1997, 9, 30)
 @pytest.fixture(scope="module")
 def cdnow():
     """The raw CDNOW sample loaded as order lines (one line per row; the SQL aggregates per day)."""
-    raw = pd.read_csv(shared_file("cdnow", "CDNOW_sample.txt"), sep=r"\s+", header=None,
-                      names=["master", "sample", "day", "cds", "dollars"], dtype={"day": str})
-    lines = [line(f"o{i}", f"{d[:4]}-{d[4:6]}-{d[6:]}", str(s), "mail", "us", float(v))
-             for i, (s, d, v) in enumerate(zip(raw["sample"], raw["day"], raw["dollars"], strict=True))]
+    raw = pd.read_csv(
+        shared_file("cdnow", "CDNOW_sample.txt"),
+        sep=r"\s+",
+        header=None,
+        names=["master", "sample", "day", "cds", "dollars"],
+        dtype={"day": str},
+    )
+    lines = [
+        line(f"o{i}", f"{d[:4]}-{d[4:6]}-{d[6:]}", str(s), "mail", "us", float(v))
+        for i, (s, d, v) in enumerate(zip(raw["sample"], raw["day"], raw["dollars"], strict=True))
+    ]
     published = pd.read_csv(shared_file("cdnow", "cdnow_customers_summary_with_transactions.csv"))
     return warehouse_with(lines, name="cdnow"), published
 
@@ -68,7 +75,9 @@ def test_model_identities():
     e10, e52 = clv.expected_purchases(m, 10.0, x, t_x, T), clv.expected_purchases(m, 52.0, x, t_x, T)
     assert np.all(e52 > e10) and np.all(e10 > 0)
     # FHL 2005: a customer with x=2, t_x=30.43, T=38.86 expects 1.23 purchases in the next 39 weeks
-    assert clv.expected_purchases(m, 39.0, np.array([2]), np.array([30.43]), np.array([38.86]))[0] == pytest.approx(1.226, abs=0.01)
+    assert clv.expected_purchases(m, 39.0, np.array([2]), np.array([30.43]), np.array([38.86]))[0] == pytest.approx(
+        1.226, abs=0.01
+    )
     g = clv.GammaGamma(p=6.25, q=3.74, v=15.45, iterations=0, log_likelihood=0.0)
     assert clv.expected_spend(g, np.array([0]), np.array([0.0]))[0] == pytest.approx(6.25 * 15.45 / 2.74)
     purchases, value = clv.discounted_clv(m, g, x, t_x, T, np.array([0.0, 20, 20, 30]), margin=0.5)
@@ -90,7 +99,9 @@ def test_thin_data_says_why():
     lines = [line(f"o{i}", f"2024-01-{1 + i % 28:02d}", f"c{i}", "web", "east", 10) for i in range(40)]
     result = clv.customer_value(warehouse_with(lines), "tiny", as_of=dt.date(2024, 1, 31))
     assert not result.ok and result.reason == "clv_thin_customers" and result.customers.empty
-    check = clv.calibration(warehouse_with(lines), "tiny", cal_end=dt.date(2024, 1, 31), holdout_end=dt.date(2024, 1, 31))
+    check = clv.calibration(
+        warehouse_with(lines), "tiny", cal_end=dt.date(2024, 1, 31), holdout_end=dt.date(2024, 1, 31)
+    )
     assert not check.ok and check.reason == "clv_thin_holdout"
     many = [line(f"o{i}", "2024-01-05", f"c{i}", "web", "east", 10) for i in range(150)]
     result = clv.customer_value(warehouse_with(many), "tiny", as_of=dt.date(2024, 1, 31))

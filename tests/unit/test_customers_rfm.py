@@ -41,8 +41,18 @@ def test_scores_by_hand():
     assert frame["monetary"].tolist() == [10, 20, 60, 80, 100, 180, 70, 400, 90, 400]
     assert frame["m"].tolist() == [1, 1, 2, 3, 4, 4, 2, 5, 3, 5]
     # recent first-time buyers are "new"
-    assert frame["segment"].tolist() == ["new", "new", "potential_loyalists", "potential_loyalists",
-                                         "need_attention", "loyal", "hibernating", "cant_lose", "hibernating", "cant_lose"]
+    assert frame["segment"].tolist() == [
+        "new",
+        "new",
+        "potential_loyalists",
+        "potential_loyalists",
+        "need_attention",
+        "loyal",
+        "hibernating",
+        "cant_lose",
+        "hibernating",
+        "cant_lose",
+    ]
 
 
 def _edges_exceeded(values: pd.Series) -> pd.Series:
@@ -68,8 +78,9 @@ def test_identical_customers_share_every_score():
 
 def _orders(customer: str, count: int, recency: int) -> list[dict]:
     """``count`` orders of 10 yuan on consecutive days, the last one ``recency`` days before Jan 31."""
-    return [line(f"{customer}-{j}", f"2024-01-{31 - recency - j:02d}", customer, "web", "east", 10.0)
-            for j in range(count)]
+    return [
+        line(f"{customer}-{j}", f"2024-01-{31 - recency - j:02d}", customer, "web", "east", 10.0) for j in range(count)
+    ]
 
 
 def test_few_one_order_customers_share_f1_with_two_order_ones():
@@ -87,16 +98,43 @@ def test_more_than_a_fifth_bought_once_f1_is_exactly_them():
     1 and 3), 3.2, 4.8, 6.4, so F1 holds the one-order customers only. R edges over the days 0..13:
     2.6, 5.2, 7.8, 10.4. The one-order customers bought 0, 1 and 4 days before the end: R5 F1 "new"
     twice, R4 F1 "promising" once."""
-    plan = [(1, 0), (1, 1), (1, 4), (3, 2), (3, 3), (3, 5), (4, 6), (4, 7), (5, 8), (5, 9), (6, 10), (7, 11),
-            (8, 12), (9, 13)]
+    plan = [
+        (1, 0),
+        (1, 1),
+        (1, 4),
+        (3, 2),
+        (3, 3),
+        (3, 5),
+        (4, 6),
+        (4, 7),
+        (5, 8),
+        (5, 9),
+        (6, 10),
+        (7, 11),
+        (8, 12),
+        (9, 13),
+    ]
     con = warehouse_with([x for i, (k, days) in enumerate(plan) for x in _orders(f"k{i:02d}", k, days)])
     frame = rfm.rfm(con, JAN)
     assert frame["frequency"].tolist() == [k for k, _ in plan]
     assert frame["f"].tolist() == [1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5]
     assert frame["r"].tolist() == [5, 5, 4, 5, 4, 4, 3, 3, 2, 2, 2, 1, 1, 1]
-    assert frame["segment"].tolist() == ["new", "new", "promising", "potential_loyalists", "potential_loyalists",
-                                         "potential_loyalists", "need_attention", "need_attention", "at_risk",
-                                         "at_risk", "at_risk", "cant_lose", "cant_lose", "cant_lose"]
+    assert frame["segment"].tolist() == [
+        "new",
+        "new",
+        "promising",
+        "potential_loyalists",
+        "potential_loyalists",
+        "potential_loyalists",
+        "need_attention",
+        "need_attention",
+        "at_risk",
+        "at_risk",
+        "at_risk",
+        "cant_lose",
+        "cant_lose",
+        "cant_lose",
+    ]
     simple = rfm.rfm(con, JAN, scheme="simple")["segment"]
     assert simple.tolist()[:3] == ["active_new"] * 3 and simple.tolist()[-1] == "at_risk"
 
@@ -111,10 +149,12 @@ def test_single_customer_and_empty_period():
 
 def test_frequency_counts_an_order_split_over_channels_once():
     # o1's two lines disagree on the channel: two order_first lines, still one order (METRICS.md)
-    lines = [line("o1", "2024-01-10", "c1", "web", "east", 10.0),
-             line("o1", "2024-01-10", "c1", "store", "east", 5.0, line_no=2),
-             line("o2", "2024-01-12", "c1", "web", "east", 20.0),
-             line("o3", "2024-01-11", "c2", "web", "east", 7.0)]
+    lines = [
+        line("o1", "2024-01-10", "c1", "web", "east", 10.0),
+        line("o1", "2024-01-10", "c1", "store", "east", 5.0, line_no=2),
+        line("o2", "2024-01-12", "c1", "web", "east", 20.0),
+        line("o3", "2024-01-11", "c2", "web", "east", 7.0),
+    ]
     con = warehouse_with(lines)
     frame = rfm.rfm(con, JAN).set_index("customer_id")
     assert frame["frequency"].to_dict() == {"c1": 2, "c2": 1}
@@ -127,9 +167,14 @@ def test_frequency_counts_an_order_split_over_channels_once():
 
 def test_equal_revenues_tie_exactly_in_m():
     # a's 0.1 + 0.2 is 0.30000000000000004 as a float sum, above the M edge 0.3 that b and c sit on
-    lines = [line("a1", "2024-01-10", "a", "web", "east", 0.1), line("a2", "2024-01-11", "a", "web", "east", 0.2),
-             line("b1", "2024-01-10", "b", "web", "east", 0.3), line("c1", "2024-01-10", "c", "web", "east", 0.3),
-             line("d1", "2024-01-10", "d", "web", "east", 0.1), line("e1", "2024-01-10", "e", "web", "east", 0.5)]
+    lines = [
+        line("a1", "2024-01-10", "a", "web", "east", 0.1),
+        line("a2", "2024-01-11", "a", "web", "east", 0.2),
+        line("b1", "2024-01-10", "b", "web", "east", 0.3),
+        line("c1", "2024-01-10", "c", "web", "east", 0.3),
+        line("d1", "2024-01-10", "d", "web", "east", 0.1),
+        line("e1", "2024-01-10", "e", "web", "east", 0.5),
+    ]
     frame = rfm.rfm(warehouse_with(lines), JAN).set_index("customer_id")
     assert frame.loc["a", "monetary"] == 0.3
     assert frame["m"].to_dict() == {"a": 2, "b": 2, "c": 2, "d": 1, "e": 5}
@@ -140,7 +185,9 @@ def test_schemes_cover_every_cell_once_and_bad_ones_fail():
         assert len(cells) == 25 and all(cells), name
     assert rfm.segment_order("default")[0] == "champions" and len(rfm.segment_order("default")) == 10
     with pytest.raises(ValueError, match="mapped twice"):
-        rfm.parse_schemes({"bad": [{"segment": "a", "r": [1, 5], "f": [1, 5]}, {"segment": "b", "r": [1, 1], "f": [1, 1]}]})
+        rfm.parse_schemes(
+            {"bad": [{"segment": "a", "r": [1, 5], "f": [1, 5]}, {"segment": "b", "r": [1, 1], "f": [1, 1]}]}
+        )
     with pytest.raises(ValueError, match="no segment"):
         rfm.parse_schemes({"bad": [{"segment": "a", "r": [1, 5], "f": [1, 4]}]})
 
@@ -167,7 +214,9 @@ def test_segment_sizes_revenue_and_members():
     assert list(members.columns) == rfm.RFM_COLUMNS
     assert rfm.members(scores, segment="new")["customer_id"].tolist() == ["c02", "c01"]
     # the acquisition column some callers ask for stays out of the download
-    assert list(rfm.members(rfm.rfm(con, JAN, acquisition=True), segment="potential_loyalists").columns) == rfm.RFM_COLUMNS
+    assert (
+        list(rfm.members(rfm.rfm(con, JAN, acquisition=True), segment="potential_loyalists").columns) == rfm.RFM_COLUMNS
+    )
 
 
 def test_segment_by_acquisition_channel_prefers_the_customers_table():
@@ -177,14 +226,18 @@ def test_segment_by_acquisition_channel_prefers_the_customers_table():
     out = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
     new = out[out["segment"] == "new"].set_index("acquisition_channel")["customers"]  # c01 and c02
     assert new.to_dict() == {"store": 1, "web": 1}
-    con.cursor().execute("INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'c01', 'partner', NULL, NULL, NULL, NULL)")
+    con.cursor().execute(
+        "INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'c01', 'partner', NULL, NULL, NULL, NULL)"
+    )
     out = rfm.segment_channels(rfm.rfm(con, JAN, acquisition=True))
     assert set(out.loc[out["segment"] == "new", "acquisition_channel"]) == {"web", "partner"}
 
 
 def test_migration_from_prior_period():
-    lines = _ten_customers() + [line("d1", "2023-12-20", "c01", "web", "east", 5.0),
-                                line("d2", "2023-12-21", "gone", "web", "east", 5.0)]
+    lines = _ten_customers() + [
+        line("d1", "2023-12-20", "c01", "web", "east", 5.0),
+        line("d2", "2023-12-21", "gone", "web", "east", 5.0),
+    ]
     con = warehouse_with(lines)
     moves = rfm.migration(rfm.rfm(con, JAN, keys=True), rfm.key_segments(con, JAN.prior))
     assert rfm.key_segments(con, JAN).equals(rfm.rfm(con, JAN, keys=True)[["customer_key", "segment"]])
@@ -208,10 +261,18 @@ def test_abc_tiers():
 
 def test_value_tiers_split_above_the_80th_percentile():
     ids = [f"k{i}" for i in range(10)]
-    result = clv.ClvResult(dt.date(2024, 1, 31), True, None, None, None, None,
-                           pd.DataFrame({"customer_id": ids, "clv_12m": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10]}))
-    current = pd.DataFrame({"customer_id": ids[:9], "revenue_12m": [10.0, 9, 8, 7, 6, 5, 4, 3, 2],
-                            "gross_profit_12m": np.nan})
+    result = clv.ClvResult(
+        dt.date(2024, 1, 31),
+        True,
+        None,
+        None,
+        None,
+        None,
+        pd.DataFrame({"customer_id": ids, "clv_12m": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10]}),
+    )
+    current = pd.DataFrame(
+        {"customer_id": ids[:9], "revenue_12m": [10.0, 9, 8, 7, 6, 5, 4, 3, 2], "gross_profit_12m": np.nan}
+    )
     out = tiers.value_tiers(result, current, has_cost=False).set_index("customer_id")["tier"]
     # potential: 80th pct 8.2 → k8, k9 high; current (k9 → 0): 80th pct 8.2 → k0, k1 high
     assert out[["k0", "k1"]].tolist() == ["churn_risk_high"] * 2
@@ -222,10 +283,15 @@ def test_value_tiers_split_above_the_80th_percentile():
 
 
 def _cohort_lines() -> list[dict]:
-    return [line("a1", "2024-01-05", "a", "web", "east", 10), line("a2", "2024-03-02", "a", "store", "east", 10),
-            line("b1", "2024-01-20", "b", "store", "east", 10), line("b2", "2024-02-11", "b", "store", "east", 10),
-            line("c1", "2024-02-10", "c", "web", "east", 10), line("c2", "2024-02-12", "c", "web", "east", 10),
-            line("c3", "2024-04-30", "c", "web", "east", 10)]
+    return [
+        line("a1", "2024-01-05", "a", "web", "east", 10),
+        line("a2", "2024-03-02", "a", "store", "east", 10),
+        line("b1", "2024-01-20", "b", "store", "east", 10),
+        line("b2", "2024-02-11", "b", "store", "east", 10),
+        line("c1", "2024-02-10", "c", "web", "east", 10),
+        line("c2", "2024-02-12", "c", "web", "east", 10),
+        line("c3", "2024-04-30", "c", "web", "east", 10),
+    ]
 
 
 def test_cohort_retention_by_hand():
@@ -252,13 +318,16 @@ def test_cohorts_slice_by_acquisition_channel_and_filter_orders():
     assert late.empty and cohorts.retention_matrix(late).empty
 
 
-
-
 def _keys_out_of_id_order(con) -> int:
-    return con.cursor().execute(
-        "SELECT count(*) FROM (SELECT dense_rank() OVER (PARTITION BY dataset ORDER BY customer_id) AS by_id, "
-        "dense_rank() OVER (PARTITION BY dataset ORDER BY customer_key) AS by_key FROM customer_firsts) "
-        "WHERE by_id <> by_key").fetchall()[0][0]
+    return (
+        con.cursor()
+        .execute(
+            "SELECT count(*) FROM (SELECT dense_rank() OVER (PARTITION BY dataset ORDER BY customer_id) AS by_id, "
+            "dense_rank() OVER (PARTITION BY dataset ORDER BY customer_key) AS by_key FROM customer_firsts) "
+            "WHERE by_id <> by_key"
+        )
+        .fetchall()[0][0]
+    )
 
 
 def test_customer_keys_follow_customer_id_order(demo_db):
@@ -269,24 +338,38 @@ def test_customer_keys_follow_customer_id_order(demo_db):
     assert _keys_out_of_id_order(con) == 0 and _keys_out_of_id_order(warehouse.connect(str(demo_db))) == 0
     assert rfm.rfm(con, JAN)["customer_id"].tolist() == sorted(ids)
 
+
 def test_acquisition_channels_most_customers_first_ties_by_first_customer_id():
     # b, d on the web; a, c in the store: a tie broken by the first customer id (a → store first)
-    lines = [line(f"o{c}", "2024-01-05", c, ch, "east", 10) for c, ch in
-             (("b", "web"), ("d", "web"), ("a", "store"), ("c", "store"), ("e", "app"))]
+    lines = [
+        line(f"o{c}", "2024-01-05", c, ch, "east", 10)
+        for c, ch in (("b", "web"), ("d", "web"), ("a", "store"), ("c", "store"), ("e", "app"))
+    ]
     con = warehouse_with(lines)
     assert customers.acquisition_channels(con, "tiny") == ["store", "web", "app"]
     expected = cohorts.acquisition(con, "tiny")["acquisition_channel"].value_counts().index.tolist()
     assert customers.acquisition_channels(con, "tiny") == expected
     # the customers table overrides the first order's channel: e moves to the web, which now leads
-    con.cursor().execute("INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'e', 'web', NULL, NULL, NULL, NULL)")
+    con.cursor().execute(
+        "INSERT INTO customers (dataset, customer_id, acquisition_channel, region, first_order_date, satisfaction, churn_reason) VALUES ('tiny', 'e', 'web', NULL, NULL, NULL, NULL)"
+    )
     assert customers.acquisition_channels(con, "tiny") == ["web", "store"]
 
+
 def test_customer_kpis_new_and_returning():
-    lines = [line("p1", "2023-12-15", "a", "web", "east", 100), line("a1", "2024-01-03", "a", "web", "east", 40),
-             line("a2", "2024-01-09", "a", "web", "east", 60), line("b1", "2024-01-20", "b", "web", "east", 50),
-             line("anon", "2024-01-21", None, "store", "east", 30)]
+    lines = [
+        line("p1", "2023-12-15", "a", "web", "east", 100),
+        line("a1", "2024-01-03", "a", "web", "east", 40),
+        line("a2", "2024-01-09", "a", "web", "east", 60),
+        line("b1", "2024-01-20", "b", "web", "east", 50),
+        line("anon", "2024-01-21", None, "store", "east", 30),
+    ]
     cards = {c.key: c for c in customers.kpis(warehouse_with(lines), JAN)}
-    assert (cards["active_customers"].value, cards["new_customers"].value, cards["returning_customers"].value) == (2, 1, 1)
+    assert (cards["active_customers"].value, cards["new_customers"].value, cards["returning_customers"].value) == (
+        2,
+        1,
+        1,
+    )
     assert (cards["new_customers"].prior, cards["returning_customers"].prior) == (1, 0)
     assert cards["orders_per_customer"].value == 1.5 and cards["revenue_per_customer"].value == 75
     assert cards["aov"].value == pytest.approx(180 / 4)  # AOV counts the anonymous order too

@@ -7,8 +7,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CODE = [p for folder in ("app.py", "pages", "ui", "present", "cli", "metrics", "data")
-        for p in ([ROOT / folder] if folder.endswith(".py") else sorted((ROOT / folder).rglob("*.py")))]
+CODE = [
+    p
+    for folder in ("app.py", "pages", "ui", "present", "cli", "metrics", "data")
+    for p in ([ROOT / folder] if folder.endswith(".py") else sorted((ROOT / folder).rglob("*.py")))
+]
 
 
 def test_every_environment_variable_is_documented():

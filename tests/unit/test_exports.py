@@ -41,12 +41,16 @@ def test_xlsx_escapes_and_keeps_numbers(as_dict: bool) -> None:
     assert [r[1] for r in rows[1:]] == [-1.5, 2, 3, 4, 5, 6, 7, 8, 9]
 
 
-@pytest.mark.parametrize(("stem", "ext", "expected"), [
-    ("渠道 / 2020", "csv", "渠道_2020.csv"),
-    ("../../etc/passwd", ".xlsx", "etc_passwd.xlsx"),
-    ("", "csv", "export.csv"),
-    ("a" * 300, "c$v", "a" * 100 + ".cv"),
-], ids=["chinese", "traversal", "empty", "long"])
+@pytest.mark.parametrize(
+    ("stem", "ext", "expected"),
+    [
+        ("渠道 / 2020", "csv", "渠道_2020.csv"),
+        ("../../etc/passwd", ".xlsx", "etc_passwd.xlsx"),
+        ("", "csv", "export.csv"),
+        ("a" * 300, "c$v", "a" * 100 + ".cv"),
+    ],
+    ids=["chinese", "traversal", "empty", "long"],
+)
 def test_safe_filename(stem: str, ext: str, expected: str) -> None:
     assert safe_filename(stem, ext) == expected
 

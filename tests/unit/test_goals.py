@@ -28,8 +28,15 @@ def con():
 
 
 def goal(**changes) -> Goal:
-    values = {"dataset": "tiny", "metric": "revenue", "target": 1000.0, "deadline": D("2024-10-31"), "owner": "王经理",
-              "baseline": 400.0, "baseline_date": D("2024-03-01")}
+    values = {
+        "dataset": "tiny",
+        "metric": "revenue",
+        "target": 1000.0,
+        "deadline": D("2024-10-31"),
+        "owner": "王经理",
+        "baseline": 400.0,
+        "baseline_date": D("2024-03-01"),
+    }
     values.update(changes)
     return Goal(**values)
 
@@ -44,28 +51,38 @@ def test_month_helpers():
 def test_monthly_values_known(con):
     frame = goals.monthly_values(con, "tiny", "revenue", D("2024-01-01"), D("2024-06-01"))
     assert frame["value"].tolist() == [100, 200, 300, 400, 500, 600]
-    two = warehouse_with([line("a", "2024-05-03", "x", "A", "R1", 300.0), line("b", "2024-05-04", "y", "B", "R1", 100.0)])
-    assert goals.monthly_values(two, "tiny", "hhi", D("2024-05-01"), D("2024-05-01"))["value"].iloc[0] == pytest.approx(75**2 + 25**2)
+    two = warehouse_with(
+        [line("a", "2024-05-03", "x", "A", "R1", 300.0), line("b", "2024-05-04", "y", "B", "R1", 100.0)]
+    )
+    assert goals.monthly_values(two, "tiny", "hhi", D("2024-05-01"), D("2024-05-01"))["value"].iloc[0] == pytest.approx(
+        75**2 + 25**2
+    )
     share = goals.monthly_values(two, "tiny", "channel_share:B", D("2024-04-01"), D("2024-05-01"))["value"]
     assert pd.isna(share.iloc[0]) and share.iloc[1] == pytest.approx(0.25)  # April: no sales → undefined
     scoped = goals.monthly_values(two, "tiny", "revenue", D("2024-05-01"), D("2024-05-01"), channels=("B",))
     assert scoped["value"].iloc[0] == 100
-    gap = warehouse_with([line("a", "2024-01-03", "x", "A", "R1", 10.0, 4.0), line("b", "2024-03-04", "y", "A", "R1", 20.0, 5.0)])
+    gap = warehouse_with(
+        [line("a", "2024-01-03", "x", "A", "R1", 10.0, 4.0), line("b", "2024-03-04", "y", "A", "R1", 20.0, 5.0)]
+    )
     revenue = goals.monthly_values(gap, "tiny", "revenue", D("2023-12-01"), D("2024-03-01"))["value"]
     assert pd.isna(revenue.iloc[0]) and revenue.iloc[1:].tolist() == [10.0, 0.0, 20.0]  # before the data: unknown
     profit = goals.monthly_values(gap, "tiny", "gross_profit", D("2024-01-01"), D("2024-03-01"))["value"]
     assert profit.iloc[0] == 6 and pd.isna(profit.iloc[1]) and profit.iloc[2] == 15
 
 
-@pytest.mark.parametrize(("changes", "status"), [
-    ({"target": 1000.0}, "on_track"),       # projected at Oct (x = 9): 100 + 100·9 = 1000
-    ({"target": 1100.0}, "at_risk"),        # projected progress (1000 − 400) ÷ 700 = 0.857 ≥ 0.8
-    ({"target": 1200.0}, "off_track"),      # (1000 − 400) ÷ 800 = 0.75
-    ({"target": 500.0}, "achieved"),        # June 600 ≥ 500
-    ({"deadline": D("2024-05-31")}, "overdue"),
-    ({"target": 650.0, "baseline": 700.0}, "achieved"),  # lower is better: 600 ≤ 650
-    ({"target": 50.0, "baseline": 700.0}, "off_track"),  # lower is better, but the trend rises
-], ids=["on-track", "at-risk", "off-track", "achieved", "overdue", "lower-achieved", "lower-off-track"])
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({"target": 1000.0}, "on_track"),  # projected at Oct (x = 9): 100 + 100·9 = 1000
+        ({"target": 1100.0}, "at_risk"),  # projected progress (1000 − 400) ÷ 700 = 0.857 ≥ 0.8
+        ({"target": 1200.0}, "off_track"),  # (1000 − 400) ÷ 800 = 0.75
+        ({"target": 500.0}, "achieved"),  # June 600 ≥ 500
+        ({"deadline": D("2024-05-31")}, "overdue"),
+        ({"target": 650.0, "baseline": 700.0}, "achieved"),  # lower is better: 600 ≤ 650
+        ({"target": 50.0, "baseline": 700.0}, "off_track"),  # lower is better, but the trend rises
+    ],
+    ids=["on-track", "at-risk", "off-track", "achieved", "overdue", "lower-achieved", "lower-off-track"],
+)
 def test_status_on_known_data(con, changes, status):
     p = goals.evaluate(con, goal(**changes))
     assert p.status == status
@@ -84,7 +101,9 @@ def test_progress_and_projection_numbers(con):
 
 
 def test_short_history_is_at_risk_with_a_reason():
-    two_months = warehouse_with([line("a", "2024-05-03", "x", "A", "R1", 100.0), line("b", "2024-06-30", "y", "A", "R1", 150.0)])
+    two_months = warehouse_with(
+        [line("a", "2024-05-03", "x", "A", "R1", 100.0), line("b", "2024-06-30", "y", "A", "R1", 150.0)]
+    )
     p = goals.evaluate(two_months, goal(target=1000.0, baseline=100.0))
     assert p.status == "at_risk" and p.reason == "goals_note_short_history" and p.projected is None
 
@@ -128,11 +147,17 @@ def test_values_are_bound_not_interpolated(con):
     assert len(goals.list_goals(con, "tiny")) == 1
 
 
-@pytest.mark.parametrize(("changes", "code"), [
-    ({"metric": "happiness"}, "goals_err_metric"), ({"metric": "channel_share:"}, "goals_err_metric"),
-    ({"owner": "  "}, "goals_err_owner"), ({"metric": "churn_rate", "target": 1.5}, "goals_err_ratio"),
-    ({"target": float("nan")}, "goals_err_target"),
-], ids=["metric", "empty-channel", "owner", "ratio", "nan"])
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"metric": "happiness"}, "goals_err_metric"),
+        ({"metric": "channel_share:"}, "goals_err_metric"),
+        ({"owner": "  "}, "goals_err_owner"),
+        ({"metric": "churn_rate", "target": 1.5}, "goals_err_ratio"),
+        ({"target": float("nan")}, "goals_err_target"),
+    ],
+    ids=["metric", "empty-channel", "owner", "ratio", "nan"],
+)
 def test_invalid_goals_are_refused_with_a_reason(con, changes, code):
     with pytest.raises(goals.GoalError) as caught:
         goals.create(con, goal(**changes))
@@ -151,8 +176,12 @@ def test_demo_goal_is_measurable(demo_db):
 
     con = warehouse.connect(demo_db)
     try:
-        p = goals.evaluate(con, Goal("demo", "channel_share:直播带货", 0.3, D("2026-06-30"), "x", baseline=0.1,
-                                     baseline_date=D("2025-06-01")))
+        p = goals.evaluate(
+            con,
+            Goal(
+                "demo", "channel_share:直播带货", 0.3, D("2026-06-30"), "x", baseline=0.1, baseline_date=D("2025-06-01")
+            ),
+        )
     finally:
         con.close()
     assert p.status in goals.STATUSES and p.status != "unmeasurable"

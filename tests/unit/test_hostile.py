@@ -54,8 +54,13 @@ def content(db: Path) -> str:
 
 def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, dict, int, int]:
     """(exit code, JSON report, peak RSS of the CLI in KB, peak RSS of its reader child in KB)."""
-    proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRAPPER, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
     out, err = proc.stdout.read(), proc.stderr.read()  # small: a JSON line and progress
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -64,7 +69,9 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, di
     return proc.returncode, json.loads(lines[-1]) if lines else {}, usage.ru_maxrss, child
 
 
-def run_load(tmp_path: Path, base_db: Path, name: str, data: bytes, env: dict[str, str] | None = None) -> tuple[int, dict]:
+def run_load(
+    tmp_path: Path, base_db: Path, name: str, data: bytes, env: dict[str, str] | None = None
+) -> tuple[int, dict]:
     """Load ``data`` into a copy of the base warehouse; the warehouse must not change, nor memory pass 2 GB."""
     db = tmp_path / "w.duckdb"
     copy_warehouse(base_db, db)
@@ -101,10 +108,16 @@ def lines_csv(rows: list[str]) -> bytes:
 
 
 ROW_CASES = [
-    ("infinite.csv", ["1,2024-01-01,C1,inf", "2,2024-01-02,C1,-Infinity", "3,2024-01-03,C1,1e309"],
-     {2: "not_finite", 3: "not_finite", 4: "not_finite"}),
-    ("dates.csv", ["1,0001-01-01,C1,5", "2,1899-12-31,C1,5", "3,9999-12-31,C1,5"],
-     {2: "date_out_of_range", 3: "date_out_of_range", 4: "date_out_of_range"}),
+    (
+        "infinite.csv",
+        ["1,2024-01-01,C1,inf", "2,2024-01-02,C1,-Infinity", "3,2024-01-03,C1,1e309"],
+        {2: "not_finite", 3: "not_finite", 4: "not_finite"},
+    ),
+    (
+        "dates.csv",
+        ["1,0001-01-01,C1,5", "2,1899-12-31,C1,5", "3,9999-12-31,C1,5"],
+        {2: "date_out_of_range", 3: "date_out_of_range", 4: "date_out_of_range"},
+    ),
     ("huge.csv", ["1,2024-01-01,C1,1e300"], {2: "amount_out_of_range"}),
 ]
 
@@ -133,24 +146,37 @@ def test_a_held_warehouse_gives_exit_2_and_json(tmp_path, base_db):
     source.write_bytes(lines_csv(["1,2024-01-01,C1,5"]))
     with (db / "writer.lock").open("a+") as holder:
         fcntl.flock(holder, fcntl.LOCK_EX)  # as a load in another process would
-        for args in (["load", str(source), "--name", "keep", "--append", "--db", str(db)],
-                     ["delete", "keep", "--db", str(db)]):
+        for args in (
+            ["load", str(source), "--name", "keep", "--append", "--db", str(db)],
+            ["delete", "keep", "--db", str(db)],
+        ):
             code, report, _, _ = run_cli(args, env={"SALESLENS_WRITER_WAIT_S": "1"})
             assert code == 2 and report["errors"][0]["code"] == "warehouse_busy", report
             assert str(tmp_path) not in json.dumps(report, ensure_ascii=False)  # no server path in the message
         code, listed, _, _ = run_cli(["list", "--db", str(db)])
         assert code == 0 and [d["name"] for d in listed] == ["keep"]
-        proc = subprocess.run([sys.executable, "-m", "metrics", "export", "channels", "--dataset", "keep",
-                               "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "metrics", "export", "channels", "--dataset", "keep", "--db", str(db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0 and proc.stdout.startswith("channel,revenue")
     assert content(db) == content(base_db)
 
 
-@pytest.mark.parametrize("error", ["MemoryError()", "duckdb.OutOfMemoryException('Failed to allocate block')",
-                                   "pyarrow.ArrowMemoryError('malloc of size 6400000000 failed')"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        "MemoryError()",
+        "duckdb.OutOfMemoryException('Failed to allocate block')",
+        "pyarrow.ArrowMemoryError('malloc of size 6400000000 failed')",
+    ],
+)
 def test_running_out_of_memory_gives_exit_2_and_json(tmp_path, base_db, error):
-    code, report = run_load(tmp_path, base_db, "a.csv", lines_csv(["1,2024-01-01,C1,5"]),
-                            env={"TEST_PREPARE_RAISES": error})
+    code, report = run_load(
+        tmp_path, base_db, "a.csv", lines_csv(["1,2024-01-01,C1,5"]), env={"TEST_PREPARE_RAISES": error}
+    )
     assert code == 2 and report["errors"][0]["code"] == "out_of_memory", report
     assert report["errors"][0]["message"].startswith("Out of memory; the operation was stopped and nothing changed")
 
@@ -168,8 +194,24 @@ def test_mixed_encodings_are_decoded_per_line_and_warned():
 
 def test_export_to_xlsx_writes_a_workbook(tmp_path, demo_db_copy):
     out = tmp_path / "channels.xlsx"
-    proc = subprocess.run([sys.executable, "-m", "metrics", "export", "channels", "--dataset", "demo",
-                           "--db", str(demo_db_copy), "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metrics",
+            "export",
+            "channels",
+            "--dataset",
+            "demo",
+            "--db",
+            str(demo_db_copy),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:4] == b"PK\x03\x04"
     table = read_file(out).frame

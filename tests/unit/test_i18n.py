@@ -31,7 +31,7 @@ def test_every_literal_key_used_in_code_exists():
     pattern = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
     used = {}
     for folder in ("app.py", "pages", "ui", "present", "cli", "metrics"):
-        for path in ([ROOT / folder] if folder.endswith(".py") else (ROOT / folder).rglob("*.py")):
+        for path in [ROOT / folder] if folder.endswith(".py") else (ROOT / folder).rglob("*.py"):
             for key in pattern.findall(path.read_text(encoding="utf-8")):
                 used.setdefault(key, path.name)
     missing = {key: where for key, where in used.items() if key not in i18n.table()}
@@ -43,8 +43,11 @@ def test_every_literal_key_used_in_code_exists():
 def test_dynamic_key_families_are_complete(prefix):
     from metrics.filters import PRESETS
 
-    names = PRESETS if prefix == "preset_" else ("revenue", "gross_profit", "margin", "orders", "active_customers",
-                                                 "aov", "repeat_rate", "churn_rate")
+    names = (
+        PRESETS
+        if prefix == "preset_"
+        else ("revenue", "gross_profit", "margin", "orders", "active_customers", "aov", "repeat_rate", "churn_rate")
+    )
     for name in names:
         assert f"{prefix}{name}" in i18n.table()
 

@@ -31,7 +31,9 @@ def test_gbk_csv_round_trip() -> None:
     con = warehouse.connect(":memory:")
     report = ingest(con, csv_bytes(ORDERS_CSV, "gbk"), "gbk", filename="订单.csv")
     assert report.loaded and report.encoding == "gb18030"
-    rows = con.cursor().execute("SELECT order_id, line, channel, region, revenue FROM order_lines ORDER BY ALL").fetchall()
+    rows = (
+        con.cursor().execute("SELECT order_id, line, channel, region, revenue FROM order_lines ORDER BY ALL").fetchall()
+    )
     assert rows == [("A1", 1, "天猫", "华东", 100.0), ("A2", 1, "京东", "华南", 200.0), ("A2", 2, "京东", "华南", 50.0)]
 
 
@@ -53,12 +55,17 @@ def test_title_rows_skipped_and_exact_report() -> None:
     assert report.header_row == 3 and report.loaded
     assert report.rows_read == 7 and report.duplicate_lines == 1
     assert report.reject_counts == {"impossible_date": 1, "bad_number": 1}
-    assert [(r.row, r.code, r.field) for r in report.rejects] == [(8, "impossible_date", "order_date"),
-                                                                 (9, "bad_number", "revenue")]
+    assert [(r.row, r.code, r.field) for r in report.rejects] == [
+        (8, "impossible_date", "order_date"),
+        (9, "bad_number", "revenue"),
+    ]
     assert report.rows_accepted == 4
     revenue = dict(con.cursor().execute("SELECT order_id, revenue FROM order_lines").fetchall())
     assert revenue == {"A001": 1234.5, "A002": -100.0, "A003": 0.12, "A006": 123.0}
-    assert con.cursor().execute("SELECT min(order_date), max(order_date) FROM order_lines").fetchall()[0][1].isoformat() == "2020-03-10"
+    assert (
+        con.cursor().execute("SELECT min(order_date), max(order_date) FROM order_lines").fetchall()[0][1].isoformat()
+        == "2020-03-10"
+    )
 
 
 def test_headers_cleaned_and_duplicates_renamed() -> None:

@@ -23,9 +23,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shares(con, name: str) -> dict[str, tuple[float, float]]:
-    rows = con.cursor().execute(
-        "SELECT channel, sum(revenue) / sum(sum(revenue)) OVER (), 1 - sum(cost) / sum(revenue) "
-        "FROM order_lines WHERE dataset = $n GROUP BY channel", {"n": name}).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT channel, sum(revenue) / sum(sum(revenue)) OVER (), 1 - sum(cost) / sum(revenue) "
+            "FROM order_lines WHERE dataset = $n GROUP BY channel",
+            {"n": name},
+        )
+        .fetchall()
+    )
     return {channel: (round(share * 100, 2), round(margin * 100, 2)) for channel, share, margin in rows}
 
 
@@ -38,8 +44,12 @@ def test_superstore_known_answers() -> None:
     assert (report.date_min, report.date_max) == ("2014-01-03", "2017-12-30")
     assert report.totals["revenue"] == pytest.approx(2297200.86, abs=0.01)
     assert report.totals["revenue"] - report.totals["cost"] == pytest.approx(286397.02, abs=0.01)
-    assert _shares(con, "superstore") == {"West": (31.58, 14.94), "East": (29.55, 13.48),
-                                          "Central": (21.82, 7.92), "South": (17.05, 11.93)}
+    assert _shares(con, "superstore") == {
+        "West": (31.58, 14.94),
+        "East": (29.55, 13.48),
+        "Central": (21.82, 7.92),
+        "South": (17.05, 11.93),
+    }
     ds = registry.get_dataset(con, "superstore")
     assert (ds.order_lines, ds.orders, ds.customers, ds.has_channel, ds.has_cost) == (9994, 5009, 793, True, True)
     # Discount is a rate (0.2); Sales is already net, so revenue is untouched and discount is an amount.
@@ -58,11 +68,20 @@ def test_cn_2020_known_answers() -> None:
     con = warehouse.connect(":memory:")
     report = ingest(con, path, "cn2020", sheet="data")
     assert report.loaded and report.derived == ["revenue = unit_price * quantity"]
-    assert (report.rows_inserted, report.orders, report.duplicate_lines) == (1945, 1940, 0)  # 5 repeated order numbers: 2-line orders
+    assert (report.rows_inserted, report.orders, report.duplicate_lines) == (
+        1945,
+        1940,
+        0,
+    )  # 5 repeated order numbers: 2-line orders
     assert report.totals == {"revenue": 39772087.0, "cost": 11845372.0}
     assert (report.date_min, report.date_max, report.has_customer) == ("2020-01-01", "2020-12-31", False)
-    assert _shares(con, "cn2020") == {"天猫": (34.48, 69.94), "拼多多": (21.09, 70.07), "京东": (19.35, 70.75),
-                                      "实体": (13.06, 70.68), "抖音": (12.03, 69.91)}
+    assert _shares(con, "cn2020") == {
+        "天猫": (34.48, 69.94),
+        "拼多多": (21.09, 70.07),
+        "京东": (19.35, 70.75),
+        "实体": (13.06, 70.68),
+        "抖音": (12.03, 69.91),
+    }
     assert con.cursor().execute("SELECT max(line) FROM order_lines").fetchall()[0][0] == 2
 
 
@@ -94,8 +113,9 @@ def test_append_without_order_ids_dedupes_by_content() -> None:
 def test_mapping_remembered_and_overrides() -> None:
     con = warehouse.connect(":memory:")
     text = "when,gross,seg\n2020-01-01,5,x\n"
-    first = ingest(con, text.encode(), "m1", filename="x.csv",
-                   mapping={"order_date": "when", "revenue": "gross", "channel": "seg"})
+    first = ingest(
+        con, text.encode(), "m1", filename="x.csv", mapping={"order_date": "when", "revenue": "gross", "channel": "seg"}
+    )
     assert first.loaded and first.mapping_source == "user"
     assert suggest_mapping(["seg", "GROSS", "When"], con=con).source == "remembered"
     second = ingest(con, text.encode(), "m2", filename="x.csv")
@@ -131,13 +151,15 @@ def test_bad_dataset_names(name: str) -> None:
 
 def test_extra_files() -> None:
     con = warehouse.connect(":memory:")
-    costs = "月份,渠道,费用类型,金额\n2020-01,天猫,marketing,\"1,000\"\n2020年2月,京东,commission,200\n"
+    costs = '月份,渠道,费用类型,金额\n2020-01,天猫,marketing,"1,000"\n2020年2月,京东,commission,200\n'
     assert ingest(con, costs.encode(), "s", kind="channel_costs").errors[0]["code"] == "dataset_missing"
     ingest(con, csv_bytes(ORDERS_CSV), "s", filename="a.csv")
     report = ingest(con, costs.encode(), "s", kind="channel_costs")
     assert report.loaded
     assert con.cursor().execute("SELECT month::VARCHAR, amount FROM channel_costs ORDER BY 1").fetchall() == [
-        ("2020-01-01", 1000.0), ("2020-02-01", 200.0)]
+        ("2020-01-01", 1000.0),
+        ("2020-02-01", 200.0),
+    ]
     crm = "month,campaign,amount\n2020-01,会员日,300\n"
     assert ingest(con, crm.encode(), "s", kind="crm_spend").rows_inserted == 1
     customers = "客户编号,获客渠道,满意度,首次下单日期\nC1,天猫,4.5,2019-12-01\nC2,京东,,\n"
@@ -146,8 +168,9 @@ def test_extra_files() -> None:
 
 
 def _big_csv(path: Path, lines: int) -> None:
-    frame = pd.DataFrame({"订单编号": [f"O{i}" for i in range(lines)], "下单时间": "2020-01-05",
-                          "销售渠道": "天猫", "实收金额": "12.5"})
+    frame = pd.DataFrame(
+        {"订单编号": [f"O{i}" for i in range(lines)], "下单时间": "2020-01-05", "销售渠道": "天猫", "实收金额": "12.5"}
+    )
     frame.to_csv(path, index=False)
 
 
@@ -158,8 +181,13 @@ def test_killed_load_leaves_warehouse_unchanged(tmp_path: Path) -> None:
     source = tmp_path / "big.csv"
     _big_csv(source, 200_000)
     env = {**os.environ, "SALESLENS_TEST_PAUSE_BEFORE_COMMIT": "30"}
-    proc = subprocess.Popen([sys.executable, "-m", "data", "load", str(source), "--name", "keep", "--replace",
-                             "--db", str(db)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "data", "load", str(source), "--name", "keep", "--replace", "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         line = b""

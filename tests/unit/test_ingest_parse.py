@@ -37,12 +37,16 @@ def test_number_forms(text: str, expected: float) -> None:
     assert not parsed.bad.any()
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    (["USD 64,237.68", "USD 1,000.00"], [64237.68, 1000.0]),
-    (["1.299,00 €", "12,50 €"], [1299.0, 12.5]),
-    (["¥1,299.00", "¥12"], [1299.0, 12.0]),
-    (["EUR 1.299,00", "€ 7"], [1299.0, 7.0]),
-], ids=["usd-code", "euro-suffix", "yuan", "eur-code"])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["USD 64,237.68", "USD 1,000.00"], [64237.68, 1000.0]),
+        (["1.299,00 €", "12,50 €"], [1299.0, 12.5]),
+        (["¥1,299.00", "¥12"], [1299.0, 12.0]),
+        (["EUR 1.299,00", "€ 7"], [1299.0, 7.0]),
+    ],
+    ids=["usd-code", "euro-suffix", "yuan", "eur-code"],
+)
 def test_currency_strings_from_exports(values: list[str], expected: list[float]) -> None:
     """Issue 10: amounts as Salesforce, European shops and Chinese back offices write them."""
     parsed = parse_numbers(pd.Series(values, dtype=object))
@@ -83,7 +87,11 @@ def test_date_forms(text: str, expected: str) -> None:
 
 def test_superstore_mixed_formats_pick_month_first() -> None:
     parsed = parse_dates(pd.Series(["11-08-16", "4/15/2017", "06-12-16"]))
-    assert parsed.values.tolist() == [pd.Timestamp("2016-11-08"), pd.Timestamp("2017-04-15"), pd.Timestamp("2016-06-12")]
+    assert parsed.values.tolist() == [
+        pd.Timestamp("2016-11-08"),
+        pd.Timestamp("2017-04-15"),
+        pd.Timestamp("2016-06-12"),
+    ]
     assert parsed.notes["date_order"] == "MDY"
 
 
@@ -112,8 +120,10 @@ def test_native_cells() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False), min_size=1, max_size=20),
-       st.sampled_from(["{:,.2f}", "¥{:,.2f}", "{:.2f}元", "$ {:,.2f}", "{:.2f}"]))
+@given(
+    st.lists(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False), min_size=1, max_size=20),
+    st.sampled_from(["{:,.2f}", "¥{:,.2f}", "{:.2f}元", "$ {:,.2f}", "{:.2f}"]),
+)
 def test_formatted_numbers_round_trip(values: list, template: str) -> None:
     texts = []
     for v in values:
@@ -125,9 +135,18 @@ def test_formatted_numbers_round_trip(values: list, template: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2060, 12, 31)), min_size=1, max_size=15),
-       st.sampled_from(["{d:%Y-%m-%d}", "{d.year}/{d.month}/{d.day}", "{d.year}年{d.month}月{d.day}日", "{d:%Y%m%d}",
-                        "{d:%Y-%m-%d} 10:30:00"]))
+@given(
+    st.lists(st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2060, 12, 31)), min_size=1, max_size=15),
+    st.sampled_from(
+        [
+            "{d:%Y-%m-%d}",
+            "{d.year}/{d.month}/{d.day}",
+            "{d.year}年{d.month}月{d.day}日",
+            "{d:%Y%m%d}",
+            "{d:%Y-%m-%d} 10:30:00",
+        ]
+    ),
+)
 def test_unambiguous_dates_round_trip(days: list[dt.date], template: str) -> None:
     parsed = parse_dates(pd.Series([template.format(d=d) for d in days]))
     assert not parsed.bad.any()

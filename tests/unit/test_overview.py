@@ -17,17 +17,19 @@ D = dt.date
 
 @pytest.fixture(scope="module")
 def con():
-    return warehouse_with([
-        # prior period 2024-01-01..2024-01-31 (the selection is February, 29 days in 2024)
-        line("A", "2024-01-10", "c1", "online", "east", 100, 60),
-        line("B", "2024-01-20", "c2", "store", "west", 50, 20),
-        # current period 2024-02-01..2024-02-29
-        line("C", "2024-02-02", "c1", "online", "east", 120, 70),
-        line("C", "2024-02-02", "c1", "online", "east", 30, 10, line_no=2),
-        line("D", "2024-02-15", "c1", "online", "east", 60, 30, refund=10),
-        line("E", "2024-02-20", "c3", "store", "west", 90, 45),
-        line("F", "2024-02-21", None, "store", "west", 40, 25),
-    ])
+    return warehouse_with(
+        [
+            # prior period 2024-01-01..2024-01-31 (the selection is February, 29 days in 2024)
+            line("A", "2024-01-10", "c1", "online", "east", 100, 60),
+            line("B", "2024-01-20", "c2", "store", "west", 50, 20),
+            # current period 2024-02-01..2024-02-29
+            line("C", "2024-02-02", "c1", "online", "east", 120, 70),
+            line("C", "2024-02-02", "c1", "online", "east", 30, 10, line_no=2),
+            line("D", "2024-02-15", "c1", "online", "east", 60, 30, refund=10),
+            line("E", "2024-02-20", "c3", "store", "west", 90, 45),
+            line("F", "2024-02-21", None, "store", "west", 40, 25),
+        ]
+    )
 
 
 FEB = Filters("tiny", D(2024, 2, 1), D(2024, 2, 29))
@@ -113,13 +115,21 @@ def test_trend_by_month_and_channel(con):
 def test_trend_gives_the_margin_denominator_of_the_kpi():
     """A line without cost counts in revenue but not in the margin: summing the trend's months and
     channels as Σ gross_profit ÷ Σ revenue_with_cost gives the margin KPI."""
-    con = warehouse_with([line("A", "2024-02-02", "c1", "online", "east", 100, 60),
-                          line("B", "2024-02-03", "c2", "store", "west", 50, 20),
-                          line("C", "2024-02-04", "c2", "store", "west", 200, None)])
+    con = warehouse_with(
+        [
+            line("A", "2024-02-02", "c1", "online", "east", 100, 60),
+            line("B", "2024-02-03", "c2", "store", "west", 50, 20),
+            line("C", "2024-02-04", "c2", "store", "west", 200, None),
+        ]
+    )
     frame = overview.trend(con, FEB)
     assert frame["revenue"].sum() == pytest.approx(350) and frame["revenue_with_cost"].sum() == pytest.approx(150)
     margin = by_key(overview.kpis(con, FEB))["margin"].value
-    assert frame["gross_profit"].sum() / frame["revenue_with_cost"].sum() == pytest.approx(margin) == pytest.approx(70 / 150)
+    assert (
+        frame["gross_profit"].sum() / frame["revenue_with_cost"].sum()
+        == pytest.approx(margin)
+        == pytest.approx(70 / 150)
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -127,7 +137,7 @@ def test_headlines_name_the_driver(con, lang):
     sentences = overview_text.headlines(overview.kpis(con, FEB, window_days=30), overview.movers(con, FEB), lang)
     assert len(sentences) == 4
     assert "online" in sentences[0]  # online added 100, the largest increase
-    assert ("+120.0%" in sentences[0])
+    assert "+120.0%" in sentences[0]
     # lowest-margin channel: online (200 − 110) / 200 = 45.0% < store (130 − 70) / 130 = 46.2%
     assert "online" in sentences[1] and "45.0%" in sentences[1]
     assert "-1.2" in sentences[1]  # 45.5% now vs 46.7% before, in points
@@ -140,11 +150,13 @@ def test_dimension_values(con):
 
 
 def test_region_headline_does_not_call_growth_a_decline():
-    con = warehouse_with([
-        line("A", "2024-01-10", "c1", "online", "east", 100),
-        line("B", "2024-01-12", "c2", "online", "west", 100),
-        line("C", "2024-02-10", "c1", "online", "east", 150),
-        line("D", "2024-02-12", "c2", "online", "west", 110),
-    ])
+    con = warehouse_with(
+        [
+            line("A", "2024-01-10", "c1", "online", "east", 100),
+            line("B", "2024-01-12", "c2", "online", "west", 100),
+            line("C", "2024-02-10", "c1", "online", "east", 150),
+            line("D", "2024-02-12", "c2", "online", "west", 110),
+        ]
+    )
     sentences = overview_text.headlines(overview.kpis(con, FEB), overview.movers(con, FEB), "en")
     assert sentences[-1] == "Every region grew: fastest east (+50.0%), slowest west (+10.0%)."

@@ -39,8 +39,11 @@ def run_cli(*args: str) -> tuple[int, dict]:
 def lines(db: Path, name: str) -> list[tuple]:
     con = warehouse.connect(db)
     try:
-        return con.execute("SELECT order_id, product, quantity, revenue, refund, channel, region, customer_id "
-                           "FROM order_lines WHERE dataset = $n ORDER BY order_id, line", {"n": name}).fetchall()
+        return con.execute(
+            "SELECT order_id, product, quantity, revenue, refund, channel, region, customer_id "
+            "FROM order_lines WHERE dataset = $n ORDER BY order_id, line",
+            {"n": name},
+        ).fetchall()
     finally:
         con.close()
 
@@ -60,35 +63,107 @@ def test_every_profile_is_valid_named_and_sourced():
             assert rule.reason is None or f"excluded_{rule.reason}" in table, (layout.id, rule.reason)
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    # the issue's Tmall report, trailing spaces and all
-    (["订单编号", "总金额", "买家实际支付金额", "收货地址 ", "订单创建时间", "订单付款时间 ", "退款金额"], "taobao"),
-    (["订单编号", "买家实付金额", "订单状态", "订单创建时间", "商品标题", "退款金额"], "taobao"),  # current 千牛 names
-    (["下单时间", "订单号", "订单数量", "京东价", "结算金额", "下单账号"], "jd"),  # shuffled, optional ones missing, 账
-    (["ＯＲＤＥＲ", "订单号", "京东价", "应付金额", "下单帐号"], "jd"),
-    (["商品", "订单号", "订单状态", "商品数量（件）", "商家实收金额（元）", "支付时间"], "pdd"),  # full-width brackets
-    (["主订单编号", "子订单编号", "订单应付金额", "订单提交时间 "], "douyin"),
-    (["Name", "Email", "Financial Status", "Lineitem quantity", "Lineitem price", "Subtotal"], "shopify"),
-    (["Bill No.", "Date", "Customer", "Material Code", "Material Name", "Qty", "Total Amount", "Document Status"],
-     "kingdee"),  # Kingdee's English UI
-    (["单据编号", "单据日期", "客户", "物料编码", "数量", "含税金额", "订单状态"], "yonyou.yonsuite"),
-    (["record id", "deal name", "deal stage", "amount", "close date"], "hubspot"),  # case does not matter
-    (["Id", "AccountId", "StageName", "Amount", "CloseDate", "IsWon"], "salesforce.export"),
-], ids=["tmall-issue", "qianniu", "jd-variant", "jd-fullwidth", "pdd-fullwidth", "douyin", "shopify", "kingdee-en",
-        "yonsuite", "hubspot-case", "salesforce-export"])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # the issue's Tmall report, trailing spaces and all
+        (
+            ["订单编号", "总金额", "买家实际支付金额", "收货地址 ", "订单创建时间", "订单付款时间 ", "退款金额"],
+            "taobao",
+        ),
+        (
+            ["订单编号", "买家实付金额", "订单状态", "订单创建时间", "商品标题", "退款金额"],
+            "taobao",
+        ),  # current 千牛 names
+        (
+            ["下单时间", "订单号", "订单数量", "京东价", "结算金额", "下单账号"],
+            "jd",
+        ),  # shuffled, optional ones missing, 账
+        (["ＯＲＤＥＲ", "订单号", "京东价", "应付金额", "下单帐号"], "jd"),
+        (
+            ["商品", "订单号", "订单状态", "商品数量（件）", "商家实收金额（元）", "支付时间"],
+            "pdd",
+        ),  # full-width brackets
+        (["主订单编号", "子订单编号", "订单应付金额", "订单提交时间 "], "douyin"),
+        (["Name", "Email", "Financial Status", "Lineitem quantity", "Lineitem price", "Subtotal"], "shopify"),
+        (
+            [
+                "Bill No.",
+                "Date",
+                "Customer",
+                "Material Code",
+                "Material Name",
+                "Qty",
+                "Total Amount",
+                "Document Status",
+            ],
+            "kingdee",
+        ),  # Kingdee's English UI
+        (["单据编号", "单据日期", "客户", "物料编码", "数量", "含税金额", "订单状态"], "yonyou.yonsuite"),
+        (["record id", "deal name", "deal stage", "amount", "close date"], "hubspot"),  # case does not matter
+        (["Id", "AccountId", "StageName", "Amount", "CloseDate", "IsWon"], "salesforce.export"),
+    ],
+    ids=[
+        "tmall-issue",
+        "qianniu",
+        "jd-variant",
+        "jd-fullwidth",
+        "pdd-fullwidth",
+        "douyin",
+        "shopify",
+        "kingdee-en",
+        "yonsuite",
+        "hubspot-case",
+        "salesforce-export",
+    ],
+)
 def test_recognition_is_robust_to_how_headers_are_written(header, expected):
     assert recognise(header).id == expected
 
 
-@pytest.mark.parametrize("header", [
-    ["Row ID", "Order ID", "Order Date", "Ship Date", "Ship Mode", "Customer ID", "Customer Name", "Segment", "Country",
-     "City", "State", "Postal Code", "Region", "Product ID", "Category", "Sub-Category", "Product Name", "Sales",
-     "Quantity", "Discount", "Profit"],  # superstore
-    ["销售日期", "销售区域", "销售渠道", "销售订单", "品牌", "售价", "销售数量", "直接成本", "销售代表"],  # cn_sales_channels_2020
-    ["ID", "x", "t_x", "T", "zbar"],  # cdnow summary
-    ORDERS_CSV.splitlines()[0].split(","),
-    ["订单编号", "下单时间", "客户编号", "销售渠道", "销售区域", "商品名称", "数量", "实收金额", "成本"],
-], ids=["superstore", "cn2020", "cdnow", "test-orders", "hostile"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        [
+            "Row ID",
+            "Order ID",
+            "Order Date",
+            "Ship Date",
+            "Ship Mode",
+            "Customer ID",
+            "Customer Name",
+            "Segment",
+            "Country",
+            "City",
+            "State",
+            "Postal Code",
+            "Region",
+            "Product ID",
+            "Category",
+            "Sub-Category",
+            "Product Name",
+            "Sales",
+            "Quantity",
+            "Discount",
+            "Profit",
+        ],  # superstore
+        [
+            "销售日期",
+            "销售区域",
+            "销售渠道",
+            "销售订单",
+            "品牌",
+            "售价",
+            "销售数量",
+            "直接成本",
+            "销售代表",
+        ],  # cn_sales_channels_2020
+        ["ID", "x", "t_x", "T", "zbar"],  # cdnow summary
+        ORDERS_CSV.splitlines()[0].split(","),
+        ["订单编号", "下单时间", "客户编号", "销售渠道", "销售区域", "商品名称", "数量", "实收金额", "成本"],
+    ],
+    ids=["superstore", "cn2020", "cdnow", "test-orders", "hostile"],
+)
 def test_other_files_are_not_recognised(header):
     assert recognise(header) is None
 
@@ -120,8 +195,12 @@ def test_order_money_counts_once_and_lines_keep_product_and_quantity(tmp_path):
     jd = [(o, p, q, round(r, 2)) for o, p, q, r, *_ in lines(tmp_path / "w.duckdb", "jd")]
     assert jd[:2] == [("11729384001", "水晶项链", 2.0, 186.67), ("11729384001", "珍珠耳钉", 1.0, 93.33)]
     douyin = [(o, p, q, round(r, 2)) for o, p, q, r, *_ in lines(tmp_path / "w.duckdb", "douyin")]
-    assert douyin == [("6917926768823643751", "辣丝丝", 2.0, 28.9), ("6917926768823643751", "赠品小样", 1.0, 0.0),
-                      ("6917926768823643752", "麻辣牛肉", 1.0, 46.25), ("6917926768823643752", "牛肉干", 2.0, 27.75)]
+    assert douyin == [
+        ("6917926768823643751", "辣丝丝", 2.0, 28.9),
+        ("6917926768823643751", "赠品小样", 1.0, 0.0),
+        ("6917926768823643752", "麻辣牛肉", 1.0, 46.25),
+        ("6917926768823643752", "牛肉干", 2.0, 27.75),
+    ]
 
 
 def test_cli_subprocess_reports_profile_and_profile_none_behaves_as_before(tmp_path):
@@ -144,8 +223,14 @@ def test_profile_and_channel_choices_are_remembered_per_header_set():
     assert first.source_channel == "淘宝" and first.loaded
     again = ingest(con, data, "b", filename="t.csv")
     assert again.source_profile == "taobao" and again.source_channel == "淘宝" and again.mapping_source == "remembered"
-    plain = ingest(con, data, "c", filename="t.csv", profile="none",
-                   mapping={"revenue": "买家实际支付金额", "order_date": "订单创建时间"})
+    plain = ingest(
+        con,
+        data,
+        "c",
+        filename="t.csv",
+        profile="none",
+        mapping={"revenue": "买家实际支付金额", "order_date": "订单创建时间"},
+    )
     assert plain.loaded and plain.source_profile is None and plain.rows_inserted == 6  # every row, as before profiles
     assert ingest(con, data, "d", filename="t.csv").source_profile is None  # the analyst's "none" is remembered
     assert ingest(con, data, "e", filename="t.csv", profile="auto").source_profile == "taobao"

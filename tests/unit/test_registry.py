@@ -18,8 +18,13 @@ def test_migrations_apply_once_and_are_recorded():
 
 
 def test_registry_row_counts_and_version_bumps():
-    con = warehouse_with([line("A", "2024-01-02", "c1", "x", "r", 10, 4), line("A", "2024-01-02", "c1", "x", "r", 5, 1, line_no=2),
-                          line("B", "2024-03-01", None, "y", "r", 7)])
+    con = warehouse_with(
+        [
+            line("A", "2024-01-02", "c1", "x", "r", 10, 4),
+            line("A", "2024-01-02", "c1", "x", "r", 5, 1, line_no=2),
+            line("B", "2024-03-01", None, "y", "r", 7),
+        ]
+    )
     ds = registry.get_dataset(con, "tiny")
     assert (ds.order_lines, ds.orders, ds.customers) == (3, 2, 1)
     assert str(ds.first_date) == "2024-01-02" and str(ds.last_date) == "2024-03-01"
@@ -44,17 +49,28 @@ def test_delete_reaches_every_table_with_a_dataset_column():
 
 
 def test_keys_are_derived_for_loaded_lines_and_split_orders_are_counted():
-    con = warehouse_with([
-        line("A", "2024-01-02", "c2", "x", "r", 10), line("A", "2024-01-02", "c2", "x", "r", 5, line_no=2),
-        line("B", "2024-01-03", "c1", "x", "r", 7),
-        # order S has lines in two channels: it counts once per channel
-        line("S", "2024-01-04", "c1", "x", "r", 1), line("S", "2024-01-04", "c1", "y", "r", 1, line_no=2),
-        line("N", "2024-01-05", None, "y", "r", 3),
-    ])
-    rows = con.execute("SELECT order_id, line, order_first, customer_id, customer_key FROM order_lines "
-                       "ORDER BY order_id, line").fetchall()
-    assert [(r[0], r[1], r[2]) for r in rows] == [("A", 1, True), ("A", 2, False), ("B", 1, True), ("N", 1, True),
-                                                  ("S", 1, True), ("S", 2, True)]
+    con = warehouse_with(
+        [
+            line("A", "2024-01-02", "c2", "x", "r", 10),
+            line("A", "2024-01-02", "c2", "x", "r", 5, line_no=2),
+            line("B", "2024-01-03", "c1", "x", "r", 7),
+            # order S has lines in two channels: it counts once per channel
+            line("S", "2024-01-04", "c1", "x", "r", 1),
+            line("S", "2024-01-04", "c1", "y", "r", 1, line_no=2),
+            line("N", "2024-01-05", None, "y", "r", 3),
+        ]
+    )
+    rows = con.execute(
+        "SELECT order_id, line, order_first, customer_id, customer_key FROM order_lines ORDER BY order_id, line"
+    ).fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("A", 1, True),
+        ("A", 2, False),
+        ("B", 1, True),
+        ("N", 1, True),
+        ("S", 1, True),
+        ("S", 2, True),
+    ]
     keys = {r[3]: r[4] for r in rows}
     assert keys == {"c1": 1, "c2": 2, None: None}  # dense integers in customer id order
     ds = registry.get_dataset(con, "tiny")
@@ -66,47 +82,70 @@ def test_migration_backfills_keys_of_lines_loaded_before_it(tmp_path):
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT now())")
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT now())"
+    )
     for version, name, sql in warehouse.migrations():
         if version < 6:
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES ($v, $n)", {"v": version, "n": name})
-    con.execute("INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue) "
-                "VALUES ('old', 'A', 1, DATE '2024-01-01', 'c9', 'x', 'r', 1), ('old', 'A', 2, DATE '2024-01-01', 'c9', 'x', 'r', 2)")
+    con.execute(
+        "INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue) "
+        "VALUES ('old', 'A', 1, DATE '2024-01-01', 'c9', 'x', 'r', 1), ('old', 'A', 2, DATE '2024-01-01', 'c9', 'x', 'r', 2)"
+    )
     con.close()
     con = warehouse.connect(path)  # a single-file warehouse from before snapshots is imported once
     assert con.execute("SELECT line, order_first, customer_key FROM order_lines ORDER BY line").fetchall() == [
-        (1, True, 1), (2, False, 1)]
+        (1, True, 1),
+        (2, False, 1),
+    ]
     assert registry.get_dataset(con, "old").order_lines == 2
 
 
 def test_customer_firsts_hold_each_customers_first_order_and_follow_appends():
-    con = warehouse_with([
-        # c1: two orders on the first day; the smaller id (B) is the first order, 'a' the first channel by name
-        line("C", "2024-01-02", "c1", "b", "r2", 10), line("B", "2024-01-02", "c1", "z", "r1", 5),
-        line("D", "2024-02-01", "c1", "a", "r3", 5),
-        line("E", "2024-01-10", "c2", "x", "r1", 7), line("N", "2024-01-01", None, "y", "r1", 3),
-    ])
-    rows = con.execute("SELECT customer_id, customer_key, first_date::VARCHAR, first_order_id, first_channel, first_region, "
-                       "first_day_channel FROM customer_firsts WHERE dataset = 'tiny' ORDER BY 1").fetchall()
+    con = warehouse_with(
+        [
+            # c1: two orders on the first day; the smaller id (B) is the first order, 'a' the first channel by name
+            line("C", "2024-01-02", "c1", "b", "r2", 10),
+            line("B", "2024-01-02", "c1", "z", "r1", 5),
+            line("D", "2024-02-01", "c1", "a", "r3", 5),
+            line("E", "2024-01-10", "c2", "x", "r1", 7),
+            line("N", "2024-01-01", None, "y", "r1", 3),
+        ]
+    )
+    rows = con.execute(
+        "SELECT customer_id, customer_key, first_date::VARCHAR, first_order_id, first_channel, first_region, "
+        "first_day_channel FROM customer_firsts WHERE dataset = 'tiny' ORDER BY 1"
+    ).fetchall()
     assert rows == [("c1", 1, "2024-01-02", "B", "z", "r1", "b"), ("c2", 2, "2024-01-10", "E", "x", "r1", "x")]
     # an appended earlier order moves c2's first order: the rows are rebuilt, not patched
     cur = con.cursor()
-    cur.execute("INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue) "
-                "VALUES ('tiny', 'A', 1, DATE '2023-12-31', 'c2', 'w', 'r9', 1)")
+    cur.execute(
+        "INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue) "
+        "VALUES ('tiny', 'A', 1, DATE '2023-12-31', 'c2', 'w', 'r9', 1)"
+    )
     registry.refresh(cur, "tiny", source="tests", kind="upload")
-    first = con.execute("SELECT first_date::VARCHAR, first_channel FROM customer_firsts WHERE customer_id = 'c2'").fetchall()
+    first = con.execute(
+        "SELECT first_date::VARCHAR, first_channel FROM customer_firsts WHERE customer_id = 'c2'"
+    ).fetchall()
     assert first == [("2023-12-31", "w")]
-    assert registry.delete_dataset(con, "tiny") and con.execute("SELECT count(*) FROM customer_firsts").fetchall() == [(0,)]
+    assert registry.delete_dataset(con, "tiny") and con.execute("SELECT count(*) FROM customer_firsts").fetchall() == [
+        (0,)
+    ]
 
 
 def test_connections_cannot_reach_files_or_urls(tmp_path):
     """Issue 12: after set-up no SQL on a warehouse connection reads a file, a URL or changes that."""
     con = warehouse.connect(tmp_path / "w.duckdb")
     cur = con.cursor()
-    for sql in ("SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_parquet('http://127.0.0.1:9/x.parquet')",
-                "COPY datasets TO '/tmp/saleslens-leak.csv'", "ATTACH '/tmp/saleslens-other.duckdb'",
-                "INSTALL httpfs", "SET enable_external_access = true"):
+    for sql in (
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_parquet('http://127.0.0.1:9/x.parquet')",
+        "COPY datasets TO '/tmp/saleslens-leak.csv'",
+        "ATTACH '/tmp/saleslens-other.duckdb'",
+        "INSTALL httpfs",
+        "SET enable_external_access = true",
+    ):
         with pytest.raises(duckdb.Error):
             cur.execute(sql)
     # a value bound as a parameter is data, never a path

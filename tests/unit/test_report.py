@@ -27,10 +27,13 @@ PERIOD = Filters("tiny", dt.date(2024, 7, 1), dt.date(2024, 12, 31))
 
 def hostile_lines() -> list[dict]:
     rows = [line("z", "2023-12-01", "z", "A", "R1", 10.0, 4.0)]
-    rows += [line(f"p{i}", "2024-03-10", f"c{i}", EVIL if i % 2 else "A", "R1", 100.0, 40.0, product=EVIL)
-             for i in range(8)]
-    rows += [line(f"q{i}", "2024-09-10", f"c{i}", EVIL if i % 2 else "A", "R2" if i % 3 else '"><img src=x>', 150.0, 60.0)
-             for i in range(8)]
+    rows += [
+        line(f"p{i}", "2024-03-10", f"c{i}", EVIL if i % 2 else "A", "R1", 100.0, 40.0, product=EVIL) for i in range(8)
+    ]
+    rows += [
+        line(f"q{i}", "2024-09-10", f"c{i}", EVIL if i % 2 else "A", "R2" if i % 3 else '"><img src=x>', 150.0, 60.0)
+        for i in range(8)
+    ]
     return rows
 
 
@@ -109,7 +112,6 @@ def test_xlsx_has_one_sheet_per_table(hostile):
         assert f'name="{sheet}"' in workbook
 
 
-
 def test_xlsx_sheets_read_in_the_report_language_with_numbers_left_numeric(hostile):
     """Headers and dimension texts as the page downloads give them (the zh workbook had English keys
     such as "signal, catalog, lean" on its advice sheet); amounts stay numbers, not formatted text."""
@@ -122,15 +124,18 @@ def test_xlsx_sheets_read_in_the_report_language_with_numbers_left_numeric(hosti
     kpis = book.get_sheet_by_name("关键指标").to_python()
     assert kpis[0][:3] == ["指标", "本期", "上期"]
     revenue = next(row for row in kpis[1:] if row[0] == "销售额")
-    assert isinstance(revenue[1], float) and revenue[1] == pytest.approx(next(c.value for c in data.kpis if c.key == "revenue"))
+    assert isinstance(revenue[1], float) and revenue[1] == pytest.approx(
+        next(c.value for c in data.kpis if c.key == "revenue")
+    )
     pnl = book.get_sheet_by_name("渠道损益").to_python()
     assert pnl[0][0] == "渠道" and isinstance(pnl[1][1], float)
 
 
 def test_a_saved_scenario_is_included_and_escaped(hostile):
     scenarios.save(hostile, "tiny", scenarios.Scenario("Plan <b>x</b>", {"channel:A": 1200.0}))
-    built = report.build(hostile, PERIOD, lang="en", stage="growth", industry="retail", scenario="Plan <b>x</b>",
-                         images=False)
+    built = report.build(
+        hostile, PERIOD, lang="en", stage="growth", industry="retail", scenario="Plan <b>x</b>", images=False
+    )
     assert "Budget scenario: Plan &lt;b&gt;x&lt;/b&gt;" in built.html
     assert "¥1.2K" in built.html  # the planned channel spend, as the budget pages format it
     with pytest.raises(KeyError):
@@ -165,8 +170,25 @@ def test_cli_report_and_advise(demo_db, tmp_path, capsys):
     from cli.main import main
 
     out = tmp_path / "r.html"
-    assert main(["report", "--dataset", "demo", "--lang", "en", "--start", "2025-01-01", "--no-images",
-                 "--out", str(out), "--db", str(demo_db)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--dataset",
+                "demo",
+                "--lang",
+                "en",
+                "--start",
+                "2025-01-01",
+                "--no-images",
+                "--out",
+                str(out),
+                "--db",
+                str(demo_db),
+            ]
+        )
+        == 0
+    )
     printed = json.loads(capsys.readouterr().out)
     assert printed["out"] == str(out) and printed["images"] == 0
     assert "Executive report" in out.read_text(encoding="utf-8")
@@ -174,8 +196,26 @@ def test_cli_report_and_advise(demo_db, tmp_path, capsys):
     assert main(["report", "--dataset", "demo", "--out", str(book), "--db", str(demo_db)]) == 0
     assert book.read_bytes()[:2] == b"PK"
     capsys.readouterr()
-    assert main(["advise", "--dataset", "demo", "--stage", "startup", "--industry", "retail", "--start", "2025-01-01",
-                 "--lang", "zh", "--db", str(demo_db)]) == 0
+    assert (
+        main(
+            [
+                "advise",
+                "--dataset",
+                "demo",
+                "--stage",
+                "startup",
+                "--industry",
+                "retail",
+                "--start",
+                "2025-01-01",
+                "--lang",
+                "zh",
+                "--db",
+                str(demo_db),
+            ]
+        )
+        == 0
+    )
     advice = json.loads(capsys.readouterr().out)
     assert advice["verdict"] in advisor.VERDICTS and -100 <= advice["score"] <= 100
     assert {s["key"] for s in advice["signals"]} == set(advisor.SIGNALS)
@@ -187,8 +227,11 @@ def test_the_risk_register_and_its_plans_are_exported_and_escaped(hostile):
     from metrics import risks
 
     added = risks.save_user_risk(hostile, "tiny", f"Supplier {EVIL}", "", "partners", 4, 5)
-    risks.save_plan(hostile, "tiny", risks.Plan(added.key, f"Ann {EVIL}", "Second supplier by Q2", dt.date(2025, 3, 31),
-                                                "in_progress"))
+    risks.save_plan(
+        hostile,
+        "tiny",
+        risks.Plan(added.key, f"Ann {EVIL}", "Second supplier by Q2", dt.date(2025, 3, 31), "in_progress"),
+    )
     built = report.build(hostile, PERIOD, lang="en", stage="growth", industry="retail", images=False)
     page = built.html
     assert "<script" not in page.lower()

@@ -60,7 +60,12 @@ def test_plans_survive_a_restart_and_a_reload_and_go_with_the_dataset(tmp_path):
     fresh = Store(sqlite_path=root / "state.sqlite")
     kept = risks.plans(fresh, "tiny")
     assert kept[conflict.key] == risks.Plan(
-        conflict.key, "Ann Lee", "Align list prices\nacross channels", due, "in_progress", kept[conflict.key].updated_at,
+        conflict.key,
+        "Ann Lee",
+        "Align list prices\nacross channels",
+        due,
+        "in_progress",
+        kept[conflict.key].updated_at,
         kept[conflict.key].saved_by,
     )
     assert kept[conflict.key].saved_by.startswith("operator:")  # no sign-in: the local operator saved it

@@ -27,8 +27,11 @@ def _code(text: str) -> str:
     return re.sub(r"--[^\n]*", "", text)  # comments may name what the code must not repeat
 
 
-@pytest.mark.parametrize("path", sorted(SQL_DIR.glob("*.sql")) + sorted(SQL_DIR.glob("spark/*.sql")),
-                         ids=lambda p: p.relative_to(SQL_DIR).with_suffix("").as_posix())
+@pytest.mark.parametrize(
+    "path",
+    sorted(SQL_DIR.glob("*.sql")) + sorted(SQL_DIR.glob("spark/*.sql")),
+    ids=lambda p: p.relative_to(SQL_DIR).with_suffix("").as_posix(),
+)
 def test_no_query_repeats_the_selection(path):
     code = _code(path.read_text(encoding="utf-8")).lower()
     found = {needle: why for needle, why in REPEATS.items() if needle in code}
@@ -36,24 +39,34 @@ def test_no_query_repeats_the_selection(path):
 
 
 def test_the_macros_are_defined_once():
-    defining = [p.name for p in warehouse.MIGRATIONS.glob("*.sql")
-                if re.search(r"create\s+macro\s+(selected_lines|dataset_lines|is_selected)\b", p.read_text().lower())]
+    defining = [
+        p.name
+        for p in warehouse.MIGRATIONS.glob("*.sql")
+        if re.search(r"create\s+macro\s+(selected_lines|dataset_lines|is_selected)\b", p.read_text().lower())
+    ]
     assert defining == [MACROS.name]
     code = _code(MACROS.read_text(encoding="utf-8"))
     assert code.count("coalesce(refund, 0)") == 1 and code.count("list_contains(") == 1
 
 
 def _lines():
-    return [line("a", "2024-01-01", "c1", "web", "east", 10.0, refund=2.0),
-            line("b", "2024-01-15", "c2", "store", "west", 20.0),
-            line("c", "2024-01-31", None, "web", "west", 30.0, refund=None),
-            line("d", "2024-02-01", "c1", "store", "east", 40.0)]
+    return [
+        line("a", "2024-01-01", "c1", "web", "east", 10.0, refund=2.0),
+        line("b", "2024-01-15", "c2", "store", "west", 20.0),
+        line("c", "2024-01-31", None, "web", "west", 30.0, refund=None),
+        line("d", "2024-02-01", "c1", "store", "east", 40.0),
+    ]
 
 
 def _selected(con, start, end, channels, regions) -> list[tuple[str, float]]:
-    return con.cursor().execute(
-        "SELECT order_id, net_revenue FROM selected_lines('tiny', $start, $end, $channels, $regions) ORDER BY order_id",
-        {"start": start, "end": end, "channels": channels, "regions": regions}).fetchall()
+    return (
+        con.cursor()
+        .execute(
+            "SELECT order_id, net_revenue FROM selected_lines('tiny', $start, $end, $channels, $regions) ORDER BY order_id",
+            {"start": start, "end": end, "channels": channels, "regions": regions},
+        )
+        .fetchall()
+    )
 
 
 def test_selected_lines_dates_inclusive_empty_lists_mean_all_and_net_of_refunds():

@@ -114,11 +114,15 @@ def test_a_single_file_warehouse_is_imported_with_its_user_state(tmp_path):
     con = duckdb.connect(str(legacy))
     warehouse.migrate(con)
     cur = con.cursor()
-    cur.execute("INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue, cost) "
-                "VALUES ('old', 'o1', 1, DATE '2024-03-01', 'c1', 'online', 'east', 120.0, 70.0)")
+    cur.execute(
+        "INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, revenue, cost) "
+        "VALUES ('old', 'o1', 1, DATE '2024-03-01', 'c1', 'online', 'east', 120.0, 70.0)"
+    )
     registry.refresh(cur, "old", source="file.csv", kind="upload")
-    cur.execute("INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at) "
-                "VALUES ('old', 'Plan', '', '{}', now()::TIMESTAMP)")
+    cur.execute(
+        "INSERT INTO budget_scenarios (dataset, name, notes, payload, saved_at) "
+        "VALUES ('old', 'Plan', '', '{}', now()::TIMESTAMP)"
+    )
     con.close()
     wh = _open(legacy)
     assert wh.root == tmp_path / "old.duckdb.d"

@@ -59,9 +59,17 @@ def test_portable_variants_replace_refused_queries_only(path):
 @pytest.mark.parametrize("path", sorted(PORTABLE_DIR.glob("*.sql")), ids=lambda p: p.stem)
 def test_portable_variants_give_the_same_rows_on_duckdb(path, demo_db):
     con = warehouse.connect(demo_db)
-    cases = [calls.query_params(EVERYTHING), calls.query_params(SELECTION),
-             {**calls.query_params(SELECTION), "start": dt.date(2024, 12, 3), "end": dt.date(2024, 12, 20),
-              "window_days": 31, "acq_channels": []}]
+    cases = [
+        calls.query_params(EVERYTHING),
+        calls.query_params(SELECTION),
+        {
+            **calls.query_params(SELECTION),
+            "start": dt.date(2024, 12, 3),
+            "end": dt.date(2024, 12, 20),
+            "window_days": 31,
+            "acq_channels": [],
+        },
+    ]
     for params in cases:
         bound = {k: params[k] for k in _param_names(path.stem)}
         expected = con.cursor().execute(sql_text(path.stem), bound).df()
@@ -70,19 +78,22 @@ def test_portable_variants_give_the_same_rows_on_duckdb(path, demo_db):
         pd.testing.assert_frame_equal(expected, got)
 
 
-@pytest.mark.parametrize("sql, why", [
-    ("SELECT quantile(revenue, 0.5) FROM order_lines", "discrete"),
-    ("SELECT quantile_disc(revenue, 0.5) FROM order_lines", "discrete"),
-    ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY revenue) FROM order_lines", "PERCENTILE_APPROX"),
-    ("SELECT quantile_cont(revenue::DECIMAL(18, 2), 0.5) FROM order_lines", "DECIMAL"),
-    ("SELECT count(*) FROM order_lines WHERE channel = ANY(['a'])", "ANY"),
-    ("SELECT 1::HUGEINT << 3", "HUGEINT"),
-    ("SELECT k FROM range(0, 3) AS r(k)", "(?i)range"),
-    ("SELECT datediff('week', DATE '2024-01-01', order_date) FROM order_lines", "(?i)week"),
-    ("SELECT bar(revenue, 0, 100) FROM order_lines", "unchecked"),
-    ("DELETE FROM order_lines", "write"),
-    ("SELECT count(*) FROM dataset_lines($dataset, $start)", "arguments"),
-])
+@pytest.mark.parametrize(
+    "sql, why",
+    [
+        ("SELECT quantile(revenue, 0.5) FROM order_lines", "discrete"),
+        ("SELECT quantile_disc(revenue, 0.5) FROM order_lines", "discrete"),
+        ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY revenue) FROM order_lines", "PERCENTILE_APPROX"),
+        ("SELECT quantile_cont(revenue::DECIMAL(18, 2), 0.5) FROM order_lines", "DECIMAL"),
+        ("SELECT count(*) FROM order_lines WHERE channel = ANY(['a'])", "ANY"),
+        ("SELECT 1::HUGEINT << 3", "HUGEINT"),
+        ("SELECT k FROM range(0, 3) AS r(k)", "(?i)range"),
+        ("SELECT datediff('week', DATE '2024-01-01', order_date) FROM order_lines", "(?i)week"),
+        ("SELECT bar(revenue, 0, 100) FROM order_lines", "unchecked"),
+        ("DELETE FROM order_lines", "write"),
+        ("SELECT count(*) FROM dataset_lines($dataset, $start)", "arguments"),
+    ],
+)
 def test_refuses_what_it_cannot_port(sql, why):
     with pytest.raises(port.Unportable, match=why):
         port.to_spark(sql, {"dataset": "VARCHAR", "start": "DATE"}, metrics.spark.schema())
@@ -92,8 +103,11 @@ def test_the_macros_expand_from_migration_009():
     found = port.macros()
     assert found["selected_lines"].params == ("ds", "d0", "d1", "chans", "regs") and found["selected_lines"].table
     assert found["dataset_lines"].params == ("ds",) and found["is_selected"].params == ("choices", "value")
-    out = port.to_spark("SELECT sum(net_revenue) FROM selected_lines($dataset, $start, $end, $channels, [])",
-                        {"dataset": "VARCHAR", "start": "DATE", "end": "DATE", "channels": None}, metrics.spark.schema())
+    out = port.to_spark(
+        "SELECT sum(net_revenue) FROM selected_lines($dataset, $start, $end, $channels, [])",
+        {"dataset": "VARCHAR", "start": "DATE", "end": "DATE", "channels": None},
+        metrics.spark.schema(),
+    )
     code = re.sub(r"\s+", " ", out)
     assert "SIZE(:channels) = 0 OR ARRAY_CONTAINS(:channels, dataset_lines.channel)" in code
     assert "COALESCE(order_lines.refund, 0) AS net_revenue" in code
@@ -101,8 +115,9 @@ def test_the_macros_expand_from_migration_009():
 
 
 def test_month_differences_count_boundaries_with_parentheses():
-    out = port.to_spark("SELECT datediff('month', DATE '2024-01-31', order_date) AS k FROM order_lines", {},
-                        metrics.spark.schema())
+    out = port.to_spark(
+        "SELECT datediff('month', DATE '2024-01-31', order_date) AS k FROM order_lines", {}, metrics.spark.schema()
+    )
     assert re.search(r"\(\s*YEAR\(order_lines.order_date\) \* 12 \+ MONTH\(order_lines.order_date\)\s*\)\s*-\s*\(", out)
 
 

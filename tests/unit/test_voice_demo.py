@@ -74,7 +74,8 @@ def test_referral_rate_and_the_planted_super_referrers(con, truth):
 def test_contact_frequency_and_the_rep_who_left(con, truth):
     planted = truth["contacts"]
     assert relationship.summary(con, YEAR)["contacts_per_customer"] == pytest.approx(
-        planted["contacts_per_active_customer_2025"])
+        planted["contacts_per_active_customer_2025"]
+    )
     listed = relationship.no_contact(con, YEAR, days=90)
     gone = planted["departed"]
     # nobody took over 王磊's accounts after he left: every high-value one of them is on the list
@@ -106,7 +107,9 @@ def test_crm_data_health_finds_the_region_without_phones(con, truth):
         assert fields.loc[name, "completeness"] == pytest.approx(share), name
     assert fields.loc["phone", "invalid"] == planted["invalid"]["phone"]
     assert fields.loc["email", "invalid"] == planted["invalid"]["email"]
-    assert fields.loc["age", "invalid"] == planted["invalid"]["future_birth_dates"] + planted["invalid"]["impossible_ages"]
+    assert (
+        fields.loc["age", "invalid"] == planted["invalid"]["future_birth_dates"] + planted["invalid"]["impossible_ages"]
+    )
     assert report.duplicate_customers == planted["duplicate_customers"]
     problems = report.problems["problem"].value_counts()
     assert problems["future_date"] == planted["invalid"]["future_birth_dates"]

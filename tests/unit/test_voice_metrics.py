@@ -18,29 +18,33 @@ JAN_FEB = Filters("tiny", dt.date(2024, 1, 1), dt.date(2024, 2, 29))
 
 def tiny(**files: str):
     """Orders of four customers (A and B in 天猫, C in 京东, D in 天猫 and 京东), plus extra files by kind."""
-    con = warehouse_with([
-        line("o1", "2023-12-01", "A", "天猫", "华东", 100.0),
-        line("o2", "2024-01-05", "A", "天猫", "华东", 300.0),
-        line("o3", "2024-01-10", "B", "天猫", "华南", 50.0),
-        line("o4", "2024-02-01", "C", "京东", "华南", 80.0),
-        line("o5", "2024-02-02", "D", "京东", "华东", 20.0),
-        line("o6", "2024-02-20", "B", "天猫", "华南", 70.0),
-        line("o7", "2024-02-21", None, "天猫", "华东", 10.0),
-    ])
+    con = warehouse_with(
+        [
+            line("o1", "2023-12-01", "A", "天猫", "华东", 100.0),
+            line("o2", "2024-01-05", "A", "天猫", "华东", 300.0),
+            line("o3", "2024-01-10", "B", "天猫", "华南", 50.0),
+            line("o4", "2024-02-01", "C", "京东", "华南", 80.0),
+            line("o5", "2024-02-02", "D", "京东", "华东", 20.0),
+            line("o6", "2024-02-20", "B", "天猫", "华南", 70.0),
+            line("o7", "2024-02-21", None, "天猫", "华东", 10.0),
+        ]
+    )
     for kind, text in files.items():
         report = ingest(con, text.encode(), "tiny", kind=kind)
         assert report.loaded and not report.rows_rejected, (kind, report.errors, report.reject_counts)
     return con
 
 
-FEEDBACK = ("customer,date,score,comment,channel\n"
-            "A,2023-12-20,2,太慢了,天猫\n"          # prior period: a detractor
-            "A,2024-01-06,3,物流太慢，价格偏贵,天猫\n"  # superseded by A's later answer
-            "A,2024-02-10,10,Fast delivery. Great quality and friendly support team,天猫\n"
-            "B,2024-01-11,8,,天猫\n"
-            "B,2024-01-11,6,物流太慢,天猫\n"        # same day as the 8: the lower score counts
-            "C,2024-02-02,9,物流太慢!,京东\n"
-            "D,2024-02-03,5,,\n")                    # no channel: D's acquisition channel (京东, its first order)
+FEEDBACK = (
+    "customer,date,score,comment,channel\n"
+    "A,2023-12-20,2,太慢了,天猫\n"  # prior period: a detractor
+    "A,2024-01-06,3,物流太慢，价格偏贵,天猫\n"  # superseded by A's later answer
+    "A,2024-02-10,10,Fast delivery. Great quality and friendly support team,天猫\n"
+    "B,2024-01-11,8,,天猫\n"
+    "B,2024-01-11,6,物流太慢,天猫\n"  # same day as the 8: the lower score counts
+    "C,2024-02-02,9,物流太慢!,京东\n"
+    "D,2024-02-03,5,,\n"
+)  # no channel: D's acquisition channel (京东, its first order)
 
 
 def test_nps_counts_each_customers_latest_answer_once():
@@ -72,8 +76,10 @@ def test_the_nps_export_lists_every_dimension():
 
 
 def test_csat_mean_and_top_two_boxes_on_its_own_scale():
-    con = tiny(feedback="customer,date,score,scale\nA,2024-01-06,5,1-5\nB,2024-01-07,3,1-5\nC,2024-02-02,4,1-5\n"
-                        "D,2024-02-03,9,1-10\n")
+    con = tiny(
+        feedback="customer,date,score,scale\nA,2024-01-06,5,1-5\nB,2024-01-07,3,1-5\nC,2024-02-02,4,1-5\n"
+        "D,2024-02-03,9,1-10\n"
+    )
     table = voice.csat(con, JAN_FEB).set_index("scale")
     assert table.loc["1-5", ["responses", "csat_mean", "csat_top2"]].tolist() == [3, 4.0, pytest.approx(2 / 3)]
     assert table.loc["1-10", ["responses", "csat_mean", "csat_top2"]].tolist() == [1, 9.0, 1.0]
@@ -110,12 +116,22 @@ def test_lapse_after_the_latest_answer_needs_a_complete_window():
 def test_phrases_are_clauses_and_english_bigrams_counted_once_per_comment():
     assert voice.phrases_of("物流太慢，价格偏贵！物流太慢") == {"物流太慢", "价格偏贵"}
     assert voice.phrases_of("Fast delivery. Great quality and friendly support team") == {
-        "fast delivery", "great quality", "quality friendly", "friendly support", "support team"}
+        "fast delivery",
+        "great quality",
+        "quality friendly",
+        "friendly support",
+        "support team",
+    }
     table = voice.phrases(tiny(feedback=FEEDBACK), JAN_FEB)
     top = table.iloc[0]
     # 物流太慢 in A's January comment, B's and C's ("物流太慢!")
     assert (top["phrase"], top["language"], top["comments"], top["detractors"], top["promoters"]) == (
-        "物流太慢", "zh", 3, 2, 1)
+        "物流太慢",
+        "zh",
+        3,
+        2,
+        1,
+    )
     assert table["comment_share"].iloc[0] == pytest.approx(3 / 4)  # of the 4 comments in the period
     assert "en" in set(table["language"])
 
@@ -125,16 +141,22 @@ def test_referral_rate_value_and_top_referrers():
     s = voice.referral_summary(con, JAN_FEB)
     # new in Jan–Feb: B, C, D (A first bought in December); B and C name A, D names itself (not a referral)
     assert (s.new_customers, s.referred, s.rate) == (3, 2, pytest.approx(2 / 3))
-    value = voice.referral_value(con, Filters("tiny", dt.date(2024, 1, 1), dt.date(2024, 3, 31)), ).set_index("group")
+    value = voice.referral_value(
+        con,
+        Filters("tiny", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
+    ).set_index("group")
     assert value.loc["referred", ["customers", "revenue_per_customer"]].tolist() == [2, 100.0]  # (120 + 80) / 2
     top = voice.top_referrers(con, JAN_FEB)
     assert top[["referrer", "referred_customers", "referred_revenue", "is_customer", "revenue"]].values.tolist() == [
-        ["A", 2, 200.0, True, 400.0]]
+        ["A", 2, 200.0, True, 400.0]
+    ]
 
 
 def test_contacts_per_active_customer_per_month_and_the_no_contact_list():
-    con = tiny(interactions="customer,date,type,owner\nA,2024-01-03,visit,王磊\nA,2024-01-20,call,王磊\n"
-                            "C,2024-02-05,企业微信,李娜\nZ,2024-02-06,call,李娜\n")
+    con = tiny(
+        interactions="customer,date,type,owner\nA,2024-01-03,visit,王磊\nA,2024-01-20,call,王磊\n"
+        "C,2024-02-05,企业微信,李娜\nZ,2024-02-06,call,李娜\n"
+    )
     months = relationship.monthly(con, JAN_FEB)
     # active at 01-31: A, B (orders within 180 days); at 02-29: A, B, C, D
     assert months[["interactions", "active_customers"]].values.tolist() == [[2, 2], [2, 4]]
@@ -153,13 +175,25 @@ def test_contacts_per_active_customer_per_month_and_the_no_contact_list():
 
 
 def test_conversion_keeps_stated_rates_and_computes_the_others():
-    con = tiny(traffic="period,channel,source,visitors,conversion rate\n2024-01,天猫,搜索,100,\n2024-01,天猫,广告,100,\n"
-                       "2024-02,京东,,50,\n2024-02-01~2024-02-29,,直播,400,2.5%\n2024-01-01~2024-02-29,抖音,,80,\n")
+    con = tiny(
+        traffic="period,channel,source,visitors,conversion rate\n2024-01,天猫,搜索,100,\n2024-01,天猫,广告,100,\n"
+        "2024-02,京东,,50,\n2024-02-01~2024-02-29,,直播,400,2.5%\n2024-01-01~2024-02-29,抖音,,80,\n"
+    )
     table = conversion.conversion(con, JAN_FEB).set_index("channel")
     # 天猫 January: 200 visitors (two sources) and its January orders o2, o3 once: 2 / 200
-    assert table.loc["天猫", ["visitors", "orders", "conversion_rate", "basis"]].tolist() == [200.0, 2.0, 0.01, "computed"]
+    assert table.loc["天猫", ["visitors", "orders", "conversion_rate", "basis"]].tolist() == [
+        200.0,
+        2.0,
+        0.01,
+        "computed",
+    ]
     assert table.loc["京东", ["orders", "conversion_rate"]].tolist() == [2.0, 0.04]
-    assert table.loc["直播", ["level", "orders", "conversion_rate", "basis"]].tolist() == ["source", 10.0, 0.025, "stated"]
+    assert table.loc["直播", ["level", "orders", "conversion_rate", "basis"]].tolist() == [
+        "source",
+        10.0,
+        0.025,
+        "stated",
+    ]
     assert table.loc["抖音", "basis"] == "none" and pd.isna(table.loc["抖音", "conversion_rate"])  # sells nothing
     half = conversion.conversion(con, Filters("tiny", dt.date(2024, 2, 1), dt.date(2024, 2, 29))).set_index("channel")
     assert half.loc["直播", "visitors"] == 400.0 and half.loc["抖音", "visitors"] == pytest.approx(80 * 29 / 60)
@@ -172,22 +206,34 @@ def test_conversion_keeps_stated_rates_and_computes_the_others():
     assert export.columns[:4].tolist() == ["channel", "visitors", "orders", "conversion_rate"]
 
 
-@pytest.mark.parametrize(("raw", "valid"), [
-    ("13800138000", True), ("138 0013 8000", True), ("+86 138-0013-8000", True), ("008613800138000", True),
-    ("021-64881234", True), ("+44 20 7946 0958", True), ("138****8000", False), ("1380013", False),
-    ("12800138000", False), ("电话", False),
-])
+@pytest.mark.parametrize(
+    ("raw", "valid"),
+    [
+        ("13800138000", True),
+        ("138 0013 8000", True),
+        ("+86 138-0013-8000", True),
+        ("008613800138000", True),
+        ("021-64881234", True),
+        ("+44 20 7946 0958", True),
+        ("138****8000", False),
+        ("1380013", False),
+        ("12800138000", False),
+        ("电话", False),
+    ],
+)
 def test_phone_rules(raw, valid):
     phone = health.normalise_phone(pd.Series([raw]))
     assert bool(health._phone_valid(phone).iloc[0]) is valid
 
 
 def test_data_health_counts_completeness_invalid_duplicates_and_scores_them():
-    con = tiny(customers="客户编号,手机号,邮箱,性别,生日,年龄,区域,姓名\n"
-                         "A,138 0013 8000,a@x.cn,女,1990-05-01,,华东,王芳\n"
-                         "B,+86 13800138000,bad-mail,?,2030-01-01,,华南,李*\n"
-                         "C,,c@x.cn,男,,150,华南,\n"
-                         "D,12345,A@X.cn,未知,1990-13-45,,,赵六\n")
+    con = tiny(
+        customers="客户编号,手机号,邮箱,性别,生日,年龄,区域,姓名\n"
+        "A,138 0013 8000,a@x.cn,女,1990-05-01,,华东,王芳\n"
+        "B,+86 13800138000,bad-mail,?,2030-01-01,,华南,李*\n"
+        "C,,c@x.cn,男,,150,华南,\n"
+        "D,12345,A@X.cn,未知,1990-13-45,,,赵六\n"
+    )
     report = health.data_health(con, "tiny")
     fields = report.fields.set_index("field")
     assert fields.loc["phone", ["completeness", "invalid", "duplicates"]].tolist() == [0.5, 1, 2]  # A and B share one
@@ -202,8 +248,9 @@ def test_data_health_counts_completeness_invalid_duplicates_and_scores_them():
     assert parts["completeness"] == pytest.approx((0.5 + 0.75 + 0.5 + 0.5 + 0.25 + 0.75) / 6)
     assert parts["complete_records"] == 0.5 and parts["uniqueness"] == 0.25
     assert parts["validity"] == pytest.approx(1 - 7 / 20)  # 20 values filled, 7 invalid
-    assert report.score == pytest.approx(100 * (0.4 * parts["completeness"] + 0.2 * 0.5 + 0.2 * parts["validity"]
-                                                + 0.2 * 0.25))
+    assert report.score == pytest.approx(
+        100 * (0.4 * parts["completeness"] + 0.2 * 0.5 + 0.2 * parts["validity"] + 0.2 * 0.25)
+    )
     problems = report.problems
     assert set(problems["problem"]) == {"invalid_format", "future_date", "impossible_age", "unreadable", "duplicate"}
     by_region = report.by_region.set_index("region")
