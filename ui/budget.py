@@ -57,7 +57,17 @@ def model(dataset: str) -> tuple[BudgetModel, Arrays]:
     chosen = with_overrides(base, tuple(st.session_state[OVERRIDES].values()))
     if ALLOC not in st.session_state or len(st.session_state[ALLOC]) != len(chosen.levers):
         set_allocation(chosen, _prefilled(chosen))
+    elif any(key not in st.session_state for key in _slider_keys(chosen)):
+        # Streamlit drops a widget's state on a run that does not draw it: after a visit to another
+        # page the sliders come back from the what-if the session kept, not with a KeyError
+        set_allocation(chosen, allocation())
     return chosen, arrays(chosen)
+
+
+def _slider_keys(m: BudgetModel) -> list[str]:
+    """The session-state keys the sliders read before drawing themselves."""
+    keys = ["budget_total", *(f"budget_amt_{i}" for i in range(len(m.levers)))]
+    return keys + [f"budget_pct_{i}" for i, lever in enumerate(m.levers) if lever.current > 0]
 
 
 def _reset_on_dataset_change(dataset: str) -> None:

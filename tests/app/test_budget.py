@@ -67,6 +67,22 @@ def test_lever_slider_changes_the_projection(make_app):
     assert at.slider(key="budget_total").value == pytest.approx(planned.sum(), abs=0.01)
 
 
+def test_coming_back_to_the_budget_page_keeps_the_what_if(make_app):
+    """Budget → another page → Budget in one session: Streamlit dropped the sliders' state on the
+    other page's run, and the page failed with KeyError 'budget_pct_0' (seen with 20 sessions in
+    bench_concurrency). The sliders now come back from the session's what-if."""
+    at = open_page(make_app, BUDGET, lang="en")
+    i = model().ids.index("channel:电商平台")
+    at.slider(key=f"budget_pct_{i}").set_value(50.0).run()
+    planned = allocation(at)
+    at.switch_page("pages/overview.py").run()
+    no_exception(at)
+    at.switch_page(BUDGET).run()
+    no_exception(at)
+    assert allocation(at) == pytest.approx(planned)
+    assert at.slider(key=f"budget_pct_{i}").value == pytest.approx(50.0)
+
+
 def test_total_slider_rescales_every_lever_and_amount_mode(make_app):
     at = open_page(make_app, BUDGET, lang="en")
     m = model()
