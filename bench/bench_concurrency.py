@@ -33,78 +33,26 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import ROOT, demo_warehouse, table
+from tests.e2e.conftest import free_port, start_server
 
 QUERY = "lang=en&preset=last_year"
 PAGES = ("overview", "channels", "customers", "retention", "budget")
 RUN_TIMEOUT_S = 120.0
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
-def _processes(db: Path, count: int, logs: Path) -> Iterator[list[int]]:
-    """``count`` app processes over ``db`` on free ports, each healthy before this yields their ports."""
-    env = dict(os.environ, SALESLENS_DB=str(db), STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(16))
-    procs, ports = [], []
-    try:
-        for i in range(count):
-            port = _free_port()
-            handle = (logs / f"process_{i + 1}.log").open("w")
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "streamlit",
-                        "run",
-                        "app.py",
-                        "--server.address",
-                        "127.0.0.1",
-                        "--server.port",
-                        str(port),
-                        "--server.headless",
-                        "true",
-                        "--browser.gatherUsageStats",
-                        "false",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=handle,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            ports.append(port)
-        for port in ports:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"a process did not start; see {logs}") from None
-                    time.sleep(0.3)
-        yield ports
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+def _processes(db: Path, count: int) -> Iterator[list[int]]:
+    """``count`` app processes over ``db`` on free ports (the browser tests' ``start_server``: logs in
+    test-output/e2e), each healthy before this yields their ports; one cookie secret, as behind nginx."""
+    env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16)}
+    with contextlib.ExitStack() as stack:
+        urls = [stack.enter_context(start_server(db, f"bench_process_{i + 1}.log", env)) for i in range(count)]
+        yield [int(url.rsplit(":", 1)[1]) for url in urls]
 
 
 def _back(page: str | None):
@@ -229,8 +177,8 @@ def measure(
 
     with (
         tempfile.TemporaryDirectory(prefix="saleslens-bench-") as tmp,
-        _processes(db, processes, Path(tmp)) as ports,
-        nginx(Path(tmp) / "nginx", _free_port(), ports) as url,
+        _processes(db, processes) as ports,
+        nginx(Path(tmp) / "nginx", free_port(), ports) as url,
     ):
         for port in ports:  # warm-up: one session per process, straight to it
             results, errors = asyncio.run(_crowd(f"http://127.0.0.1:{port}", 1, pages, 1))

@@ -24,26 +24,7 @@ import statistics
 import time
 
 from bench.common import ROOT, demo_warehouse, table
-
-PAGES = (
-    "overview",
-    "advisor",
-    "goals",
-    "outlook",
-    "risks",
-    "channels",
-    "channels_conflict",
-    "customers",
-    "retention",
-    "customer_value",
-    "voice",
-    "relationship",
-    "budget",
-    "budget_optimizer",
-    "budget_scenarios",
-    "data",
-    "datasets",
-)
+from tests.e2e.screens import PAGES  # every page of the app, one list
 
 
 def _app(path: str):
