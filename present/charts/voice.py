@@ -19,73 +19,84 @@ def _nps_axis(fig: go.Figure, axis: str = "yaxis") -> None:
     fig.update_layout({axis: dict(range=[-100, 100], zeroline=True, zerolinecolor=theme.MUTED, dtick=25)})
 
 
-def nps_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """NPS per month (line, −100..100) with the month's respondents in the hover. ``frame``: nps_by(month)."""
-    fig = go.Figure(
+def _monthly_line(frame: pd.DataFrame, column: str, name: str, value_format: str, lang: str) -> go.Figure:
+    """``frame[column]`` per month (``value``) as a line, the month's answers (``responses``) in the hover."""
+    return go.Figure(
         go.Scatter(
             x=frame["value"],
-            y=frame["nps"],
+            y=frame[column],
             mode="lines+markers",
-            name=t("metric_nps", lang),
+            name=name,
             line=dict(color=theme.ACCENT),
             customdata=[fmt_int(v, lang) for v in frame["responses"]],
             hovertemplate="%{x|"
             + theme.MONTH_FORMAT.get(lang, "%b %Y")
-            + "}: NPS %{y:.0f} · "
+            + "}: "
+            + value_format.format(axis="y")
+            + " · "
             + t("metric_responses", lang)
             + " %{customdata}<extra></extra>",
         )
     )
+
+
+def _dimension_bars(
+    frame: pd.DataFrame,
+    column: str,
+    texts: list[str],
+    colors: object,
+    value_format: str,
+    lang: str,
+    labels: list[str] | None,
+) -> go.Figure:
+    """``frame[column]`` per channel, region or segment (``value``) as horizontal bars, largest first.
+
+    ``labels``: the values' display names (segments are translation keys); default the data values.
+    """
+    names = labels if labels is not None else [theme.data_label(v, lang) for v in frame["value"]]
+    fig = go.Figure(
+        go.Bar(
+            x=frame[column],
+            y=names,
+            orientation="h",
+            marker_color=colors,
+            text=texts,
+            textposition="auto",
+            customdata=[fmt_int(v, lang) for v in frame["responses"]],
+            hovertemplate="%{y}: "
+            + value_format.format(axis="x")
+            + " · "
+            + t("metric_responses", lang)
+            + " %{customdata}<extra></extra>",
+        )
+    )
+    fig.update_layout(yaxis=dict(autorange="reversed"), hovermode="closest")
+    return fig
+
+
+def nps_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """NPS per month (line, −100..100) with the month's respondents in the hover. ``frame``: nps_by(month)."""
+    fig = _monthly_line(frame, "nps", t("metric_nps", lang), "NPS %{{{axis}:.0f}}", lang)
     _nps_axis(fig)
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=320, legend=False)
 
 
 def nps_bars(frame: pd.DataFrame, dimension: str, lang: str, labels: list[str] | None = None) -> go.Figure:
-    """NPS per channel, region or segment (horizontal bars; channels in their colours, others by sign).
-
-    ``labels``: the values' display names (segments are translation keys); default the data values.
-    """
-    names = labels if labels is not None else [theme.data_label(v, lang) for v in frame["value"]]
+    """NPS per channel, region or segment (horizontal bars; channels in their colours, others by sign)."""
     if dimension == "channel":
         colors = [theme.color(v) for v in frame["value"]]
     else:
         colors = [theme.GOOD if v >= 0 else theme.BAD for v in frame["nps"]]
-    fig = go.Figure(
-        go.Bar(
-            x=frame["nps"],
-            y=names,
-            orientation="h",
-            marker_color=colors,
-            text=[f"{v:.0f}" for v in frame["nps"]],
-            textposition="auto",
-            customdata=[fmt_int(v, lang) for v in frame["responses"]],
-            hovertemplate="%{y}: NPS %{x:.0f} · " + t("metric_responses", lang) + " %{customdata}<extra></extra>",
-        )
-    )
+    fig = _dimension_bars(frame, "nps", [f"{v:.0f}" for v in frame["nps"]], colors, "NPS %{{{axis}:.0f}}", lang, labels)
     _nps_axis(fig, "xaxis")
-    fig.update_layout(yaxis=dict(autorange="reversed"), hovermode="closest")
     return theme.layout(fig, height=max(240, 34 * len(frame) + 70), legend=False)
 
 
 def csat_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """CSAT top-two-box share per month (line, 0..100%) with the month's answers in the hover.
     ``frame``: csat_by(month)."""
-    fig = go.Figure(
-        go.Scatter(
-            x=frame["value"],
-            y=frame["csat_top2"],
-            mode="lines+markers",
-            name=t("metric_csat_top2", lang),
-            line=dict(color=theme.ACCENT),
-            customdata=[fmt_int(v, lang) for v in frame["responses"]],
-            hovertemplate="%{x|"
-            + theme.MONTH_FORMAT.get(lang, "%b %Y")
-            + "}: %{y:.1%} · "
-            + t("metric_responses", lang)
-            + " %{customdata}<extra></extra>",
-        )
-    )
+    fig = _monthly_line(frame, "csat_top2", t("metric_csat_top2", lang), "%{{{axis}:.1%}}", lang)
     fig.update_layout(yaxis=dict(range=[0, 1], tickformat=".0%"))
     theme.month_axis(fig, lang)
     return theme.layout(fig, height=320, legend=False)
@@ -93,21 +104,11 @@ def csat_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 def csat_bars(frame: pd.DataFrame, dimension: str, lang: str, labels: list[str] | None = None) -> go.Figure:
     """CSAT top-two-box share per channel, region or segment (horizontal bars, 0..100%)."""
-    names = labels if labels is not None else [theme.data_label(v, lang) for v in frame["value"]]
     colors = [theme.color(v) for v in frame["value"]] if dimension == "channel" else theme.ACCENT
-    fig = go.Figure(
-        go.Bar(
-            x=frame["csat_top2"],
-            y=names,
-            orientation="h",
-            marker_color=colors,
-            text=[fmt_pct(v, lang) for v in frame["csat_top2"]],
-            textposition="auto",
-            customdata=[fmt_int(v, lang) for v in frame["responses"]],
-            hovertemplate="%{y}: %{x:.1%} · " + t("metric_responses", lang) + " %{customdata}<extra></extra>",
-        )
+    fig = _dimension_bars(
+        frame, "csat_top2", [fmt_pct(v, lang) for v in frame["csat_top2"]], colors, "%{{{axis}:.1%}}", lang, labels
     )
-    fig.update_layout(xaxis=dict(range=[0, 1], tickformat=".0%"), yaxis=dict(autorange="reversed"), hovermode="closest")
+    fig.update_layout(xaxis=dict(range=[0, 1], tickformat=".0%"))
     return theme.layout(fig, height=max(240, 34 * len(frame) + 70), legend=False)
 
 
