@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import copy_warehouse
-from tests.e2e.conftest import OUTPUT, start_server, wait_idle
+from tests.e2e.conftest import OUTPUT, start_server, wait_idle, wait_text
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +35,7 @@ def test_eight_tabs_on_a_fresh_server(demo_db, browser, tmp_path):
                 assert tab.locator('[data-testid="stException"]').count() == 0, f"{link}: a traceback box"
                 assert "Something went wrong" not in body, f"{link}: the page failed"
                 assert "no datasets yet" not in body, f"{link}: ran without the shell"
-                assert "Period" in tab.locator('[data-testid="stSidebar"]').inner_text(), f"{link}: no sidebar filters"
+                # the sidebar's filters: waited for, not read once (a rerun redraws them a moment later)
+                wait_text(tab, "Period", within='[data-testid="stSidebar"]', timeout_ms=60_000)
         finally:
             context.close()
