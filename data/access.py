@@ -33,19 +33,20 @@ from dataclasses import dataclass, field
 ROLES = ("viewer", "planner", "analyst", "admin")
 
 # action -> the lowest role allowed to do it. ``rows``: the action touches rows of every region and
-# channel (a load replaces a whole dataset, a budget scenario plans the whole company), so a user
-# whose scope limits regions or channels may not do it whatever their role.
+# channel (a load replaces a whole dataset; a budget scenario or a risk plan is shared by every user
+# of the dataset, who see it against their own numbers), so a user whose scope limits regions or
+# channels may not do it whatever their role.
 ACTIONS: dict[str, tuple[str, bool]] = {
     "scenario.save": ("planner", True),
     "scenario.delete": ("planner", True),
     "goal.save": ("planner", False),  # a goal's own scope must lie inside the user's (metrics.goals)
     "goal.delete": ("planner", False),
-    "risk_plan.save": ("planner", False),
-    "risk_plan.delete": ("planner", False),
+    "risk_plan.save": ("planner", True),
+    "risk_plan.delete": ("planner", True),
     "data.load": ("analyst", True),  # upload, append, replace; every extra-file kind alike
     "dataset.delete": ("analyst", True),
     "mapping.save": ("analyst", False),
-    "analysis.whole": ("viewer", True),  # a dataset-wide analysis (customer models, budget): every row
+    "analysis.whole": ("viewer", True),  # a result about every row whatever the scope (the demo's truths)
     "roles.edit": ("admin", True),
     "audit.read": ("admin", False),
 }
@@ -67,6 +68,12 @@ class Scope:
     def limits_rows(self) -> bool:
         """True when the scope cuts rows inside a dataset (regions or channels)."""
         return bool(self.regions or self.channels)
+
+    @property
+    def rows_key(self) -> tuple:
+        """The rows this scope reads, as a cache key part: () when it limits none (results computed
+        for a scope are kept apart from the whole dataset's and from other scopes')."""
+        return (self.channels, self.regions) if self.limits_rows else ()
 
     @property
     def unlimited(self) -> bool:

@@ -442,6 +442,19 @@ class Store:
         found = self.rows("SELECT query FROM user_views WHERE actor = :a", {"a": str(actor)[:300]})
         return found[0]["query"] if found else None
 
+    def take_view(self, actor: str, *, max_age: dt.timedelta) -> str | None:
+        """The view kept under ``actor`` if younger than ``max_age``, removed as it is read (a link
+        kept across the sign-in redirect: ui.auth). Rows of that kind older than ``max_age`` go too."""
+        actor = str(actor)[:300]
+        oldest = dt.datetime.now() - max_age
+        found = self.rows(
+            "SELECT query FROM user_views WHERE actor = :a AND updated_at >= :t", {"a": actor, "t": oldest}
+        )
+        self.rows("DELETE FROM user_views WHERE actor = :a", {"a": actor})
+        prefix = actor.split(":", 1)[0] + ":%" if ":" in actor else actor
+        self.rows("DELETE FROM user_views WHERE actor LIKE :p AND updated_at < :t", {"p": prefix, "t": oldest})
+        return found[0]["query"] if found else None
+
     # --- the audit log (data.access.record) -----------------------------------------------------------
 
     def audit(self, actor: str, role: str | None, action: str, target: str, outcome: str, detail: str) -> None:

@@ -15,6 +15,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data import access
+from data.scoped import scoped_cursor
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 ENGINES = ("duckdb", "spark")
@@ -65,12 +68,19 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.Dat
 
     DuckDB rejects surplus named parameters, and callers pass the whole filter set, so the
     query's own ``$names`` decide what is bound. A missing one raises a KeyError here.
+
+    For a user whose scope limits regions or channels (data.access), the query runs on a cursor
+    that holds only their rows (data.scoped), on DuckDB whatever the engine: every number,
+    dataset-wide models included, is then computed on those rows alone.
     """
     wanted = _param_names(name)
     missing = wanted - params.keys()
     if missing:
         raise KeyError(f"query {name} needs {sorted(missing)}")
     bound = {key: params[key] for key in wanted}
+    scope = access.current().scope
+    if scope.limits_rows:  # the user's rows only, whatever the query (data.scoped); on DuckDB, not Spark
+        return scoped_cursor(con, scope.channels, scope.regions).execute(sql_text(name), bound).df()
     if name not in DUCKDB_ONLY and engine() == "spark":
         from metrics import spark
 

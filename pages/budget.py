@@ -61,7 +61,7 @@ else:
     st.caption(ui_budget.curve_caption(model, arrays, picked))
 if curve.source == "assumed":
     st.warning(t("budget_curve_assumed", reason=t(f"budget_reason_{curve.reason}")))
-planted = cached.run_dataset(check.planted, f.dataset)
+planted = cached.whole_dataset(lambda: cached.run_dataset(check.planted, f.dataset))  # truths of every row
 if planted:
     with st.expander(t("budget_check"), expanded=True):
         st.caption(t("budget_check_caption"))

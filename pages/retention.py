@@ -85,12 +85,8 @@ threshold = st.slider(
     t("ret_at_risk_threshold"), 0.05, 0.95, customers.AT_RISK_P_ALIVE, 0.05, key="retention_at_risk_threshold"
 )
 st.caption(t("ret_at_risk_note", threshold=fmt_pct(threshold, lang(), decimals=0)))
-fit = cached.whole_dataset(
-    lambda: cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting"))
-)
-if fit is None:
-    pass  # the user's scope limits rows: whole_dataset said so
-elif not fit.ok:
+fit = cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting"))
+if not fit.ok:
     st.warning(t(fit.reason))
 else:
     risky = cached.memo(
@@ -111,10 +107,8 @@ else:
         )
 
 st.subheader(t("ret_holdout"))
-uplift = cached.whole_dataset(lambda: cached.run_model(holdout.table, f.dataset, wait_text=t("ret_holdout_measuring")))
-if uplift is None:
-    pass
-elif uplift.empty:
+uplift = cached.run_model(holdout.table, f.dataset, wait_text=t("ret_holdout_measuring"))
+if uplift.empty:
     st.info(t("ret_holdout_none"))
 else:
     st.caption(t("ret_holdout_caption"))
@@ -148,17 +142,13 @@ else:
 
 st.subheader(t("ret_cohorts"))
 st.caption(t("ret_cohort_note"))
-acquisition_channels = cached.whole_dataset(lambda: cached.run_dataset(customers.acquisition_channels, f.dataset))
-chosen = (
-    []
-    if acquisition_channels is None
-    else st.multiselect(
-        t("ret_cohort_channel"),
-        acquisition_channels,
-        key="retention_cohort_channels",
-        format_func=label,
-        placeholder=t("filter_all"),
-    )
+acquisition_channels = cached.run_dataset(customers.acquisition_channels, f.dataset)
+chosen = st.multiselect(
+    t("ret_cohort_channel"),
+    acquisition_channels,
+    key="retention_cohort_channels",
+    format_func=label,
+    placeholder=t("filter_all"),
 )
 cells = cached.run(cohorts.retention, f, acq_channels=tuple(chosen))
 if cells.empty:

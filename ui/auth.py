@@ -13,7 +13,10 @@ tells ``data.access`` who is acting; every write checks the role itself, server-
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -156,6 +159,7 @@ def gate(lang: str) -> Principal:
     if not configured():
         return who
     if who.source == "anonymous":
+        keep_link()
         st.title("SalesLens 销售透镜")
         st.info(i18n.t("auth_sign_in_needed", lang))
         st.button(i18n.t("auth_sign_in", lang), key="auth_sign_in", on_click=st.login, type="primary")
@@ -165,6 +169,8 @@ def gate(lang: str) -> Principal:
         st.caption(i18n.t("auth_signed_in_as", lang, who=who.name, role=role))
         if who.scope.limits_rows or who.scope.datasets:
             st.caption(i18n.t("auth_scope", lang, scope=scope_text(who.scope, lang)))
+        if who.scope.limits_rows:
+            st.caption(i18n.t("auth_scope_rows", lang))
         st.button(i18n.t("auth_sign_out", lang), key="auth_sign_out", on_click=st.logout)
     if who.role is None:
         st.warning(i18n.t("auth_no_role", lang))
@@ -220,16 +226,45 @@ def _signed_in(who: Principal) -> bool:
     return who.source not in ("local", "anonymous", "operator")
 
 
+LINK_MAX_AGE = dt.timedelta(hours=1)
+
+
+def _browser_key() -> str | None:
+    """A key of this browser that survives the provider's redirect: a hash of the token in
+    Streamlit's XSRF cookie (the cookie is re-masked on each response, the token inside stays).
+    None without that cookie (XSRF protection off)."""
+    from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
+    try:
+        token, _ = decode_xsrf_token_string(st.context.cookies.get("_streamlit_xsrf") or "")
+    except Exception:  # an odd cookie is no key, never an error page
+        return None
+    return hashlib.sha256(b"saleslens-link|" + token).hexdigest()[:32] if token else None
+
+
+def keep_link() -> None:
+    """A visitor who opens a shared link before signing in: keep its filters and language for this
+    browser, so they come back after the provider's redirect to the bare address (restore_view)."""
+    wanted = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in URL_KEYS}
+    browser = _browser_key()
+    if wanted and browser:
+        with contextlib.suppress(OSError):
+            cached.store().save_view(f"link:{browser}", json.dumps(wanted, ensure_ascii=False, sort_keys=True))
+
+
 def restore_view() -> None:
     """Before the URL seeds the sidebar: a signed-in user arriving on the bare address (the provider
-    redirects there after sign-in) gets back the filters and language of their last view."""
+    redirects there after sign-in) gets the filters and language of the link they opened before
+    signing in (keep_link), else those of their last view."""
     if st.session_state.get("_url_seeded") or not configured():
         return
     who = principal()
     if not _signed_in(who) or any(k in st.query_params for k in URL_KEYS):
         return
+    browser = _browser_key()
     try:
-        saved = json.loads(cached.store().view(who.actor) or "{}")
+        link = cached.store().take_view(f"link:{browser}", max_age=LINK_MAX_AGE) if browser else None
+        saved = json.loads(link or cached.store().view(who.actor) or "{}")
     except (ValueError, OSError):
         return
     if isinstance(saved, dict) and saved:

@@ -155,14 +155,14 @@ def _resolve(qualname: str) -> Callable[..., Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_filtered(qualname: str, path: str, version: str, key: tuple, params: tuple) -> Any:
+def _cached_filtered(qualname: str, path: str, version: str, key: tuple, params: tuple, scope: tuple) -> Any:
     dataset_name, start, end, channels, regions = key
     f = Filters(dataset_name, start, end, channels, regions)
     return _resolve(qualname)(connection(), f, **dict(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _cached_dataset(qualname: str, path: str, version: str, dataset_name: str, params: tuple) -> Any:
+def _cached_dataset(qualname: str, path: str, version: str, dataset_name: str, params: tuple, scope: tuple) -> Any:
     return _resolve(qualname)(connection(), dataset_name, **dict(params))
 
 
@@ -175,26 +175,23 @@ def _version(dataset_name: str) -> str:
     return "-"
 
 
-# Dataset-wide results a user limited to some regions or channels may still see: the dimension
-# lists (cut to the scope below), which flags the data has, the churn window's length, and goal
-# progress (goals.list_goals hands such a user only the goals inside the scope, each measured on
-# its own, scoped, filters). Any other dataset-wide analysis (customer models, budget curves,
-# search) covers every row and is refused to them (access.ScopeDenied, shown by the shell).
-ROW_SCOPE_SAFE = frozenset(
-    {
-        "metrics.overview:dimension_values",
-        "metrics.channels:availability",
-        "metrics.customers:resolve_window",
-        "metrics.goals:progress_table",
-        "metrics.voice:availability",
-    }
-)  # voice: which files exist, no numbers
+# A user whose scope limits regions or channels reads every result through a cursor that holds only
+# their rows (data.scoped, applied in metrics.db.query): dataset-wide analyses (customer models,
+# budget curves, forecasts, risks) are fitted on those rows, and every cache below is keyed by the
+# scope as well. Refused to them (access.ScopeDenied, shown as a note by whole_dataset) are only
+# results that describe the whole dataset whatever the rows: the demo's planted truths (the budget
+# model check would compare a fit of the user's rows to curves planted for every row).
+ROW_SCOPE_WHOLE = frozenset({"metrics.budget.check:planted"})
+
+
+def scope_key() -> tuple:
+    """The acting user's row scope as a cache key part: () when it limits no rows."""
+    return access.current().scope.rows_key
 
 
 def whole_dataset(compute: Callable[[], T]) -> T | None:
-    """``compute()``, a dataset-wide analysis one section of a page shows; for a user whose scope
-    limits rows, None and a note in place of that section, so the rest of the page (computed on the
-    user's rows) still shows."""
+    """``compute()``, a result about the whole dataset one section of a page shows; for a user whose
+    scope limits rows, None and a note in place of that section, so the rest of the page still shows."""
     try:
         return compute()
     except access.ScopeDenied as refused:
@@ -207,9 +204,9 @@ def whole_dataset(compute: Callable[[], T]) -> T | None:
 
 
 def _check_read(qualname: str, dataset_name: str) -> access.Principal:
-    """The acting principal when it may read ``dataset_name`` whole through ``qualname``; else ScopeDenied."""
+    """The acting principal when it may read ``dataset_name`` through ``qualname``; else ScopeDenied."""
     who = access.require_dataset(dataset_name)
-    if who.scope.limits_rows and qualname not in ROW_SCOPE_SAFE:
+    if who.scope.limits_rows and qualname in ROW_SCOPE_WHOLE:
         raise access.ScopeDenied("analysis.whole", who, "rows", dataset_name)
     return who
 
@@ -231,7 +228,9 @@ def run(metric: Callable[..., Any], f: Filters, **params: Any) -> Any:
     """
     access.require_dataset(f.dataset)
     qualname = f"{metric.__module__}:{metric.__qualname__}"
-    return _cached_filtered(qualname, db_path(), _version(f.dataset), f.key(), tuple(sorted(params.items())))
+    return _cached_filtered(
+        qualname, db_path(), _version(f.dataset), f.key(), tuple(sorted(params.items())), scope_key()
+    )
 
 
 def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) -> Any:
@@ -239,7 +238,10 @@ def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) ->
     qualname = f"{metric.__module__}:{metric.__qualname__}"
     who = _check_read(qualname, dataset_name)
     return _narrowed(
-        _cached_dataset(qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items()))), who
+        _cached_dataset(
+            qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items())), scope_key()
+        ),
+        who,
     )
 
 
@@ -264,7 +266,7 @@ def memo(compute: Callable[[], T], f: Filters, *key: object) -> T:
 
     if not rerun_cache_on():
         return compute()
-    slot = (_version(f.dataset), f.key(), key)
+    slot = (_version(f.dataset), f.key(), scope_key(), key)
     lock, items = _memos()
     with lock:
         if slot in items:
@@ -308,11 +310,15 @@ def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[st
     folder = next((f for name, _, f in token if name == dataset_name), None)
     if folder is None:
         return None
-    key = (qualname, db_path(), folder, dataset_name, tuple(sorted(params.items())))
+    who = access.current()
+    scope = scope_key()
+    key = (qualname, db_path(), folder, dataset_name, tuple(sorted(params.items())), scope)
     models = _models()
     future = models.get(key)
     if future is None:
-        path = current_warehouse().derived_path(folder, f"{qualname}|{key[4]!r}")
+        # a fit of a scoped user's rows is kept apart from the whole dataset's (and from other scopes')
+        name = f"{qualname}|{key[4]!r}" + (f"|scope={scope!r}" if scope else "")
+        path = current_warehouse().derived_path(folder, name)
 
         def fit() -> Any:
             loaded = load_derived(path)
@@ -321,7 +327,8 @@ def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[st
             function, extra = _resolve(qualname), {}
             if "progress" in inspect.signature(function).parameters:
                 extra["progress"] = lambda share: _progress().__setitem__(key, float(share))
-            result = function(_reader(key[1], token), dataset_name, **params, **extra)
+            with access.acting_as(who):  # the fit thread queries as the user: their rows (metrics.db)
+                result = function(_reader(key[1], token), dataset_name, **params, **extra)
             save_derived(path, result)
             return result
 
@@ -336,8 +343,8 @@ def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[st
 
 
 def prefetch_model(metric: Callable[..., Any], dataset_name: str, **params: Any) -> None:
-    """Start fitting in the background now (the shell calls this for the selected dataset); not for
-    a user who may not see the model (a scope limited to some regions or channels).
+    """Start fitting in the background now (the shell calls this for the selected dataset; for a
+    user whose scope limits rows, a fit of their rows).
 
     ``SALESLENS_PREFETCH=0`` starts nothing ahead: a fit then starts when a page first needs it (the
     AppTests run so, because fits started for every fresh test dataset would compete with the test).
@@ -380,7 +387,9 @@ def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, 
                 (
                     v
                     for k, v in reported.items()
-                    if k[0] == f"{metric.__module__}:{metric.__qualname__}" and k[3] == dataset_name
+                    if k[0] == f"{metric.__module__}:{metric.__qualname__}"
+                    and k[3] == dataset_name
+                    and k[5] == scope_key()
                 ),
                 None,
             )

@@ -38,6 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data import access
 from metrics.budget import curves, holdout, mmm
 from metrics.budget.curves import Curve
 from metrics.db import query
@@ -160,7 +161,8 @@ def _memo_key(con: duckdb.DuckDBPyConnection, dataset: str, row: tuple) -> tuple
         con.cursor().execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
     )
     where = files[0][0] if files and files[0][0] else f"memory:{id(con)}"
-    return (where, dataset, row[2], row[3])
+    # a user limited to some regions or channels gets a fit of their rows (metrics.db), kept apart
+    return (where, dataset, row[2], row[3], access.current().scope.rows_key)
 
 
 def budget_model(con: duckdb.DuckDBPyConnection, dataset: str, *, progress: Progress | None = None) -> BudgetModel:

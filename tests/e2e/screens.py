@@ -14,6 +14,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -43,9 +44,18 @@ WIDTH = 1440
 
 
 def capture(
-    browser, base_url: str, outdir: Path, *, pages: tuple[str, ...] = PAGES, langs: tuple[str, ...] = LANGS
+    browser,
+    base_url: str,
+    outdir: Path,
+    *,
+    pages: tuple[str, ...] = PAGES,
+    langs: tuple[str, ...] = LANGS,
+    prepare: Callable[[object], None] | None = None,
 ) -> list[Path]:
-    """Save every page × language; returns the files. Raises AssertionError naming a page that failed."""
+    """Save every page × language; returns the files. Raises AssertionError naming a page that failed.
+
+    ``prepare(tab)`` runs once per language before the pages (signing in, for a server with sign-in on).
+    """
     from tests.e2e.conftest import wait_idle
 
     outdir.mkdir(parents=True, exist_ok=True)
@@ -56,6 +66,8 @@ def capture(
         )
         tab = context.new_page()
         try:
+            if prepare is not None:
+                prepare(tab)
             for page in pages:
                 path = "" if page == "overview" else page  # the default page lives at "/"
                 tab.goto(f"{base_url}/{path}?lang={lang}&preset=last_year", wait_until="domcontentloaded")

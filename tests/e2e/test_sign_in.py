@@ -11,10 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
 from data.snapshots import Warehouse
+from metrics.overview import dimension_values
 from tests.conftest import copy_warehouse
 from tests.e2e.conftest import _require, free_port, start_server, wait_idle, wait_text
 
@@ -105,6 +107,24 @@ def sign_in(tab, url: str, sub: str) -> None:
     tab.wait_for_url(url + "/**", timeout=30_000)
     wait_idle(tab)
     wait_text(tab, f"Signed in: {sub.title()}", within='[data-testid="stSidebar"]')
+
+
+def test_a_link_opened_before_signing_in_comes_back_after_the_redirect(page, app_url):
+    """The provider redirects to the bare address after sign-in; the link's filters and language,
+    kept for this browser when the sign-in page showed (ui.auth.keep_link), come back."""
+    app_url, db = app_url
+    region = dimension_values(Warehouse.open(db).reader(), "demo")["region"][-1]
+    page.goto(f"{app_url}/?lang=zh&preset=all&region={quote(region)}")
+    wait_idle(page)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector('input[name="sub"]', timeout=30_000)
+    page.fill('input[name="sub"]', "planner")
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(app_url + "/**", timeout=30_000)
+    wait_idle(page)
+    wait_text(page, "已登录：Planner", region, within='[data-testid="stSidebar"]')
+    query = parse_qs(urlparse(page.url).query)
+    assert query.get("lang") == ["zh"] and query.get("preset") == ["all"] and query.get("region") == [region]
 
 
 def open_page(tab, url: str, path: str) -> None:

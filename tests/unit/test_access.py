@@ -139,7 +139,10 @@ def test_a_scoped_user_sees_and_edits_only_goals_inside_the_scope(wh):
             goals.delete(wh.state, "tiny", west.id) or goals.get(wh.state, "tiny", west.id)
         with pytest.raises(access.PermissionDenied):  # a budget scenario plans every region
             scenarios.save(wh.state, "tiny", scenarios.Scenario("plan", {"channel:online": 1.0}))
+        with pytest.raises(access.PermissionDenied):  # a risk plan is shared by every user of the dataset
+            WRITES["risk_plan"](wh)
     assert len(goals.list_goals(wh.state, "tiny")) == 2
+    assert not risks.plans(wh.state, "tiny")
 
 
 def test_a_dataset_scope_refuses_other_datasets(wh):
@@ -200,3 +203,15 @@ def test_the_report_and_its_export_carry_only_the_scoped_rows(wh):
     assert {k.key: k.value for k in data.kpis}["revenue"] == 500.0
     assert data.pnl["revenue"].sum() == 500.0
     assert report.xlsx_bytes(data, "en")  # the export is written from these same scoped frames
+
+
+def test_a_link_kept_across_sign_in_is_read_once_and_expires(wh):
+    store = wh.state
+    store.save_view("link:abc", '{"lang": ["zh"]}')
+    store.save_view("link:old", '{"lang": ["en"]}')
+    store.rows("UPDATE user_views SET updated_at = :t WHERE actor = 'link:old'", {"t": dt.datetime(2020, 1, 1)})
+    store.save_view("ann@example.com", '{"lang": ["en"]}')
+    assert store.take_view("link:abc", max_age=dt.timedelta(hours=1)) == '{"lang": ["zh"]}'
+    assert store.take_view("link:abc", max_age=dt.timedelta(hours=1)) is None  # read once
+    assert store.view("link:old") is None  # stale links are cleared on the way
+    assert store.view("ann@example.com") == '{"lang": ["en"]}'  # a user's own last view stays
