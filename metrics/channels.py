@@ -4,9 +4,10 @@ Definitions follow METRICS.md. Choices where it is silent (also in README "Metri
 
 - Channel costs are monthly. A period gets each month's amount × (days of the month inside the
   period ÷ days in the month), so a 15-day period in a 30-day month carries half that month.
-- Channel costs have no region. Under a region filter each channel's cost is prorated by the
-  selected regions' share of that channel's revenue in the period (a channel with no revenue
-  anywhere in the period gets no cost under a region filter).
+- Channel costs have no region. Under a region filter each month's cost of a channel is prorated
+  by the selected regions' share of that channel's net revenue in that month (in its whole history
+  when the month has no sales of it). A user limited to some regions gets the same numbers
+  (data/scoped.py prorates their costs by the same rule).
 - Customer share counts a customer in every channel they bought through; shares are ÷ the sum over
   channels so they add up to 100%.
 - Growth (vs the prior period, and year over year) is NaN when the earlier range had no sales for
@@ -101,21 +102,14 @@ def _covered(first: dt.date | None, since: dt.date) -> bool:
     return first is not None and first <= since
 
 
-def allocated_costs(con: duckdb.DuckDBPyConnection, f: Filters, *, selected: pd.Series | None = None) -> pd.DataFrame:
+def allocated_costs(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Channel cost per (channel, cost_type) allocated to [start, end] by overlap days.
 
-    Under a region filter each channel's amounts are prorated by the selected regions' share of
-    that channel's revenue in the period (``selected``: that revenue per channel when the caller
-    already has it). Columns: channel, cost_type, amount (currency).
+    Under a region filter each month's amounts are prorated by the selected regions' share of that
+    channel's net revenue in that month (channel_costs_alloc.sql). Columns: channel, cost_type,
+    amount (currency).
     """
-    costs = query(con, "channel_costs_alloc", **f.params())
-    if f.regions and not costs.empty:
-        if selected is None:
-            selected = query(con, "channel_pnl", **_pnl_params(f)).set_index("channel")["revenue"]
-        everywhere = query(con, "channel_revenue_all_regions", **f.params()).set_index("channel")["revenue"]
-        factor = (selected / everywhere.where(everywhere != 0)).reindex(costs["channel"]).fillna(0.0).to_numpy()
-        costs["amount"] = costs["amount"].to_numpy() * factor
-    return costs
+    return query(con, "channel_costs_alloc", **f.params())
 
 
 def _pnl_params(f: Filters) -> dict[str, object]:
@@ -143,11 +137,8 @@ def _pnl(con: duckdb.DuckDBPyConnection, f: Filters, avail: Availability, *, new
         if new_customers
         else pd.DataFrame({"channel": pd.Series(dtype=object), "new_customers": pd.Series(dtype=float)})
     )
-    selected = base.set_index("channel")["revenue"]
     costs = (
-        allocated_costs(con, f, selected=selected)
-        if avail.has_channel_costs
-        else pd.DataFrame(columns=["channel", "cost_type", "amount"])
+        allocated_costs(con, f) if avail.has_channel_costs else pd.DataFrame(columns=["channel", "cost_type", "amount"])
     )
     by_type = costs.pivot_table(index="channel", columns="cost_type", values="amount", aggfunc="sum", fill_value=0.0)
     by_type.columns = [f"cost_{c}" for c in by_type.columns]

@@ -204,7 +204,15 @@ def test_a_region_scoped_user_sees_only_their_regions_numbers(signed_in, make_ap
     assert _yuan(mine[total]) < _yuan(all_rows[total])  # the region's customers, not every customer
 
 
+CARD_PAGES = (  # cards equal to the region filter's
+    "pages/channels.py",
+    "pages/customers.py",
+    "pages/retention.py",
+    "pages/voice.py",
+    "pages/relationship.py",
+)
 MODEL_PAGES = (
+    "pages/goals.py",  # goal progress and outlook, no cards
     "pages/advisor.py",
     "pages/budget.py",
     "pages/budget_optimizer.py",
@@ -224,7 +232,7 @@ def test_a_scoped_user_gets_every_page_computed_on_their_rows(signed_in, make_ap
     region = signed_in.region
     scoped = signed_in("east@example.com", lang="en").run()
     assert any("computed on the rows of your access only" in c.value for c in scoped.sidebar.caption)
-    for page in ("pages/retention.py", "pages/voice.py", "pages/relationship.py", *MODEL_PAGES):
+    for page in (*CARD_PAGES, *MODEL_PAGES):
         scoped.switch_page(page).run(timeout=180)
         assert not scoped.exception and not scoped.error, page
         notes = [i.value for i in scoped.info if "describes the whole dataset" in i.value]

@@ -125,6 +125,15 @@ def test_region_filter_prorates_channel_cost_by_revenue(con):
     assert table.loc["store", "channel_cost"] == pytest.approx(58 * 30 / 120)
 
 
+def test_region_filter_prorates_each_months_cost_by_that_months_share(con):
+    # 2024-01-17..02-14 under "east": each month's cost × overlap days × east's share of that month
+    f = Filters("tiny", D(2024, 1, 17), D(2024, 2, 14), regions=("east",))
+    costs = ch.allocated_costs(con, f).set_index(["channel", "cost_type"])["amount"]
+    assert costs[("online", "commission")] == pytest.approx(310 * 15 / 31)  # January: online sold in the east only
+    assert costs[("online", "marketing")] == pytest.approx(290 * 14 / 29 * 120 / 170)  # February: 120 of 170
+    assert costs[("store", "management")] == pytest.approx(58 * 14 / 29 * 30 / 120)
+
+
 def test_channel_with_cost_but_no_sales_appears():
     con = warehouse_with([line("A", "2024-02-10", "c1", "online", "east", 100, 50)])
     add_costs(con, [("2024-02-01", "ghost", "marketing", 29.0)])

@@ -173,3 +173,18 @@ def test_a_channel_scope_keeps_its_channels_spend_whole(reader, lines):
             reader, "budget_channel_weekly", dataset="demo", first=dt.date(1900, 1, 1), last=dt.date(2100, 1, 1)
         )
     assert weekly["spend"].sum() == pytest.approx(national, rel=1e-12)
+
+
+def test_a_scoped_users_channel_pnl_equals_the_region_filters(reader, lines, region):
+    """Costs and spend are prorated for a region scope by the rule a region filter uses, so a region
+    manager and head office filtering on that region read the same P&L, channel costs included."""
+    from metrics import channels
+    from metrics.filters import Filters
+
+    end = lines["order_date"].max().date()
+    period = (end - dt.timedelta(days=400), end)  # some fourteen months, partial months at both ends
+    head_office = channels.pnl(reader, Filters("demo", *period, regions=(region,)))
+    with access.acting_as(who(regions=(region,))):
+        mine = channels.pnl(reader, Filters("demo", *period))
+    assert head_office["channel_cost"].sum() > 0
+    pd.testing.assert_frame_equal(mine.reset_index(drop=True), head_office.reset_index(drop=True), rtol=1e-9)
