@@ -5,7 +5,8 @@
 Each size is built once into a fresh on-disk warehouse in a temporary folder (what
 ``python -m data demo`` does). ``--big`` adds 10,000,000 lines. "generate" is numpy up to the
 first write, "write" the single transaction (inserts with SQL-built ids and names, registry
-refresh). Peak RSS is the process's high-water mark so far, so it only grows down the table.
+refresh). Peak RSS is the process's high-water mark so far (at the end of generating, and at the
+end), so it only grows down the table: run one size per process to read each size's own peak.
 Prints a table; asserts nothing.
 """
 
@@ -19,20 +20,24 @@ import time
 from pathlib import Path
 
 from bench.common import table
-from data import demo, warehouse
+from data import demo
+from data.snapshots import Warehouse
 
 
 def run(lines: int, seed: int) -> dict[str, object]:
     """Build one demo of ``lines`` lines and time its stages (seconds, wall clock)."""
     marks: dict[str, float] = {}
+    rss: dict[str, float] = {}
+
+    def progress(frac: float, stage: str) -> None:
+        marks.setdefault(stage, time.perf_counter())
+        rss.setdefault(stage, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2)
+
     with tempfile.TemporaryDirectory() as folder:
-        con = warehouse.connect(Path(folder) / "bench.duckdb")
+        wh = Warehouse.open(Path(folder) / "bench")
         began = time.perf_counter()
-        summary = demo.build_demo(
-            con, orders=lines, seed=seed, progress=lambda frac, stage: marks.setdefault(stage, time.perf_counter())
-        )
+        summary = demo.build_demo(wh, orders=lines, seed=seed, progress=progress)
         total = time.perf_counter() - began
-        con.close()
     generate = marks["writing"] - began
     return {
         "requested": f"{lines:,}",
@@ -43,7 +48,8 @@ def run(lines: int, seed: int) -> dict[str, object]:
         "write_s": f"{total - generate:.1f}",
         "total_s": f"{total:.1f}",
         "lines_per_s": f"{summary['order_lines'] / total:,.0f}",
-        "peak_rss_gb": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2:.1f}",
+        "peak_rss_generate_gb": f"{rss['writing']:.2f}",
+        "peak_rss_gb": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2:.2f}",
     }
 
 

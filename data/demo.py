@@ -98,7 +98,7 @@ import pyarrow as pa
 from scipy.signal import lfilter
 from scipy.special import ndtr
 
-from data import calendar, demo_voice, registry
+from data import access, calendar, demo_voice, registry
 from data.warehouse import transaction
 
 START = dt.date(2023, 1, 1)
@@ -717,16 +717,19 @@ class _Population:
         week = self.cal.week_of_day[np.minimum(when.astype(np.int64), N_DAYS - 1)]
         order = np.argsort(week, kind="stable")
         bounds = np.searchsorted(week[order], np.arange(N_WEEKS + 1))
+        # kept until their week, for every customer at once: the compact types halve the memory
+        # (customer indices fit int32, channels int8; the values are unchanged)
+        cust32, where8 = idx[owner].astype(np.int32), where.astype(np.int8)
         for w in np.flatnonzero(np.diff(bounds)):
             part = order[bounds[w] : bounds[w + 1]]
-            self.buckets[w].append((idx[owner[part]], when[part], where[part]))
+            self.buckets[w].append((cust32[part], when[part], where8[part]))
         return idx
 
     def week(self, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Week ``w``'s candidate purchases (customer, time, channel), and forget them."""
         parts, self.buckets[w] = self.buckets[w], []
         if not parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0, dtype=np.int8)
         return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))  # type: ignore[return-value]
 
 
@@ -758,6 +761,7 @@ def _process(
     alive = np.ones(people.channel.size, dtype=bool)
     contact_month = np.full(people.channel.size, -1, dtype=np.int64)
     contacted = np.zeros((people.channel.size, n_prog), dtype=bool)
+    in_crm = np.zeros(people.channel.size, dtype=bool)  # contacted or held back at least once
     acceptance = np.ones((n_ch, N_WEEKS))
     acquired = np.zeros((n_ch, N_WEEKS), dtype=np.int64)
     purchases, candidates, contact_parts = [], [], []
@@ -769,7 +773,7 @@ def _process(
         t0 = max(cal.week_start[w], 0) + rng.random(new_ch.size) * cal.week_days[w]
         first = people.add(new_ch, t0, cover=True)
         c_cust, c_time, c_ch = people.week(w)
-        candidates.append((c_cust, c_time, c_ch))
+        week_candidates = (c_cust, c_time, c_ch)
         live = alive[c_cust]
         c_cust, c_time, c_ch = c_cust[live], c_time[live], c_ch[live]
         available = np.bincount(c_ch, minlength=n_ch)
@@ -821,6 +825,12 @@ def _process(
                 }
             )
         purchases.append((cust, when, chan))
+        # the true CRM uplift reads only the candidates of customers contacted (or held back) so far:
+        # a candidate before a customer's first contact is outside every contact's window
+        if rows.size:
+            in_crm[head_cust[rows]] = True
+        keep = in_crm[week_candidates[0]]
+        candidates.append(tuple(part[keep] for part in week_candidates))
     n = people.size
     contacts = {key: np.concatenate([part[key] for part in contact_parts]) for key in contact_parts[0]}
     bought = [np.concatenate([p[i] for p in purchases]) for i in range(3)]
@@ -853,7 +863,7 @@ def _uplift_truth(cal: _Calendar, flow: _Flow) -> tuple[dict[int, np.ndarray], d
     day = c["time"].astype(np.int64)
     cand_day = flow.cand_time.astype(np.int64)
     order = np.lexsort((cand_day, flow.cand_cust))
-    key = flow.cand_cust[order] * (N_DAYS + 1) + cand_day[order]
+    key = flow.cand_cust[order].astype(np.int64) * (N_DAYS + 1) + cand_day[order]
     week = cal.week_of_day[np.minimum(cand_day[order], N_DAYS - 1)]
     log_miss = np.log(np.clip(1.0 - flow.acceptance[flow.cand_channel[order], week], 1e-12, 1.0))
     cumulative = np.concatenate([[0.0], np.cumsum(log_miss)])
@@ -922,8 +932,17 @@ def build_demo(
     report(0.7, "writing")
     from data.snapshots import Warehouse
 
-    with Warehouse.of(target).writer(name, skip=(*registry.FACT_TABLES, "customer_firsts")) as con:
+    wh = Warehouse.of(target)
+    with wh.writer(name, skip=(*registry.FACT_TABLES, "customer_firsts")) as con:
         _write(con, name, tables, truth)
+    # in the audit log like any load: by the operator (command line) or the visitor whose first
+    # visit to an empty warehouse built it (the app)
+    access.record(
+        wh.state,
+        "data.load",
+        target=name,
+        detail={"kind": "demo", "mode": "replace", "rows_inserted": truth["order_lines"], "seed": seed},
+    )
     report(1.0, "done")
     return {
         "name": name,

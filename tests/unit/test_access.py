@@ -215,3 +215,19 @@ def test_a_link_kept_across_sign_in_is_read_once_and_expires(wh):
     assert store.take_view("link:abc", max_age=dt.timedelta(hours=1)) is None  # read once
     assert store.view("link:old") is None  # stale links are cleared on the way
     assert store.view("ann@example.com") == '{"lang": ["en"]}'  # a user's own last view stays
+
+
+def test_a_demo_build_is_in_the_audit_log(tmp_path):
+    from data import demo
+
+    wh = Warehouse.open(tmp_path / "w")
+    with access.acting_as(who("admin")):
+        built = demo.build_demo(wh, orders=20_000, name="demo-audit")
+    entry = [e for e in wh.state.audit_log() if e["action"] == "data.load" and e["target"] == "demo-audit"]
+    assert len(entry) == 1 and entry[0]["actor"] == "admin@example.com"
+    assert json.loads(entry[0]["detail"]) == {
+        "kind": "demo",
+        "mode": "replace",
+        "rows_inserted": built["order_lines"],
+        "seed": 42,
+    }
