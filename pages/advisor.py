@@ -18,8 +18,8 @@ from metrics.budget import scenarios
 from present import exports, i18n, report
 from present.charts import advisor as charts_advisor
 from present.sentences import advisor as advisor_text
+from ui import auth, cached, navigate
 from ui import budget as ui_budget
-from ui import cached, navigate
 from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.tables import show
@@ -126,7 +126,9 @@ st.button(
 show(advisor_text.signals_frame(advice), key="advisor_signals", **advisor_text.signals_table_spec(advice, lang()))
 
 st.subheader(t("advisor_report"))
-saved = [s.name for s in scenarios.list_scenarios(cached.store(), f.dataset)]
+# a budget scenario plans every row: not offered to a user limited to some regions or channels
+limited = auth.principal().scope.limits_rows
+saved = [] if limited else [s.name for s in scenarios.list_scenarios(cached.store(), f.dataset)]
 options = ["", *saved]
 scenario = st.selectbox(
     t("advisor_report_scenario"),

@@ -237,6 +237,13 @@ def test_a_scoped_user_gets_every_page_computed_on_their_rows(signed_in, make_ap
         assert not scoped.exception and not scoped.error, page
         notes = [i.value for i in scoped.info if "describes the whole dataset" in i.value]
         assert len(notes) == (page == "pages/budget.py"), (page, notes)
+        if page == "pages/advisor.py":  # the executive report, built on their rows
+            assert scoped.selectbox(key="advisor_report_scenario").options == ["(none)"]  # scenarios plan every row
+            before = len(scoped.get("download_button"))
+            scoped.checkbox(key="advisor_report_images").uncheck()
+            scoped.button(key="advisor_report_build").click().run(timeout=180)
+            assert not scoped.exception and not scoped.error
+            assert len(scoped.get("download_button")) == before + 2  # the report as HTML and as a workbook
         if page in MODEL_PAGES:
             continue
         everyone = make_app(lang="en", region=region)
