@@ -861,24 +861,45 @@ def _uplift_truth(cal: _Calendar, flow: _Flow) -> tuple[dict[int, np.ndarray], d
     """
     c = flow.contacts
     day = c["time"].astype(np.int64)
-    cand_day = flow.cand_time.astype(np.int64)
-    order = np.lexsort((cand_day, flow.cand_cust))
-    key = flow.cand_cust[order].astype(np.int64) * (N_DAYS + 1) + cand_day[order]
+    complete = {horizon: day + horizon <= N_DAYS - 1 for horizon in UPLIFT_HORIZONS}
+    effect = {horizon: np.zeros(day.size) for horizon in UPLIFT_HORIZONS}
+    # by ranges of customers, so the sorted candidates of one range at a time are in memory (at 10M
+    # lines all of them at once doubled the build's peak); each contact's sums read only its own
+    # customer's candidates, so the ranges change nothing but the order of the floating-point sums
+    n_cust = int(max(flow.cand_cust.max(initial=0), c["cust"].max(initial=0))) + 1
+    edges = np.linspace(0, n_cust, UPLIFT_CHUNKS + 1).astype(np.int64)
+    for lo_cust, hi_cust in zip(edges[:-1], edges[1:], strict=True):
+        mine = np.flatnonzero((c["cust"] >= lo_cust) & (c["cust"] < hi_cust))
+        theirs = np.flatnonzero((flow.cand_cust >= lo_cust) & (flow.cand_cust < hi_cust))
+        if mine.size:
+            _uplift_part(cal, flow, theirs, mine, day, effect)
+    return complete, effect
+
+
+UPLIFT_CHUNKS = 16
+
+
+def _uplift_part(
+    cal: _Calendar, flow: _Flow, theirs: np.ndarray, mine: np.ndarray, day: np.ndarray, effect: dict[int, np.ndarray]
+) -> None:
+    """:func:`_uplift_truth` for the contacts ``mine`` from the candidates ``theirs`` (the same customers)."""
+    c = flow.contacts
+    cust, cand_day = flow.cand_cust[theirs].astype(np.int64), flow.cand_time[theirs].astype(np.int64)
+    order = np.lexsort((cand_day, cust))
+    key = cust[order] * (N_DAYS + 1) + cand_day[order]
     week = cal.week_of_day[np.minimum(cand_day[order], N_DAYS - 1)]
-    log_miss = np.log(np.clip(1.0 - flow.acceptance[flow.cand_channel[order], week], 1e-12, 1.0))
+    log_miss = np.log(np.clip(1.0 - flow.acceptance[flow.cand_channel[theirs][order], week], 1e-12, 1.0))
     cumulative = np.concatenate([[0.0], np.cumsum(log_miss)])
-    complete, effect = {}, {}
-    lo = np.searchsorted(key, c["cust"] * (N_DAYS + 1) + day + 1, side="left")
-    week_end = cal.week_start[cal.week_of_day[day]] + 6
-    in_week = np.searchsorted(key, c["cust"] * (N_DAYS + 1) + week_end, side="right")
+    who, when = c["cust"][mine].astype(np.int64), day[mine]
+    lo = np.searchsorted(key, who * (N_DAYS + 1) + when + 1, side="left")
+    week_end = cal.week_start[cal.week_of_day[when]] + 6
+    in_week = np.searchsorted(key, who * (N_DAYS + 1) + week_end, side="right")
+    drop = c["p"][mine] * c["others"][mine]
     for horizon in UPLIFT_HORIZONS:
-        complete[horizon] = day + horizon <= N_DAYS - 1
-        hi = np.searchsorted(key, c["cust"] * (N_DAYS + 1) + day + horizon, side="right")
+        hi = np.searchsorted(key, who * (N_DAYS + 1) + when + horizon, side="right")
         q = 1.0 - np.exp(cumulative[hi] - cumulative[lo])
         q_week = 1.0 - np.exp(cumulative[np.minimum(in_week, hi)] - cumulative[lo])
-        drop = c["p"] * c["others"]
-        effect[horizon] = drop * c["effect"] * (q - q_week)
-    return complete, effect
+        effect[horizon][mine] = drop * c["effect"][mine] * (q - q_week)
 
 
 def _choose(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:
