@@ -21,9 +21,14 @@ row-scoped user (ui.cached.ROW_SCOPE_WHOLE).
 # ruff: noqa: S608 -- the SQL below is built from module constants only; the scope's values are bound
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+
 import duckdb
 
-# table -> the view's condition; $-free SQL over the bound variables scope_channels / scope_regions
+# conditions over the bound variables scope_channels / scope_regions (no $ parameter in a view)
 _IN_CHANNELS = "(len(getvariable('scope_channels')) = 0 OR list_contains(getvariable('scope_channels'), {col}))"
 _IN_REGIONS = "(len(getvariable('scope_regions')) = 0 OR list_contains(getvariable('scope_regions'), {col}))"
 _BOTH = _IN_CHANNELS.format(col="channel") + " AND " + _IN_REGIONS.format(col="region")
@@ -138,3 +143,41 @@ def scoped_cursor(
             if "crm_spend" in present:
                 cur.execute(f"CREATE TEMP VIEW crm_spend AS {_CRM_SPEND.format(catalog=catalog)}")
     return cur
+
+
+# Making a scoped cursor binds a dozen views (~20 ms); a page runs tens of queries. Scoped cursors are
+# kept per (reader, scope) and reused, one query at a time each: a few readers and scopes, a few
+# cursors each (the pool holds its readers, so an old reader lives until its entry is dropped).
+POOL_KEYS = 16
+PER_KEY = 4
+_POOL: OrderedDict[tuple, tuple[duckdb.DuckDBPyConnection, list[duckdb.DuckDBPyConnection]]] = OrderedDict()
+_POOL_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def scoped(
+    con: duckdb.DuckDBPyConnection, channels: tuple[str, ...], regions: tuple[str, ...]
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A scoped cursor of ``con`` (:func:`scoped_cursor`) for one query, taken from the pool and
+    given back after."""
+    key = (id(con), tuple(channels), tuple(regions))
+    cur = None
+    with _POOL_LOCK:
+        entry = _POOL.get(key)
+        if entry is not None and entry[0] is con and entry[1]:
+            cur = entry[1].pop()
+            _POOL.move_to_end(key)
+    if cur is None:
+        cur = scoped_cursor(con, channels, regions)
+    try:
+        yield cur
+    finally:
+        with _POOL_LOCK:
+            entry = _POOL.get(key)
+            if entry is None or entry[0] is not con:
+                entry = _POOL[key] = (con, [])
+            if len(entry[1]) < PER_KEY:
+                entry[1].append(cur)
+            _POOL.move_to_end(key)
+            while len(_POOL) > POOL_KEYS:
+                _POOL.popitem(last=False)

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from data import access
-from data.scoped import scoped_cursor
+from data.scoped import scoped
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -80,7 +80,8 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.Dat
     bound = {key: params[key] for key in wanted}
     scope = access.current().scope
     if scope.limits_rows:  # the user's rows only, whatever the query (data.scoped); on DuckDB, not Spark
-        return scoped_cursor(con, scope.channels, scope.regions).execute(sql_text(name), bound).df()
+        with scoped(con, scope.channels, scope.regions) as cur:
+            return cur.execute(sql_text(name), bound).df()
     if name not in DUCKDB_ONLY and engine() == "spark":
         from metrics import spark
 

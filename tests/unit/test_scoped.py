@@ -188,3 +188,25 @@ def test_a_scoped_users_channel_pnl_equals_the_region_filters(reader, lines, reg
         mine = channels.pnl(reader, Filters("demo", *period))
     assert head_office["channel_cost"].sum() > 0
     pd.testing.assert_frame_equal(mine.reset_index(drop=True), head_office.reset_index(drop=True), rtol=1e-9)
+
+
+def test_scoped_cursors_are_reused_per_reader_and_scope_and_never_shared_between_scopes(reader, lines, region):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data.scoped import scoped
+
+    count = "SELECT count(*) FROM order_lines WHERE dataset = 'demo'"
+    with scoped(reader, (), (region,)) as first:
+        pass
+    with scoped(reader, (), (region,)) as again:
+        assert again is first  # given back after the query, taken for the next one
+    other = str(lines.loc[lines["region"] != region, "region"].iloc[0])
+
+    def read(chosen: str) -> int:
+        with scoped(reader, (), (chosen,)) as cur:
+            return cur.execute(count).fetchall()[0][0]
+
+    with ThreadPoolExecutor(4) as pool:  # many queries at once: each on its own cursor of its own scope
+        got = list(pool.map(read, [region, other] * 20))
+    expected = {r: int((lines["region"] == r).sum()) for r in (region, other)}
+    assert got == [expected[region], expected[other]] * 20
