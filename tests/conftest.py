@@ -44,9 +44,10 @@ def demo_db_copy(demo_db: Path, tmp_path: Path) -> Path:
     return copy_warehouse(demo_db, tmp_path / "demo_copy")
 
 
-# With pytest-xdist (pytest.ini runs two workers, --dist loadgroup) the browser tests share one worker,
-# so their servers, Chromium and the 8-tab cold start never run beside each other, and the Spark
-# conformance tests share another, so one Spark Connect server serves them all.
+# With pytest-xdist (pytest.ini: three workers on two cores, since much of the suite waits on browsers,
+# servers and AppTest's polling; --dist loadgroup) the browser tests share one worker, so their
+# servers, Chromium and the 8-tab cold start never run beside each other, and the Spark conformance
+# tests share another, so one Spark Connect server serves them all.
 GROUPS = {"e2e": "browser", "conformance": "spark"}
 
 
