@@ -142,6 +142,8 @@ def _refuse(tree: exp.Expression) -> None:
             raise Unportable(f"{node.name}(): a function sqlglot does not know would pass to Spark unchecked")
         if isinstance(node, exp.Table) and isinstance(node.this, (exp.Anonymous, exp.Func)):
             raise Unportable(f"table function {node.this.sql('duckdb')}")
+        if isinstance(node, exp.Join) and str(node.args.get("method") or "").upper() == "ASOF":
+            raise Unportable("ASOF join: Spark has none (sqlglot would pass it through); use a range join")
 
 
 def _type_of(value: object) -> str | None:

@@ -13,18 +13,21 @@ days AS (
     WHERE dataset = $dataset
 ),
 contacts AS (
-    SELECT c.programme, c.campaign, c.customer_id, c.contact_date, c.is_control, k.customer_key
+    -- every contact row counts (no grouping by contact: at 10M lines the 8M contacts' hash table alone
+    -- outgrew the reader's memory)
+    SELECT c.programme, c.campaign, c.contact_date, c.is_control, k.customer_key
     FROM crm_contacts c
     LEFT JOIN customer_firsts k ON k.dataset = $dataset AND k.customer_id = c.customer_id
     WHERE c.dataset = $dataset
 ),
 followed AS (
-    SELECT c.programme, c.campaign, c.customer_id, c.contact_date, c.is_control,
-           min(d.order_date) AS next_date
+    -- the customer's first buying day after the contact (an ASOF join: sorted, not a hash table of
+    -- every contact × buying day, which ran out of the reader's memory at 10M lines), kept when it
+    -- falls within $long days
+    SELECT c.programme, c.campaign, c.contact_date, c.is_control,
+           CASE WHEN d.order_date <= c.contact_date + $long THEN d.order_date END AS next_date
     FROM contacts c
-    LEFT JOIN days d
-      ON d.customer_key = c.customer_key AND d.order_date > c.contact_date AND d.order_date <= c.contact_date + $long
-    GROUP BY ALL
+    ASOF LEFT JOIN days d ON d.customer_key = c.customer_key AND d.order_date > c.contact_date
 )
 SELECT programme,
        campaign,

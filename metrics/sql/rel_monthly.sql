@@ -20,10 +20,16 @@ contacts AS (
       AND (i.customer_id IN (SELECT customer_id FROM chosen) OR (len($channels) = 0 AND len($regions) = 0))
 ),
 orders AS (
-    SELECT l.customer_key, l.order_date
-    FROM dataset_lines($dataset) l
-    WHERE l.order_first AND l.customer_id IN (SELECT customer_id FROM chosen)
-      AND l.order_date BETWEEN $start - $window AND $end
+    -- buying days from the customer-day rollup (migration 013; days with an order), not from every
+    -- line: at 10M lines the lines' string ids outgrew the reader's memory
+    SELECT d.customer_key, d.order_date
+    FROM customer_days d
+    WHERE d.dataset = $dataset AND d.orders > 0
+      AND d.order_date BETWEEN $start - $window AND $end
+      AND d.customer_key IN (
+          SELECT k.customer_key FROM customer_firsts k
+          WHERE k.dataset = $dataset AND k.customer_id IN (SELECT customer_id FROM chosen)
+      )
 )
 SELECT m.month, m.d0, m.d1,
        (SELECT count(*) FROM contacts c WHERE c.contact_date BETWEEN m.d0 AND m.d1) AS contacts,
