@@ -135,47 +135,37 @@ class HealthReport:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Cells as stripped text; empty, null and "unknown" words become NA."""
-
-    def one(v: object) -> str | None:
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            return None
-        text = str(v).strip()
-        return None if not text or text.casefold() in _EMPTY_WORDS else text
-
-    return pd.Series([one(v) for v in values], index=values.index, dtype="object")
+    """Cells as stripped text; empty, null and "unknown" words become NA (None)."""
+    text = values.astype("string").str.strip()
+    empty = text.isna() | (text == "") | text.str.casefold().isin(_EMPTY_WORDS).fillna(False)
+    return text.astype(object).where(~empty, None)
 
 
 def normalise_phone(values: pd.Series) -> pd.Series:
     """Phones as digits (a leading + kept for international numbers), mainland prefixes dropped."""
     text = _text(values)
-
-    def one(v: str | None) -> str | None:
-        if v is None:
-            return None
-        cleaned = re.sub(r"[\s\-.()（）]", "", v)
-        plus = cleaned.startswith("+")
-        digits = cleaned.lstrip("+")
-        for prefix in ("0086", "86"):
-            if (
-                digits.startswith(prefix)
-                and len(digits) - len(prefix) == 11
-                and (plus or prefix == "0086" or len(digits) == 13)
-            ):
-                return digits[len(prefix) :]
-        return ("+" if plus else "") + digits
-
-    return pd.Series([one(v) for v in text], index=text.index, dtype="object")
+    known = text.notna()
+    cleaned = text.astype("string").str.replace(r"[\s\-.()（）]", "", regex=True)
+    plus = cleaned.str.startswith("+").fillna(False)
+    digits = cleaned.str.lstrip("+")
+    size = digits.str.len()
+    # 0086 + 11 digits, or 86 + 11 digits (13 in all): the mainland number without its prefix
+    long_prefix = (digits.str.startswith("0086") & (size == 15)).fillna(False)
+    short_prefix = (~long_prefix & digits.str.startswith("86") & (size == 13)).fillna(False)
+    out = plus.map({True: "+", False: ""}).astype("string") + digits
+    out = out.where(~long_prefix, digits.str.slice(4)).where(~short_prefix, digits.str.slice(2))
+    return out.astype(object).where(known, None)
 
 
 def normalise_email(values: pd.Series) -> pd.Series:
-    return pd.Series([None if v is None else v.casefold() for v in _text(values)], index=values.index, dtype="object")
+    text = _text(values)
+    return text.astype("string").str.casefold().astype(object).where(text.notna(), None)
 
 
 def _phone_valid(phone: pd.Series) -> pd.Series:
-    return phone.map(
-        lambda v: v is not None and bool(_MOBILE.match(v) or _LANDLINE.match(v) or _INTERNATIONAL.match(v))
-    )
+    text = phone.astype("string")
+    valid = text.str.match(_MOBILE.pattern) | text.str.match(_LANDLINE.pattern) | text.str.match(_INTERNATIONAL.pattern)
+    return valid.fillna(False).astype(bool)
 
 
 @dataclass
@@ -249,7 +239,7 @@ def _duplicates(frame: pd.DataFrame) -> dict[str, pd.Series]:
     """Per contact field (phone, email): whether each customer shares its normalised value (a phone of
     at least 7 digits) with another customer id."""
     phone = normalise_phone(frame["phone"])
-    phone = phone.where(phone.map(lambda v: v is not None and sum(ch.isdigit() for ch in v) >= MIN_PHONE_DIGITS), None)
+    phone = phone.where((phone.astype("string").str.count(r"\d") >= MIN_PHONE_DIGITS).fillna(False), None)
     found = {}
     for name, key in (("phone", phone), ("email", normalise_email(frame["email"]))):
         known = key.notna()
