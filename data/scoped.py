@@ -28,9 +28,10 @@ from collections.abc import Iterator
 
 import duckdb
 
-# conditions over the bound variables scope_channels / scope_regions (no $ parameter in a view)
-_IN_CHANNELS = "(len(getvariable('scope_channels')) = 0 OR list_contains(getvariable('scope_channels'), {col}))"
-_IN_REGIONS = "(len(getvariable('scope_regions')) = 0 OR list_contains(getvariable('scope_regions'), {col}))"
+# conditions over the bound variables scope_channels / scope_regions (no $ parameter in a view), with
+# the migrations' is_selected (009: an empty list means all)
+_IN_CHANNELS = "is_selected(getvariable('scope_channels'), {col})"
+_IN_REGIONS = "is_selected(getvariable('scope_regions'), {col})"
 _BOTH = _IN_CHANNELS.format(col="channel") + " AND " + _IN_REGIONS.format(col="region")
 
 # The customers with at least one line inside the scope (customer_days is the scoped view below).
