@@ -211,16 +211,6 @@ def _check_read(qualname: str, dataset_name: str) -> access.Principal:
     return who
 
 
-def _narrowed(result: Any, who: access.Principal) -> Any:
-    """dimension_values cut to the principal's regions and channels."""
-    if not who.scope.limits_rows or not isinstance(result, dict) or set(result) != {"channel", "region"}:
-        return result
-    return {
-        "channel": [v for v in result["channel"] if v in who.scope.narrow("channels", (v,))],
-        "region": [v for v in result["region"] if v in who.scope.narrow("regions", (v,))],
-    }
-
-
 def run(metric: Callable[..., Any], f: Filters, **params: Any) -> Any:
     """``metric(con, f, **params)``, cached per dataset version and filter values.
 
@@ -236,12 +226,9 @@ def run(metric: Callable[..., Any], f: Filters, **params: Any) -> Any:
 def run_dataset(metric: Callable[..., Any], dataset_name: str, **params: Any) -> Any:
     """``metric(con, dataset_name, **params)``, cached per dataset version (scope: :func:`_check_read`)."""
     qualname = f"{metric.__module__}:{metric.__qualname__}"
-    who = _check_read(qualname, dataset_name)
-    return _narrowed(
-        _cached_dataset(
-            qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items())), scope_key()
-        ),
-        who,
+    _check_read(qualname, dataset_name)  # rows outside a scope never reach the result (data.scoped)
+    return _cached_dataset(
+        qualname, db_path(), _version(dataset_name), dataset_name, tuple(sorted(params.items())), scope_key()
     )
 
 
