@@ -97,16 +97,20 @@ role = "admin"
         yield url, db
 
 
-def sign_in(tab, url: str, sub: str) -> None:
-    tab.goto(url + "/?lang=en")
+def sign_in(
+    tab, url: str, sub: str, *, query: str = "lang=en", button: str = "Sign in", expect: tuple[str, ...] = ()
+) -> None:
+    """Open ``url`` with ``query``, press ``button``, sign in at the provider as ``sub``, and wait for the
+    sidebar to say so (``expect``: its texts; default the English "Signed in: Sub")."""
+    tab.goto(f"{url}/?{query}")
     wait_idle(tab)
-    tab.get_by_role("button", name="Sign in").click()
+    tab.get_by_role("button", name=button).click()
     tab.wait_for_selector('input[name="sub"]', timeout=30_000)
     tab.fill('input[name="sub"]', sub)
     tab.get_by_role("button", name="Authorize").click()
     tab.wait_for_url(url + "/**", timeout=30_000)
     wait_idle(tab)
-    wait_text(tab, f"Signed in: {sub.title()}", within='[data-testid="stSidebar"]')
+    wait_text(tab, *(expect or (f"Signed in: {sub.title()}",)), within='[data-testid="stSidebar"]')
 
 
 def test_a_link_opened_before_signing_in_comes_back_after_the_redirect(page, app_url):
@@ -114,15 +118,8 @@ def test_a_link_opened_before_signing_in_comes_back_after_the_redirect(page, app
     kept for this browser when the sign-in page showed (ui.auth.keep_link), come back."""
     app_url, db = app_url
     region = dimension_values(Warehouse.open(db).reader(), "demo")["region"][-1]
-    page.goto(f"{app_url}/?lang=zh&preset=all&region={quote(region)}")
-    wait_idle(page)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector('input[name="sub"]', timeout=30_000)
-    page.fill('input[name="sub"]', "planner")
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(app_url + "/**", timeout=30_000)
-    wait_idle(page)
-    wait_text(page, "已登录：Planner", region, within='[data-testid="stSidebar"]')
+    link = f"lang=zh&preset=all&region={quote(region)}"
+    sign_in(page, app_url, "planner", query=link, button="登录", expect=("已登录：Planner", region))
     query = parse_qs(urlparse(page.url).query)
     assert query.get("lang") == ["zh"] and query.get("preset") == ["all"] and query.get("region") == [region]
 
