@@ -242,10 +242,15 @@ def _browser_key() -> str | None:
     return hashlib.sha256(b"saleslens-link|" + token).hexdigest()[:32] if token else None
 
 
+def _url_view() -> dict[str, list[str]]:
+    """The filters and language the URL holds (URL_KEYS), as lists of values."""
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in URL_KEYS}
+
+
 def keep_link() -> None:
     """A visitor who opens a shared link before signing in: keep its filters and language for this
     browser, so they come back after the provider's redirect to the bare address (restore_view)."""
-    wanted = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in URL_KEYS}
+    wanted = _url_view()
     browser = _browser_key()
     if wanted and browser:
         with contextlib.suppress(OSError):
@@ -275,7 +280,7 @@ def remember_view(who: Principal) -> None:
     """After the URL is written: keep the signed-in user's filters and language (only when changed)."""
     if not configured() or not _signed_in(who):
         return
-    wanted = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k in URL_KEYS}
+    wanted = _url_view()
     if wanted and st.session_state.get(VIEW_SAVED) != wanted:
         cached.store().save_view(who.actor, json.dumps(wanted, ensure_ascii=False, sort_keys=True))
         st.session_state[VIEW_SAVED] = wanted
