@@ -82,14 +82,8 @@ CUSTOMER_VIEWS = ("customer_firsts", "customers", "interactions")
 # CRM contacts are randomised groups (contacted / held back): cutting them by purchases made after
 # the contact would bias the holdout comparison, so they are cut by where each customer was won
 # (the first order's channel and region, customer_firsts), which the contact cannot change.
-_CONTACTS_IN_SCOPE = (
-    "SELECT dataset, customer_id FROM {catalog}.main.customer_firsts WHERE "
-    + _IN_CHANNELS.format(col="first_channel")
-    + " AND "
-    + _IN_REGIONS.format(col="first_region")
-)
-
 _WON_IN_SCOPE = _IN_CHANNELS.format(col="f.first_channel") + " AND " + _IN_REGIONS.format(col="f.first_region")
+_CONTACTS_IN_SCOPE = "SELECT f.dataset, f.customer_id FROM {catalog}.main.customer_firsts f WHERE " + _WON_IN_SCOPE
 # CRM programme spend has no channel or region: prorated by the scope's share of the programme's
 # contacts (customers won inside the scope, as the contacts above), else of all customers.
 _CRM_SPEND = (
