@@ -16,11 +16,11 @@ import sys
 import streamlit as st
 
 from data import access
-from metrics import clv
+from metrics import clv, risks
 from metrics.budget import holdout
 from metrics.db import EngineUnavailable, engine
 from metrics.overview import dimension_values
-from ui import auth, budget, cached, navigate, outlook, state
+from ui import auth, budget, cached, health, navigate, outlook, state
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -66,10 +66,12 @@ auth.remember_view(who)
 if f is not None:
     # Models that take seconds to minutes are fitted now, once per data version, in the background
     # (one at a time), so the pages that need them find them ready: the budget model, the forecast
-    # and its backtest, then the customer-value model and its holdout check, then the CRM holdout
-    # groups' uplift.
+    # and its backtest, the risk rules' inputs and the CRM data health (the overview's risks, the
+    # advisor), then the customer-value model and its holdout check, then the CRM holdout groups' uplift.
     budget.start(f.dataset)
     outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
+    cached.prefetch_model(risks.gather, f.dataset)
+    health.start(f.dataset)  # None without a customers file, at once
     if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
         cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
         cached.prefetch_model(

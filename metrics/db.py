@@ -73,6 +73,38 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.Dat
     that holds only their rows (data.scoped), on DuckDB whatever the engine: every number,
     dataset-wide models included, is then computed on those rows alone.
     """
+    return _run(con, name, params, _frame)
+
+
+def query_large(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """:func:`query` for a result of a million rows and text columns (every customer record): the rows
+    reach pandas through Arrow, ~4x faster than DuckDB's own conversion and with half its peak memory
+    (1.18M customer records: 2.8 s and 1.6 GB peak -> 0.6 s and 0.8 GB). Dtypes differ from :func:`query`'s:
+    dates come as ``datetime64[us]``, decimals as float64, integers with nulls as float64, booleans with
+    nulls as objects (``bench/bench_customers.py`` prints both)."""
+    return _run(con, name, params, _frame_via_arrow)
+
+
+def _frame(cur: duckdb.DuckDBPyConnection, text: str, bound: dict) -> pd.DataFrame:
+    return cur.execute(text, bound).df()
+
+
+def _frame_via_arrow(cur: duckdb.DuckDBPyConnection, text: str, bound: dict) -> pd.DataFrame:
+    import pyarrow as pa
+
+    table = cur.sql(text, params=bound).to_arrow_table()  # a relation: no extra copy of the rows
+    columns = []
+    for column in table.schema:
+        if pa.types.is_date(column.type):
+            columns.append(pa.timestamp("us"))
+        elif pa.types.is_decimal(column.type):
+            columns.append(pa.float64())
+        else:
+            columns.append(column.type)
+    return table.cast(pa.schema([pa.field(c.name, t) for c, t in zip(table.schema, columns, strict=True)])).to_pandas()
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict, fetch) -> pd.DataFrame:  # noqa: ANN001
     wanted = _param_names(name)
     missing = wanted - params.keys()
     if missing:
@@ -81,12 +113,12 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.Dat
     scope = access.current().scope
     if scope.limits_rows:  # the user's rows only, whatever the query (data.scoped); on DuckDB, not Spark
         with scoped(con, scope.channels, scope.regions) as cur:
-            return cur.execute(sql_text(name), bound).df()
+            return fetch(cur, sql_text(name), bound)
     if name not in DUCKDB_ONLY and engine() == "spark":
         from metrics import spark
 
         return spark.run(con, name, sql_text(name), bound)
-    return con.cursor().execute(sql_text(name), bound).df()
+    return fetch(con.cursor(), sql_text(name), bound)
 
 
 def quote_ident(name: str) -> str:

@@ -38,7 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.db import query
+from metrics.db import query_large
 
 CONFIG_FILE = Path(__file__).resolve().parent / "health.toml"
 COMPONENTS = ("completeness", "complete_records", "validity", "uniqueness")
@@ -245,7 +245,7 @@ def _duplicates(frame: pd.DataFrame) -> dict[str, pd.Series]:
         known = key.notna()
         shared: set[str] = set()
         if known.any():
-            per_value = frame.loc[known, "customer_id"].groupby(key[known]).nunique()
+            per_value = frame.loc[known, "customer_id"].groupby(key[known], sort=False).nunique()
             shared = set(per_value[per_value > 1].index)
         found[name] = (key.isin(shared) & known).astype(bool)
     return found
@@ -258,7 +258,7 @@ def data_health(
     con: duckdb.DuckDBPyConnection, dataset: str, *, config: HealthConfig | None = None
 ) -> HealthReport | None:
     """The dataset's CRM data health; None when it has no customers file (no customer records)."""
-    frame = query(con, "health_customers", dataset=dataset)
+    frame = query_large(con, "health_customers", dataset=dataset)
     if frame.empty:
         return None
     return assess(frame, config or default_config())

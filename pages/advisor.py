@@ -20,6 +20,7 @@ from present.charts import advisor as charts_advisor
 from present.sentences import advisor as advisor_text
 from ui import auth, cached, navigate
 from ui import budget as ui_budget
+from ui import health as ui_health
 from ui.figures import figure
 from ui.state import lang, require_filters, require_shell, t
 from ui.tables import show
@@ -67,12 +68,16 @@ config = replace(config.with_weights(weights), data_weight=data_weight, stage_sh
 # The next-yuan signal reads the budget model: wait for its background fit behind a progress bar.
 ui_budget.base_model(f.dataset)
 ds = cached.dataset(f.dataset)
-evidence = cached.run(advisor.measure, f, with_clv=False).with_measurement(
-    advisor.clv_signal(
-        bool(ds and ds.has_customer),
-        cached.run(clv.acquisition_cost, f),
-        lambda: cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting")),
+evidence = (
+    cached.run(advisor.measure, f, with_clv=False, with_health=False)
+    .with_measurement(
+        advisor.clv_signal(
+            bool(ds and ds.has_customer),
+            cached.run(clv.acquisition_cost, f),
+            lambda: cached.run_model(clv.customer_value, f.dataset, as_of=f.end, wait_text=t("clv_fitting")),
+        )
     )
+    .with_measurement(advisor.health_signal(ui_health.report(f.dataset)))  # the background report
 )
 advice = advisor.combine(evidence, stage, industry, config)
 

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from data.ingest import SPECS
-from metrics import health
 from present import i18n
 from present.charts import voice as charts_voice
 from present.i18n import fmt_int
 from ui import auth, cached, ingest_flow, ingest_view
+from ui import health as ui_health
 from ui.downloads import download_buttons
 from ui.figures import figure
 from ui.state import lang, require_shell, t
@@ -112,7 +112,7 @@ if found and who.can("dataset.delete"):
 st.subheader(t("health_title"))
 if found:  # for a user whose scope limits rows: their customers' records (data.scoped)
     health_of = st.selectbox(t("health_dataset"), [d.name for d in found], key="datasets_health_dataset")
-    report = cached.run_dataset(health.data_health, health_of)
+    report = ui_health.report(health_of)
     if report is None:
         needs("customers", "health_view")
     else:

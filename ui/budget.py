@@ -22,6 +22,7 @@ import streamlit as st
 
 from metrics.budget import BudgetModel, Override, allocation_frame, budget_model, with_overrides
 from metrics.budget.constraints import GUARDRAIL
+from metrics.budget.model import remember
 from metrics.budget.plotting import curves_table
 from metrics.budget.projection import OUTCOME_METRIC, Arrays, arrays
 from present.formats import format_value
@@ -47,7 +48,9 @@ def start(dataset: str) -> None:
 def base_model(dataset: str) -> BudgetModel:
     """The dataset's fitted model without any manual curve: fitted once per dataset version in the
     background; a page that needs it first waits behind a progress bar."""
-    return cached.run_model(budget_model, dataset, wait_text=t("budget_fitting"))
+    model = cached.run_model(budget_model, dataset, wait_text=t("budget_fitting"))
+    remember(cached.connection(), dataset, model)  # the advisor's evidence then reads it, not a second fit
+    return model
 
 
 def model(dataset: str) -> tuple[BudgetModel, Arrays]:

@@ -348,10 +348,16 @@ def prefetch_model(metric: Callable[..., Any], dataset_name: str, **params: Any)
 def peek_model(metric: Callable[..., Any], dataset_name: str, **params: Any) -> Any | None:
     """The background fit's result when it is ready (the fit is started if it was not), else None:
     for a page that shows something useful without it instead of waiting (the overview)."""
+    return model_ready(metric, dataset_name, **params)[1]
+
+
+def model_ready(metric: Callable[..., Any], dataset_name: str, **params: Any) -> tuple[bool, Any]:
+    """(True, the result) when the background fit is done, else (False, None), the fit started if it
+    was not: for a metric whose result may itself be None (a dataset without a customers file)."""
     future = _model_future(metric, dataset_name, params)
     if future is None or not future.done():
-        return None
-    return future.result()
+        return False, None
+    return True, future.result()
 
 
 def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, **params: Any) -> Any:  # noqa: D417

@@ -1,10 +1,11 @@
 """The risk register on screen: the assessment with this run's models, the plans read fresh from the
 store, and the overview's top-three section.
 
-The rules' inputs are cached per dataset version (``risks.gather``); plans, user risks, goals and
-scenarios are read on every run (saving one does not change the data's version); the forecast and
-the budget model come from the background fits — waited for on the Risks page, taken only when
-ready on the overview, which then says more risks may join.
+The rules' inputs (``risks.gather``), the CRM data health, the forecast and the budget model are
+computed once per dataset version in the background (ui.cached) — waited for on the Risks page, taken
+only when ready on the overview, which then says more risks may join (or, before the rules' inputs
+are ready, that the register is being computed); plans, user risks, goals and scenarios are read on
+every run (saving one does not change the data's version).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from metrics.budget import scenarios as budget_scenarios
 from metrics.filters import Filters
 from present.sentences import risks as risks_text
 from ui import cached
+from ui import health as ui_health
 from ui import outlook as ui_outlook
 from ui.state import lang, t
 from ui.tables import show
@@ -37,16 +39,21 @@ class Register:
     pending: bool
 
 
-def register(dataset: str, *, wait: bool = True) -> Register:
-    """The dataset's register (module docstring for where each part comes from)."""
-    evidence = cached.run_dataset(risks.gather, dataset)
+def register(dataset: str, *, wait: bool = True) -> Register | None:
+    """The dataset's register (module docstring for where each part comes from); with ``wait=False``
+    None while the rules' inputs are still computed in the background."""
     if wait:
+        evidence = cached.run_model(risks.gather, dataset, wait_text=t("risks_gathering"))
         outlook = ui_outlook.outlook(dataset)
         model = cached.run_model(budget_model, dataset, wait_text=t("budget_fitting"))
+        health_done, health = True, ui_health.report(dataset)
     else:
+        evidence = cached.peek_model(risks.gather, dataset)
         outlook = cached.peek_model(forecast.outlook, dataset)
         model = cached.peek_model(budget_model, dataset)
-    health = cached.run_dataset(risks.data_health, dataset)
+        health_done, health = ui_health.ready(dataset)
+    if evidence is None:  # the overview, before the rules' inputs are computed: nothing judged yet
+        return None
     store = cached.store()
     assessment = risks.assess(
         evidence,
@@ -57,7 +64,7 @@ def register(dataset: str, *, wait: bool = True) -> Register:
         health=health,
     )
     listed, orphans = risks.items(assessment, risks.user_risks(store, dataset), risks.plans(store, dataset))
-    return Register(assessment, listed, orphans, outlook is None or model is None)
+    return Register(assessment, listed, orphans, outlook is None or model is None or not health_done)
 
 
 COMPACT = ["rank", "risk", "risk_score", "band", "owner", "status", "evidence"]  # the long text last
@@ -80,6 +87,10 @@ def overview_section(f: Filters) -> None:
     """The overview's block: the three highest open risks, and a link to the register."""
     st.subheader(t("risks_overview_title"))
     found = register(f.dataset, wait=False)
+    if found is None:
+        st.caption(t("risks_overview_computing"))
+        st.page_link("pages/risks.py", label=t("risks_overview_link"), icon=":material/warning:")
+        return
     top = risks.top_open(found.items)
     if not top:
         st.caption(t("risks_overview_none"))

@@ -55,7 +55,7 @@ from metrics.advisor.config import (
     default_config,
     parse_config,
 )
-from metrics.advisor.evidence import Evidence, Measurement, clv_signal, measure, top_share
+from metrics.advisor.evidence import Evidence, Measurement, clv_signal, health_signal, measure, top_share
 from metrics.advisor.score import Action, Advice, Signal, Split, actions, advise, combine, suggest_split, verdict_of
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "actions",
     "advise",
     "clv_signal",
+    "health_signal",
     "combine",
     "default_config",
     "measure",

@@ -56,6 +56,35 @@ def test_risks_page_and_the_overviews_top_risks_render(make_app, lang):
     assert any(s.value == i18n.t("risks_overview_title", lang) for s in at.subheader)
 
 
+def test_the_overview_does_not_wait_for_the_register_and_shows_it_once_computed(make_app, own_db):
+    """The risk rules' inputs and the CRM data health are computed in the background (ui.cached): the
+    overview, opened while the fit thread is busy, says the register is being computed instead of
+    computing it; once done, the same run shows the top risks, ranked as on the Risks page."""
+    import threading
+
+    gate = threading.Event()
+    busy = cached._pool().submit(gate.wait)  # the one fit thread is taken: nothing queued behind can run
+    try:
+        at = make_app(own_db, lang="en")
+        no_exception(at)
+        captions = [c.value for c in at.caption]
+        assert i18n.t("risks_overview_computing", "en") in captions
+        assert not any(df.value.columns.tolist()[:2] == ["#", "Risk"] for df in at.dataframe)
+    finally:
+        gate.set()
+    busy.result(timeout=30)
+    for job in list(cached._models().values()):
+        job.result(timeout=300)
+    at.run()
+    no_exception(at)
+    assert i18n.t("risks_overview_computing", "en") not in [c.value for c in at.caption]
+    top = at.dataframe[-1].value
+    at.switch_page(RISKS).run()
+    no_exception(at)
+    register = at.dataframe[0].value
+    assert len(top) == 3 and top["Risk"].tolist() == register["Risk"].head(3).tolist()  # no plan closes one here
+
+
 def test_a_plan_and_a_users_risk_saved_through_the_forms_reach_the_overview(make_app, own_db):
     at = make_app(own_db, lang="en")
     at.switch_page(RISKS).run()

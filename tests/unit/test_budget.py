@@ -4,9 +4,11 @@ Robyn file and the command line."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
+import pickle
 import re
 from pathlib import Path
 
@@ -25,7 +27,9 @@ from metrics.budget.model import (
     Override,
     allocation_frame,
     budget_model,
+    forget,
     lever_id,
+    remember,
     with_overrides,
 )
 from metrics.budget.optimizer import optimize, split_by_budget
@@ -549,7 +553,17 @@ def test_the_model_is_fitted_once_per_dataset_version(tmp_path):
     demo.build_demo(wh, orders=5_000, seed=4, name="m")  # a new version, read by a new reader
     con.close()
     con = wh.reader()
-    assert budget_model(con, "m") is not first
+    second = budget_model(con, "m")
+    assert second is not first
+    # a model fitted elsewhere for this version (the background fit's copy on disk) is remembered, not
+    # fitted again; one of another dataset is not taken for it
+    copy, other = pickle.loads(pickle.dumps(second)), dataclasses.replace(second, dataset="other")
+    forget()
+    remember(con, "m", other)
+    assert budget_model(con, "m") is not other
+    forget()
+    remember(con, "m", copy)
+    assert budget_model(con, "m") is copy
     con.close()
 
 

@@ -99,6 +99,28 @@ def test_conversion_recovers_the_planted_rates(con, truth):
     assert mix.to_dict() == pytest.approx(planted["sources"]["电商平台"], abs=0.03)
 
 
+def test_crm_data_health_is_the_same_whether_records_reach_pandas_through_arrow_or_duckdb(con):
+    """data_health reads the records through Arrow (metrics.db.query_large: 4x faster, half the memory at
+    1.2M records); DuckDB's own conversion must give the same report, cell for cell."""
+    from metrics import db
+
+    records = db.query_large(con, "health_customers", dataset="demo")
+    assert str(records["birth_date"].dtype) == "datetime64[us]" and str(records["as_of"].dtype) == "datetime64[us]"
+    via_arrow = health.data_health(con, "demo")
+    via_duckdb = health.assess(db.query(con, "health_customers", dataset="demo"), health.default_config())
+    assert via_arrow.problems["problem"].nunique() >= 3  # the comparison covers invalid values, not only clean ones
+    assert (via_arrow.score, via_arrow.customers, via_arrow.duplicate_customers, via_arrow.complete_records) == (
+        via_duckdb.score,
+        via_duckdb.customers,
+        via_duckdb.duplicate_customers,
+        via_duckdb.complete_records,
+    )
+    for part in ("fields", "breakdown", "by_region", "problems"):
+        pd.testing.assert_frame_equal(
+            getattr(via_arrow, part).astype(object), getattr(via_duckdb, part).astype(object), obj=part
+        )
+
+
 def test_crm_data_health_finds_the_region_without_phones(con, truth):
     planted = truth["profiles"]
     report = health.data_health(con, "demo")

@@ -260,6 +260,21 @@ def test_data_health_counts_completeness_invalid_duplicates_and_scores_them():
     assert health.export_frame(report).columns.tolist() == ["field", "completeness", "invalid", "duplicates"]
 
 
+def test_the_advisor_takes_the_data_health_signal_from_a_report_computed_elsewhere():
+    """The advisor page measures without the report (with_health=False) and adds it from the background
+    fit (advisor.health_signal): the same evidence as measuring it in place."""
+    from metrics import advisor
+
+    con = tiny(customers="客户编号,手机号,邮箱,性别,区域,姓名\nA,13800138000,a@x.cn,女,华东,王芳\nB,12345,,,华南,李四\n")
+    whole = advisor.measure(con, JAN_FEB)
+    pending = advisor.measure(con, JAN_FEB, with_health=False)
+    assert pending.get("data_health").reason == "advisor_na_pending"
+    handed = pending.with_measurement(advisor.health_signal(health.data_health(con, "tiny")))
+    assert handed == whole and whole.get("data_health").value == health.data_health(con, "tiny").score
+    assert whole.get("data_health").detail["field"] == "age"  # never collected: the weakest field
+    assert advisor.health_signal(None).reason == "advisor_na_no_customers_file"
+
+
 def test_data_health_without_a_customers_file_is_none():
     con = tiny()
     assert health.data_health(con, "tiny") is None
