@@ -257,7 +257,7 @@ def health_signal(report: health.HealthReport | None) -> Measurement:
     )
 
 
-def _voice_signals(con: duckdb.DuckDBPyConnection, f: Filters, *, with_health: bool) -> list[Measurement]:
+def _voice_signals(con: duckdb.DuckDBPyConnection, f: Filters, *, with_health: bool = True) -> list[Measurement]:
     """NPS of the period, the CRM data health score (the customers file as a whole) and the conversion
     of visitors into orders pooled over the channels (and sources) with a rate (issue 15)."""
     out = []
