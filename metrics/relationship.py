@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import rfm
-from metrics.db import query
+from metrics.db import query, query_large
 from metrics.filters import Filters
 
 ACTIVE_WINDOW_DAYS = 180
@@ -45,15 +45,20 @@ def monthly(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 def per_customer(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """customer_id, acquisition_channel, region, last_order, last_contact, contacts (in the period),
     owner (of the last contact), active (at the as-of date), days_since_contact (NaN: never)."""
-    return query(con, "rel_customers", window=ACTIVE_WINDOW_DAYS, **f.params())
+    frame = query_large(con, "rel_customers", window=ACTIVE_WINDOW_DAYS, **f.params())  # 1.2M rows at 10M lines
+    return frame.astype({"days_since_contact": "Int64"})
 
 
 def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | int | None]:
     """interactions (contacts), contacts_per_customer (period average of the monthly rates, contacts ÷ active-customer
     months), active_customers (at the as-of date), median_days_since_contact (active customers ever
     contacted), never_contacted_share (of active customers)."""
-    months = monthly(con, f)
-    people = per_customer(con, f)
+    return summarise(monthly(con, f), per_customer(con, f))
+
+
+def summarise(months: pd.DataFrame, people: pd.DataFrame) -> dict[str, float | int | None]:
+    """:func:`summary` from :func:`monthly` and :func:`per_customer` of one selection (pure: a page that
+    holds both reads the customers once, not once per section)."""
     active = people[people["active"].fillna(False).astype(bool)]
     touched = active["days_since_contact"].dropna()
     customer_months = float(months["active_customers"].sum())
@@ -68,7 +73,11 @@ def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float | int
 
 def days_since_contact(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """bucket (le30 … over365, never), customers, customer_share: active customers by days since their last contact."""
-    people = per_customer(con, f)
+    return contact_buckets(per_customer(con, f))
+
+
+def contact_buckets(people: pd.DataFrame) -> pd.DataFrame:
+    """:func:`days_since_contact` from :func:`per_customer` (pure)."""
     days = people.loc[people["active"].fillna(False).astype(bool), "days_since_contact"]
     keys = [key for _, key in BUCKETS] + ["never"]
     if days.empty:
@@ -86,12 +95,15 @@ def no_contact(con: duckdb.DuckDBPyConnection, f: Filters, *, days: int = DEFAUL
     """High-value customers (M score 5 in the period) not contacted in more than ``days`` days up to the
     as-of date, or never: customer_id, monetary (revenue in the period), last_order, last_contact,
     days_since_contact (NaN: never), owner, acquisition_channel, region, segment. Most revenue first."""
-    scores = rfm.rfm(con, f)
+    return lapsed(rfm.rfm(con, f), per_customer(con, f), days=days)
+
+
+def lapsed(scores: pd.DataFrame, people: pd.DataFrame, *, days: int = DEFAULT_NO_CONTACT_DAYS) -> pd.DataFrame:
+    """:func:`no_contact` from :func:`metrics.rfm.rfm` and :func:`per_customer` of one selection (pure)."""
     top = scores[scores["m"] >= HIGH_VALUE_M_SCORE][["customer_id", "monetary", "segment"]]
-    people = per_customer(con, f)
     merged = top.merge(people, on="customer_id", how="left")
-    lapsed = merged["days_since_contact"].isna() | (merged["days_since_contact"] > days)
-    out = merged[lapsed].sort_values(["monetary", "customer_id"], ascending=[False, True], ignore_index=True)
+    lapsed_rows = merged["days_since_contact"].isna() | (merged["days_since_contact"] > days)
+    out = merged[lapsed_rows].sort_values(["monetary", "customer_id"], ascending=[False, True], ignore_index=True)
     return out[
         [
             "customer_id",

@@ -338,7 +338,12 @@ class ReferralSummary:
 
 
 def referral_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> ReferralSummary:
-    now, before = new_customers(con, f), new_customers(con, f.prior)
+    return summarise_referrals(new_customers(con, f), new_customers(con, f.prior))
+
+
+def summarise_referrals(now: pd.DataFrame, before: pd.DataFrame) -> ReferralSummary:
+    """:func:`referral_summary` from :func:`new_customers` of the period and of the one before (pure: a
+    page that holds the new customers reads them once, not once per section)."""
     rate = float(now["referred"].mean()) if len(now) else None
     prior = float(before["referred"].mean()) if len(before) else None
     return ReferralSummary(len(now), int(now["referred"].sum()), rate, prior)
@@ -347,7 +352,11 @@ def referral_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> ReferralSumm
 def referral_value(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """referred vs others among the period's new customers: group (referred|others), customers,
     judged (180-day window complete), repeat_rate (within 180 days), revenue_per_customer (to the as-of date)."""
-    frame = new_customers(con, f)
+    return value_of_referrals(new_customers(con, f))
+
+
+def value_of_referrals(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`referral_value` from :func:`new_customers` (pure)."""
     rows = []
     for group, part in (("referred", frame[frame["referred"]]), ("others", frame[~frame["referred"]])):
         judged = part["repeat_in_window"].dropna().astype(bool)
@@ -365,7 +374,11 @@ def referral_value(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def referral_by_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """month, new_customers, referred, referral_rate per calendar month of the period."""
-    frame = new_customers(con, f)
+    return referrals_by_month(new_customers(con, f))
+
+
+def referrals_by_month(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`referral_by_month` from :func:`new_customers` (pure)."""
     if frame.empty:
         return pd.DataFrame(columns=["month", "new_customers", "referred", "referral_rate"])
     frame = frame.assign(month=pd.to_datetime(frame["first_date"]).dt.to_period("M").dt.start_time)
@@ -374,10 +387,13 @@ def referral_by_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     return out.reset_index()
 
 
-def top_referrers(con: duckdb.DuckDBPyConnection, f: Filters, *, top: int = 10) -> pd.DataFrame:
+def top_referrers(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, top: int = 10, new: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The referrers who brought most of the period's new customers: referrer, referred_customers (new ones),
-    referred_revenue (theirs, to the as-of date), is_customer, revenue (the referrer's own), latest_score."""
-    frame = new_customers(con, f)
+    referred_revenue (theirs, to the as-of date), is_customer, revenue (the referrer's own), latest_score.
+    ``new``: :func:`new_customers` of ``f`` when the caller holds it (else read here)."""
+    frame = new_customers(con, f) if new is None else new
     frame = frame[frame["referred"]]
     columns = ["referrer", "referred_customers", "referred_revenue", "is_customer", "revenue", "latest_score"]
     if frame.empty:

@@ -4,6 +4,8 @@ others, and the top referrers. Each view says which file would light it up when 
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from metrics import voice
@@ -150,7 +152,18 @@ if found.referrals == 0:
     needs("customers", "voice_view_referral")
 else:
     st.caption(t("voice_referral_note"))
-    summary = cached.run(voice.referral_summary, f)
+
+    # the sections below all read the period's new customers: queried once per run at most (and the prior
+    # period's), the sections derived from them kept per selection (cached.memo)
+    @functools.cache
+    def new():
+        return cached.run(voice.new_customers, f)
+
+    summary = cached.memo(
+        lambda: voice.summarise_referrals(new(), cached.run(voice.new_customers, f.prior)),
+        f,
+        "voice.summarise_referrals",
+    )
     cards = st.columns(3)
     with cards[0]:
         metric_card("referral_rate", summary.rate, summary.change)
@@ -162,16 +175,24 @@ else:
         left, right = st.columns([3, 2])
         with left:
             st.plotly_chart(
-                figure(charts.referral_trend, cached.run(voice.referral_by_month, f), lang()),
+                figure(
+                    charts.referral_trend,
+                    cached.memo(lambda: voice.referrals_by_month(new()), f, "voice.referrals_by_month"),
+                    lang(),
+                ),
                 key="voice_referral_trend",
                 width="stretch",
             )
         with right:
             st.markdown(f"**{t('voice_referred_vs_others')}**")
-            show(cached.run(voice.referral_value, f), key="voice_referral_value", dims={"group": "key:voice_ref_"})
+            show(
+                cached.memo(lambda: voice.value_of_referrals(new()), f, "voice.value_of_referrals"),
+                key="voice_referral_value",
+                dims={"group": "key:voice_ref_"},
+            )
             st.caption(t("voice_referral_value_note", days=voice.REPEAT_WINDOW_DAYS))
         st.markdown(f"**{t('voice_top_referrers')}**")
-        top = cached.run(voice.top_referrers, f)
+        top = cached.memo(lambda: voice.top_referrers(cached.connection(), f, new=new()), f, "voice.top_referrers")
         show(
             top,
             key="voice_top_referrers",

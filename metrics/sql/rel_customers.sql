@@ -8,10 +8,17 @@ WITH chosen AS (
     WHERE is_selected($channels, acquisition_channel) AND is_selected($regions, region)
 ),
 orders AS (
-    SELECT l.customer_id, max(l.order_date) AS last_order
-    FROM dataset_lines($dataset) l
-    WHERE l.order_first AND l.order_date <= $end AND l.customer_id IN (SELECT customer_id FROM chosen)
-    GROUP BY l.customer_id
+    -- last buying day from the customer-day rollup (migration 013; orders counts order_first lines),
+    -- by integer key, not from every line's string id (at 10M lines 1.5 s -> ~0.5 s)
+    SELECT k.customer_id, d.last_order
+    FROM (
+        SELECT customer_key, max(order_date) AS last_order
+        FROM customer_days
+        WHERE dataset = $dataset AND orders > 0 AND order_date <= $end
+        GROUP BY customer_key
+    ) d
+    JOIN customer_firsts k ON k.dataset = $dataset AND k.customer_key = d.customer_key
+    WHERE k.customer_id IN (SELECT customer_id FROM chosen)
 ),
 touched AS (
     SELECT i.customer_id, max(i.contact_date) AS last_contact,

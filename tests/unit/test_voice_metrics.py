@@ -174,6 +174,27 @@ def test_contacts_per_active_customer_per_month_and_the_no_contact_list():
     assert events["kind"].tolist() == ["contact", "order", "contact", "order"]
 
 
+def test_active_customers_at_each_month_end_count_each_customer_once_and_respect_the_window_edge():
+    # active at a month end d: a buying day in (d - 180, d]. 2024-01-31 - 180 = 2023-08-04; 02-29 - 180 = 09-02
+    con = warehouse_with(
+        [
+            line("p1", "2023-06-01", "P", "天猫", "华东", 10.0),  # P: last bought 06-20, out of both windows
+            line("p2", "2023-06-20", "P", "天猫", "华东", 10.0),
+            line("q1", "2023-09-03", "Q", "天猫", "华东", 10.0),  # Q: three buying days, every window: once each
+            line("q2", "2023-12-01", "Q", "天猫", "华东", 10.0),
+            line("q3", "2024-01-15", "Q", "京东", "华东", 10.0),
+            line("q4", "2024-01-15", "Q", "天猫", "华东", 10.0),  # a second order the same day
+            line("r1", "2023-08-04", "R", "京东", "华南", 10.0),  # exactly 180 days before 01-31: not active
+            line("r2", "2024-02-10", "R", "京东", "华南", 10.0),
+            line("s1", "2023-09-02", "S", "京东", "华南", 10.0),  # exactly 180 days before 02-29: only January
+        ]
+    )
+    months = relationship.monthly(con, JAN_FEB)
+    assert months["active_customers"].tolist() == [2, 2]  # 01-31: Q, S; 02-29: Q, R
+    by_region = relationship.monthly(con, Filters("tiny", JAN_FEB.start, JAN_FEB.end, regions=("华南",)))
+    assert by_region["active_customers"].tolist() == [1, 1]  # S, then R
+
+
 def test_conversion_keeps_stated_rates_and_computes_the_others():
     con = tiny(
         traffic="period,channel,source,visitors,conversion rate\n2024-01,天猫,搜索,100,\n2024-01,天猫,广告,100,\n"
