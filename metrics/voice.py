@@ -137,8 +137,10 @@ class NpsSummary:
         return None if self.nps is None or self.prior is None else self.nps - self.prior
 
 
-def nps_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> NpsSummary:
-    both = answers(con, f, first=f.prior.start)
+def nps_summary(con: duckdb.DuckDBPyConnection, f: Filters, *, both: pd.DataFrame | None = None) -> NpsSummary:
+    """The period's NPS against the prior period's. ``both``: :func:`answers` from ``f.prior.start`` to
+    ``f.end`` when the caller holds them (a page reads them once for every section), else read here."""
+    both = answers(con, f, first=f.prior.start) if both is None else both
     both = both[both["scale"] == NPS_SCALE]
     now = latest(both[both["feedback_date"] >= pd.Timestamp(f.start)])
     before = latest(both[both["feedback_date"] < pd.Timestamp(f.start)])
@@ -156,7 +158,9 @@ def nps_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> NpsSummary:
     )
 
 
-def nps_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.DataFrame:
+def nps_by(
+    con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, *, frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """NPS per channel, region, RFM segment or month of the period (module docstring).
 
     Columns: value (the channel, region, segment key or month), responses, promoters, passives,
@@ -164,7 +168,7 @@ def nps_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.Dat
     """
     if dimension not in (*DIMENSIONS, "month"):
         raise ValueError(f"unknown dimension {dimension!r}")
-    frame = answers(con, f)
+    frame = answers(con, f) if frame is None else frame
     frame = frame[frame["scale"] == NPS_SCALE]
     if frame.empty:
         return _empty_nps()
@@ -197,9 +201,11 @@ def nps_table(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return out[["dimension", "value", "responses", "promoters", "passives", "detractors", "nps"]]
 
 
-def csat(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Per satisfaction scale of the period: scale, responses, csat_mean (on that scale), csat_top2."""
-    frame = answers(con, f)
+def csat(con: duckdb.DuckDBPyConnection, f: Filters, *, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per satisfaction scale of the period: scale, responses, csat_mean (on that scale), csat_top2.
+    ``frame``: the period's :func:`answers` when the caller holds them (as for :func:`nps_by`, :func:`csat_by`,
+    :func:`phrases`), else read here."""
+    frame = answers(con, f) if frame is None else frame
     frame = frame[frame["scale"] != NPS_SCALE]
     rows = [
         {
@@ -213,7 +219,9 @@ def csat(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scale", "responses", "csat_mean", "csat_top2"])
 
 
-def csat_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.DataFrame:
+def csat_by(
+    con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, *, frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """CSAT per month, channel, region or RFM segment of the period, on the period's main CSAT scale
     (the one with the most answers; ties by name): every answer counts (METRICS.md "CSAT").
 
@@ -222,7 +230,7 @@ def csat_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.Da
     if dimension not in (*DIMENSIONS, "month"):
         raise ValueError(f"unknown dimension {dimension!r}")
     columns = ["value", "scale", "responses", "csat_mean", "csat_top2"]
-    frame = answers(con, f)
+    frame = answers(con, f) if frame is None else frame
     frame = frame[frame["scale"] != NPS_SCALE]
     if frame.empty:
         return pd.DataFrame(columns=columns)
@@ -285,14 +293,19 @@ def phrases_of(comment: str) -> set[str]:
 
 
 def phrases(
-    con: duckdb.DuckDBPyConnection, f: Filters, *, group: str | None = None, top: int = MAX_PHRASES
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    *,
+    group: str | None = None,
+    top: int = MAX_PHRASES,
+    frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The most frequent phrases in the period's comments: phrase, language (zh|en), comments (how many
     comments hold it), comment_share (of the comments), and per NPS group how many (0–10 answers).
 
     ``group`` keeps the comments of one NPS group (promoter, passive, detractor).
     """
-    frame = answers(con, f)
+    frame = answers(con, f) if frame is None else frame
     frame = frame[frame["comment"].notna() & (frame["comment"].astype(str).str.strip() != "")]
     nps = frame["scale"] == NPS_SCALE
     frame = frame.assign(group=np.where(nps, group_of(frame["score"]), None))

@@ -44,6 +44,22 @@ def test_customer_voice_on_the_demo(make_app, lang):
     words = ("评论中最常见的说法", "推荐最多的客户") if lang == "zh" else ("Most frequent phrases", "Top referrers")
     assert all(w in text_of(at) for w in words)
     assert any("物流太慢" in df.value.to_string() for df in at.dataframe)  # the comments' own words
+    # the sections that read the answers or the new customers once per run show what each metric reads itself
+    con = cached.connection()
+    phrases = voice.phrases(con, f)["phrase"].tolist()
+    assert any(df.value.iloc[:, 0].tolist() == phrases for df in at.dataframe)
+    referral = voice.referral_summary(con, f)
+    assert referral.new_customers > 0 and referral.referred > 0
+    assert cards["新客户数" if lang == "zh" else "New customers"] == format_value(
+        "new_customers", referral.new_customers, lang
+    )
+    assert cards["推荐率" if lang == "zh" else "Referral rate"] == format_value("referral_rate", referral.rate, lang)
+    top = voice.top_referrers(con, f)["referrer"].tolist()
+    assert len(top) > 0 and any(df.value.iloc[:, 0].tolist() == top for df in at.dataframe)
+    bars, line = chart(at, "voice_referral_trend")["data"][:2]
+    months = voice.referral_by_month(con, f)
+    assert bars["y"] == months["new_customers"].tolist() and sum(bars["y"]) == referral.new_customers
+    assert line["y"] == pytest.approx(months["referral_rate"].tolist())
 
 
 def test_nps_dimension_radio_redraws_the_bars(make_app):
