@@ -15,7 +15,8 @@ message with the page's hash and the URL's query string, timed until the server'
 a refused or dropped connection, a run that did not finish in 120 s). With ``--load-lines N`` the
 last configuration runs again while ``python -m data load`` writes a CSV of N order lines (exported
 from the demo) as a new dataset: the load's wall time and whether it succeeded are printed beside
-the sessions' figures. Asserts nothing.
+the sessions' figures. Also printed: the app processes' CPU seconds per page load during the crowd (from
+/proc; a load running beside it is not counted) and this process's CPU (the clients). Asserts nothing.
 
 The clients are asyncio coroutines in this process; they parse protobuf messages and do nothing
 else, but they share the machine's cores with the servers, as a browser on the same machine would.
@@ -134,6 +135,25 @@ async def _crowd(
     return results, errors
 
 
+def _server_cpu(ports: list[int]) -> float:
+    """CPU seconds (user + system) used so far by the app processes serving ``ports`` (from /proc)."""
+    wanted = {str(port) for port in ports}
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if b"streamlit" in args and b"--server.port" in args:
+            port = args[args.index(b"--server.port") + 1].decode()
+            if port in wanted:
+                total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(round(q * (len(ordered) - 1))), len(ordered) - 1)]
@@ -184,12 +204,13 @@ def measure(
             results, errors = asyncio.run(_crowd(f"http://127.0.0.1:{port}", 1, pages, 1))
             if errors:
                 raise RuntimeError(f"warm-up failed: {errors[:3]}")
-        began = time.perf_counter()
+        began, server_cpu, client_cpu = time.perf_counter(), _server_cpu(ports), time.process_time()
         with ThreadPoolExecutor(1) as pool:
             loading = pool.submit(_load, db, load_source, "bench_nightly") if load_source else None
             results, errors = asyncio.run(_crowd(url, sessions, pages, rounds))
             load_s, load_status = loading.result() if loading else (None, "")
         wall = time.perf_counter() - began
+        server_cpu, client_cpu = _server_cpu(ports) - server_cpu, time.process_time() - client_cpu
     loads = [s for _, s in results]
     extra = {"CLI load s": f"{load_s:.1f}", "load": load_status} if loading else {}
     return {
@@ -202,6 +223,9 @@ def measure(
         "max s": f"{max(loads):.2f}" if loads else "-",
         "errors": len(errors),
         "wall s": f"{wall:.1f}",
+        # where the cores went: the app processes per page load, and this process's clients in all
+        "server cpu s/load": f"{server_cpu / len(loads):.3f}" if loads else "-",
+        "client cpu s": f"{client_cpu:.1f}",
         "first error": errors[0] if errors else "",
     }
 
