@@ -189,6 +189,8 @@ CALLS: dict[str, Call] = {
 # Metric functions taking a connection that the suite does not call, and why.
 NOT_CALLED = {
     "metrics.db.query": "runs one named query: the calls above run every query through it",
+    "metrics.db.query_large": "runs one named query as db.query does: health.data_health and relationship.per_customer (above)",
+    "metrics.budget.model.remember": "keeps a model fitted elsewhere; reads the datasets row only, no order lines",
     "metrics.goals.create": "writes a goal to the user state (SQLite); its measurement is goals.baseline_for",
     "metrics.goals.update": "writes a goal to the user state (SQLite); its measurement is goals.baseline_for",
     "metrics.budget.check.planted": "reads the demo's planted truths (dataset_truths), not order lines: DuckDB",
