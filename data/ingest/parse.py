@@ -130,7 +130,11 @@ def parse_numbers(values: pd.Series, decimal_comma: bool | None = None) -> Parse
         commas = pd.Series(text[has_comma].unique(), dtype="str").str.normalize("NFKC")
         commas = commas.str.replace(r"\s+", "", regex=True).str.replace(_CURRENCY, "", regex=True)
         decimal_comma = bool(commas.str.fullmatch(_EU_NUMBER).any() and not commas.str.fullmatch(_US_NUMBER).any())
-    fast = pd.to_numeric(text, errors="coerce").astype("float64")
+    # each distinct text converted once (an order export repeats its prices and quantities: 1M cells,
+    # ~50k distinct; 0.26 -> 0.05 s a column), then spread back by code
+    codes, uniques = pd.factorize(text)
+    converted = pd.to_numeric(pd.Series(uniques, dtype="str"), errors="coerce").astype("float64").to_numpy()
+    fast = pd.Series(np.append(converted, np.nan)[codes], index=text.index, dtype="float64")
     slow = (fast.isna().to_numpy() & ~missing) | (has_comma if decimal_comma else False)
     percent = False
     if slow.any():
