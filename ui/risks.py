@@ -83,10 +83,17 @@ def table(listed: list[risks.Item], *, key: str, download: str | None = None, co
     )
 
 
+POLL_S = 3.0  # how often the overview looks whether the register's background inputs are done
+
+
 def overview_section(f: Filters) -> None:
-    """The overview's block: the three highest open risks, and a link to the register."""
+    """The overview's block: the three highest open risks, and a link to the register. While the
+    rules' inputs or models are still computed in the background, the section says so and the page
+    redraws itself once they are all done (:func:`_redraw_when_done`)."""
     st.subheader(t("risks_overview_title"))
     found = register(f.dataset, wait=False)
+    if found is None or found.pending:
+        _redraw_when_done(f.dataset)
     if found is None:
         st.caption(t("risks_overview_computing"))
         st.page_link("pages/risks.py", label=t("risks_overview_link"), icon=":material/warning:")
@@ -99,3 +106,12 @@ def overview_section(f: Filters) -> None:
     if found.pending:
         st.caption(t("risks_overview_pending"))
     st.page_link("pages/risks.py", label=t("risks_overview_link"), icon=":material/warning:")
+
+
+@st.fragment(run_every=POLL_S)
+def _redraw_when_done(dataset: str) -> None:
+    """Every POLL_S seconds while the overview waits: once the register has all its background inputs,
+    rerun the page (which then draws the full register and no longer polls). Draws nothing."""
+    found = register(dataset, wait=False)
+    if found is not None and not found.pending:
+        st.rerun()
