@@ -37,8 +37,20 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters, *, window_days: int = DEFAU
     new = active in the period with their first order ever (any channel) in it; returning = active − new.
     Orders and revenue per customer divide identified customers' orders and revenue by active customers.
     """
-    cards = {card.key: card for card in overview.kpis(con, f, window_days=window_days)}
-    counts = query(con, "cust_kpis", split_orders=rfm.split_orders(con, f.dataset), **f.params()).set_index("period")
+    return kpis_of(overview.kpis(con, f, window_days=window_days), kpi_counts(con, f))
+
+
+def kpi_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per period (current, prior): active and new customers, identified customers' orders and revenue
+    (cust_kpis.sql), what :func:`kpis` adds to the overview's cards."""
+    return query(con, "cust_kpis", split_orders=rfm.split_orders(con, f.dataset), **f.params())
+
+
+def kpis_of(cards_of_overview: list[Kpi], counts: pd.DataFrame) -> list[Kpi]:
+    """:func:`kpis` from :func:`metrics.overview.kpis` and :func:`kpi_counts` of one selection (pure: a
+    page takes the overview's cards from the cache the overview filled, same selection and window)."""
+    cards = {card.key: card for card in cards_of_overview}
+    counts = counts.set_index("period")
     per_period: dict[str, list[float | None]] = {}
     for period in ("current", "prior"):
         row = counts.loc[period]

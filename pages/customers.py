@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import customers, rfm
+from metrics import customers, overview, rfm
 from present.charts import customers as charts_customers
 from ui import cached
 from ui.customer_pages import selection
@@ -22,7 +22,7 @@ WINDOW = customers.DEFAULT_WINDOW_DAYS
 st.title(t("customers_title"))
 f = selection()
 
-cards = cached.run(customers.kpis, f, window_days=WINDOW)
+cards = customers.kpis_of(cached.run(overview.kpis, f, window_days=WINDOW), cached.run(customers.kpi_counts, f))
 if not cards[0].value:
     st.info(t("cust_no_customers_in_period"))
     st.stop()

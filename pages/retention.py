@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import clv, cohorts, customers, rfm
+from metrics import clv, cohorts, customers, overview, rfm
 from metrics.budget import holdout
 from present.charts import budget as charts_budget
 from present.charts import customers as charts_customers
@@ -25,7 +25,10 @@ st.title(t("retention_title"))
 f = selection()
 
 window = window_picker("retention", f.dataset)
-cards = {c.key: c for c in cached.run(customers.kpis, f, window_days=window)}
+cards = {
+    c.key: c
+    for c in customers.kpis_of(cached.run(overview.kpis, f, window_days=window), cached.run(customers.kpi_counts, f))
+}
 if not cards["active_customers"].value:
     st.info(t("cust_no_customers_in_period"))
     st.stop()

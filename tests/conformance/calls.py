@@ -102,6 +102,7 @@ CALLS: dict[str, Call] = {
     "overview.dimension_values": lambda c: overview.dimension_values(c.con, DATASET),
     # customers, RFM, cohorts, tiers, CLV
     "customers.kpis": lambda c: customers.kpis(c.con, c.selection),
+    "customers.kpi_counts": lambda c: customers.kpi_counts(c.con, c.selection),
     "customers.auto_window_days": lambda c: customers.auto_window_days(c.con, DATASET),
     "customers.resolve_window": lambda c: customers.resolve_window(c.con, DATASET, "auto"),
     "customers.churn_monthly": lambda c: customers.churn_monthly(c.con, c.everything),

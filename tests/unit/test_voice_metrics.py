@@ -286,7 +286,9 @@ def test_the_advisor_takes_the_data_health_signal_from_a_report_computed_elsewhe
     fit (advisor.health_signal): the same evidence as measuring it in place."""
     from metrics import advisor
 
-    con = tiny(customers="客户编号,手机号,邮箱,性别,区域,姓名\nA,13800138000,a@x.cn,女,华东,王芳\nB,12345,,,华南,李四\n")
+    con = tiny(
+        customers="客户编号,手机号,邮箱,性别,区域,姓名\nA,13800138000,a@x.cn,女,华东,王芳\nB,12345,,,华南,李四\n"
+    )
     whole = advisor.measure(con, JAN_FEB)
     pending = advisor.measure(con, JAN_FEB, with_health=False)
     assert pending.get("data_health").reason == "advisor_na_pending"
