@@ -184,6 +184,12 @@ def _version(dataset_name: str) -> str:
 ROW_SCOPE_WHOLE = frozenset({"metrics.budget.check:planted"})
 
 
+def version_key(dataset_name: str) -> tuple:
+    """This run's version of the dataset and the acting user's row scope: what a result about the
+    dataset's rows is kept by."""
+    return (_version(dataset_name), scope_key())
+
+
 def scope_key() -> tuple:
     """The acting user's row scope as a cache key part: () when it limits no rows."""
     return access.current().scope.rows_key
