@@ -65,13 +65,13 @@ state.write_url(f)
 auth.remember_view(who)
 if f is not None:
     # Models that take seconds to minutes are fitted now, once per data version, in the background
-    # (one at a time), so the pages that need them find them ready: the budget model, the forecast
-    # and its backtest, the risk rules' inputs and the CRM data health (the overview's risks, the
-    # advisor), then the customer-value model and its holdout check, then the CRM holdout groups' uplift.
+    # (one at a time), so the pages that need them find them ready: the budget model, the risk rules'
+    # inputs and the CRM data health (the overview's risks, the advisor), the forecast and its
+    # backtest, then the customer-value model and its holdout check, then the CRM holdout groups' uplift.
     budget.start(f.dataset)
-    outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
-    cached.prefetch_model(risks.gather, f.dataset)
+    cached.prefetch_model(risks.gather, f.dataset)  # the overview's risk register: its inputs first
     health.start(f.dataset)  # None without a customers file, at once
+    outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
     if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
         cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
         cached.prefetch_model(

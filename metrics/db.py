@@ -81,7 +81,8 @@ def query_large(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> 
     reach pandas through Arrow, ~4x faster than DuckDB's own conversion and with half its peak memory
     (1.18M customer records: 2.8 s and 1.6 GB peak -> 0.6 s and 0.8 GB). Dtypes differ from :func:`query`'s:
     dates come as ``datetime64[us]``, decimals as float64, integers with nulls as float64, booleans with
-    nulls as objects (``bench/bench_customers.py`` prints both)."""
+    nulls as objects; an all-NULL text column holds NaN, not None (tests/unit/test_voice_demo.py
+    compares both paths for the queries that use this)."""
     return _run(con, name, params, _frame_via_arrow)
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 from metrics.db import query_large
 
 CONFIG_FILE = Path(__file__).resolve().parent / "health.toml"
+DERIVED_INPUTS = (CONFIG_FILE,)  # a report kept on disk (ui.cached) is computed again when the rules change
 COMPONENTS = ("completeness", "complete_records", "validity", "uniqueness")
 RULES = ("phone", "email", "name", "gender", "age", "text", "past_date")
 PROBLEMS = ("invalid_format", "future_date", "impossible_age", "unreadable", "duplicate")

@@ -14,7 +14,7 @@ from ui import auth, cached, ingest_flow, ingest_view
 from ui import health as ui_health
 from ui.downloads import download_buttons
 from ui.figures import figure
-from ui.state import lang, require_shell, t
+from ui.state import filters, lang, require_shell, t
 from ui.tables import show
 from ui.voice_pages import needs
 from ui.widgets import escape_markdown, metric_card
@@ -111,8 +111,11 @@ if found and who.can("dataset.delete"):
 
 st.subheader(t("health_title"))
 if found:  # for a user whose scope limits rows: their customers' records (data.scoped)
-    health_of = st.selectbox(t("health_dataset"), [d.name for d in found], key="datasets_health_dataset")
-    report = ui_health.report(health_of)
+    names, selected = [d.name for d in found], filters()
+    shown = selected.dataset if selected is not None and selected.dataset in names else names[0]
+    health_of = st.selectbox(t("health_dataset"), names, index=names.index(shown), key="datasets_health_dataset")
+    # the sidebar's dataset has its report queued in the background (app.py); another is computed now
+    report = ui_health.report(health_of, queued=selected is not None and health_of == selected.dataset)
     if report is None:
         needs("customers", "health_view")
     else:

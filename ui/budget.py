@@ -37,7 +37,7 @@ OVERRIDES = "_budget_overrides"
 ALLOC = "_budget_alloc"
 DATASET = "_budget_dataset"
 PREFILL = "budget_prefill"
-_REMEMBERED: set[tuple] = set()  # (version, scope, warehouse) whose fitted model budget.model holds
+_REMEMBERED: set[tuple] = set()  # (version, scope, warehouse, reader) whose fitted model budget.model holds
 T = TypeVar("T")
 
 
@@ -50,9 +50,12 @@ def base_model(dataset: str) -> BudgetModel:
     """The dataset's fitted model without any manual curve: fitted once per dataset version in the
     background; a page that needs it first waits behind a progress bar."""
     model = cached.run_model(budget_model, dataset, wait_text=t("budget_fitting"))
-    kept = (*cached.version_key(dataset), cached.db_path())
-    if kept not in _REMEMBERED:  # once per version: remember() runs two small queries
-        remember(cached.connection(), dataset, model)  # the advisor's evidence then reads it, not a second fit
+    con = cached.connection()
+    kept = (*cached.version_key(dataset), cached.db_path(), id(con))  # budget.model keeps fits per reader
+    if kept not in _REMEMBERED:  # once per version and reader: remember() runs two small queries
+        remember(con, dataset, model)  # the advisor's evidence then reads it, not a second fit
+        if len(_REMEMBERED) > 64:
+            _REMEMBERED.clear()
         _REMEMBERED.add(kept)
     return model
 

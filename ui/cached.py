@@ -15,6 +15,9 @@ page that needs it waits behind a progress bar (:func:`run_model`).
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import importlib
 import inspect
 import os
@@ -24,6 +27,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -296,21 +300,40 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="saleslens-fit")
 
 
-def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[str, Any]) -> Future | None:
-    """The fit's future for this run's version of the dataset, started (or found on disk) when needed."""
-    qualname = f"{metric.__module__}:{metric.__qualname__}"
-    token = _token()
-    folder = next((f for name, _, f in token if name == dataset_name), None)
+@functools.cache
+def _code_digest(module_name: str) -> str:
+    """A digest of the metric's module source and the files it lists in ``DERIVED_INPUTS`` (its rules,
+    e.g. health.toml): a result kept on disk by an older version of either is not read back."""
+    module = importlib.import_module(module_name)
+    digest = hashlib.sha256()
+    for path in (getattr(module, "__file__", None), *getattr(module, "DERIVED_INPUTS", ())):
+        if path is not None:
+            with contextlib.suppress(OSError):
+                digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _model_key(metric: Callable[..., Any], dataset_name: str, params: dict[str, Any]) -> tuple | None:
+    """The fit's key in this process: metric, warehouse, snapshot folder, dataset, parameters, scope."""
+    folder = next((f for name, _, f in _token() if name == dataset_name), None)
     if folder is None:
         return None
-    who = access.current()
-    scope = scope_key()
-    key = (qualname, db_path(), folder, dataset_name, tuple(sorted(params.items())), scope)
+    qualname = f"{metric.__module__}:{metric.__qualname__}"
+    return (qualname, db_path(), folder, dataset_name, tuple(sorted(params.items())), scope_key())
+
+
+def _model_future(metric: Callable[..., Any], dataset_name: str, params: dict[str, Any]) -> Future | None:
+    """The fit's future for this run's version of the dataset, started (or found on disk) when needed."""
+    key = _model_key(metric, dataset_name, params)
+    if key is None:
+        return None
+    qualname, folder, scope, token, who = key[0], key[2], key[5], _token(), access.current()
     models = _models()
     future = models.get(key)
     if future is None:
-        # a fit of a scoped user's rows is kept apart from the whole dataset's (and from other scopes')
-        name = f"{qualname}|{key[4]!r}" + (f"|scope={scope!r}" if scope else "")
+        # a fit of a scoped user's rows is kept apart from the whole dataset's (and from other scopes'),
+        # and a fit kept by another version of the metric's code or rules is not read back
+        name = f"{qualname}|{key[4]!r}" + (f"|scope={scope!r}" if scope else "") + f"|{_code_digest(metric.__module__)}"
         path = current_warehouse().derived_path(folder, name)
 
         def fit() -> Any:
@@ -374,6 +397,11 @@ def run_model(metric: Callable[..., Any], dataset_name: str, *, wait_text: str, 
     """
     _check_read(f"{metric.__module__}:{metric.__qualname__}", dataset_name)
     future = _model_future(metric, dataset_name, params)
+    if future is not None and future.done() and future.exception() is not None:
+        # a fit that failed is tried again when a page needs it (as st.cache_data does not keep an
+        # error); the overview, which only peeks, shows the kept error instead of retrying in a loop
+        _models().pop(_model_key(metric, dataset_name, params), None)
+        future = _model_future(metric, dataset_name, params)
     if future is None:
         return run_dataset(metric, dataset_name, **params)
     if not future.done():

@@ -14,12 +14,18 @@ from ui.state import t
 
 
 def start(dataset: str) -> None:
-    """Queue the report behind the fits already queued (the shell calls this when the dataset has customers)."""
+    """Queue the report behind the fits already queued (the shell calls this for the selected dataset;
+    without a customers file the report is None at once)."""
     cached.prefetch_model(health.data_health, dataset)
 
 
-def report(dataset: str) -> health.HealthReport | None:
-    """The report (None: no customers file); the page waits behind a progress bar while it is computed."""
+def report(dataset: str, *, queued: bool = True) -> health.HealthReport | None:
+    """The report (None: no customers file); the page waits behind a progress bar while it is computed.
+
+    ``queued=False`` for a dataset the shell did not queue (not the selected one): computed here and now
+    rather than behind the selected dataset's model fits, which can take minutes at 10M lines."""
+    if not queued:
+        return cached.run_dataset(health.data_health, dataset)
     return cached.run_model(health.data_health, dataset, wait_text=t("health_measuring"))
 
 

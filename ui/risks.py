@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from metrics import forecast, goals, risks
+from metrics import forecast, goals, health, risks
 from metrics.budget import budget_model
 from metrics.budget import scenarios as budget_scenarios
 from metrics.filters import Filters
@@ -26,6 +26,8 @@ from ui.state import lang, t
 from ui.tables import show
 
 PENDING_RULES = ("goal_shortfall", "assumed_curves")  # the rules that need a background fit
+# what the register reads from the background fits (register() below)
+BACKGROUND_INPUTS = (risks.gather, forecast.outlook, budget_model, health.data_health)
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,13 @@ def overview_section(f: Filters) -> None:
 
 @st.fragment(run_every=POLL_S)
 def _redraw_when_done(dataset: str) -> None:
-    """Every POLL_S seconds while the overview waits: once the register has all its background inputs,
-    rerun the page (which then draws the full register and no longer polls). Draws nothing."""
-    found = register(dataset, wait=False)
-    if found is not None and not found.pending:
+    """Every POLL_S seconds while the overview waits: once every background input of the register is
+    done, rerun the page (which then draws the full register and no longer polls). Only looks at the
+    fits, builds nothing; draws nothing. A fit that failed ends the waiting too: the page's run then
+    shows its error once instead of this fragment raising it every few seconds."""
+    try:
+        done = all(cached.model_ready(metric, dataset)[0] for metric in BACKGROUND_INPUTS)
+    except Exception:  # noqa: BLE001 - the full run raises it where the page shows errors
+        done = True
+    if done:
         st.rerun()

@@ -190,7 +190,7 @@ CALLS: dict[str, Call] = {
 # Metric functions taking a connection that the suite does not call, and why.
 NOT_CALLED = {
     "metrics.db.query": "runs one named query: the calls above run every query through it",
-    "metrics.db.query_large": "runs one named query as db.query does: health.data_health and relationship.per_customer (above)",
+    "metrics.db.query_large": "runs one named query as db.query does (health.data_health, relationship.per_customer above; under Spark through spark.run, so its Arrow path is compared with DuckDB's own in tests/unit/test_voice_demo.py)",
     "metrics.budget.model.remember": "keeps a model fitted elsewhere; reads the datasets row only, no order lines",
     "metrics.goals.create": "writes a goal to the user state (SQLite); its measurement is goals.baseline_for",
     "metrics.goals.update": "writes a goal to the user state (SQLite); its measurement is goals.baseline_for",
