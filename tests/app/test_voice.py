@@ -9,11 +9,13 @@ import pytest
 from data import registry
 from metrics import conversion, health, relationship, voice
 from metrics.filters import Filters, preset_range
+from present import i18n
 from present.formats import format_value
 from tests.app.conftest import metric_values
 from tests.app.test_channels import chart, no_exception, open_page
 from tests.tiny import line, warehouse_with
 from ui import cached
+from ui.tables import MAX_SHOWN_ROWS
 
 VOICE = "pages/voice.py"
 RELATIONSHIP = "pages/relationship.py"
@@ -98,6 +100,14 @@ def test_relationship_health_on_the_demo(make_app, lang):
     no_exception(at)
     listed = relationship.no_contact(cached.connection(), f, days=180)
     assert str(len(listed)) in text_of(at)
+    # a long list draws its first rows only (ui.tables.MAX_SHOWN_ROWS), in the metric's order, and says so
+    at.slider(key="relationship_no_contact_days").set_value(30).run()
+    listed = relationship.no_contact(cached.connection(), f, days=30)
+    assert len(listed) > MAX_SHOWN_ROWS, "the demo's list must be longer than the grid draws"
+    grid = next(df.value for df in at.dataframe if len(df.value) == MAX_SHOWN_ROWS)
+    assert grid.iloc[:, 0].tolist() == listed["customer_id"].head(MAX_SHOWN_ROWS).tolist()
+    told = i18n.t("table_first_rows_download", lang, shown=f"{MAX_SHOWN_ROWS:,}", total=f"{len(listed):,}")
+    assert told in [c.value for c in at.caption]
 
 
 def test_conversion_sits_beside_the_channel_pnl(make_app):
