@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import customers, overview, rfm
+from metrics import customers, rfm
 from present.charts import customers as charts_customers
 from ui import cached
-from ui.customer_pages import selection
+from ui.customer_pages import customer_cards, selection
 from ui.downloads import download_buttons
 from ui.figures import figure
 from ui.state import lang, require_shell, t
@@ -22,7 +22,7 @@ WINDOW = customers.DEFAULT_WINDOW_DAYS
 st.title(t("customers_title"))
 f = selection()
 
-cards = customers.kpis_of(cached.run(overview.kpis, f, window_days=WINDOW), cached.run(customers.kpi_counts, f))
+cards = customer_cards(f, WINDOW)
 if not cards[0].value:
     st.info(t("cust_no_customers_in_period"))
     st.stop()

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import clv, cohorts, customers, overview, rfm
+from metrics import clv, cohorts, customers, rfm
 from metrics.budget import holdout
 from present.charts import budget as charts_budget
 from present.charts import customers as charts_customers
 from present.charts import overview as charts
 from present.i18n import fmt_pct
 from ui import cached
-from ui.customer_pages import selection, window_picker
+from ui.customer_pages import customer_cards, selection, window_picker
 from ui.figures import figure
 from ui.state import label, lang, require_shell, t
 from ui.tables import show
@@ -25,10 +25,7 @@ st.title(t("retention_title"))
 f = selection()
 
 window = window_picker("retention", f.dataset)
-cards = {
-    c.key: c
-    for c in customers.kpis_of(cached.run(overview.kpis, f, window_days=window), cached.run(customers.kpi_counts, f))
-}
+cards = {c.key: c for c in customer_cards(f, window)}
 if not cards["active_customers"].value:
     st.info(t("cust_no_customers_in_period"))
     st.stop()

@@ -1,11 +1,13 @@
-"""Shared pieces of the three customer pages: the customer-id guard and the inactivity window picker."""
+"""Shared pieces of the three customer pages: the customer-id guard, the inactivity window picker and
+the customer cards."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from metrics import customers
+from metrics import customers, overview
 from metrics.filters import Filters
+from metrics.overview import Kpi
 from ui import cached
 from ui.state import filters, t
 
@@ -48,3 +50,9 @@ def window_picker(prefix: str, dataset: str) -> int:
     days = cached.run_dataset(customers.resolve_window, dataset, window=window)
     st.caption(t("ret_window_used", days=days))
     return days
+
+
+def customer_cards(f: Filters, window_days: int) -> list[Kpi]:
+    """The customer cards (:func:`metrics.customers.kpis`), the overview's part taken from the cache the
+    overview filled (same selection and window) rather than computed again."""
+    return customers.kpis_of(cached.run(overview.kpis, f, window_days=window_days), cached.run(customers.kpi_counts, f))
