@@ -16,11 +16,12 @@ import sys
 import streamlit as st
 
 from data import access
-from metrics import clv, risks
+from metrics import clv
 from metrics.budget import holdout
 from metrics.db import EngineUnavailable, engine
 from metrics.overview import dimension_values
 from ui import auth, budget, cached, health, navigate, outlook, state
+from ui import risks as ui_risks
 
 _parser = argparse.ArgumentParser(add_help=False)
 _parser.add_argument("--db")
@@ -69,7 +70,7 @@ if f is not None:
     # inputs and the CRM data health (the overview's risks, the advisor), the forecast and its
     # backtest, then the customer-value model and its holdout check, then the CRM holdout groups' uplift.
     budget.start(f.dataset)
-    cached.prefetch_model(risks.gather, f.dataset)  # the overview's risk register: its inputs first
+    ui_risks.start(f.dataset)  # the overview's risk register: its inputs first
     health.start(f.dataset)  # None without a customers file, at once
     outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
     if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:

@@ -30,6 +30,11 @@ PENDING_RULES = ("goal_shortfall", "assumed_curves")  # the rules that need a ba
 BACKGROUND_INPUTS = (risks.gather, forecast.outlook, budget_model, health.data_health)
 
 
+def start(dataset: str) -> None:
+    """Queue the risk rules' inputs behind the fits already queued (the shell calls this)."""
+    cached.prefetch_model(risks.gather, dataset)
+
+
 @dataclass(frozen=True)
 class Register:
     """What the page shows: the assessment, the ranked items with plans, plans of vanished risks,
