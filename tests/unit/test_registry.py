@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from data import registry, warehouse
+from tests.conftest import ROOT
 from tests.tiny import line, warehouse_with
 
 
@@ -153,3 +155,44 @@ def test_connections_cannot_reach_files_or_urls(tmp_path):
     assert rows.fetchall() == [(0,)]
     again = warehouse.connect(tmp_path / "w.duckdb")  # a second connect in the process shares the locked database
     assert again.execute("SELECT current_setting('enable_external_access')").fetchall() == [(False,)]
+
+
+def _firsts_as_007(con: duckdb.DuckDBPyConnection, dataset: str) -> list[tuple]:
+    """customer_firsts by migration 007's one-pass definition, read from its file."""
+    text = (ROOT / "data" / "migrations" / "007_customer_firsts.sql").read_text(encoding="utf-8")
+    select = text.split("CREATE VIEW customer_firsts_derived AS", 1)[1].split(";", 1)[0]
+    return con.execute(f"SELECT * FROM ({select}) WHERE dataset = $n ORDER BY customer_key", {"n": dataset}).fetchall()  # noqa: S608
+
+
+def test_customer_firsts_in_two_steps_equal_the_one_pass_definition(demo_db):
+    """Migration 015 computes 007's rows from each customer's first day only; on the demo's thousands of
+    customers and on hand-made ties (one order id over two channels and regions on the first day, two
+    orders that day, a later order with a smaller id) every column of every row is the same."""
+    con = warehouse.connect(":memory:")
+    files = sorted((demo_db / "snapshots").glob("*/order_lines.parquet"))
+    lines = pq.read_table(files[-1])  # a connection here reads no files: the lines come in as Arrow
+    con.register("demo_lines", lines)
+    con.execute("INSERT INTO order_lines SELECT * FROM demo_lines")
+    registry.refresh(con.cursor(), "demo", source="tests", kind="demo")
+    tiny = warehouse_with(
+        [
+            line("B", "2024-01-02", "c1", "web", "north", 5),
+            line("B", "2024-01-02", "c1", "app", "south", 5),  # the same order id split over a channel and region
+            line("C", "2024-01-02", "c1", "aaa", "east", 5),
+            line("A", "2024-03-01", "c1", "zzz", "west", 5),  # a smaller id later: not the first order
+            line("Z", "2024-01-05", "c2", "shop", "west", 7),
+            line("Y", "2024-01-05", "c2", "shop", "east", 7),
+        ],
+        con=con,
+    )
+    for dataset, at_least in (("demo", 1_000), ("tiny", 2)):
+        now = tiny.execute(
+            "SELECT * FROM customer_firsts WHERE dataset = $n ORDER BY customer_key", {"n": dataset}
+        ).fetchall()
+        assert len(now) >= at_least
+        assert now == _firsts_as_007(con, dataset)
+    picked = tiny.execute(
+        "SELECT customer_id, first_order_id, first_channel, first_region, first_day_channel FROM customer_firsts "
+        "WHERE dataset = 'tiny' ORDER BY 1"
+    ).fetchall()
+    assert picked == [("c1", "B", "app", "south", "aaa"), ("c2", "Y", "shop", "east", "shop")]
