@@ -41,13 +41,8 @@ DERIVED = "derived"  # results computed from a snapshot after it was published (
 # A reader's own record of the files behind its views (the warehouse folder and each path in it): an
 # engine other than DuckDB (metrics/spark) reads exactly these, so both see the same snapshot.
 SNAPSHOT_FILES = "snapshot_files"
-# Sorting the lines by date keeps each row group's date range narrow, so date filters skip groups.
 ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and customer_days (Warehouse.upgrade)
-ORDER_BY = {
-    "order_lines": "order_date, order_id, line",
-    "daily_sales": "order_date, channel, region",
-    "customer_days": "order_date, channel, region, customer_key",
-}
+ORDER_BY = registry.ORDER_BY
 
 
 class WarehouseBusy(Exception):
@@ -448,7 +443,7 @@ def _export(con: duckdb.DuckDBPyConnection, dataset: str, folder: Path) -> None:
         count = cur.execute(f"SELECT count(*) FROM {_quote(table)} WHERE dataset = $n", {"n": dataset}).fetchall()[0][0]  # noqa: S608
         if not count:
             continue
-        order = f" ORDER BY {ORDER_BY[table]}" if table in ORDER_BY else ""
+        order = f" ORDER BY {ORDER_BY[table]}" if table in ORDER_BY and not _in_order(cur, table) else ""
         # the writer holds one dataset only, so the copy needs no filter (COPY takes no parameters)
         cur.execute(
             f"COPY (SELECT * FROM {_quote(table)}{order}) TO {_literal(folder / (table + '.parquet'))} "  # noqa: S608
@@ -463,6 +458,21 @@ def _export(con: duckdb.DuckDBPyConnection, dataset: str, folder: Path) -> None:
         ),
         encoding="utf-8",
     )
+
+
+def _in_order(cur: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``table``'s rows are already in ``ORDER_BY[table]`` order as inserted (the order a COPY
+    without ORDER BY writes them in, DuckDB's preserve_insertion_order). Loaders often insert in that
+    order (the demo, an upload's keyed lines), and the writer's sort spills past its memory budget:
+    10M demo lines 7.5 s sorted, 4.3 s written as they are, 0.8 s to check. DuckDB compares the key
+    tuples with NULLs last, as ORDER BY sorts them; a comparison that is not true counts as out of
+    order, so only a certain answer skips the sort."""
+    keys = f"({ORDER_BY[table]})"
+    out_of_order = cur.execute(
+        f"SELECT count(*) FROM (SELECT {keys} >= lag({keys}) OVER (ORDER BY rowid) AS ok, "  # noqa: S608 (constants)
+        f"row_number() OVER (ORDER BY rowid) AS n FROM {_quote(table)}) WHERE n > 1 AND ok IS NOT TRUE"
+    ).fetchall()[0][0]
+    return out_of_order == 0
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -181,3 +181,51 @@ def test_a_derived_result_lives_beside_its_snapshot_and_goes_with_it(tmp_path, m
     monkeypatch.setattr(snapshots, "GRACE_SECONDS", -1)
     wh.cleanup()
     assert not path.exists()
+
+
+def test_snapshot_files_are_sorted_whether_or_not_the_rows_came_in_order(tmp_path):
+    """The writer skips its sort when the rows were inserted in order (data.snapshots._in_order): rows
+    inserted out of order, with their keys so nothing re-sorts them first, are still written sorted,
+    and the check answers as ORDER BY sorts (NULLs last): False for a pair out of order, True otherwise."""
+    wh = Warehouse.open(tmp_path / "w")
+    rows = [("o3", "2024-01-05", 1), ("o1", "2024-01-03", 2), ("o2", "2024-01-03", 1), ("o1", "2024-01-03", 1)]
+    with wh.writer("tiny") as con:
+        cur = con.cursor()
+        with warehouse.transaction(cur):
+            for order_id, day, line_no in rows:
+                cur.execute(
+                    "INSERT INTO order_lines (dataset, order_id, line, order_date, customer_id, channel, region, "
+                    "revenue, order_first, customer_key) VALUES ('tiny', $o, $l, $d::DATE, 'c1', 'web', 'east', 1, "
+                    "$l = 1, 1)",
+                    {"o": order_id, "l": line_no, "d": day},
+                )
+            assert not snapshots._in_order(cur, "order_lines")
+            registry.refresh(cur, "tiny", source="tests", kind="upload")
+    folder = wh.root / SNAPSHOTS / wh.state.dataset("tiny")["snapshot"]
+    written = (
+        duckdb.connect()
+        .execute(
+            f"SELECT order_id, order_date::VARCHAR, line FROM read_parquet('{folder / 'order_lines.parquet'}')"  # noqa: S608
+        )
+        .fetchall()
+    )
+    assert written == [
+        ("o1", "2024-01-03", 1),
+        ("o1", "2024-01-03", 2),
+        ("o2", "2024-01-03", 1),
+        ("o3", "2024-01-05", 1),
+    ]
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE daily_sales (order_date DATE, channel VARCHAR, region VARCHAR)")
+    con.execute(
+        "INSERT INTO daily_sales VALUES ('2024-01-01', 'a', 'x'), ('2024-01-01', 'b', 'x'), ('2024-01-02', 'a', 'x')"
+    )
+    assert snapshots._in_order(con.cursor(), "daily_sales")
+    con.execute("INSERT INTO daily_sales VALUES ('2024-01-02', NULL, 'x')")  # NULLs last, as ORDER BY puts them
+    assert snapshots._in_order(con.cursor(), "daily_sales")
+    con.execute("INSERT INTO daily_sales VALUES ('2024-01-02', 'a', 'x')")  # a value after a NULL
+    assert not snapshots._in_order(con.cursor(), "daily_sales")
+    con.execute("DELETE FROM daily_sales WHERE channel IS NULL OR rowid = 4")
+    con.execute("INSERT INTO daily_sales VALUES ('2024-01-02', 'a', 'w')")  # region w before x on the same key
+    assert not snapshots._in_order(con.cursor(), "daily_sales")
