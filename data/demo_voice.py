@@ -383,9 +383,9 @@ def _contacts(rng: np.random.Generator, facts: Facts, keys: np.ndarray) -> tuple
         {
             "cust_no": cust[order] + 1,
             "contact_date": _date(day[order]),
-            "contact_type": pa.array(kind[order].tolist()),
-            "owner": pa.array(owner[order].tolist()),
-            "outcome": pa.array(outcome[order].tolist()),
+            "contact_type": pa.array(kind[order], pa.string()),
+            "owner": pa.array(owner[order], pa.string()),
+            "outcome": pa.array(outcome[order], pa.string()),
         }
     )
     accounts = np.flatnonzero(rep_customer & (np.array(REPS)[rep] == DEPARTED_REP))
