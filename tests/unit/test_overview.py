@@ -149,7 +149,6 @@ def test_dimension_values(con):
     assert set(values["region"]) == {"east", "west"}
 
 
-
 def test_churn_of_both_periods_counts_the_lost_not_the_kept():
     """Three customers active at each period's start, one of them lost (so lost 1/3, kept 2/3: a rule
     that counted the kept or the customers active at the end would give another share). March is the
