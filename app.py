@@ -54,7 +54,9 @@ except EngineUnavailable:
 if not datasets:  # a fresh clone's first start
     bar = st.progress(0.0, text=state.t("building_demo"))
     cached.ensure_data(
-        lambda frac, stage: bar.progress(min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=stage))
+        lambda frac, stage: bar.progress(
+            min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=state.demo_stage(stage))
+        )
     )
     bar.empty()
     st.toast(state.t("demo_built"))

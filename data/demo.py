@@ -105,6 +105,8 @@ from data.warehouse import transaction
 START = dt.date(2023, 1, 1)
 END = dt.date(2025, 12, 31)
 N_DAYS = (END - START).days + 1
+# What build_demo reports to its progress callback, in order (the app shows them translated: demo_stage_*)
+STAGES = ("customers", "purchases", "customer voice", "order lines", "costs", "writing", "done")
 N_MONTHS = 36
 _EPOCH_DAY = (START - dt.date(1970, 1, 1)).days
 _WEEKDAY0 = START.weekday()  # Monday = 0: day 0 is the 7th day of week 0 (which starts 2022-12-26)
@@ -945,7 +947,7 @@ def build_demo(
     orders : order lines to generate (at least 1,000); the result is within ±5% (in practice ±1%).
     seed : the only source of randomness; same seed and ``orders`` give identical rows.
     name : dataset name in every table.
-    progress : called as ``progress(fraction 0..1, stage)`` at a handful of stages.
+    progress : called as ``progress(fraction 0..1, stage)`` at each of :data:`STAGES`, in order.
 
     Returns
     -------
@@ -1050,6 +1052,7 @@ def _generate(orders: int, seed: int, report: Progress) -> tuple[dict[str, pa.Ta
     n_orders = day.size
     # the customer's voice (issue 15), from these orders and customers on a random stream of its own: made
     # before the lines (it reads orders, not lines), so its working arrays and the lines' never coexist
+    report(0.35, "customer voice")
     voice_tables, voice_truth = demo_voice.generate(
         seed,
         demo_voice.Facts(

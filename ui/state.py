@@ -63,6 +63,11 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
 
 
+def demo_stage(stage: str) -> str:
+    """A stage of the demo build (``data.demo.STAGES``, reported in English) in the session's language."""
+    return t(f"demo_stage_{stage.replace(' ', '_')}")
+
+
 def label(value: object) -> str:
     return i18n.label(value, lang())
 

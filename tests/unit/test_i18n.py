@@ -85,3 +85,16 @@ def test_data_values_translate_and_unknown_values_pass_through():
     assert i18n.label("直播带货", "en") == "Live commerce"
     assert i18n.label("直播带货", "zh") == "直播带货"
     assert i18n.label("Some Channel <b>", "en") == "Some Channel <b>"
+
+
+def test_every_demo_build_stage_is_shown_in_both_languages():
+    """A fresh app shows the demo build's stages (data.demo.STAGES) in the session's language: a small
+    build reports exactly those, in order, and each has its own Chinese label (not the English word)."""
+    from data import demo, warehouse
+
+    seen = []
+    demo.build_demo(warehouse.connect(":memory:"), orders=5_000, progress=lambda frac, stage: seen.append(stage))
+    assert list(dict.fromkeys(seen)) == list(demo.STAGES)
+    for stage in demo.STAGES:
+        zh, en = (i18n.t("demo_stage_" + stage.replace(" ", "_"), lang) for lang in ("zh", "en"))
+        assert en == stage and zh != en and not zh.isascii()
