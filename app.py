@@ -37,51 +37,6 @@ state.language_switch()
 who = auth.gate(state.lang())  # sign-in (when configured): a visitor without a role stops here
 auth.show_refusal(state.lang())  # a write a button callback attempted and data.access refused
 
-try:
-    datasets = cached.begin_run()  # this run reads the warehouse as it is now, even if a load publishes
-except cached.WarehouseUnavailable:
-    logging.getLogger("saleslens").exception("cannot open the warehouse %s", cached.db_path())
-    st.error(state.t("warehouse_busy"))  # the server's file path stays in its log
-    st.stop()
-try:
-    if engine() != "duckdb":  # SALESLENS_ENGINE (README "Scale out")
-        with st.spinner(state.t("engine_starting")):
-            cached.engine_ready()
-except EngineUnavailable:
-    logging.getLogger("saleslens").exception("the query engine is not available")
-    st.error(state.t("engine_unavailable"))  # hosts and tokens stay in the log
-    st.stop()
-if not datasets:  # a fresh clone's first start
-    bar = st.progress(0.0, text=state.t("building_demo"))
-    cached.ensure_data(
-        lambda frac, stage: bar.progress(
-            min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=state.demo_stage(stage))
-        )
-    )
-    bar.empty()
-    st.toast(state.t("demo_built"))
-    datasets = cached.begin_run()
-
-datasets = [d for d in datasets if who.scope.allows_dataset(d.name)]  # a scope's other datasets are not offered
-f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
-state.write_url(f)
-auth.remember_view(who)
-if f is not None:
-    # Models that take seconds to minutes are fitted now, once per data version, in the background
-    # (one at a time), so the pages that need them find them ready: the budget model, the risk rules'
-    # inputs and the CRM data health (the overview's risks, the advisor), the forecast and its
-    # backtest, then the customer-value model and its holdout check, then the CRM holdout groups' uplift.
-    budget.start(f.dataset)
-    ui_risks.start(f.dataset)  # the overview's risk register: its inputs first
-    health.start(f.dataset)  # None without a customers file, at once
-    outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
-    if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
-        cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
-        cached.prefetch_model(
-            clv.calibration, f.dataset, cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS), holdout_end=f.end
-        )
-        cached.prefetch_model(holdout.table, f.dataset)
-
 # Sections in the order a user's question runs: where are we, channels, customers, where the
 # next yuan goes, and the data behind it. Material icons ship with Streamlit (no emoji font needed).
 PAGES = {
@@ -158,7 +113,55 @@ PAGES = {
         ),
     ],
 }
+# Drawn before anything slow (the first start's demo build): until st.navigation runs in a process,
+# Streamlit lists the pages/ folder's file names in the sidebar, untranslated.
 page = st.navigation(PAGES, expanded=True)  # every page listed, no untranslated "View more"
+
+try:
+    datasets = cached.begin_run()  # this run reads the warehouse as it is now, even if a load publishes
+except cached.WarehouseUnavailable:
+    logging.getLogger("saleslens").exception("cannot open the warehouse %s", cached.db_path())
+    st.error(state.t("warehouse_busy"))  # the server's file path stays in its log
+    st.stop()
+try:
+    if engine() != "duckdb":  # SALESLENS_ENGINE (README "Scale out")
+        with st.spinner(state.t("engine_starting")):
+            cached.engine_ready()
+except EngineUnavailable:
+    logging.getLogger("saleslens").exception("the query engine is not available")
+    st.error(state.t("engine_unavailable"))  # hosts and tokens stay in the log
+    st.stop()
+if not datasets:  # a fresh clone's first start
+    bar = st.progress(0.0, text=state.t("building_demo"))
+    cached.ensure_data(
+        lambda frac, stage: bar.progress(
+            min(max(frac, 0.0), 1.0), text=state.t("building_demo_stage", stage=state.demo_stage(stage))
+        )
+    )
+    bar.empty()
+    st.toast(state.t("demo_built"))
+    datasets = cached.begin_run()
+
+datasets = [d for d in datasets if who.scope.allows_dataset(d.name)]  # a scope's other datasets are not offered
+f = state.sidebar_filters(datasets, lambda name: cached.run_dataset(dimension_values, name))
+state.write_url(f)
+auth.remember_view(who)
+if f is not None:
+    # Models that take seconds to minutes are fitted now, once per data version, in the background
+    # (one at a time), so the pages that need them find them ready: the budget model, the risk rules'
+    # inputs and the CRM data health (the overview's risks, the advisor), the forecast and its
+    # backtest, then the customer-value model and its holdout check, then the CRM holdout groups' uplift.
+    budget.start(f.dataset)
+    ui_risks.start(f.dataset)  # the overview's risk register: its inputs first
+    health.start(f.dataset)  # None without a customers file, at once
+    outlook.start(f.dataset)  # the forecast and its backtest (the overview's risks, goals, growth potential)
+    if (chosen := cached.dataset(f.dataset)) is not None and chosen.has_customer:
+        cached.prefetch_model(clv.customer_value, f.dataset, as_of=f.end)
+        cached.prefetch_model(
+            clv.calibration, f.dataset, cal_end=f.end - dt.timedelta(weeks=clv.DEFAULT_HOLDOUT_WEEKS), holdout_end=f.end
+        )
+        cached.prefetch_model(holdout.table, f.dataset)
+
 navigate.follow()  # a button on the previous run asked for another page (ui/navigate.py)
 state.shell_running(True)
 try:
