@@ -141,6 +141,16 @@ def dataset_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in rows]
 
 
+# The order a snapshot's file holds each table's rows in (data.snapshots writes them so): by date first,
+# so each row group's date range is narrow and date filters skip groups. The rollups are inserted in
+# this order, so the snapshot writer finds them sorted and writes them as they are.
+ORDER_BY = {
+    "order_lines": "order_date, order_id, line",
+    "daily_sales": "order_date, channel, region",
+    "customer_days": "order_date, channel, region, customer_key",
+}
+
+
 def derive_keys(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     """Fill ``order_first`` and ``customer_key`` (migration 006) when some lines lack them.
 
@@ -188,16 +198,6 @@ def derive_firsts(cur: duckdb.DuckDBPyConnection, name: str) -> None:
 # Tables rebuilt from the lines on every load (migrations 007, 013): a snapshot without them predates
 # them and gets them on open (data.snapshots.Warehouse.upgrade).
 DERIVED_TABLES = ("customer_firsts", "daily_sales", "customer_days")
-
-
-# The order a snapshot's file holds each table's rows in (data.snapshots writes them so): by date first,
-# so each row group's date range is narrow and date filters skip groups. The rollups are inserted in
-# this order, so the snapshot writer finds them sorted and writes them as they are.
-ORDER_BY = {
-    "order_lines": "order_date, order_id, line",
-    "daily_sales": "order_date, channel, region",
-    "customer_days": "order_date, channel, region, customer_key",
-}
 
 
 def derive_rollups(cur: duckdb.DuckDBPyConnection, name: str) -> None:

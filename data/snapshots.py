@@ -42,7 +42,6 @@ DERIVED = "derived"  # results computed from a snapshot after it was published (
 # engine other than DuckDB (metrics/spark) reads exactly these, so both see the same snapshot.
 SNAPSHOT_FILES = "snapshot_files"
 ROLLUPS_MIGRATION = 13  # snapshots written before it lack daily_sales and customer_days (Warehouse.upgrade)
-ORDER_BY = registry.ORDER_BY
 
 
 class WarehouseBusy(Exception):
@@ -443,7 +442,9 @@ def _export(con: duckdb.DuckDBPyConnection, dataset: str, folder: Path) -> None:
         count = cur.execute(f"SELECT count(*) FROM {_quote(table)} WHERE dataset = $n", {"n": dataset}).fetchall()[0][0]  # noqa: S608
         if not count:
             continue
-        order = f" ORDER BY {ORDER_BY[table]}" if table in ORDER_BY and not _in_order(cur, table) else ""
+        order = (
+            f" ORDER BY {registry.ORDER_BY[table]}" if table in registry.ORDER_BY and not _in_order(cur, table) else ""
+        )
         # the writer holds one dataset only, so the copy needs no filter (COPY takes no parameters)
         cur.execute(
             f"COPY (SELECT * FROM {_quote(table)}{order}) TO {_literal(folder / (table + '.parquet'))} "  # noqa: S608
@@ -461,13 +462,13 @@ def _export(con: duckdb.DuckDBPyConnection, dataset: str, folder: Path) -> None:
 
 
 def _in_order(cur: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether ``table``'s rows are already in ``ORDER_BY[table]`` order as inserted (the order a COPY
-    without ORDER BY writes them in, DuckDB's preserve_insertion_order). Loaders often insert in that
+    """Whether ``table``'s rows are already in ``registry.ORDER_BY[table]`` order as inserted (the
+    order a COPY without ORDER BY writes them in, DuckDB's preserve_insertion_order). Loaders often insert in that
     order (the demo, an upload's keyed lines), and the writer's sort spills past its memory budget:
     10M demo lines 7.5 s sorted, 4.3 s written as they are, 0.8 s to check. DuckDB compares the key
     tuples with NULLs last, as ORDER BY sorts them; a comparison that is not true counts as out of
     order, so only a certain answer skips the sort."""
-    keys = f"({ORDER_BY[table]})"
+    keys = f"({registry.ORDER_BY[table]})"
     out_of_order = cur.execute(
         f"SELECT count(*) FROM (SELECT {keys} >= lag({keys}) OVER (ORDER BY rowid) AS ok, "  # noqa: S608 (constants)
         f"row_number() OVER (ORDER BY rowid) AS n FROM {_quote(table)}) WHERE n > 1 AND ok IS NOT TRUE"
